@@ -1,0 +1,10 @@
+namespace ContactHub.Data;
+
+internal static partial class DataLog
+{
+    [LoggerMessage(1001, LogLevel.Information, "Applied migration {Script}")]
+    public static partial void MigrationApplied(ILogger logger, string script);
+
+    [LoggerMessage(1002, LogLevel.Information, "Database {Provider} is up to date ({Count} scripts applied now)")]
+    public static partial void MigrationsDone(ILogger logger, DatabaseProvider provider, int count);
+}

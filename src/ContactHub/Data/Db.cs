@@ -1,0 +1,84 @@
+using System.Data.Common;
+using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace ContactHub.Data;
+
+/// <summary>The connection factory: one new, open connection per operation, for the configured engine.</summary>
+public sealed class Db : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource? _postgres;
+
+    static Db() => DapperSetup.Configure();
+
+    public Db(IOptions<DatabaseOptions> options, IHostEnvironment environment)
+        : this(options.Value.ProviderKind, options.Value.ConnectionString!, environment.ContentRootPath) { }
+
+    public Db(DatabaseProvider provider, string connectionString, string contentRoot)
+    {
+        Dialect = SqlDialect.For(provider);
+        ConnectionString = provider == DatabaseProvider.Sqlite
+            ? PrepareSqlite(connectionString, contentRoot)
+            : connectionString;
+        if (provider == DatabaseProvider.Postgres)
+            _postgres = new NpgsqlDataSourceBuilder(ConnectionString).Build();
+    }
+
+    public SqlDialect Dialect { get; }
+
+    public DatabaseProvider Provider => Dialect.Provider;
+
+    public string ConnectionString { get; }
+
+    /// <summary>Renders a portable query text for this engine.</summary>
+    public string Sql(string portable) => Dialect.Render(portable);
+
+    public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
+    {
+        DbConnection connection = Provider switch
+        {
+            DatabaseProvider.Postgres => _postgres!.CreateConnection(),
+            DatabaseProvider.SqlServer => new SqlConnection(ConnectionString),
+            _ => new SqliteConnection(ConnectionString),
+        };
+        try
+        {
+            await connection.OpenAsync(ct);
+            if (Provider == DatabaseProvider.Sqlite)
+                await SqlitePragmas(connection, ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    // Per-connection settings: NORMAL sync is durable in WAL mode except on power loss of the OS.
+    private static async Task SqlitePragmas(DbConnection connection, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Resolves a relative file against the content root and creates its folder.</summary>
+    private static string PrepareSqlite(string connectionString, string contentRoot)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
+        {
+            var path = Path.GetFullPath(builder.DataSource, contentRoot);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            builder.DataSource = path;
+        }
+        builder.Pooling = true;
+        if (builder.DefaultTimeout < 30) builder.DefaultTimeout = 30;
+        return builder.ToString();
+    }
+
+    public ValueTask DisposeAsync() => _postgres?.DisposeAsync() ?? ValueTask.CompletedTask;
+}

@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Text.RegularExpressions;
+
+namespace ContactHub.Data;
+
+/// <summary>
+/// The only SQL that differs between engines. Queries are written once as portable text with
+/// tokens — <c>{LIMIT:@n}</c>, <c>{OUTPUT_ID}</c>, <c>{RETURNING_ID}</c>, <c>{LOCK}</c>,
+/// <c>{ON_CONFLICT_IGNORE}</c>, <c>{DAY:column}</c>, <c>{NOW}</c> — and rendered here once per text.
+/// </summary>
+public abstract partial class SqlDialect
+{
+    private readonly ConcurrentDictionary<string, string> _rendered = new();
+
+    public abstract DatabaseProvider Provider { get; }
+
+    /// <summary>Row limit at the end of an ordered query.</summary>
+    public abstract string Limit(string count);
+
+    /// <summary>Placed between the column list and VALUES/SELECT of an INSERT (SQL Server's OUTPUT).</summary>
+    public virtual string OutputId => "";
+
+    /// <summary>Placed at the end of an INSERT (RETURNING on SQLite and PostgreSQL).</summary>
+    public virtual string ReturningId => "RETURNING id";
+
+    /// <summary>Table hint making an insert-if-absent's NOT EXISTS check hold its range until commit.</summary>
+    public virtual string Lock => "";
+
+    /// <summary>Suffix making an INSERT skip rows that hit a unique key.</summary>
+    public virtual string OnConflictIgnore => "ON CONFLICT DO NOTHING";
+
+    /// <summary>The UTC calendar day of a timestamp column, as 'yyyy-MM-dd' text.</summary>
+    public abstract string Day(string column);
+
+    public abstract string Now { get; }
+
+    public abstract bool IsUniqueViolation(DbException exception);
+
+    /// <summary>Renders a portable query text for this engine (cached: each text is rendered once).</summary>
+    public string Render(string sql) => _rendered.GetOrAdd(sql, RenderCore);
+
+    private string RenderCore(string sql) => Token().Replace(sql, m => m.Groups[1].Value switch
+    {
+        "LIMIT" => Limit(m.Groups[2].Value),
+        "OUTPUT_ID" => OutputId,
+        "RETURNING_ID" => ReturningId,
+        "LOCK" => Lock,
+        "ON_CONFLICT_IGNORE" => OnConflictIgnore,
+        "DAY" => Day(m.Groups[2].Value),
+        "NOW" => Now,
+        var unknown => throw new InvalidOperationException($"Unknown SQL token {{{unknown}}}."),
+    });
+
+    [GeneratedRegex(@"\{([A-Z_]+)(?::([^}]+))?\}")]
+    private static partial Regex Token();
+
+    public static SqlDialect For(DatabaseProvider provider) => provider switch
+    {
+        DatabaseProvider.Sqlite => new SqliteDialect(),
+        DatabaseProvider.Postgres => new PostgresDialect(),
+        DatabaseProvider.SqlServer => new SqlServerDialect(),
+        _ => throw new ArgumentOutOfRangeException(nameof(provider)),
+    };
+}

@@ -1,0 +1,68 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Json;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Scalar.AspNetCore;
+
+namespace ContactHub.Hosting;
+
+public static class HostingExtensions
+{
+    /// <summary>Errors as ProblemDetails, OpenAPI, telemetry, and running as a service.</summary>
+    public static WebApplicationBuilder AddHosting(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+            c.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? c.HttpContext.TraceIdentifier);
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        // Binding failures become exceptions so that the handler can name the field at fault.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower));
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        builder.Services.AddOpenApi(OpenApiSecurity.Configure);
+        builder.Services.AddHealthChecks();
+        builder.Services.AddSystemd();
+        builder.Services.AddWindowsService(o => o.ServiceName = "ContactHub");
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddValidatedOptions<TelemetryOptions>(TelemetryOptions.Section);
+        builder.AddTelemetry();
+        return builder;
+    }
+
+    private static void AddTelemetry(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new();
+        if (string.IsNullOrEmpty(options.Endpoint) || !Uri.TryCreate(options.Endpoint, UriKind.Absolute, out var endpoint))
+            return; // nothing to export to: no instrumentation cost on the hot paths
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(options.ServiceName))
+            .WithTracing(t => t.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddSqlClientInstrumentation().AddNpgsql().AddSource("Quartz"))
+            .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddMeter("Npgsql", "ContactHub"))
+            .UseOtlpExporter(options.Protocol, endpoint);
+    }
+
+    public static WebApplication UseHosting(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    public static WebApplication MapHosting(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).WithTags("Health");
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).WithTags("Health");
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/scalar", o => o.WithTitle("ContactHub API").AddApiKeyAuthentication("ApiKey", _ => { }));
+        return app;
+    }
+}

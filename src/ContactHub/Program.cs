@@ -1,0 +1,20 @@
+using ContactHub.Data;
+using ContactHub.Hosting;
+using ContactHub.Security;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddHosting();    // ProblemDetails, OpenAPI, telemetry, systemd / Windows service
+builder.AddData();       // the configured engine (SQLite by default), migrations, readiness
+builder.AddSecurity();   // API keys with scopes
+
+var app = builder.Build();
+
+app.UseHosting();        // exception handler, authentication, authorization
+app.MapHosting();        // /health, /openapi, /scalar
+app.MapApiKeys();
+
+// Administration commands (migrate, apikey …) share this configuration; no command runs the service.
+return await app.RunAsync(args);
+
+public partial class Program;

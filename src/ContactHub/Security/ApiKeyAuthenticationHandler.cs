@@ -1,0 +1,74 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace ContactHub.Security;
+
+/// <summary>Authenticates <c>X-Api-Key</c>; verified keys are cached briefly so the hot path does not hit the database.</summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory loggerFactory,
+    UrlEncoder encoder,
+    ApiKeyStore store,
+    IMemoryCache cache,
+    IOptions<SecurityOptions> security,
+    IProblemDetailsService problems)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string HeaderName = "X-Api-Key";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(HeaderName, out var values) || string.IsNullOrEmpty(values.ToString()))
+            return AuthenticateResult.NoResult();
+        var presented = values.ToString();
+        if (!ApiKey.TryParse(presented, out var prefix, out var secret))
+            return AuthenticateResult.Fail("The API key is malformed.");
+
+        var cacheKey = "apikey:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(presented)));
+        if (!cache.TryGetValue(cacheKey, out ClaimsPrincipal? principal))
+        {
+            var row = await store.FindAsync(prefix, Context.RequestAborted);
+            principal = row is { RevokedAt: null } && ApiKey.Verify(secret, row.Salt, row.KeyHash) ? Principal(row) : null;
+            cache.Set(cacheKey, principal, security.Value.KeyCacheDuration);
+        }
+        if (principal is null)
+        {
+            SecurityLog.UnknownKey(Logger, prefix);
+            return AuthenticateResult.Fail("The API key is unknown or revoked.");
+        }
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    private static ClaimsPrincipal Principal(ApiKeyRow row)
+    {
+        var claims = new List<Claim> { new(ClaimTypes.Name, "key:" + row.Name), new("api_key_id", row.Id.ToString()) };
+        claims.AddRange(row.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(s => new Claim(Scopes.ClaimType, s)));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        WriteProblem(StatusCodes.Status401Unauthorized, "Authentication required",
+            $"Send a valid API key in the {HeaderName} header.");
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        WriteProblem(StatusCodes.Status403Forbidden, "Forbidden",
+            "The API key does not carry the scope this route requires.");
+
+    private async Task WriteProblem(int status, string title, string detail)
+    {
+        Response.StatusCode = status;
+        if (status == StatusCodes.Status401Unauthorized)
+            Response.Headers.WWWAuthenticate = SchemeName;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        });
+    }
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Runs the whole ContactHub test suite on a Debian machine, installing and starting what it needs:
+# PostgreSQL (a throwaway role and database). SQL Server is used when CONTACTHUB_TEST_SQLSERVER is set.
+# Safe to run again: it reuses a running server and recreates the throwaway role's database.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+log() { printf '\n== %s\n' "$*"; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_install() {
+  log "installing $* (apt-get)"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# PostgreSQL's tools refuse to run as root: everything goes through the postgres system user.
+as_postgres() { as_root runuser -u postgres -- "$@"; }
+
+setup_postgres() {
+  if [ -n "${CONTACTHUB_TEST_POSTGRES:-}" ]; then
+    log "PostgreSQL: using CONTACTHUB_TEST_POSTGRES from the environment"
+    return
+  fi
+  if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || ! command -v pg_lsclusters >/dev/null; then
+    apt_install postgresql postgresql-client
+  fi
+  local version
+  version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
+  if ! pg_lsclusters -h | awk -v v="$version" '$1 == v && $2 == "main"' | grep -q .; then
+    log "PostgreSQL $version: creating the main cluster"
+    as_root pg_createcluster "$version" main >/dev/null
+  fi
+  if ! pg_lsclusters -h | awk -v v="$version" '$1 == v && $2 == "main" && $4 == "online"' | grep -q .; then
+    log "PostgreSQL $version: starting"
+    as_root pg_ctlcluster "$version" main start
+  fi
+  local port
+  port=$(pg_lsclusters -h | awk -v v="$version" '$1 == v && $2 == "main" { print $3 }')
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p "$port" && break; sleep 1; done
+
+  # A throwaway role with a fresh password each run; it may create the per-test-class databases.
+  local password
+  password=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+  as_postgres psql -q -p "$port" -v ON_ERROR_STOP=1 -v pw="$password" <<'SQL' >/dev/null
+SELECT format('CREATE ROLE contacthub_test LOGIN CREATEDB PASSWORD %L', :'pw')
+WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'contacthub_test') \gexec
+ALTER ROLE contacthub_test PASSWORD :'pw';
+SELECT format('DROP DATABASE %I WITH (FORCE)', datname) FROM pg_database
+WHERE datname = 'contacthub_test' OR datname LIKE 'chtest\_%' OR datname LIKE 'chmig\_%' \gexec
+CREATE DATABASE contacthub_test OWNER contacthub_test;
+SQL
+  export CONTACTHUB_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=contacthub_test;Password=$password;Database=contacthub_test"
+  log "PostgreSQL $version on port $port: ready (role and database contacthub_test)"
+}
+
+setup_postgres
+
+log "dotnet test"
+set +e
+dotnet test ContactHub.sln --logger "console;verbosity=normal" 2>&1 | tee /tmp/contacthub-test.log
+status=${PIPESTATUS[0]}
+set -e
+
+# One closing line any CI can read: "N passed, N failed, N skipped".
+count() { grep -E "^ +$1: +[0-9]+" /tmp/contacthub-test.log | tail -n 1 | grep -oE '[0-9]+' || echo 0; }
+echo
+echo "$(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
+grep -E '^ +Skipped ' /tmp/contacthub-test.log | sed 's/^ */skipped: /' || true
+exit "$status"

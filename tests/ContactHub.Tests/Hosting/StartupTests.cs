@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using ContactHub.Tests.Infrastructure;
+
+namespace ContactHub.Tests.Hosting;
+
+public sealed class StartupTests
+{
+    private static readonly string Folder = Directory.CreateTempSubdirectory("contacthub-start-").FullName;
+
+    [Fact]
+    public async Task A_bad_provider_stops_start_up_with_one_line_naming_the_key()
+    {
+        var (code, output) = await HostProcess.RunAsync("--Database:Provider=Oracle", $"--Security:InitialKeyFile={Folder}/k1.txt");
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("Database:Provider must be one of Sqlite, SqlServer, Postgres (was 'Oracle').", output);
+        Assert.DoesNotContain("   at ", output); // no stack trace
+    }
+
+    [Fact]
+    public async Task A_missing_connection_string_names_its_key()
+    {
+        var (code, output) = await HostProcess.RunAsync("migrate", "--Database:ConnectionString=", $"--Security:InitialKeyFile={Folder}/k2.txt");
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("Database:ConnectionString is required.", output);
+    }
+
+    [Fact]
+    public async Task The_service_starts_on_sqlite_and_is_ready_within_15_seconds()
+    {
+        var port = HostProcess.FreePort();
+        var watch = Stopwatch.StartNew();
+        await using var host = HostProcess.Start($"--Urls=http://127.0.0.1:{port}",
+            $"--Database:ConnectionString=Data Source={Folder}/ready.db", $"--Security:InitialKeyFile={Folder}/ready-key.txt");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+        var ready = false;
+        while (!ready && watch.Elapsed < TimeSpan.FromSeconds(15) && !host.HasExited)
+        {
+            try { ready = (await http.GetAsync("/health/ready")).IsSuccessStatusCode; }
+            catch (HttpRequestException) { await Task.Delay(200); }
+        }
+
+        Assert.True(ready, "not ready within 15 s:\n" + host.Output);
+        Assert.True(File.Exists($"{Folder}/ready-key.txt"));
+        Assert.Contains(File.ReadAllText($"{Folder}/ready-key.txt").Trim(), host.Output); // printed once on the console
+        Assert.Equal(200, (int)(await http.GetAsync("/health/live")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_migrate_and_apikey_commands_manage_the_database_and_exit()
+    {
+        var db = $"--Database:ConnectionString=Data Source={Folder}/cli.db";
+
+        var migrate = await HostProcess.RunAsync("migrate", db);
+        var create = await HostProcess.RunAsync("apikey", "create", "--name", "crm", "--scopes", "read", db);
+        var list = await HostProcess.RunAsync("apikey", "list", db);
+        var revoke = await HostProcess.RunAsync("apikey", "revoke", "crm", db);
+        var badScope = await HostProcess.RunAsync("apikey", "create", "--name", "x", "--scopes", "root", db);
+
+        Assert.True(migrate.ExitCode == 0, migrate.Output);
+        Assert.Contains("migration", migrate.Output);
+        Assert.True(create.ExitCode == 0, create.Output);
+        Assert.Matches("chk_[0-9a-f]{12}_[0-9a-f]{64}", create.Output);
+        Assert.Contains("crm", list.Output);
+        Assert.DoesNotMatch("chk_[0-9a-f]{12}_[0-9a-f]{64}", list.Output);
+        Assert.True(revoke.ExitCode == 0, revoke.Output);
+        Assert.Contains("Revoked 1", revoke.Output);
+        Assert.Equal(2, badScope.ExitCode);
+    }
+}

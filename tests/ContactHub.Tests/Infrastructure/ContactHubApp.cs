@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using ContactHub.Data;
+using ContactHub.Security;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ContactHub.Tests.Infrastructure;
+
+/// <summary>
+/// The real host on a real engine, one throwaway database per test class.
+/// Subclasses pick the engine: <see cref="SqliteApp"/>, <see cref="PostgresApp"/>, <see cref="SqlServerApp"/>.
+/// </summary>
+public abstract class ContactHubApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private readonly ConcurrentDictionary<string, HttpClient> _clients = new();
+    private readonly string _name = "chtest_" + Guid.NewGuid().ToString("N")[..16];
+    private bool _dropped;
+
+    protected ContactHubApp(DatabaseProvider provider) => Engine = TestEngine.For(provider);
+
+    public TestEngine Engine { get; }
+
+    public DatabaseProvider Provider => Engine.Provider;
+
+    public string? SkipReason => Engine.SkipReason;
+
+    public string ConnectionString { get; private set; } = "";
+
+    public string KeyFile => Path.Combine(Path.GetTempPath(), "contacthub-tests", _name + "-initial-key.txt");
+
+    /// <summary>Extra settings a test class needs (e.g. a short inactivity timeout).</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => [];
+
+    public async Task InitializeAsync()
+    {
+        if (SkipReason is not null) return;
+        ConnectionString = await Engine.CreateDatabaseAsync(_name);
+        _ = Server; // starts the host: migrations run and the initial key is written
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", Provider.ToString());
+        builder.UseSetting("Database:ConnectionString", ConnectionString);
+        builder.UseSetting("Security:InitialKeyFile", KeyFile);
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+    }
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>A client whose X-Api-Key carries exactly these scopes (all three when none are named).</summary>
+    public HttpClient Client(params string[] scopes)
+    {
+        scopes = scopes.Length == 0 ? [.. ContactHub.Security.Scopes.All] : scopes;
+        return _clients.GetOrAdd(string.Join(",", scopes.Order()), _ =>
+        {
+            var (_, key) = Get<ApiKeyStore>().CreateAsync("test-" + string.Join("-", scopes), scopes).GetAwaiter().GetResult();
+            var client = CreateClient();
+            client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, key);
+            return client;
+        });
+    }
+
+    public HttpClient Anonymous() => CreateClient();
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_dropped || SkipReason is not null || ConnectionString.Length == 0) return;
+        _dropped = true;
+        await Engine.DropDatabaseAsync(ConnectionString);
+        if (File.Exists(KeyFile)) File.Delete(KeyFile);
+    }
+}
+
+public sealed class SqliteApp() : ContactHubApp(DatabaseProvider.Sqlite);
+
+public sealed class PostgresApp() : ContactHubApp(DatabaseProvider.Postgres);
+
+public sealed class SqlServerApp() : ContactHubApp(DatabaseProvider.SqlServer);

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace ContactHub.Tests.Infrastructure;
+
+/// <summary>The built service as a separate process, started the way an operator starts it.</summary>
+public sealed class HostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly System.Text.StringBuilder _output = new();
+
+    private HostProcess(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    public static string ServiceDll
+    {
+        get
+        {
+            // tests/ContactHub.Tests/bin/{Configuration}/net10.0 → src/ContactHub/bin/{Configuration}/net10.0
+            var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            var configuration = testBin.Parent!.Name;
+            var root = testBin;
+            while (root is not null && !File.Exists(Path.Combine(root.FullName, "ContactHub.sln"))) root = root.Parent;
+            var dll = Path.Combine(root!.FullName, "src", "ContactHub", "bin", configuration, testBin.Name, "ContactHub.dll");
+            Assert.True(File.Exists(dll), $"the service is not built at {dll}");
+            return dll;
+        }
+    }
+
+    public static HostProcess Start(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Path.GetTempPath() };
+        info.ArgumentList.Add(ServiceDll);
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        info.Environment.Remove("ASPNETCORE_URLS");
+        return new HostProcess(Process.Start(info)!);
+    }
+
+    /// <summary>Runs a command to completion and returns its exit code and everything it printed.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
+    {
+        await using var host = Start(args);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await host._process.WaitForExitAsync(timeout.Token);
+        host._process.WaitForExit(); // drains the output readers
+        return (host._process.ExitCode, host.Output);
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}
