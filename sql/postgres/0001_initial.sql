@@ -46,7 +46,7 @@ CREATE TABLE conversations (
     summary text NULL,
     channels varchar(200) NOT NULL DEFAULT '',
     last_channel varchar(16) NULL,
-    interaction_count integer NOT NULL DEFAULT 0
+    interaction_count bigint NOT NULL DEFAULT 0
 );
 CREATE INDEX ix_conversations_contact ON conversations(contact_id, status, last_activity_at);
 CREATE INDEX ix_conversations_status ON conversations(status, last_activity_at);
@@ -109,7 +109,7 @@ CREATE TABLE outbox (
     channel varchar(16) NOT NULL,
     payload text NOT NULL,
     status varchar(32) NOT NULL,
-    attempts integer NOT NULL DEFAULT 0,
+    attempts bigint NOT NULL DEFAULT 0,
     next_attempt_at timestamptz NOT NULL,
     locked_by varchar(100) NULL,
     locked_until text NULL,
@@ -175,7 +175,7 @@ CREATE TABLE report_schedules (
     time_zone varchar(100) NOT NULL,
     recipients text NOT NULL,
     parameters text NULL,
-    enabled integer NOT NULL DEFAULT 1,
+    enabled bigint NOT NULL DEFAULT 1,
     created_by varchar(200) NULL,
     created_at timestamptz NOT NULL,
     updated_at timestamptz NOT NULL
@@ -211,9 +211,9 @@ CREATE TABLE campaigns (
     ends_at timestamptz NULL,
     quiet_start varchar(8) NULL,
     quiet_end varchar(8) NULL,
-    cap_count integer NULL,
-    cap_days integer NULL,
-    paused integer NOT NULL DEFAULT 0,
+    cap_count bigint NULL,
+    cap_days bigint NULL,
+    paused bigint NOT NULL DEFAULT 0,
     created_at timestamptz NOT NULL,
     updated_at timestamptz NOT NULL
 );

@@ -46,7 +46,7 @@ CREATE TABLE conversations (
     summary nvarchar(max) NULL,
     channels nvarchar(200) NOT NULL DEFAULT N'',
     last_channel nvarchar(16) NULL,
-    interaction_count int NOT NULL DEFAULT 0
+    interaction_count bigint NOT NULL DEFAULT 0
 );
 CREATE INDEX ix_conversations_contact ON conversations(contact_id, status, last_activity_at);
 CREATE INDEX ix_conversations_status ON conversations(status, last_activity_at);
@@ -109,7 +109,7 @@ CREATE TABLE outbox (
     channel nvarchar(16) NOT NULL,
     payload nvarchar(max) NOT NULL,
     status nvarchar(32) NOT NULL,
-    attempts int NOT NULL DEFAULT 0,
+    attempts bigint NOT NULL DEFAULT 0,
     next_attempt_at datetimeoffset(7) NOT NULL,
     locked_by nvarchar(100) NULL,
     locked_until nvarchar(max) NULL,
@@ -175,7 +175,7 @@ CREATE TABLE report_schedules (
     time_zone nvarchar(100) NOT NULL,
     recipients nvarchar(max) NOT NULL,
     parameters nvarchar(max) NULL,
-    enabled int NOT NULL DEFAULT 1,
+    enabled bigint NOT NULL DEFAULT 1,
     created_by nvarchar(200) NULL,
     created_at datetimeoffset(7) NOT NULL,
     updated_at datetimeoffset(7) NOT NULL
@@ -211,9 +211,9 @@ CREATE TABLE campaigns (
     ends_at datetimeoffset(7) NULL,
     quiet_start nvarchar(8) NULL,
     quiet_end nvarchar(8) NULL,
-    cap_count int NULL,
-    cap_days int NULL,
-    paused int NOT NULL DEFAULT 0,
+    cap_count bigint NULL,
+    cap_days bigint NULL,
+    paused bigint NOT NULL DEFAULT 0,
     created_at datetimeoffset(7) NOT NULL,
     updated_at datetimeoffset(7) NOT NULL
 );

@@ -1,18 +1,25 @@
+using ContactHub.Contacts;
+using ContactHub.Conversations;
 using ContactHub.Data;
 using ContactHub.Hosting;
 using ContactHub.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddHosting();    // ProblemDetails, OpenAPI, telemetry, systemd / Windows service
-builder.AddData();       // the configured engine (SQLite by default), migrations, readiness
-builder.AddSecurity();   // API keys with scopes
+builder.AddHosting();          // ProblemDetails, OpenAPI, telemetry, systemd / Windows service
+builder.AddData();             // the configured engine (SQLite by default), migrations, readiness
+builder.AddSecurity();         // API keys with scopes
+builder.AddContacts();         // recognition, identifiers, merge
+builder.AddConversations();    // recording, grouping, the idle-conversation job
 
 var app = builder.Build();
 
-app.UseHosting();        // exception handler, authentication, authorization
-app.MapHosting();        // /health, /openapi, /scalar
+app.UseHosting();              // exception handler, authentication, authorization
+app.MapHosting();              // /health, /openapi, /scalar
 app.MapApiKeys();
+app.MapInteractions();
+app.MapContacts();
+app.MapConversations();
 
 // Administration commands (migrate, apikey …) share this configuration; no command runs the service.
 return await app.RunAsync(args);

@@ -21,6 +21,7 @@ public sealed class PostgresDialect : SqlDialect
 {
     public override DatabaseProvider Provider => DatabaseProvider.Postgres;
     public override string Limit(string count) => $"LIMIT {count}";
+    public override string In(string list) => $"= ANY({list})";
     public override string Day(string column) => $"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
     public override string Now => "now()";
 

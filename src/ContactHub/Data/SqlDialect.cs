@@ -6,7 +6,7 @@ namespace ContactHub.Data;
 
 /// <summary>
 /// The only SQL that differs between engines. Queries are written once as portable text with
-/// tokens — <c>{LIMIT:@n}</c>, <c>{OUTPUT_ID}</c>, <c>{RETURNING_ID}</c>, <c>{LOCK}</c>,
+/// tokens — <c>{LIMIT:@n}</c>, <c>{IN:@list}</c>, <c>{OUTPUT_ID}</c>, <c>{RETURNING_ID}</c>, <c>{LOCK}</c>,
 /// <c>{ON_CONFLICT_IGNORE}</c>, <c>{DAY:column}</c>, <c>{NOW}</c> — and rendered here once per text.
 /// </summary>
 public abstract partial class SqlDialect
@@ -17,6 +17,9 @@ public abstract partial class SqlDialect
 
     /// <summary>Row limit at the end of an ordered query.</summary>
     public abstract string Limit(string count);
+
+    /// <summary>Membership in a list parameter: Dapper expands "IN @list" itself, except for Npgsql, which takes arrays.</summary>
+    public virtual string In(string list) => $"IN {list}";
 
     /// <summary>Placed between the column list and VALUES/SELECT of an INSERT (SQL Server's OUTPUT).</summary>
     public virtual string OutputId => "";
@@ -43,6 +46,7 @@ public abstract partial class SqlDialect
     private string RenderCore(string sql) => Token().Replace(sql, m => m.Groups[1].Value switch
     {
         "LIMIT" => Limit(m.Groups[2].Value),
+        "IN" => In(m.Groups[2].Value),
         "OUTPUT_ID" => OutputId,
         "RETURNING_ID" => ReturningId,
         "LOCK" => Lock,

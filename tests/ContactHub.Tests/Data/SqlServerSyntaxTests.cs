@@ -43,7 +43,8 @@ public sealed class SqlServerSyntaxTests
     public void Every_store_query_rendered_for_sql_server_parses(string name)
     {
         var sql = StoreQueries().Single(q => q.Name == name).Sql;
-        var rendered = new SqlServerDialect().Render(sql);
+        // Dapper expands "IN @list" into "IN (@list1, @list2, …)" before anything reaches the server.
+        var rendered = System.Text.RegularExpressions.Regex.Replace(new SqlServerDialect().Render(sql), @"IN (@\w+)", "IN ($1)");
         Assert.DoesNotContain("{", rendered.Replace("{{", ""));
         AssertParses(name, rendered);
     }

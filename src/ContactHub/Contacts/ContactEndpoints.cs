@@ -1,0 +1,151 @@
+using System.Security.Claims;
+using ContactHub.Conversations;
+using ContactHub.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ContactHub.Contacts;
+
+public static class ContactEndpoints
+{
+    public sealed record UpdateContactRequest(string? Name = null, string? ExternalId = null);
+
+    public sealed record AddIdentifierRequest(string? Kind, string? Value, string? Provider = null);
+
+    public sealed record MergeRequest(long? SourceContactId);
+
+    public static RouteGroupBuilder MapContacts(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/contacts").WithTags("Contacts").ProducesProblem(404).ProducesValidationProblem();
+        group.MapGet("/lookup", Lookup).WithName("LookupContact").RequireAuthorization(Scopes.Read)
+            .WithSummary("Screen-pop: the contact with this phone, email, WhatsApp number or external id, its active conversation and last 10 interactions.");
+        group.MapGet("/", Search).WithName("SearchContacts").RequireAuthorization(Scopes.Read)
+            .WithSummary("Contacts whose name or any identifier starts with q.");
+        group.MapGet("/duplicates", Duplicates).WithName("ListDuplicateContacts").RequireAuthorization(Scopes.Read)
+            .WithSummary("Contacts that share identifiers and may be the same person (never merged automatically).");
+        group.MapGet("/{id:long}", Get).WithName("GetContact").RequireAuthorization(Scopes.Read)
+            .WithSummary("A contact with its identifiers; a merged contact's id returns the surviving contact.");
+        group.MapPatch("/{id:long}", Update).WithName("UpdateContact").RequireAuthorization(Scopes.Write)
+            .WithSummary("Changes the name or external id.");
+        group.MapPost("/{id:long}/identifiers", AddIdentifier).WithName("AddContactIdentifier").RequireAuthorization(Scopes.Write)
+            .WithSummary("Adds a phone, email, external id or handle; 409 when another contact owns it.");
+        group.MapDelete("/{id:long}/identifiers/{identifierId:long}", RemoveIdentifier).WithName("RemoveContactIdentifier").RequireAuthorization(Scopes.Write)
+            .WithSummary("Removes an identifier from the contact.");
+        group.MapGet("/{id:long}/activities", Activities).WithName("ListContactActivities").RequireAuthorization(Scopes.Read)
+            .WithSummary("The contact's timeline across channels, newest first; pass nextBefore as before for the next page.");
+        group.MapGet("/{id:long}/conversations", Conversations).WithName("ListContactConversations").RequireAuthorization(Scopes.Read)
+            .WithSummary("The contact's conversations, latest activity first.");
+        group.MapPost("/{id:long}/merge", Merge).WithName("MergeContacts").RequireAuthorization(Scopes.Write)
+            .WithSummary("Moves everything of sourceContactId into this contact; journalled and undoable.");
+
+        var merges = routes.MapGroup("/api/v1/merges").WithTags("Contacts").ProducesProblem(404);
+        merges.MapPost("/{id:long}/undo", Undo).WithName("UndoMerge").RequireAuthorization(Scopes.Write)
+            .WithSummary("Puts back exactly what a merge moved.");
+        return group;
+    }
+
+    private static async Task<Results<Ok<ScreenPop>, ProblemHttpResult, ValidationProblem>> Lookup(
+        ContactStore store, IdentifierNormalizer normalizer, CancellationToken ct,
+        string? phone = null, string? email = null, string? whatsapp = null, string? externalId = null)
+    {
+        (string Field, string Kind, string? Value)[] given =
+            [("phone", IdentifierKind.Phone, phone), ("whatsapp", IdentifierKind.Phone, whatsapp), ("email", IdentifierKind.Email, email), ("externalId", IdentifierKind.External, externalId)];
+        var present = given.Where(g => !string.IsNullOrWhiteSpace(g.Value)).ToList();
+        if (present.Count != 1)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["query"] = ["Give exactly one of phone, email, whatsapp or externalId."] });
+        var (field, kind, value) = present[0];
+        if (normalizer.Normalize(kind, value) is not { } identifier)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"Not a valid {field}."] });
+        return await store.LookupAsync(identifier, ct) is { } pop ? TypedResults.Ok(pop) : NotFound($"No contact has this {field}.");
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<ContactSummary>>, ValidationProblem>> Search(
+        ContactStore store, IdentifierNormalizer normalizer, CancellationToken ct, string? q = null, int? limit = 20)
+    {
+        if (string.IsNullOrWhiteSpace(q) || q.Length > 200) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["q"] = ["Give 1 to 200 characters."] });
+        if (limit is < 1 or > 100) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["Between 1 and 100."] });
+        return TypedResults.Ok(await store.SearchAsync(q, normalizer, limit ?? 20, ct));
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<DuplicateCandidate>>, ValidationProblem>> Duplicates(ContactStore store, CancellationToken ct, int? limit = 100)
+    {
+        if (limit is < 1 or > 500) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["Between 1 and 500."] });
+        return TypedResults.Ok(await store.DuplicatesAsync(limit ?? 100, ct));
+    }
+
+    private static async Task<Results<Ok<Contact>, ProblemHttpResult>> Get(long id, ContactStore store, CancellationToken ct) =>
+        await store.GetAsync(id, ct) is { } contact ? TypedResults.Ok(contact) : NotFound($"Contact {id} does not exist.");
+
+    private static async Task<Results<Ok<Contact>, ProblemHttpResult, ValidationProblem>> Update(long id, UpdateContactRequest request, ContactStore store, CancellationToken ct)
+    {
+        if (request.Name?.Length > 200 || request.ExternalId?.Length > 200)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [request.Name?.Length > 200 ? "name" : "externalId"] = ["At most 200 characters."] });
+        if (!await store.UpdateAsync(id, request.Name, string.IsNullOrWhiteSpace(request.ExternalId) ? null : request.ExternalId.Trim(), ct))
+            return NotFound($"Contact {id} does not exist (or was merged or erased).");
+        return TypedResults.Ok((await store.GetAsync(id, ct))!);
+    }
+
+    private static async Task<Results<Created<Contact>, ProblemHttpResult, ValidationProblem>> AddIdentifier(
+        long id, AddIdentifierRequest request, ContactStore store, IdentifierNormalizer normalizer, CancellationToken ct)
+    {
+        var kind = request.Kind?.Trim().ToLowerInvariant();
+        if (kind is null || !IdentifierKind.All.Contains(kind))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["kind"] = [$"One of {string.Join(", ", IdentifierKind.All)}."] });
+        if (normalizer.Normalize(kind, request.Value, request.Provider) is not { } identifier)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [kind == IdentifierKind.Handle && string.IsNullOrWhiteSpace(request.Provider) ? "provider" : "value"] = [$"Not a valid {kind}."] });
+        if (await store.GetAsync(id, ct) is not { RedirectedFrom: null }) return NotFound($"Contact {id} does not exist (or was merged or erased).");
+        var (added, owner) = await store.AddIdentifierAsync(id, identifier, ct);
+        if (added is null && owner != id)
+            return TypedResults.Problem($"Contact {owner} already has this {kind}; merge the two contacts instead.", statusCode: 409, title: "Identifier in use");
+        return TypedResults.Created($"/api/v1/contacts/{id}", (await store.GetAsync(id, ct))!);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveIdentifier(long id, long identifierId, ContactStore store, CancellationToken ct) =>
+        await store.RemoveIdentifierAsync(id, identifierId, ct) ? TypedResults.NoContent() : NotFound($"Contact {id} has no identifier {identifierId}.");
+
+    private static async Task<Results<Ok<ActivityPage>, ProblemHttpResult, ValidationProblem>> Activities(
+        long id, ContactStore store, CancellationToken ct, string? before = null, int? limit = 50, string? channel = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!ActivityCursor.TryDecode(before, out var cursor)) errors["before"] = ["Not a cursor returned as nextBefore."];
+        if (limit is < 1 or > 200) errors["limit"] = ["Between 1 and 200."];
+        if (channel is not null && !Channels.All.Contains(channel)) errors["channel"] = [$"One of {string.Join(", ", Channels.All)}."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        if (await store.GetAsync(id, ct) is not { } contact) return NotFound($"Contact {id} does not exist.");
+        return TypedResults.Ok(await store.ActivitiesAsync(contact.Id, cursor, limit ?? 50, channel, ct));
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<ConversationSummary>>, ProblemHttpResult, ValidationProblem>> Conversations(
+        long id, ContactStore store, CancellationToken ct, int? limit = 50)
+    {
+        if (limit is < 1 or > 200) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["Between 1 and 200."] });
+        if (await store.GetAsync(id, ct) is not { } contact) return NotFound($"Contact {id} does not exist.");
+        return TypedResults.Ok(await store.ConversationsAsync(contact.Id, limit ?? 50, ct));
+    }
+
+    private static async Task<Results<Ok<MergeResult>, ProblemHttpResult, ValidationProblem>> Merge(
+        long id, MergeRequest request, MergeStore merges, ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (request.SourceContactId is not > 0)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["sourceContactId"] = ["The id of the contact to merge into this one is required."] });
+        var (outcome, problem, result) = await merges.MergeAsync(id, request.SourceContactId.Value, user.Identity?.Name, ct);
+        return outcome switch
+        {
+            MergeOutcome.Merged => TypedResults.Ok(result!),
+            MergeOutcome.NotFound => NotFound(problem!),
+            _ => TypedResults.Problem(problem, statusCode: 409, title: "Cannot merge"),
+        };
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Undo(long id, MergeStore merges, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var (outcome, problem) = await merges.UndoAsync(id, user.Identity?.Name, ct);
+        return outcome switch
+        {
+            MergeOutcome.Merged => TypedResults.NoContent(),
+            MergeOutcome.NotFound => NotFound(problem!),
+            _ => TypedResults.Problem(problem, statusCode: 409, title: "Cannot undo"),
+        };
+    }
+
+    private static ProblemHttpResult NotFound(string detail) => TypedResults.Problem(detail, statusCode: 404, title: "Not found");
+}

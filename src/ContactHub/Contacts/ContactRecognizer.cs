@@ -1,0 +1,95 @@
+using System.Data.Common;
+using Dapper;
+using ContactHub.Data;
+
+namespace ContactHub.Contacts;
+
+public sealed record Recognized(long ContactId, bool Created);
+
+/// <summary>
+/// Finds the contact an event belongs to from every identifier it carries (DESIGN §5): one match
+/// is that contact, none creates one, several never auto-merge — the highest-priority match wins
+/// and the others are recorded as duplicate candidates. Runs inside the caller's transaction.
+/// </summary>
+public sealed class ContactRecognizer(Db db, TimeProvider clock)
+{
+    private sealed record Match(long ContactId, string Kind, string Provider, string Value);
+
+    private const string MatchSql = """
+        SELECT contact_id, kind, provider, value FROM contact_identifiers WHERE value {IN:@values}
+        """;
+
+    private const string InsertContactSql = """
+        INSERT INTO contacts (display_name, name_key, external_id, created_at, updated_at) {OUTPUT_ID}
+        VALUES (@name, @nameKey, @externalId, @now, @now) {RETURNING_ID}
+        """;
+
+    private const string InsertIdentifierSql = """
+        INSERT INTO contact_identifiers (contact_id, kind, provider, value, created_at)
+        SELECT @contactId, @kind, @provider, @value, @now
+        WHERE NOT EXISTS (SELECT 1 FROM contact_identifiers {LOCK} WHERE kind = @kind AND provider = @provider AND value = @value)
+        {ON_CONFLICT_IGNORE}
+        """;
+
+    private const string FillNameSql = """
+        UPDATE contacts SET display_name = @name, name_key = @nameKey, updated_at = @now
+        WHERE id = @id AND display_name IS NULL AND erased_at IS NULL
+        """;
+
+    private const string InsertDuplicateSql = """
+        INSERT INTO duplicate_candidates (contact_id, other_contact_id, reason, detected_at)
+        SELECT @contactId, @otherId, @reason, @now
+        WHERE NOT EXISTS (SELECT 1 FROM duplicate_candidates {LOCK} WHERE contact_id = @contactId AND other_contact_id = @otherId)
+        {ON_CONFLICT_IGNORE}
+        """;
+
+    /// <param name="preferredContactId">The contact of an explicit conversation: it wins over any match.</param>
+    public async Task<Recognized> RecognizeAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Identifier> identifiers,
+        string? name, long? preferredContactId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var values = identifiers.Select(i => i.Value).Distinct().ToArray();
+        var matches = values.Length == 0 ? [] : (await connection.QueryAsync<Match>(new CommandDefinition(db.Sql(MatchSql), new { values }, transaction, cancellationToken: ct)))
+            .Where(m => identifiers.Contains(new Identifier(m.Kind, m.Provider, m.Value)))
+            .ToList();
+
+        long contactId;
+        var created = false;
+        if (preferredContactId is { } preferred)
+            contactId = preferred;
+        else if (matches.Count == 0)
+        {
+            var external = identifiers.FirstOrDefault(i => i.Kind == IdentifierKind.External)?.Value;
+            contactId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(InsertContactSql),
+                new { name = Clean(name), nameKey = NameKey(name), externalId = external, now }, transaction, cancellationToken: ct));
+            created = true;
+        }
+        else
+            contactId = matches.OrderByDescending(m => IdentifierKind.Priority(m.Kind)).ThenBy(m => m.ContactId).First().ContactId;
+
+        foreach (var other in matches.Select(m => m.ContactId).Distinct().Where(id => id != contactId))
+        {
+            var reason = string.Join(", ", matches.Where(m => m.ContactId == other).Select(m => m.Kind).Distinct()) + " shared";
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertDuplicateSql),
+                new { contactId = Math.Min(contactId, other), otherId = Math.Max(contactId, other), reason, now }, transaction, cancellationToken: ct));
+        }
+
+        foreach (var missing in identifiers.Where(i => !matches.Any(m => m.Kind == i.Kind && m.Provider == i.Provider && m.Value == i.Value)))
+        {
+            var inserted = await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertIdentifierSql),
+                new { contactId, kind = missing.Kind, provider = missing.Provider, value = missing.Value, now }, transaction, cancellationToken: ct));
+            if (inserted == 0)
+                throw new ConcurrencyConflictException("An identifier was claimed by a concurrent request.");
+        }
+
+        if (!created && Clean(name) is { } filled)
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(FillNameSql), new { id = contactId, name = filled, nameKey = NameKey(filled), now }, transaction, cancellationToken: ct));
+
+        return new Recognized(contactId, created);
+    }
+
+    public static string? Clean(string? name) => string.IsNullOrWhiteSpace(name) ? null : name.Trim();
+
+    /// <summary>The lower-cased name that prefix search compares (the same on every engine).</summary>
+    public static string? NameKey(string? name) => Clean(name)?.ToLowerInvariant();
+}

@@ -1,0 +1,73 @@
+using System.Net.Mail;
+using Microsoft.Extensions.Options;
+using PhoneNumbers;
+
+namespace ContactHub.Contacts;
+
+/// <summary>How a customer is recognised. Priority decides which contact wins when several match.</summary>
+public static class IdentifierKind
+{
+    public const string External = "external";
+    public const string Email = "email";
+    public const string Phone = "phone";
+    public const string Handle = "handle";
+
+    public static readonly IReadOnlyList<string> All = [External, Email, Phone, Handle];
+
+    public static int Priority(string kind) => kind switch { External => 4, Email => 3, Phone => 2, _ => 1 };
+}
+
+/// <summary>A normalised identifier: provider is empty except for handles (e.g. facebook, telegram).</summary>
+public sealed record Identifier(string Kind, string Provider, string Value);
+
+/// <summary>Phones to E.164 (libphonenumber), emails trimmed and lower-cased, WhatsApp senders as phones.</summary>
+public sealed class IdentifierNormalizer(IOptions<ContactsOptions> options)
+{
+    private static readonly PhoneNumberUtil Phones = PhoneNumberUtil.GetInstance();
+    private readonly string _region = options.Value.DefaultRegion.ToUpperInvariant();
+
+    public string? Phone(string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw) || raw.Length > 64) return null;
+        var text = raw.Trim();
+        if (text.StartsWith("whatsapp:", StringComparison.OrdinalIgnoreCase)) text = text["whatsapp:".Length..];
+        if (text.StartsWith("tel:", StringComparison.OrdinalIgnoreCase)) text = text["tel:".Length..];
+        try
+        {
+            var number = Phones.Parse(text, _region);
+            return Phones.IsValidNumber(number) ? Phones.Format(number, PhoneNumberFormat.E164) : null;
+        }
+        catch (NumberParseException)
+        {
+            return null;
+        }
+    }
+
+    public static string? Email(string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw) || raw.Length > 320) return null;
+        var text = raw.Trim();
+        if (text.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase)) text = text["mailto:".Length..];
+        return MailAddress.TryCreate(text, out var address) && address.Address == text && text.Contains('.', StringComparison.Ordinal)
+            ? text.ToLowerInvariant()
+            : null;
+    }
+
+    /// <summary>Normalises one identifier of any kind; null when the value is not valid for its kind.</summary>
+    public Identifier? Normalize(string kind, string? value, string? provider = null) => kind switch
+    {
+        IdentifierKind.Phone => Phone(value) is { } p ? new(kind, "", p) : null,
+        IdentifierKind.Email => Email(value) is { } e ? new(kind, "", e) : null,
+        IdentifierKind.External => Text(value, 200) is { } x ? new(kind, "", x) : null,
+        IdentifierKind.Handle => Text(value, 200) is { } h && Text(provider, 64) is { } pr ? new(kind, pr.ToLowerInvariant(), h) : null,
+        _ => null,
+    };
+
+    private static string? Text(string? value, int max) =>
+        string.IsNullOrWhiteSpace(value) || value.Trim().Length > max ? null : value.Trim();
+
+    /// <summary>Masks an identifier for logs: +33******78, j***@example.com.</summary>
+    public static string Mask(string value) => value.Contains('@')
+        ? value[..1] + "***" + value[value.IndexOf('@')..]
+        : value.Length <= 5 ? "***" : value[..3] + new string('*', value.Length - 5) + value[^2..];
+}

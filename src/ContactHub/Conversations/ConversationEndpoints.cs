@@ -1,0 +1,87 @@
+using System.ComponentModel;
+using ContactHub.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ContactHub.Conversations;
+
+public static class ConversationEndpoints
+{
+    public sealed record StartConversationRequest(long? ContactId, string? Agent = null, string? Subject = null);
+
+    public sealed record NoteRequest(string? Body, string? Author = null);
+
+    public sealed record AssignRequest(string? Agent);
+
+    public sealed record EndRequest([property: Description("What was agreed; kept on the conversation.")] string? Summary = null);
+
+    public static RouteGroupBuilder MapConversations(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/conversations").WithTags("Conversations").ProducesProblem(404).ProducesValidationProblem();
+        group.MapGet("/", List).WithName("ListConversations").RequireAuthorization(Scopes.Read)
+            .WithSummary("The active conversations list (status=active by default), filtered by agent and channel, latest activity first.");
+        group.MapGet("/{id:long}", Get).WithName("GetConversation").RequireAuthorization(Scopes.Read)
+            .WithSummary("The selected conversation's documents: every interaction across channels in order, and its notes.");
+        group.MapPost("/", Start).WithName("StartConversation").RequireAuthorization(Scopes.Write)
+            .WithSummary("Starts a conversation with a known contact.");
+        group.MapPost("/{id:long}/notes", AddNote).WithName("AddConversationNote").RequireAuthorization(Scopes.Write)
+            .WithSummary("Adds an agent's note to the conversation.");
+        group.MapPost("/{id:long}/assign", Assign).WithName("AssignConversation").RequireAuthorization(Scopes.Write)
+            .WithSummary("Assigns the conversation to an agent.");
+        group.MapPost("/{id:long}/end", End).WithName("EndConversation").RequireAuthorization(Scopes.Write)
+            .WithSummary("Ends the conversation, with an optional summary; it stays under the contact's activities.");
+        return group;
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<ConversationSummary>>, ValidationProblem>> List(
+        ConversationStore store, CancellationToken ct, string? status = "active", string? agent = null, string? channel = null, int? limit = 100)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (status is not ("active" or "ended")) errors["status"] = ["active or ended."];
+        if (channel is not null && !Channels.All.Contains(channel)) errors["channel"] = [$"One of {string.Join(", ", Channels.All)}."];
+        if (limit is < 1 or > 500) errors["limit"] = ["Between 1 and 500."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        return TypedResults.Ok(await store.ListAsync(status!, string.IsNullOrWhiteSpace(agent) ? null : agent.Trim(), channel, limit ?? 100, ct));
+    }
+
+    private static async Task<Results<Ok<ConversationDetail>, ProblemHttpResult>> Get(long id, ConversationStore store, CancellationToken ct) =>
+        await store.GetDetailAsync(id, ct) is { } detail ? TypedResults.Ok(detail) : NotFound($"Conversation {id} does not exist.");
+
+    private static async Task<Results<Created<ConversationSummary>, ProblemHttpResult, ValidationProblem>> Start(
+        StartConversationRequest request, ConversationStore store, CancellationToken ct)
+    {
+        if (request.ContactId is not > 0) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["contactId"] = ["A contact id is required."] });
+        if (request.Agent?.Length > 200 || request.Subject?.Length > 1000)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [request.Agent?.Length > 200 ? "agent" : "subject"] = ["Too long."] });
+        var id = await store.StartAsync(request.ContactId.Value, request.Agent?.Trim(), request.Subject, ct);
+        if (id is null) return NotFound($"Contact {request.ContactId} does not exist.");
+        return TypedResults.Created($"/api/v1/conversations/{id}", (await store.GetAsync(id.Value, ct))!);
+    }
+
+    private static async Task<Results<Created<Note>, ProblemHttpResult, ValidationProblem>> AddNote(long id, NoteRequest request, ConversationStore store, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.Body) || request.Body.Length > 20_000)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A note of 1 to 20,000 characters is required."] });
+        if (request.Author?.Length > 200) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["author"] = ["At most 200 characters."] });
+        var note = await store.AddNoteAsync(id, request.Author?.Trim(), request.Body, ct);
+        return note is null ? NotFound($"Conversation {id} does not exist.") : TypedResults.Created($"/api/v1/conversations/{id}", note);
+    }
+
+    private static async Task<Results<Ok<ConversationSummary>, ProblemHttpResult, ValidationProblem>> Assign(long id, AssignRequest request, ConversationStore store, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.Agent) || request.Agent.Length > 200)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["agent"] = ["An agent of 1 to 200 characters is required."] });
+        return await store.AssignAsync(id, request.Agent.Trim(), ct) ? TypedResults.Ok((await store.GetAsync(id, ct))!) : NotFound($"Conversation {id} does not exist.");
+    }
+
+    private static async Task<Results<Ok<ConversationSummary>, ProblemHttpResult, ValidationProblem>> End(
+        long id, ConversationStore store, CancellationToken ct, EndRequest? request = null)
+    {
+        if (request?.Summary?.Length > 20_000) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["summary"] = ["At most 20,000 characters."] });
+        if (await store.EndAsync(id, request?.Summary, ct)) return TypedResults.Ok((await store.GetAsync(id, ct))!);
+        return await store.GetAsync(id, ct) is null
+            ? NotFound($"Conversation {id} does not exist.")
+            : TypedResults.Problem($"Conversation {id} has already ended.", statusCode: 409, title: "Conversation already ended");
+    }
+
+    private static ProblemHttpResult NotFound(string detail) => TypedResults.Problem(detail, statusCode: 404, title: "Not found");
+}

@@ -1,0 +1,113 @@
+using ContactHub.Data;
+using Dapper;
+
+namespace ContactHub.Conversations;
+
+public sealed class ConversationStore(Db db, TimeProvider clock)
+{
+    private const string Columns = """
+        SELECT cv.id, cv.contact_id, c.display_name AS contact_name, cv.status, cv.started_at, cv.ended_at, cv.last_activity_at,
+               cv.agent, cv.subject, cv.summary, cv.channels, cv.last_channel, cv.interaction_count
+        FROM conversations cv JOIN contacts c ON c.id = cv.contact_id
+        """ + "\n";
+
+    private const string ListSql = Columns + """
+        WHERE cv.status = @status AND (@agent IS NULL OR cv.agent = @agent) AND (@channelLike IS NULL OR cv.channels LIKE @channelLike)
+        ORDER BY cv.last_activity_at DESC, cv.id DESC {LIMIT:@limit}
+        """;
+
+    /// <summary>The active conversations list (or the ended ones), most recent activity first.</summary>
+    public async Task<IReadOnlyList<ConversationSummary>> ListAsync(string status, string? agent, string? channel, int limit, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<ConversationRow>(new CommandDefinition(db.Sql(ListSql),
+            new { status, agent, channelLike = channel is null ? null : $"%,{channel},%", limit }, cancellationToken: ct));
+        return rows.Select(r => r.ToSummary()).ToList();
+    }
+
+    private const string GetSql = Columns + " WHERE cv.id = @id";
+
+    private const string InteractionsSql = """
+        SELECT id, conversation_id, contact_id, channel, direction, occurred_at, ended_at, duration_seconds, agent, status, subject, body,
+               provider, provider_ref, metadata
+        FROM interactions WHERE conversation_id = @id ORDER BY occurred_at, id
+        """;
+
+    private const string NotesSql = "SELECT id, conversation_id, author, body, created_at FROM conversation_notes WHERE conversation_id = @id ORDER BY created_at, id";
+
+    public async Task<ConversationSummary?> GetAsync(long id, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QuerySingleOrDefaultAsync<ConversationRow>(new CommandDefinition(db.Sql(GetSql), new { id }, cancellationToken: ct)))?.ToSummary();
+    }
+
+    /// <summary>The selected conversation's documents: every interaction across channels in order, and the notes.</summary>
+    public async Task<ConversationDetail?> GetDetailAsync(long id, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<ConversationRow>(new CommandDefinition(db.Sql(GetSql), new { id }, cancellationToken: ct));
+        if (row is null) return null;
+        var interactions = await connection.QueryAsync<InteractionView>(new CommandDefinition(db.Sql(InteractionsSql), new { id }, cancellationToken: ct));
+        var notes = await connection.QueryAsync<Note>(new CommandDefinition(db.Sql(NotesSql), new { id }, cancellationToken: ct));
+        return new ConversationDetail(row.ToSummary(), interactions.ToList(), notes.ToList());
+    }
+
+    private const string InsertSql = """
+        INSERT INTO conversations (contact_id, status, started_at, last_activity_at, agent, subject, channels, interaction_count) {OUTPUT_ID}
+        SELECT id, 'active', @now, @now, @agent, @subject, '', 0 FROM contacts WHERE id = @contactId AND merged_into_id IS NULL AND erased_at IS NULL
+        {RETURNING_ID}
+        """;
+
+    /// <summary>Starts a conversation for a known contact (e.g. an agent's outbound call); null when the contact is unknown.</summary>
+    public async Task<long?> StartAsync(long contactId, string? agent, string? subject, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(db.Sql(InsertSql), new { contactId, agent, subject, now = clock.GetUtcNow() }, cancellationToken: ct));
+    }
+
+    private const string InsertNoteSql = """
+        INSERT INTO conversation_notes (conversation_id, contact_id, author, body, created_at) {OUTPUT_ID}
+        SELECT id, contact_id, @author, @body, @now FROM conversations WHERE id = @id
+        {RETURNING_ID}
+        """;
+
+    public async Task<Note?> AddNoteAsync(long id, string? author, string body, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = await db.OpenAsync(ct);
+        var noteId = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(db.Sql(InsertNoteSql), new { id, author, body, now }, cancellationToken: ct));
+        return noteId is { } n ? new Note(n, id, author, body, now) : null;
+    }
+
+    private const string AssignSql = "UPDATE conversations SET agent = @agent WHERE id = @id";
+
+    public async Task<bool> AssignAsync(long id, string agent, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(db.Sql(AssignSql), new { id, agent }, cancellationToken: ct)) > 0;
+    }
+
+    private const string EndSql = """
+        UPDATE conversations SET status = 'ended', ended_at = @now, summary = COALESCE(@summary, summary)
+        WHERE id = @id AND status = 'active'
+        """;
+
+    /// <summary>Ends an active conversation; false when it does not exist or has already ended.</summary>
+    public async Task<bool> EndAsync(long id, string? summary, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(db.Sql(EndSql), new { id, summary, now = clock.GetUtcNow() }, cancellationToken: ct)) > 0;
+    }
+
+    private const string EndIdleSql = """
+        UPDATE conversations SET status = 'ended', ended_at = last_activity_at
+        WHERE status = 'active' AND last_activity_at < @cutoff
+        """;
+
+    /// <summary>Ends conversations idle since before the cutoff; they end at their last activity.</summary>
+    public async Task<int> EndIdleAsync(DateTimeOffset cutoff, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(db.Sql(EndIdleSql), new { cutoff }, cancellationToken: ct));
+    }
+}

@@ -1,0 +1,27 @@
+using ContactHub.Hosting;
+using Quartz;
+
+namespace ContactHub.Conversations;
+
+public static class ConversationsFeature
+{
+    public static WebApplicationBuilder AddConversations(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddValidatedOptions<ConversationsOptions>(ConversationsOptions.Section);
+        builder.Services.AddSingleton<InteractionRecorder>();
+        builder.Services.AddSingleton<ConversationStore>();
+        builder.Services.AddTransient<EndIdleConversationsJob>();
+
+        var interval = builder.Configuration.GetSection(ConversationsOptions.Section).Get<ConversationsOptions>()?.IdleCheckInterval ?? TimeSpan.FromMinutes(1);
+        builder.Services.AddQuartz(q =>
+        {
+            q.AddJob<EndIdleConversationsJob>(j => j.WithIdentity(EndIdleConversationsJob.Key).StoreDurably());
+            q.AddTrigger(t => t.ForJob(EndIdleConversationsJob.Key).WithIdentity("end-idle-conversations")
+                .StartAt(DateTimeOffset.UtcNow.AddSeconds(10))
+                .WithSimpleSchedule(s => s.WithInterval(interval < TimeSpan.FromSeconds(1) ? TimeSpan.FromMinutes(1) : interval).RepeatForever()));
+        });
+        // Running jobs finish before the process exits.
+        builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        return builder;
+    }
+}

@@ -1,0 +1,22 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ContactHub.Conversations;
+
+public sealed class ConversationsOptions : IValidatableObject
+{
+    public const string Section = "Conversations";
+
+    /// <summary>An event joins the contact's active conversation when its last activity is this recent, on any channel.</summary>
+    public TimeSpan InactivityTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How often idle conversations are looked for and ended.</summary>
+    public TimeSpan IdleCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext context)
+    {
+        if (InactivityTimeout < TimeSpan.FromSeconds(1) || InactivityTimeout > TimeSpan.FromDays(30))
+            yield return new($"{Section}:InactivityTimeout must be between 00:00:01 and 30.00:00:00 (was {InactivityTimeout}).");
+        if (IdleCheckInterval < TimeSpan.FromSeconds(1) || IdleCheckInterval > TimeSpan.FromHours(1))
+            yield return new($"{Section}:IdleCheckInterval must be between 00:00:01 and 01:00:00 (was {IdleCheckInterval}).");
+    }
+}

@@ -1,0 +1,79 @@
+using System.ComponentModel;
+using ContactHub.Contacts;
+using ContactHub.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace ContactHub.Conversations;
+
+public static class InteractionEndpoints
+{
+    public const int MaxBatch = 1_000;
+
+    public sealed record RecordedInteraction(long InteractionId, long ContactId, long ConversationId, bool ContactCreated, bool ConversationCreated)
+    {
+        public static RecordedInteraction From(RecordResult r) => new(r.InteractionId, r.ContactId, r.ConversationId, r.ContactCreated, r.ConversationCreated);
+    }
+
+    public sealed record BatchRequest([property: Description("Up to 1,000 interactions, each recorded on its own.")] List<InteractionRequest>? Items);
+
+    public sealed record BatchItemResult(int Index, int Status, long? InteractionId = null, long? ContactId = null, long? ConversationId = null,
+        bool? ContactCreated = null, bool? ConversationCreated = null, string? Title = null, IDictionary<string, string[]>? Errors = null);
+
+    public sealed record BatchResponse(int Recorded, int Repeated, int Failed, IReadOnlyList<BatchItemResult> Results);
+
+    public static RouteGroupBuilder MapInteractions(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/interactions").WithTags("Interactions").RequireAuthorization(Scopes.Write);
+        group.MapPost("/", Record).WithName("RecordInteraction")
+            .WithSummary("Records one call, chat, SMS, WhatsApp, messaging or email event under the recognised contact.")
+            .WithDescription("201 when recorded; 200 with the same ids when provider + providerRef was recorded before (a later status updates it).")
+            .WithMetadata(new RequestSizeLimitAttribute(512 * 1024));
+        group.MapPost("/batch", RecordBatch).WithName("RecordInteractionBatch")
+            .WithSummary("Records up to 1,000 interactions; one result per item, in order.")
+            .WithMetadata(new RequestSizeLimitAttribute(64L * 1024 * 1024));
+        return group;
+    }
+
+    private static async Task<Results<Created<RecordedInteraction>, Ok<RecordedInteraction>, ValidationProblem>> Record(
+        InteractionRequest request, InteractionRecorder recorder, IdentifierNormalizer normalizer, TimeProvider clock, CancellationToken ct)
+    {
+        var (interaction, errors) = InteractionValidation.Validate(request, normalizer, clock.GetUtcNow());
+        if (interaction is null) return TypedResults.ValidationProblem(errors, title: "The interaction is not valid");
+        var result = await recorder.RecordAsync(interaction, ct);
+        var body = RecordedInteraction.From(result);
+        return result.Repeated ? TypedResults.Ok(body) : TypedResults.Created($"/api/v1/conversations/{result.ConversationId}", body);
+    }
+
+    private static async Task<Results<Ok<BatchResponse>, ValidationProblem>> RecordBatch(
+        BatchRequest request, InteractionRecorder recorder, IdentifierNormalizer normalizer, TimeProvider clock, CancellationToken ct)
+    {
+        if (request.Items is not { Count: > 0 and <= MaxBatch } items)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["items"] = [$"Give 1 to {MaxBatch} interactions."] });
+        var results = new List<BatchItemResult>(items.Count);
+        for (var index = 0; index < items.Count; index++)
+        {
+            if (items[index] is null)
+            {
+                results.Add(new BatchItemResult(index, 400, Title: "The interaction is not valid", Errors: new Dictionary<string, string[]> { ["body"] = ["Must be an object."] }));
+                continue;
+            }
+            var (interaction, errors) = InteractionValidation.Validate(items[index], normalizer, clock.GetUtcNow());
+            if (interaction is null)
+            {
+                results.Add(new BatchItemResult(index, 400, Title: "The interaction is not valid", Errors: errors));
+                continue;
+            }
+            try
+            {
+                var r = await recorder.RecordAsync(interaction, ct);
+                results.Add(new BatchItemResult(index, r.Repeated ? 200 : 201, r.InteractionId, r.ContactId, r.ConversationId, r.ContactCreated, r.ConversationCreated));
+            }
+            catch (Hosting.DomainException domain)
+            {
+                results.Add(new BatchItemResult(index, domain.Status, Title: domain.Message));
+            }
+        }
+        return TypedResults.Ok(new BatchResponse(results.Count(r => r.Status == 201), results.Count(r => r.Status == 200), results.Count(r => r.Status >= 400), results));
+    }
+}

@@ -1,0 +1,52 @@
+using System.Data.Common;
+using Npgsql;
+
+namespace ContactHub.Data;
+
+/// <summary>Raised inside a transaction when a concurrent writer got there first; the whole unit is retried.</summary>
+public sealed class ConcurrencyConflictException(string message) : Exception(message);
+
+public static class Transactions
+{
+    private const int MaxAttempts = 6;
+
+    /// <summary>
+    /// Runs a unit of work in one transaction, retrying it from the start when it loses a race
+    /// (unique key, deadlock, serialization failure): the loser then sees the winner's committed rows.
+    /// </summary>
+    public static async Task<T> InTransactionAsync<T>(this Db db, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var connection = await db.OpenAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            try
+            {
+                var result = await work(connection, transaction);
+                await transaction.CommitAsync(ct);
+                return result;
+            }
+            catch (Exception ex) when (attempt < MaxAttempts && IsRaceLost(db, ex))
+            {
+                await SafeRollback(transaction);
+                await Task.Delay(Random.Shared.Next(2, 10 * attempt), ct);
+            }
+        }
+    }
+
+    private static bool IsRaceLost(Db db, Exception ex) => ex switch
+    {
+        ConcurrencyConflictException => true,
+        PostgresException pg => pg.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure,
+        Microsoft.Data.SqlClient.SqlException sql => sql.Number is 1205 or 2627 or 2601,
+        DbException other => db.Dialect.IsUniqueViolation(other),
+        _ => false,
+    };
+
+    private static async Task SafeRollback(DbTransaction transaction)
+    {
+        try { await transaction.RollbackAsync(); }
+        catch (InvalidOperationException) { } // already rolled back by the server
+        catch (DbException) { }
+    }
+}
