@@ -61,7 +61,7 @@ public sealed class ContactStore(Db db, TimeProvider clock)
     }
 
     private const string SearchSql = """
-        SELECT id, display_name, external_id, created_at, updated_at FROM contacts
+        SELECT id, display_name AS name, external_id, created_at, updated_at FROM contacts
         WHERE merged_into_id IS NULL AND erased_at IS NULL
           AND (name_key LIKE @prefix ESCAPE '\' OR id IN (SELECT contact_id FROM contact_identifiers WHERE value LIKE @prefix ESCAPE '\'))
         ORDER BY updated_at DESC, id DESC {LIMIT:@limit}

@@ -4,6 +4,7 @@ using ContactHub.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ContactHub.Tests.Infrastructure;
 
@@ -20,6 +21,9 @@ public abstract class ContactHubApp : WebApplicationFactory<Program>, IAsyncLife
     protected ContactHubApp(DatabaseProvider provider) => Engine = TestEngine.For(provider);
 
     public TestEngine Engine { get; }
+
+    /// <summary>Errors the host logged (unhandled exceptions among them).</summary>
+    public CapturedLogs Logs { get; } = new();
 
     public DatabaseProvider Provider => Engine.Provider;
 
@@ -47,6 +51,7 @@ public abstract class ContactHubApp : WebApplicationFactory<Program>, IAsyncLife
         builder.UseSetting("Security:InitialKeyFile", KeyFile);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
