@@ -33,6 +33,9 @@ public abstract class ContactHubApp : WebApplicationFactory<Program>, IAsyncLife
 
     public string KeyFile => Path.Combine(Path.GetTempPath(), "contacthub-tests", _name + "-initial-key.txt");
 
+    /// <summary>Serve over real Kestrel sockets instead of the in-memory test server (limits, timeouts, protocol errors).</summary>
+    protected virtual bool RealServer => false;
+
     /// <summary>Extra settings a test class needs (e.g. a short inactivity timeout).</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => [];
 
@@ -40,7 +43,14 @@ public abstract class ContactHubApp : WebApplicationFactory<Program>, IAsyncLife
     {
         if (SkipReason is not null) return;
         ConnectionString = await Engine.CreateDatabaseAsync(_name);
-        _ = Server; // starts the host: migrations run and the initial key is written
+        // Starting the host runs the migrations and writes the initial key.
+        if (RealServer)
+        {
+            UseKestrel(0);
+            StartServer();
+        }
+        else
+            _ = Server;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -86,3 +96,9 @@ public sealed class SqliteApp() : ContactHubApp(DatabaseProvider.Sqlite);
 public sealed class PostgresApp() : ContactHubApp(DatabaseProvider.Postgres);
 
 public sealed class SqlServerApp() : ContactHubApp(DatabaseProvider.SqlServer);
+
+/// <summary>SQLite behind real Kestrel on a loopback port.</summary>
+public sealed class KestrelSqliteApp() : ContactHubApp(DatabaseProvider.Sqlite)
+{
+    protected override bool RealServer => true;
+}

@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using ContactHub.Tests.Infrastructure;
+
+namespace ContactHub.Tests.Conversations;
+
+/// <summary>Bad input gets a ProblemDetails naming the field at fault, never a 500, and nothing is logged as an error.</summary>
+public sealed class BadInputTests(KestrelSqliteApp app) : IClassFixture<KestrelSqliteApp>
+{
+    private HttpClient Api => app.Client();
+
+    public static TheoryData<string, string> InvalidBodies() => new()
+    {
+        { """{"channel":"fax","direction":"inbound","customer":{"phone":"+33612345678"}}""", "channel" },
+        { """{"channel":"sms","direction":"sideways","customer":{"phone":"+33612345678"}}""", "direction" },
+        { """{"channel":"sms","direction":"inbound"}""", "customer" },
+        { """{"channel":"sms","direction":"inbound","customer":{}}""", "customer" },
+        { """{"channel":"sms","direction":"inbound","customer":{"phone":"12"}}""", "customer.phone" },
+        { """{"channel":"sms","direction":"inbound","customer":{"email":"not@valid"}}""", "customer.email" },
+        { """{"channel":"sms","direction":"inbound","customer":{"whatsapp":"whatsapp:+1"}}""", "customer.whatsapp" },
+        { """{"channel":"sms","direction":"inbound","customer":{"handle":{"value":"x"}}}""", "customer.handle" },
+        { """{"channel":5,"direction":"inbound","customer":{"phone":"+33612345678"}}""", "channel" },
+        { """{"channel":"sms","direction":"inbound","customer":"+33612345678"}""", "customer" },
+        { """{"channel":"sms","direction":"inbound","customer":{"phone":"+33612345678"},"durationSeconds":"long"}""", "durationSeconds" },
+        { """{"channel":"sms","direction":"inbound","customer":{"phone":"+33612345678"},"durationSeconds":-1}""", "durationSeconds" },
+        { """{"channel":"sms","direction":"inbound","customer":{"phone":"+33612345678"},"occurredAt":"yesterday"}""", "occurredAt" },
+        { """{"channel":"call","direction":"inbound","customer":{"phone":"+33612345678"},"occurredAt":"2026-01-02T10:00:00Z","endedAt":"2026-01-01T10:00:00Z"}""", "endedAt" },
+        { """{"channel":"sms","direction":"inbound","customer":{"phone":"+33612345678"},"conversationId":"abc"}""", "conversationId" },
+        { """{"channel":"sms","direction":"inbound","customer":{"phone":"+33612345678"},"metadata":[1,2]}""", "metadata" },
+        { """{"channel":"sms","direction":"inbound","customer":{"phone":"+33612345678"},"providerRef":"REPEAT"}""".Replace("REPEAT", new string('r', 201)), "providerRef" },
+        { """[1,2,3]""", "body" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidBodies))]
+    public async Task An_invalid_interaction_is_a_400_naming_the_field(string json, string field)
+    {
+        var response = await Api.PostAsync("/api/v1/interactions", new StringContent(json, Encoding.UTF8, "application/json"));
+
+        var problem = await response.Expect(400);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(problem["errors"]?[field] is not null, $"expected an error for '{field}': {problem.ToJsonString()}");
+        Assert.Empty(app.Logs.Errors);
+    }
+
+    [Theory]
+    [InlineData("{\"channel\":")]
+    [InlineData("")]
+    [InlineData("null")]
+    public async Task Unreadable_json_is_a_400_problem(string json)
+    {
+        var response = await Api.PostAsync("/api/v1/interactions", new StringContent(json, Encoding.UTF8, "application/json"));
+
+        await response.Expect(400);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(app.Logs.Errors);
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_json_is_refused_without_a_500()
+    {
+        var response = await Api.PostAsync("/api/v1/interactions", new StringContent("channel=sms", Encoding.UTF8, "text/plain"));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task A_one_megabyte_body_is_a_413_problem()
+    {
+        var body = new { channel = "email", direction = "inbound", customer = new { email = Customers.Email() }, body = new string('x', 1024 * 1024) };
+
+        var response = await Api.PostAsJsonAsync("/api/v1/interactions", body);
+
+        await response.Expect(413);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(app.Logs.Errors);
+    }
+
+    [Fact]
+    public async Task A_body_field_over_its_limit_is_named()
+    {
+        var body = new { channel = "email", direction = "inbound", customer = new { email = Customers.Email() }, body = new string('x', 100_001) };
+
+        var problem = await (await Api.PostAsJsonAsync("/api/v1/interactions", body)).Expect(400);
+
+        Assert.NotNull(problem["errors"]!["body"]);
+    }
+
+    [Fact]
+    public async Task A_batch_of_more_than_a_thousand_items_is_refused_whole()
+    {
+        var items = Enumerable.Range(0, 1001).Select(_ => new { channel = "sms", direction = "inbound", customer = new { phone = "+33612345678" } });
+
+        var problem = await (await Api.PostAsJsonAsync("/api/v1/interactions/batch", new { items })).Expect(400);
+
+        Assert.NotNull(problem["errors"]!["items"]);
+    }
+
+    [Theory]
+    [InlineData("/api/v1/contacts/abc")]
+    [InlineData("/api/v1/contacts/lookup")]
+    [InlineData("/api/v1/contacts/lookup?phone=1&email=a@b.c")]
+    [InlineData("/api/v1/contacts?q=")]
+    [InlineData("/api/v1/contacts/1/activities?limit=abc")]
+    [InlineData("/api/v1/conversations?limit=100000")]
+    [InlineData("/api/v1/conversations?status=lost")]
+    public async Task Bad_query_strings_and_ids_never_answer_500(string url)
+    {
+        var response = await Api.GetAsync(url);
+
+        Assert.InRange((int)response.StatusCode, 400, 404);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(app.Logs.Errors);
+    }
+}
