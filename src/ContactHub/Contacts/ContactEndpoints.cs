@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using ContactHub.Conversations;
+using ContactHub.Hosting;
 using ContactHub.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -27,7 +28,8 @@ public static class ContactEndpoints
         group.MapPatch("/{id:long}", Update).WithName("UpdateContact").RequireAuthorization(Scopes.Write)
             .WithSummary("Changes the name or external id.");
         group.MapPost("/{id:long}/identifiers", AddIdentifier).WithName("AddContactIdentifier").RequireAuthorization(Scopes.Write)
-            .WithSummary("Adds a phone, email, external id or handle; 409 when another contact owns it.");
+            .WithSummary("Adds a phone, email, external id or handle; 409 when another contact owns it.")
+            .WithRequestExample("""{"kind": "email", "value": "ana.lima@example.com"}""");
         group.MapDelete("/{id:long}/identifiers/{identifierId:long}", RemoveIdentifier).WithName("RemoveContactIdentifier").RequireAuthorization(Scopes.Write)
             .WithSummary("Removes an identifier from the contact.");
         group.MapGet("/{id:long}/activities", Activities).WithName("ListContactActivities").RequireAuthorization(Scopes.Read)
@@ -35,7 +37,8 @@ public static class ContactEndpoints
         group.MapGet("/{id:long}/conversations", Conversations).WithName("ListContactConversations").RequireAuthorization(Scopes.Read)
             .WithSummary("The contact's conversations, latest activity first.");
         group.MapPost("/{id:long}/merge", Merge).WithName("MergeContacts").RequireAuthorization(Scopes.Write)
-            .WithSummary("Moves everything of sourceContactId into this contact; journalled and undoable.");
+            .WithSummary("Moves everything of sourceContactId into this contact; journalled and undoable.")
+            .WithRequestExample("""{"sourceContactId": 57}""");
 
         var merges = routes.MapGroup("/api/v1/merges").WithTags("Contacts").ProducesProblem(404);
         merges.MapPost("/{id:long}/undo", Undo).WithName("UndoMerge").RequireAuthorization(Scopes.Write)

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using ContactHub.Hosting;
 using ContactHub.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -22,13 +23,16 @@ public static class ConversationEndpoints
         group.MapGet("/{id:long}", Get).WithName("GetConversation").RequireAuthorization(Scopes.Read)
             .WithSummary("The selected conversation's documents: every interaction across channels in order, and its notes.");
         group.MapPost("/", Start).WithName("StartConversation").RequireAuthorization(Scopes.Write)
-            .WithSummary("Starts a conversation with a known contact.");
+            .WithSummary("Starts a conversation with a known contact.")
+            .WithRequestExample("""{"contactId": 42, "agent": "maria", "subject": "Flight change"}""");
         group.MapPost("/{id:long}/notes", AddNote).WithName("AddConversationNote").RequireAuthorization(Scopes.Write)
-            .WithSummary("Adds an agent's note to the conversation.");
+            .WithSummary("Adds an agent's note to the conversation.")
+            .WithRequestExample("""{"body": "Prefers an aisle seat", "author": "maria"}""");
         group.MapPost("/{id:long}/assign", Assign).WithName("AssignConversation").RequireAuthorization(Scopes.Write)
             .WithSummary("Assigns the conversation to an agent.");
         group.MapPost("/{id:long}/end", End).WithName("EndConversation").RequireAuthorization(Scopes.Write)
-            .WithSummary("Ends the conversation, with an optional summary; it stays under the contact's activities.");
+            .WithSummary("Ends the conversation, with an optional summary; it stays under the contact's activities.")
+            .WithRequestExample("""{"summary": "Flight moved to Friday 09:40, no fee."}""");
         return group;
     }
 

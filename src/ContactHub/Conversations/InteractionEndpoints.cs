@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using ContactHub.Contacts;
+using ContactHub.Hosting;
 using ContactHub.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -28,10 +29,22 @@ public static class InteractionEndpoints
         group.MapPost("/", Record).WithName("RecordInteraction")
             .WithSummary("Records one call, chat, SMS, WhatsApp, messaging or email event under the recognised contact.")
             .WithDescription("201 when recorded; 200 with the same ids when provider + providerRef was recorded before (a later status updates it).")
-            .WithMetadata(new RequestSizeLimitAttribute(512 * 1024));
+            .WithMetadata(new RequestSizeLimitAttribute(512 * 1024))
+            .WithRequestExample("""
+                {"channel": "call", "direction": "inbound", "occurredAt": "2026-11-23T09:30:00Z", "durationSeconds": 312,
+                 "customer": {"phone": "+33612345678", "email": "ana.lima@example.com", "name": "Ana Lima"},
+                 "agent": "maria", "status": "completed", "provider": "twilio", "providerRef": "CA1234567890abcdef",
+                 "metadata": {"queue": "bookings"}}
+                """);
         group.MapPost("/batch", RecordBatch).WithName("RecordInteractionBatch")
             .WithSummary("Records up to 1,000 interactions; one result per item, in order.")
-            .WithMetadata(new RequestSizeLimitAttribute(64L * 1024 * 1024));
+            .WithMetadata(new RequestSizeLimitAttribute(64L * 1024 * 1024))
+            .WithRequestExample("""
+                {"items": [
+                  {"channel": "chat", "direction": "inbound", "customer": {"phone": "+33612345678"}, "body": "Can I change my flight?", "provider": "livechat", "providerRef": "chat-881"},
+                  {"channel": "sms", "direction": "outbound", "customer": {"phone": "+33612345678"}, "body": "Summary: flight moved to Friday 09:40", "agent": "maria"}
+                ]}
+                """);
         return group;
     }
 
@@ -69,7 +82,7 @@ public static class InteractionEndpoints
                 var r = await recorder.RecordAsync(interaction, ct);
                 results.Add(new BatchItemResult(index, r.Repeated ? 200 : 201, r.InteractionId, r.ContactId, r.ConversationId, r.ContactCreated, r.ConversationCreated));
             }
-            catch (Hosting.DomainException domain)
+            catch (DomainException domain)
             {
                 results.Add(new BatchItemResult(index, domain.Status, Title: domain.Message));
             }

@@ -26,7 +26,11 @@ public static class HostingExtensions
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower));
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
-        builder.Services.AddOpenApi(OpenApiSecurity.Configure);
+        builder.Services.AddOpenApi(o =>
+        {
+            OpenApiSecurity.Configure(o);
+            OpenApiExamples.Configure(o);
+        });
         builder.Services.AddHealthChecks();
         builder.Services.AddSystemd();
         builder.Services.AddWindowsService(o => o.ServiceName = "ContactHub");

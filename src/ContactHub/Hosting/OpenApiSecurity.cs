@@ -36,6 +36,9 @@ internal static class OpenApiSecurity
             {
                 [new OpenApiSecuritySchemeReference(ApiKeyAuthenticationHandler.SchemeName, context.Document)] = scopes,
             });
+            operation.Responses ??= new OpenApiResponses();
+            operation.Responses.TryAdd("401", new OpenApiResponse { Description = "No valid X-Api-Key header (ProblemDetails)." });
+            operation.Responses.TryAdd("403", new OpenApiResponse { Description = $"The key lacks the {string.Join("/", scopes)} scope (ProblemDetails)." });
             return Task.CompletedTask;
         });
     }
