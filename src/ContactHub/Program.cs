@@ -1,3 +1,5 @@
+using ContactHub.Campaigns;
+using ContactHub.Channels.Twilio;
 using ContactHub.Contacts;
 using ContactHub.Conversations;
 using ContactHub.Data;
@@ -11,6 +13,8 @@ builder.AddData();             // the configured engine (SQLite by default), mig
 builder.AddSecurity();         // API keys with scopes
 builder.AddContacts();         // recognition, identifiers, merge
 builder.AddConversations();    // recording, grouping, the idle-conversation job
+builder.AddCampaigns();        // consent per channel
+builder.AddTwilio();           // SMS, WhatsApp and voice webhooks; the REST client
 
 var app = builder.Build();
 
@@ -20,6 +24,8 @@ app.MapApiKeys();
 app.MapInteractions();
 app.MapContacts();
 app.MapConversations();
+app.MapConsents();
+app.MapTwilioWebhooks();       // signed by Twilio, not by API key
 
 // Administration commands (migrate, apikey …) share this configuration; no command runs the service.
 return await app.RunAsync(args);

@@ -111,7 +111,7 @@ public static class ContactEndpoints
         var errors = new Dictionary<string, string[]>();
         if (!ActivityCursor.TryDecode(before, out var cursor)) errors["before"] = ["Not a cursor returned as nextBefore."];
         if (limit is < 1 or > 200) errors["limit"] = ["Between 1 and 200."];
-        if (channel is not null && !Channels.All.Contains(channel)) errors["channel"] = [$"One of {string.Join(", ", Channels.All)}."];
+        if (channel is not null && !InteractionChannels.All.Contains(channel)) errors["channel"] = [$"One of {string.Join(", ", InteractionChannels.All)}."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         if (await store.GetAsync(id, ct) is not { } contact) return NotFound($"Contact {id} does not exist.");
         return TypedResults.Ok(await store.ActivitiesAsync(contact.Id, cursor, limit ?? 50, channel, ct));

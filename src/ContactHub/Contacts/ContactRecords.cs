@@ -12,7 +12,7 @@ public sealed record ContactSummary(long Id, string? Name, string? ExternalId, D
 
 /// <summary>One interaction on a contact's timeline.</summary>
 public sealed record Activity(long Id, long ConversationId, string Channel, string Direction, DateTimeOffset OccurredAt, DateTimeOffset? EndedAt,
-    long? DurationSeconds, string? Agent, string? Status, string? Subject, string? Body, string? Provider, string? ProviderRef);
+    long? DurationSeconds, string? Agent, string? Status, string? Subject, string? Body, string? Provider, string? ProviderRef, string? Error);
 
 public sealed record ActivityPage(IReadOnlyList<Activity> Items, string? NextBefore);
 

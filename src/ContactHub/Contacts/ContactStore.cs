@@ -116,7 +116,7 @@ public sealed class ContactStore(Db db, TimeProvider clock)
     }
 
     private const string ActivitiesSql = """
-        SELECT id, conversation_id, channel, direction, occurred_at, ended_at, duration_seconds, agent, status, subject, body, provider, provider_ref
+        SELECT id, conversation_id, channel, direction, occurred_at, ended_at, duration_seconds, agent, status, subject, body, provider, provider_ref, error
         FROM interactions
         WHERE contact_id = @contactId
           AND (@channel IS NULL OR channel = @channel)

@@ -41,7 +41,7 @@ public static class ConversationEndpoints
     {
         var errors = new Dictionary<string, string[]>();
         if (status is not ("active" or "ended")) errors["status"] = ["active or ended."];
-        if (channel is not null && !Channels.All.Contains(channel)) errors["channel"] = [$"One of {string.Join(", ", Channels.All)}."];
+        if (channel is not null && !InteractionChannels.All.Contains(channel)) errors["channel"] = [$"One of {string.Join(", ", InteractionChannels.All)}."];
         if (limit is < 1 or > 500) errors["limit"] = ["Between 1 and 500."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         return TypedResults.Ok(await store.ListAsync(status!, string.IsNullOrWhiteSpace(agent) ? null : agent.Trim(), channel, limit ?? 100, ct));

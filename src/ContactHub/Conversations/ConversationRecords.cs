@@ -1,6 +1,6 @@
 namespace ContactHub.Conversations;
 
-public static class Channels
+public static class InteractionChannels
 {
     public static readonly IReadOnlyList<string> All = ["call", "chat", "sms", "whatsapp", "messaging", "email"];
 }
@@ -29,7 +29,7 @@ public sealed record ConversationSummary(long Id, long ContactId, string? Contac
 public sealed record Note(long Id, long ConversationId, string? Author, string Body, DateTimeOffset CreatedAt);
 
 public sealed record InteractionView(long Id, long ConversationId, long ContactId, string Channel, string Direction, DateTimeOffset OccurredAt, DateTimeOffset? EndedAt,
-    long? DurationSeconds, string? Agent, string? Status, string? Subject, string? Body, string? Provider, string? ProviderRef, string? Metadata);
+    long? DurationSeconds, string? Agent, string? Status, string? Subject, string? Body, string? Provider, string? ProviderRef, string? Metadata, string? Error);
 
 /// <summary>The "selected conversation documents": everything across channels, in order, with notes.</summary>
 public sealed record ConversationDetail(ConversationSummary Conversation, IReadOnlyList<InteractionView> Interactions, IReadOnlyList<Note> Notes);

@@ -29,7 +29,7 @@ public sealed class ConversationStore(Db db, TimeProvider clock)
 
     private const string InteractionsSql = """
         SELECT id, conversation_id, contact_id, channel, direction, occurred_at, ended_at, duration_seconds, agent, status, subject, body,
-               provider, provider_ref, metadata
+               provider, provider_ref, metadata, error
         FROM interactions WHERE conversation_id = @id ORDER BY occurred_at, id
         """;
 

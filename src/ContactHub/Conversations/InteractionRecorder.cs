@@ -15,10 +15,10 @@ public sealed record RecordResult(long InteractionId, long ContactId, long Conve
 /// </summary>
 public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOptions<ConversationsOptions> options, TimeProvider clock, ILogger<InteractionRecorder> logger)
 {
-    private sealed record Existing(long Id, long ContactId, long ConversationId);
+    private sealed record Existing(long Id, long ContactId, long ConversationId, string? Status);
 
     private const string FindByRefSql = """
-        SELECT id, contact_id, conversation_id FROM interactions WHERE provider = @provider AND provider_ref = @providerRef
+        SELECT id, contact_id, conversation_id, status FROM interactions WHERE provider = @provider AND provider_ref = @providerRef
         """;
 
     private const string UpdateByRefSql = """
@@ -27,6 +27,8 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOp
             ended_at = COALESCE(@endedAt, ended_at),
             duration_seconds = COALESCE(@durationSeconds, duration_seconds),
             agent = COALESCE(agent, @agent),
+            metadata = COALESCE(@metadata, metadata),
+            error = COALESCE(@error, error),
             updated_at = @now
         WHERE id = @id
         """;
@@ -67,6 +69,20 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOp
         WHERE id = @id
         """;
 
+    /// <summary>A delivery callback: moves the interaction's status on (never back) and keeps the provider's error.</summary>
+    public Task<bool> UpdateStatusAsync(string provider, string providerRef, string status, string? error, CancellationToken ct = default) =>
+        db.InTransactionAsync(async (connection, transaction) =>
+        {
+            var existing = await connection.QuerySingleOrDefaultAsync<Existing>(new CommandDefinition(db.Sql(FindByRefSql), new { provider, providerRef }, transaction, cancellationToken: ct));
+            if (existing is null) return false;
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateByRefSql), new
+            {
+                id = existing.Id, status = InteractionStatus.Next(existing.Status, status), endedAt = (DateTimeOffset?)null, durationSeconds = (long?)null,
+                agent = (string?)null, metadata = (string?)null, error, now = clock.GetUtcNow(),
+            }, transaction, cancellationToken: ct));
+            return true;
+        }, ct);
+
     public Task<RecordResult> RecordAsync(NewInteraction interaction, CancellationToken ct = default) =>
         db.InTransactionAsync((connection, transaction) => RecordAsync(connection, transaction, interaction, ct), ct);
 
@@ -77,7 +93,11 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOp
             && await connection.QuerySingleOrDefaultAsync<Existing>(new CommandDefinition(db.Sql(FindByRefSql), new { provider = i.Provider, providerRef = i.ProviderRef }, transaction, cancellationToken: ct)) is { } existing)
         {
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateByRefSql),
-                new { id = existing.Id, status = i.Status, endedAt = i.EndedAt, durationSeconds = i.DurationSeconds, agent = i.Agent, now }, transaction, cancellationToken: ct));
+                new
+                {
+                    id = existing.Id, status = InteractionStatus.Next(existing.Status, i.Status), endedAt = i.EndedAt, durationSeconds = i.DurationSeconds,
+                    agent = i.Agent, metadata = i.Metadata, error = (string?)null, now,
+                }, transaction, cancellationToken: ct));
             return new RecordResult(existing.Id, existing.ContactId, existing.ConversationId, false, false, Repeated: true);
         }
 

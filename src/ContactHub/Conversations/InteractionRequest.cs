@@ -49,7 +49,7 @@ public static class InteractionValidation
         void Fail(string field, string message) => errors[field] = [message];
 
         var channel = request.Channel?.Trim().ToLowerInvariant();
-        if (channel is null || !Channels.All.Contains(channel)) Fail("channel", $"Required; one of {string.Join(", ", Channels.All)}.");
+        if (channel is null || !InteractionChannels.All.Contains(channel)) Fail("channel", $"Required; one of {string.Join(", ", InteractionChannels.All)}.");
         var direction = request.Direction?.Trim().ToLowerInvariant();
         if (direction is null || !Directions.All.Contains(direction)) Fail("direction", "Required; inbound or outbound.");
 

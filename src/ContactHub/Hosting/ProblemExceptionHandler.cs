@@ -23,6 +23,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         var problem = exception switch
         {
             BadHttpRequestException bad => BadRequest(bad),
+            InvalidDataException => new ProblemDetails { Status = 400, Title = "The request could not be read", Detail = "The form body is malformed or has too many fields." },
             DomainException domain => new ProblemDetails { Status = domain.Status, Title = domain.Title, Detail = domain.Message },
             _ when IsDatabaseOutage(exception) => Unavailable(context),
             _ => null,

@@ -81,9 +81,13 @@ public abstract class ContactHubApp : WebApplicationFactory<Program>, IAsyncLife
 
     public HttpClient Anonymous() => CreateClient();
 
+    /// <summary>Stops what a subclass started beside the host (fake servers).</summary>
+    protected virtual ValueTask DisposeExtrasAsync() => ValueTask.CompletedTask;
+
     async Task IAsyncLifetime.DisposeAsync()
     {
         await base.DisposeAsync();
+        await DisposeExtrasAsync();
         if (_dropped || SkipReason is not null || ConnectionString.Length == 0) return;
         _dropped = true;
         await Engine.DropDatabaseAsync(ConnectionString);

@@ -1,0 +1,2 @@
+-- The provider's error for a failed or undelivered interaction, e.g. Twilio 30007.
+ALTER TABLE interactions ADD error nvarchar(500) NULL;

@@ -1,0 +1,41 @@
+using ContactHub.Contacts;
+using ContactHub.Conversations;
+using ContactHub.Hosting;
+using ContactHub.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ContactHub.Campaigns;
+
+public static class ConsentEndpoints
+{
+    public sealed record SetConsentRequest(string? Status, string? Source = null);
+
+    public static RouteGroupBuilder MapConsents(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/contacts/{id:long}/consents").WithTags("Contacts").ProducesProblem(404);
+        group.MapGet("/", List).WithName("ListContactConsents").RequireAuthorization(Scopes.Read)
+            .WithSummary("The contact's consent per channel (opted_in / opted_out); no row means no objection recorded.");
+        group.MapPut("/{channel}", Set).WithName("SetContactConsent").RequireAuthorization(Scopes.Write)
+            .WithSummary("Records consent given or withdrawn outside a keyword (e.g. said on a call).")
+            .WithRequestExample("""{"status": "opted_out", "source": "agent:maria"}""");
+        return group;
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<Consent>>, ProblemHttpResult>> List(long id, ContactStore contacts, ConsentStore consents, CancellationToken ct) =>
+        await contacts.GetAsync(id, ct) is { } contact
+            ? TypedResults.Ok(await consents.ListAsync(contact.Id, ct))
+            : TypedResults.Problem($"Contact {id} does not exist.", statusCode: 404, title: "Not found");
+
+    private static async Task<Results<Ok<IReadOnlyList<Consent>>, ProblemHttpResult, ValidationProblem>> Set(
+        long id, string channel, SetConsentRequest request, ContactStore contacts, ConsentStore consents, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!InteractionChannels.All.Contains(channel)) errors["channel"] = [$"One of {string.Join(", ", InteractionChannels.All)}."];
+        if (request.Status is not (ConsentStatus.OptedIn or ConsentStatus.OptedOut)) errors["status"] = ["opted_in or opted_out."];
+        if (request.Source?.Length > 100) errors["source"] = ["At most 100 characters."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        if (await contacts.GetAsync(id, ct) is not { } contact) return TypedResults.Problem($"Contact {id} does not exist.", statusCode: 404, title: "Not found");
+        await consents.SetAsync(contact.Id, channel, request.Status!, request.Source ?? "api", ct);
+        return TypedResults.Ok(await consents.ListAsync(contact.Id, ct));
+    }
+}

@@ -1,0 +1,38 @@
+using ContactHub.Hosting;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace ContactHub.Channels.Twilio;
+
+public static class TwilioFeature
+{
+    public static WebApplicationBuilder AddTwilio(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddValidatedOptions<TwilioOptions>(TwilioOptions.Section);
+        builder.Services.AddSingleton<TwilioSignatureFilter>();
+        builder.Services.AddTransient<TwilioSender>();
+        builder.Services.AddHttpClient<TwilioClient>()
+            .AddResilienceHandler("twilio", (pipeline, context) =>
+            {
+                var options = context.ServiceProvider.GetRequiredService<IOptions<TwilioOptions>>().Value;
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = options.MaxAttempts - 1,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = options.RetryBaseDelay,
+                    // 429 and 5xx mean Twilio did not take the message; a refused connection never reached it.
+                    // A timeout is not retried here: Twilio may have accepted the message (it has no idempotency key).
+                    ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
+                    {
+                        { Result: { } response } => (int)response.StatusCode is 429 or >= 500,
+                        { Exception: HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } } => true,
+                        _ => false,
+                    }),
+                });
+                pipeline.AddTimeout(options.Timeout);
+            });
+        return builder;
+    }
+}

@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Text.Json;
+using ContactHub.Campaigns;
+using ContactHub.Contacts;
+using ContactHub.Conversations;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace ContactHub.Channels.Twilio;
+
+/// <summary>
+/// Twilio's webhooks, authenticated by X-Twilio-Signature instead of an API key. Each event is
+/// recorded once per Sid, however often Twilio retries it.
+/// </summary>
+public static class TwilioWebhooks
+{
+    public const string EmptyTwiml = """<?xml version="1.0" encoding="UTF-8"?><Response/>""";
+
+    private static readonly HashSet<string> MessageStatuses =
+        ["accepted", "scheduled", "queued", "sending", "sent", "delivered", "undelivered", "failed", "read", "received", "receiving", "canceled", "partially_delivered"];
+
+    private static readonly HashSet<string> CallStatuses = ["queued", "initiated", "ringing", "in-progress", "completed", "busy", "no-answer", "failed", "canceled"];
+
+    public static RouteGroupBuilder MapTwilioWebhooks(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/webhooks/twilio").WithTags("Webhooks").AllowAnonymous()
+            .AddEndpointFilter<TwilioSignatureFilter>()
+            .WithMetadata(new RequestSizeLimitAttribute(128 * 1024))
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(413);
+        group.MapPost("/messages", Message).WithName("TwilioInboundMessage")
+            .WithSummary("Inbound SMS and WhatsApp messages (Twilio's messaging webhook). Answers empty TwiML.");
+        group.MapPost("/message-status", MessageStatus).WithName("TwilioMessageStatus")
+            .WithSummary("Delivery status callbacks for messages ContactHub sent.");
+        group.MapPost("/voice", Voice).WithName("TwilioVoiceStatus")
+            .WithSummary("Call status callbacks: one call interaction per CallSid; an unanswered inbound call is a missed call.");
+        return group;
+    }
+
+    private static async Task<IResult> Message(HttpContext http, InteractionRecorder recorder, ConsentStore consents, IdentifierNormalizer normalizer,
+        TimeProvider clock, ILogger<TwilioSignatureFilter> logger, CancellationToken ct)
+    {
+        var form = await http.Request.ReadFormAsync(ct);
+        var sid = Field(form, "MessageSid") ?? Field(form, "SmsMessageSid");
+        var from = Field(form, "From");
+        var errors = new Dictionary<string, string[]>();
+        if (sid is null || sid.Length > 64) errors["MessageSid"] = ["Required (at most 64 characters)."];
+        if (from is null) errors["From"] = ["Required."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+
+        var whatsapp = from!.StartsWith("whatsapp:", StringComparison.OrdinalIgnoreCase);
+        var channel = whatsapp ? "whatsapp" : "sms";
+        var media = Enumerable.Range(0, int.TryParse(Field(form, "NumMedia"), out var n) ? Math.Clamp(n, 0, 10) : 0)
+            .Select(i => new { url = Field(form, $"MediaUrl{i}"), contentType = Field(form, $"MediaContentType{i}") })
+            .Where(m => m.url is not null).ToList();
+        var metadata = JsonSerializer.SerializeToElement(new { to = Field(form, "To"), numMedia = media.Count, media, waId = Field(form, "WaId"), messagingServiceSid = Field(form, "MessagingServiceSid") });
+        var customer = whatsapp ? new CustomerRef(Whatsapp: from, Name: Field(form, "ProfileName")) : new CustomerRef(Phone: from, Name: Field(form, "ProfileName"));
+        var request = new InteractionRequest(channel, "inbound", Customer: customer, Status: "received", Body: Field(form, "Body"),
+            Provider: "twilio", ProviderRef: sid, Metadata: metadata);
+
+        var (interaction, invalid) = InteractionValidation.Validate(request, normalizer, clock.GetUtcNow());
+        if (interaction is null) return TypedResults.ValidationProblem(FormFields(invalid, customerField: "From"));
+        var result = await recorder.RecordAsync(interaction, ct);
+
+        if (!result.Repeated && OptOutKeywords.ConsentFrom(interaction.Body, Field(form, "OptOutType")) is { } consent)
+        {
+            await consents.SetAsync(result.ContactId, channel, consent, "keyword", ct);
+            TwilioLog.ConsentChanged(logger, result.ContactId, consent, channel);
+        }
+        return TypedResults.Text(EmptyTwiml, "text/xml");
+    }
+
+    private static async Task<IResult> MessageStatus(HttpContext http, InteractionRecorder recorder, ILogger<TwilioSignatureFilter> logger, CancellationToken ct)
+    {
+        var form = await http.Request.ReadFormAsync(ct);
+        var sid = Field(form, "MessageSid") ?? Field(form, "SmsSid");
+        var status = (Field(form, "MessageStatus") ?? Field(form, "SmsStatus"))?.ToLowerInvariant();
+        var errors = new Dictionary<string, string[]>();
+        if (sid is null || sid.Length > 64) errors["MessageSid"] = ["Required (at most 64 characters)."];
+        if (status is null || !MessageStatuses.Contains(status)) errors["MessageStatus"] = [$"One of {string.Join(", ", MessageStatuses)}."];
+        var code = Field(form, "ErrorCode");
+        if (code is not null && (code.Length > 10 || !code.All(char.IsAsciiDigit))) errors["ErrorCode"] = ["A Twilio error code (digits)."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+
+        var error = code is null ? null : $"twilio {code}" + (Field(form, "ErrorMessage") is { } m ? $": {m[..Math.Min(m.Length, 400)]}" : "");
+        if (!await recorder.UpdateStatusAsync("twilio", sid!, status!, error, ct))
+            TwilioLog.UnknownMessage(logger, sid!); // sent by another system: acknowledged so that Twilio stops retrying
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> Voice(HttpContext http, InteractionRecorder recorder, IdentifierNormalizer normalizer, TimeProvider clock, CancellationToken ct)
+    {
+        var form = await http.Request.ReadFormAsync(ct);
+        var sid = Field(form, "CallSid");
+        var callStatus = Field(form, "CallStatus")?.ToLowerInvariant();
+        var direction = Field(form, "Direction")?.ToLowerInvariant() ?? "inbound";
+        var errors = new Dictionary<string, string[]>();
+        if (sid is null || sid.Length > 64) errors["CallSid"] = ["Required (at most 64 characters)."];
+        if (callStatus is null || !CallStatuses.Contains(callStatus)) errors["CallStatus"] = [$"One of {string.Join(", ", CallStatuses)}."];
+        if (direction is not ("inbound" or "outbound-api" or "outbound-dial")) errors["Direction"] = ["inbound, outbound-api or outbound-dial."];
+        long? duration = null;
+        if (Field(form, "CallDuration") is { } d)
+        {
+            if (long.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)) duration = seconds;
+            else errors["CallDuration"] = ["Whole seconds."];
+        }
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+
+        var inbound = direction == "inbound";
+        var customerNumber = inbound ? Field(form, "From") : Field(form, "To");
+        // An inbound call nobody answered is a missed call: what follow-ups and reports look for.
+        var status = inbound && callStatus is "no-answer" or "busy" or "canceled" ? InteractionStatus.Missed : callStatus;
+        var now = clock.GetUtcNow();
+        var final = InteractionStatus.Rank(status) >= 3;
+        var at = DateTimeOffset.TryParse(Field(form, "Timestamp"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var stamp) ? stamp : now;
+        var metadata = JsonSerializer.SerializeToElement(new
+        {
+            from = Field(form, "From"), to = Field(form, "To"), direction, recordingUrl = Field(form, "RecordingUrl"), callerName = Field(form, "CallerName"),
+        });
+        var request = new InteractionRequest("call", inbound ? "inbound" : "outbound", OccurredAt: final && duration is { } dur ? at.AddSeconds(-dur) : at,
+            EndedAt: final ? at : null, DurationSeconds: duration, Customer: new CustomerRef(Phone: customerNumber), Status: status,
+            Provider: "twilio", ProviderRef: sid, Metadata: metadata);
+
+        var (interaction, invalid) = InteractionValidation.Validate(request, normalizer, now);
+        if (interaction is null) return TypedResults.ValidationProblem(FormFields(invalid, customerField: inbound ? "From" : "To"));
+        await recorder.RecordAsync(interaction, ct);
+        return TypedResults.Text(EmptyTwiml, "text/xml");
+    }
+
+    private static string? Field(IFormCollection form, string name) =>
+        form.TryGetValue(name, out var values) && !string.IsNullOrWhiteSpace(values.ToString()) ? values.ToString().Trim() : null;
+
+    /// <summary>Names the form field at fault, as Twilio sent it, rather than our JSON path.</summary>
+    private static Dictionary<string, string[]> FormFields(Dictionary<string, string[]> errors, string customerField) =>
+        errors.ToDictionary(e => e.Key switch
+        {
+            var k when k.StartsWith("customer", StringComparison.Ordinal) => customerField,
+            "body" => "Body",
+            "metadata" => "MediaUrl",
+            "providerRef" => "Sid",
+            var k => k,
+        }, e => e.Value);
+}

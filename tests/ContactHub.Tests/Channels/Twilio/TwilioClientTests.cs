@@ -1,0 +1,107 @@
+using ContactHub.Channels.Twilio;
+using ContactHub.Tests.Infrastructure;
+
+namespace ContactHub.Tests.Channels.Twilio;
+
+/// <summary>The real client and its resilience pipeline against a local server speaking Twilio's REST API.</summary>
+public sealed class TwilioClientTests(TwilioSqliteApp app) : IClassFixture<TwilioSqliteApp>
+{
+    private FakeTwilio Twilio => app.Twilio;
+
+    private async Task<IReadOnlyList<FakeTwilio.Received>> SendAndCollect(Func<Task> send)
+    {
+        while (Twilio.Requests.TryDequeue(out _)) { }
+        await send();
+        return Twilio.Requests.ToList();
+    }
+
+    [Fact]
+    public async Task An_sms_is_posted_as_twilio_expects_and_the_message_resource_is_read()
+    {
+        TwilioMessage message = null!;
+        var requests = await SendAndCollect(async () =>
+            message = await app.Get<TwilioClient>().SendMessageAsync(new TwilioOutboundMessage("+33612345678", "Your booking is confirmed", WhatsApp: false)));
+
+        var form = requests.Single().Form;
+        Assert.Equal($"/2010-04-01/Accounts/{FakeTwilio.AccountSid}/Messages.json", requests.Single().Path);
+        Assert.Equal(["+33612345678"], form["To"]);
+        Assert.Equal(["+15005550006"], form["From"]);
+        Assert.Equal(["Your booking is confirmed"], form["Body"]);
+        Assert.Equal([TwilioApp.PublicBaseUrl + "/webhooks/twilio/message-status"], form["StatusCallback"]);
+        Assert.StartsWith("SM", message.Sid);
+        Assert.Equal("queued", message.Status);
+    }
+
+    [Fact]
+    public async Task Whatsapp_uses_whatsapp_addresses_and_media_urls()
+    {
+        var requests = await SendAndCollect(() => app.Get<TwilioClient>().SendMessageAsync(
+            new TwilioOutboundMessage("+33612345678", "Boarding pass attached", WhatsApp: true, ["https://files.example.com/bp.pdf"])));
+
+        var form = requests.Single().Form;
+        Assert.Equal(["whatsapp:+33612345678"], form["To"]);
+        Assert.Equal(["whatsapp:+14155238886"], form["From"]);
+        Assert.Equal(["https://files.example.com/bp.pdf"], form["MediaUrl"]);
+    }
+
+    [Fact]
+    public async Task Too_many_requests_and_server_errors_are_retried_and_the_message_is_sent_once()
+    {
+        Twilio.Enqueue(429, FakeTwilio.Error(20429, "Too Many Requests", 429));
+        Twilio.Enqueue(500);
+        Twilio.Enqueue(503);
+
+        TwilioMessage message = null!;
+        var requests = await SendAndCollect(async () => message = await app.Get<TwilioClient>().SendMessageAsync(new TwilioOutboundMessage("+33612345678", "retry me", false)));
+
+        Assert.Equal(4, requests.Count); // three refusals, one acceptance
+        Assert.Equal("queued", message.Status);
+    }
+
+    [Fact]
+    public async Task A_client_error_is_permanent_and_not_retried()
+    {
+        Twilio.Enqueue(400, FakeTwilio.Error(21211, "The 'To' number is not a valid phone number.", 400));
+
+        TwilioException error = null!;
+        var requests = await SendAndCollect(async () => error = await Assert.ThrowsAsync<TwilioException>(() =>
+            app.Get<TwilioClient>().SendMessageAsync(new TwilioOutboundMessage("+33612345678", "x", false))));
+
+        Assert.Single(requests);
+        Assert.True(error.Permanent);
+        Assert.Equal(21211, error.Code);
+        Assert.Equal("https://www.twilio.com/docs/errors/21211", error.MoreInfo);
+    }
+
+    [Fact]
+    public async Task An_unsubscribed_recipient_fails_at_once_and_records_an_opt_out()
+    {
+        var phone = Customers.Phone();
+        var contactId = (await app.Client().PostOk("/api/v1/interactions", new { channel = "sms", direction = "inbound", customer = new { phone } }, 201))["contactId"]!.GetValue<long>();
+        Twilio.Enqueue(400, FakeTwilio.Error(21610, "Attempt to send to unsubscribed recipient", 400));
+
+        var requests = await SendAndCollect(async () =>
+        {
+            var error = await Assert.ThrowsAsync<TwilioException>(() => app.Get<TwilioSender>().SendAsync(contactId, "sms", phone, "promo"));
+            Assert.True(error.Permanent);
+        });
+
+        Assert.Single(requests);
+        var consent = (await app.Client().GetOk($"/api/v1/contacts/{contactId}/consents")).AsArray().Single()!;
+        Assert.Equal(("sms", "opted_out"), (consent["channel"]!.GetValue<string>(), consent["status"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Retries_stop_after_the_configured_attempts()
+    {
+        for (var i = 0; i < 4; i++) Twilio.Enqueue(500);
+
+        var requests = await SendAndCollect(async () =>
+        {
+            var error = await Assert.ThrowsAsync<TwilioException>(() => app.Get<TwilioClient>().SendMessageAsync(new TwilioOutboundMessage("+33612345678", "x", false)));
+            Assert.False(error.Permanent);
+        });
+
+        Assert.Equal(4, requests.Count);
+    }
+}

@@ -1,0 +1,206 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using ContactHub.Data;
+using ContactHub.Tests.Infrastructure;
+using Dapper;
+
+namespace ContactHub.Tests.Channels.Twilio;
+
+public abstract class TwilioWebhookSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where TApp : TwilioApp
+{
+    private static string Sid(string prefix) => prefix + Guid.NewGuid().ToString("N");
+
+    private async Task<JsonNode> Ok(string path, Dictionary<string, string> form)
+    {
+        var response = await App.PostSigned(path, form);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
+        if (path.EndsWith("/messages", StringComparison.Ordinal) || path.EndsWith("/voice", StringComparison.Ordinal))
+        {
+            Assert.Equal("text/xml", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("<Response/>", text);
+        }
+        return new JsonObject();
+    }
+
+    private async Task<JsonNode> Lookup(string phone) => await App.Client().GetOk($"/api/v1/contacts/lookup?phone={Uri.EscapeDataString(phone)}");
+
+    private async Task<List<JsonNode>> Timeline(long contactId) =>
+        (await App.Client().GetOk($"/api/v1/contacts/{contactId}/activities?limit=200"))["items"]!.AsArray().Select(a => a!).ToList();
+
+    private static Dictionary<string, string> Sms(string from, string body, string? sid = null) => new()
+    {
+        ["MessageSid"] = sid ?? Sid("SM"), ["AccountSid"] = FakeTwilio.AccountSid, ["From"] = from, ["To"] = "+15005550006", ["Body"] = body, ["NumMedia"] = "0",
+    };
+
+    private static Dictionary<string, string> Call(string sid, string status, string from, string direction = "inbound", string? duration = null)
+    {
+        var form = new Dictionary<string, string>
+        {
+            ["CallSid"] = sid, ["AccountSid"] = FakeTwilio.AccountSid, ["CallStatus"] = status, ["Direction"] = direction,
+            ["From"] = direction == "inbound" ? from : "+15005550006", ["To"] = direction == "inbound" ? "+15005550006" : from,
+        };
+        if (duration is not null) form["CallDuration"] = duration;
+        return form;
+    }
+
+    [SkippableFact]
+    public async Task A_whatsapp_message_then_a_call_then_an_sms_from_one_number_are_one_contact()
+    {
+        var phone = Customers.Phone();
+        var mediaUrl = $"https://api.twilio.com/2010-04-01/Accounts/{FakeTwilio.AccountSid}/Messages/MM1/Media/ME1";
+        await Ok("/webhooks/twilio/messages", new Dictionary<string, string>
+        {
+            ["MessageSid"] = Sid("SM"), ["From"] = "whatsapp:" + phone, ["To"] = "whatsapp:+14155238886", ["Body"] = "Photo of my boarding pass",
+            ["NumMedia"] = "1", ["MediaUrl0"] = mediaUrl, ["MediaContentType0"] = "image/jpeg", ["ProfileName"] = "Joana", ["WaId"] = phone.TrimStart('+'),
+        });
+        await Ok("/webhooks/twilio/voice", Call(Sid("CA"), "completed", phone, duration: "61"));
+        await Ok("/webhooks/twilio/messages", Sms(phone, "thanks!"));
+
+        var pop = await Lookup(phone);
+        var contactId = pop["contact"]!["id"]!.GetValue<long>();
+        var timeline = await Timeline(contactId);
+        Assert.Equal("Joana", pop["contact"]!["name"]!.GetValue<string>());
+        // The call started 61 s before its completion callback: the timeline orders by when things happened.
+        Assert.Equal(["call", "sms", "whatsapp"], timeline.Select(a => a["channel"]!.GetValue<string>()).Order());
+        Assert.Single(timeline.Select(a => a["conversationId"]!.GetValue<long>()).Distinct());
+        var conversation = await App.Client().GetOk($"/api/v1/conversations/{timeline[0]["conversationId"]}");
+        var whatsapp = conversation["interactions"]!.AsArray().Single(i => i!["channel"]!.GetValue<string>() == "whatsapp")!;
+        Assert.Contains(mediaUrl, whatsapp["metadata"]!.GetValue<string>());
+    }
+
+    [SkippableFact]
+    public async Task A_ringing_then_in_progress_then_completed_call_is_one_interaction_with_its_duration()
+    {
+        var (phone, sid) = (Customers.Phone(), Sid("CA"));
+        await Ok("/webhooks/twilio/voice", Call(sid, "ringing", phone));
+        await Ok("/webhooks/twilio/voice", Call(sid, "in-progress", phone));
+        await Ok("/webhooks/twilio/voice", Call(sid, "completed", phone, duration: "185"));
+        await Ok("/webhooks/twilio/voice", Call(sid, "ringing", phone)); // a late, retried callback does not move it back
+
+        var call = (await Timeline((await Lookup(phone))["contact"]!["id"]!.GetValue<long>())).Single();
+        Assert.Equal("completed", call["status"]!.GetValue<string>());
+        Assert.Equal(185, call["durationSeconds"]!.GetValue<long>());
+        Assert.NotNull(call["endedAt"]);
+    }
+
+    [SkippableFact]
+    public async Task An_unanswered_inbound_call_is_a_missed_call_but_an_unanswered_outbound_one_is_not()
+    {
+        var (inbound, outbound) = (Customers.Phone(), Customers.Phone());
+        await Ok("/webhooks/twilio/voice", Call(Sid("CA"), "no-answer", inbound));
+        await Ok("/webhooks/twilio/voice", Call(Sid("CA"), "no-answer", outbound, direction: "outbound-api"));
+
+        var missed = (await Timeline((await Lookup(inbound))["contact"]!["id"]!.GetValue<long>())).Single();
+        var notMissed = (await Timeline((await Lookup(outbound))["contact"]!["id"]!.GetValue<long>())).Single();
+        Assert.Equal("missed", missed["status"]!.GetValue<string>());
+        Assert.Equal("inbound", missed["direction"]!.GetValue<string>());
+        Assert.Equal("no-answer", notMissed["status"]!.GetValue<string>());
+        Assert.Equal("outbound", notMissed["direction"]!.GetValue<string>());
+    }
+
+    [SkippableFact]
+    public async Task Stop_then_start_flips_consent_and_both_messages_are_recorded()
+    {
+        var phone = Customers.Phone();
+        await Ok("/webhooks/twilio/messages", Sms(phone, "  stop "));
+        var contactId = (await Lookup(phone))["contact"]!["id"]!.GetValue<long>();
+        var afterStop = await App.Client().GetOk($"/api/v1/contacts/{contactId}/consents");
+        await Ok("/webhooks/twilio/messages", Sms(phone, "START"));
+        var afterStart = await App.Client().GetOk($"/api/v1/contacts/{contactId}/consents");
+        await Ok("/webhooks/twilio/messages", Sms(phone, "Stop sending me those offers please")); // not a keyword
+
+        Assert.Equal("opted_out", afterStop.AsArray().Single()!["status"]!.GetValue<string>());
+        Assert.Equal("opted_in", afterStart.AsArray().Single()!["status"]!.GetValue<string>());
+        Assert.Equal("opted_in", (await App.Client().GetOk($"/api/v1/contacts/{contactId}/consents")).AsArray().Single()!["status"]!.GetValue<string>());
+        Assert.Equal(3, (await Timeline(contactId)).Count);
+    }
+
+    [SkippableFact]
+    public async Task Twilios_opt_out_type_is_honoured_on_whatsapp()
+    {
+        var phone = Customers.Phone();
+        var form = Sms("whatsapp:" + phone, "Arrêt");
+        form["OptOutType"] = "STOP";
+        await Ok("/webhooks/twilio/messages", form);
+
+        var contactId = (await Lookup(phone))["contact"]!["id"]!.GetValue<long>();
+        var consent = (await App.Client().GetOk($"/api/v1/contacts/{contactId}/consents")).AsArray().Single()!;
+        Assert.Equal(("whatsapp", "opted_out"), (consent["channel"]!.GetValue<string>(), consent["status"]!.GetValue<string>()));
+    }
+
+    [SkippableFact]
+    public async Task A_retried_delivery_of_one_message_is_recorded_once()
+    {
+        var (phone, sid) = (Customers.Phone(), Sid("SM"));
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Ok("/webhooks/twilio/messages", Sms(phone, "hello", sid))));
+
+        await using var connection = await App.Get<Db>().OpenAsync();
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM interactions WHERE provider = 'twilio' AND provider_ref = @sid", new { sid }));
+    }
+
+    [SkippableFact]
+    public async Task Delivery_callbacks_move_the_outbound_message_on_and_keep_the_error()
+    {
+        var (phone, delivered, failed) = (Customers.Phone(), Sid("SM"), Sid("SM"));
+        foreach (var sid in new[] { delivered, failed })
+            await App.Client().PostOk("/api/v1/interactions", new { channel = "sms", direction = "outbound", customer = new { phone }, body = "Your code", provider = "twilio", providerRef = sid, status = "queued" }, 201);
+
+        await Ok("/webhooks/twilio/message-status", new() { ["MessageSid"] = delivered, ["MessageStatus"] = "delivered" });
+        await Ok("/webhooks/twilio/message-status", new() { ["MessageSid"] = delivered, ["MessageStatus"] = "sent" }); // late
+        await Ok("/webhooks/twilio/message-status", new() { ["MessageSid"] = failed, ["MessageStatus"] = "undelivered", ["ErrorCode"] = "30007" });
+        await Ok("/webhooks/twilio/message-status", new() { ["MessageSid"] = Sid("SM"), ["MessageStatus"] = "sent" }); // not ours: acknowledged
+
+        var timeline = await Timeline((await Lookup(phone))["contact"]!["id"]!.GetValue<long>());
+        var byRef = timeline.ToDictionary(a => a["providerRef"]!.GetValue<string>());
+        Assert.Equal("delivered", byRef[delivered]["status"]!.GetValue<string>());
+        Assert.Equal("undelivered", byRef[failed]["status"]!.GetValue<string>());
+        Assert.Contains("30007", byRef[failed]["error"]!.GetValue<string>());
+    }
+
+    [SkippableFact]
+    public async Task Unsigned_or_wrongly_signed_webhooks_are_403_and_record_nothing()
+    {
+        var phone = Customers.Phone();
+        var form = Sms(phone, "hi");
+        var unsigned = await App.Anonymous().PostAsync("/webhooks/twilio/messages", new FormUrlEncodedContent(form));
+        var wrong = await App.PostSigned("/webhooks/twilio/messages", form, signature: "0/KCTR6DLpKmkAf8muzZqo1nDgQ=");
+        var otherUrl = await App.PostSigned("/webhooks/twilio/messages", form,
+            signature: ContactHub.Channels.Twilio.TwilioSignature.Compute(FakeTwilio.AuthToken, "https://evil.example.com/webhooks/twilio/messages", form));
+
+        Assert.All(new[] { unsigned, wrong, otherUrl }, r => Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode));
+        Assert.Equal("application/problem+json", unsigned.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.NotFound, (await App.Client().GetAsync($"/api/v1/contacts/lookup?phone={Uri.EscapeDataString(phone)}")).StatusCode);
+    }
+
+    [SkippableFact]
+    public async Task Bad_twilio_forms_are_400_naming_the_field_and_record_nothing()
+    {
+        var phone = Customers.Phone();
+        var cases = new (Dictionary<string, string> Form, string Path, string Field)[]
+        {
+            (new() { ["From"] = phone, ["Body"] = "no sid" }, "/webhooks/twilio/messages", "MessageSid"),
+            (new() { ["MessageSid"] = Sid("SM"), ["Body"] = "no from" }, "/webhooks/twilio/messages", "From"),
+            (new() { ["MessageSid"] = Sid("SM"), ["From"] = "+1", ["Body"] = "bad from" }, "/webhooks/twilio/messages", "From"),
+            (new() { ["MessageSid"] = Sid("SM"), ["MessageStatus"] = "teleported" }, "/webhooks/twilio/message-status", "MessageStatus"),
+            (new() { ["MessageSid"] = Sid("SM"), ["MessageStatus"] = "failed", ["ErrorCode"] = "abc" }, "/webhooks/twilio/message-status", "ErrorCode"),
+            (Call(Sid("CA"), "exploded", phone), "/webhooks/twilio/voice", "CallStatus"),
+            (Call(Sid("CA"), "completed", phone, duration: "long"), "/webhooks/twilio/voice", "CallDuration"),
+            (new() { ["CallStatus"] = "ringing", ["From"] = phone }, "/webhooks/twilio/voice", "CallSid"),
+        };
+        foreach (var (form, path, field) in cases)
+        {
+            var problem = await (await App.PostSigned(path, form)).Expect(400);
+            Assert.True(problem["errors"]?[field] is not null, $"{path}: expected an error for {field}: {problem.ToJsonString()}");
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await App.Client().GetAsync($"/api/v1/contacts/lookup?phone={Uri.EscapeDataString(phone)}")).StatusCode);
+        Assert.Empty(App.Logs.Errors);
+    }
+}
+
+public sealed class TwilioWebhooksOnSqlite(TwilioSqliteApp app) : TwilioWebhookSuite<TwilioSqliteApp>(app);
+
+public sealed class TwilioWebhooksOnPostgres(TwilioPostgresApp app) : TwilioWebhookSuite<TwilioPostgresApp>(app);
+
+public sealed class TwilioWebhooksOnSqlServer(TwilioSqlServerApp app) : TwilioWebhookSuite<TwilioSqlServerApp>(app);
