@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole ContactHub test suite on a Debian machine, installing and starting what it needs:
-# PostgreSQL (a throwaway role and database). SQL Server is used when CONTACTHUB_TEST_SQLSERVER is set.
+# PostgreSQL (a throwaway role and database) and an SMTP server writing to a Maildir (aiosmtpd).
+# SQL Server is used when CONTACTHUB_TEST_SQLSERVER is set.
 # Safe to run again: it reuses a running server and recreates the throwaway role's database.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -55,7 +56,30 @@ SQL
   log "PostgreSQL $version on port $port: ready (role and database contacthub_test)"
 }
 
+# A real SMTP server on loopback that writes every message it accepts into a Maildir the tests read.
+# Debian's python3-aiosmtpd belongs to /usr/bin/python3 (not a pyenv python on PATH).
+setup_smtp() {
+  if [ -n "${CONTACTHUB_TEST_SMTP:-}" ]; then
+    log "SMTP: using CONTACTHUB_TEST_SMTP from the environment"
+    return
+  fi
+  if ! /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
+    apt_install python3-aiosmtpd
+  fi
+  local dir=/tmp/contacthub-test-smtp port=2525
+  mkdir -p "$dir"
+  if ! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
+    rm -rf "$dir/Maildir"
+    nohup /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$dir/Maildir" >"$dir/server.log" 2>&1 &
+    echo $! >"$dir/server.pid"
+    for _ in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+  fi
+  export CONTACTHUB_TEST_SMTP="127.0.0.1:$port" CONTACTHUB_TEST_MAILDIR="$dir/Maildir"
+  log "SMTP on 127.0.0.1:$port: ready (Maildir $dir/Maildir)"
+}
+
 setup_postgres
+setup_smtp
 
 log "dotnet test"
 set +e

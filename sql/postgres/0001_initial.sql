@@ -112,7 +112,7 @@ CREATE TABLE outbox (
     attempts bigint NOT NULL DEFAULT 0,
     next_attempt_at timestamptz NOT NULL,
     locked_by varchar(100) NULL,
-    locked_until text NULL,
+    locked_until timestamptz NULL,
     last_error text NULL,
     created_at timestamptz NOT NULL,
     sent_at timestamptz NULL
@@ -186,8 +186,8 @@ CREATE TABLE report_runs (
     report_name varchar(100) NOT NULL,
     schedule_id bigint NULL REFERENCES report_schedules(id),
     status varchar(32) NOT NULL,
-    period_from text NULL,
-    period_to text NULL,
+    period_from timestamptz NULL,
+    period_to timestamptz NULL,
     requested_by varchar(200) NULL,
     started_at timestamptz NOT NULL,
     finished_at timestamptz NULL,
@@ -226,7 +226,7 @@ CREATE TABLE campaign_sends (
     status varchar(32) NOT NULL,
     reason varchar(200) NULL,
     interaction_id bigint NULL,
-    scheduled_for text NULL,
+    scheduled_for timestamptz NULL,
     created_at timestamptz NOT NULL
 );
 CREATE UNIQUE INDEX ux_campaign_sends ON campaign_sends(campaign_id, trigger_key);

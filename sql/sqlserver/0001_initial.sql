@@ -112,7 +112,7 @@ CREATE TABLE outbox (
     attempts bigint NOT NULL DEFAULT 0,
     next_attempt_at datetimeoffset(7) NOT NULL,
     locked_by nvarchar(100) NULL,
-    locked_until nvarchar(max) NULL,
+    locked_until datetimeoffset(7) NULL,
     last_error nvarchar(max) NULL,
     created_at datetimeoffset(7) NOT NULL,
     sent_at datetimeoffset(7) NULL
@@ -186,8 +186,8 @@ CREATE TABLE report_runs (
     report_name nvarchar(100) NOT NULL,
     schedule_id bigint NULL REFERENCES report_schedules(id),
     status nvarchar(32) NOT NULL,
-    period_from nvarchar(max) NULL,
-    period_to nvarchar(max) NULL,
+    period_from datetimeoffset(7) NULL,
+    period_to datetimeoffset(7) NULL,
     requested_by nvarchar(200) NULL,
     started_at datetimeoffset(7) NOT NULL,
     finished_at datetimeoffset(7) NULL,
@@ -226,7 +226,7 @@ CREATE TABLE campaign_sends (
     status nvarchar(32) NOT NULL,
     reason nvarchar(200) NULL,
     interaction_id bigint NULL,
-    scheduled_for nvarchar(max) NULL,
+    scheduled_for datetimeoffset(7) NULL,
     created_at datetimeoffset(7) NOT NULL
 );
 CREATE UNIQUE INDEX ux_campaign_sends ON campaign_sends(campaign_id, trigger_key);

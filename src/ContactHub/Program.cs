@@ -1,9 +1,12 @@
 using ContactHub.Campaigns;
+using ContactHub.Channels.Email;
 using ContactHub.Channels.Twilio;
 using ContactHub.Contacts;
 using ContactHub.Conversations;
 using ContactHub.Data;
+using ContactHub.FollowUps;
 using ContactHub.Hosting;
+using ContactHub.Outbox;
 using ContactHub.Security;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +18,9 @@ builder.AddContacts();         // recognition, identifiers, merge
 builder.AddConversations();    // recording, grouping, the idle-conversation job
 builder.AddCampaigns();        // consent per channel
 builder.AddTwilio();           // SMS, WhatsApp and voice webhooks; the REST client
+builder.AddEmail();            // SMTP (MailKit) sending
+builder.AddOutbox();           // durable outbound queue and its dispatcher
+builder.AddFollowUps();        // messages from a conversation, templates, follow-up tasks
 
 var app = builder.Build();
 
@@ -24,6 +30,8 @@ app.MapApiKeys();
 app.MapInteractions();
 app.MapContacts();
 app.MapConversations();
+app.MapConversationMessages();
+app.MapFollowUps();
 app.MapConsents();
 app.MapTwilioWebhooks();       // signed by Twilio, not by API key
 

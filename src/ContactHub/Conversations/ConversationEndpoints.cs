@@ -13,7 +13,13 @@ public static class ConversationEndpoints
 
     public sealed record AssignRequest(string? Agent);
 
-    public sealed record EndRequest([property: Description("What was agreed; kept on the conversation.")] string? Summary = null);
+    public sealed record EndRequest(
+        [property: Description("What was agreed; kept on the conversation.")] string? Summary = null,
+        [property: Description("Also send the summary to the customer (e.g. by SMS) before the conversation ends.")] SummaryMessage? SendSummary = null);
+
+    public sealed record SummaryMessage(string? Channel, string? Template = null, string? Body = null, string? To = null);
+
+    public sealed record EndedConversation(ConversationSummary Conversation, FollowUps.QueuedMessage? SummaryMessage);
 
     public static RouteGroupBuilder MapConversations(this IEndpointRouteBuilder routes)
     {
@@ -32,7 +38,7 @@ public static class ConversationEndpoints
             .WithSummary("Assigns the conversation to an agent.");
         group.MapPost("/{id:long}/end", End).WithName("EndConversation").RequireAuthorization(Scopes.Write)
             .WithSummary("Ends the conversation, with an optional summary; it stays under the contact's activities.")
-            .WithRequestExample("""{"summary": "Flight moved to Friday 09:40, no fee."}""");
+            .WithRequestExample("""{"summary": "Flight moved to Friday 09:40, no fee.", "sendSummary": {"channel": "sms", "template": "conversation-summary"}}""");
         return group;
     }
 
@@ -77,15 +83,35 @@ public static class ConversationEndpoints
         return await store.AssignAsync(id, request.Agent.Trim(), ct) ? TypedResults.Ok((await store.GetAsync(id, ct))!) : NotFound($"Conversation {id} does not exist.");
     }
 
-    private static async Task<Results<Ok<ConversationSummary>, ProblemHttpResult, ValidationProblem>> End(
-        long id, ConversationStore store, CancellationToken ct, EndRequest? request = null)
+    private static async Task<Results<Ok<EndedConversation>, ProblemHttpResult, ValidationProblem>> End(
+        long id, ConversationStore store, FollowUps.ConversationMessenger messenger, CancellationToken ct, EndRequest? request = null)
     {
         if (request?.Summary?.Length > 20_000) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["summary"] = ["At most 20,000 characters."] });
-        if (await store.EndAsync(id, request?.Summary, ct)) return TypedResults.Ok((await store.GetAsync(id, ct))!);
-        return await store.GetAsync(id, ct) is null
-            ? NotFound($"Conversation {id} does not exist.")
-            : TypedResults.Problem($"Conversation {id} has already ended.", statusCode: 409, title: "Conversation already ended");
+        if (await store.GetAsync(id, ct) is not { } conversation) return NotFound($"Conversation {id} does not exist.");
+        if (conversation.Status != "active") return TypedResults.Problem($"Conversation {id} has already ended.", statusCode: 409, title: "Conversation already ended");
+
+        // The summary is queued first: if it cannot be sent (no phone, opted out…), the conversation stays open and nothing is lost.
+        FollowUps.QueuedMessage? queued = null;
+        if (request?.SendSummary is { } send)
+        {
+            var message = new FollowUps.SendMessageRequest(send.Channel, send.To, null, send.Body ?? (send.Template is null ? request.Summary : null), send.Template);
+            var result = await messenger.SendAsync(id, message, summary: true, idempotencyKey: $"summary:{id}", ct, summaryText: request.Summary);
+            if (result.Outcome != FollowUps.MessageOutcome.Queued)
+                return FollowUps.MessageEndpoints.ToResult(result, id).Result switch
+                {
+                    ProblemHttpResult p => p,
+                    ValidationProblem v => Prefix(v),
+                    _ => throw new InvalidOperationException("unexpected outcome"),
+                };
+            queued = result.Queued;
+        }
+        await store.EndAsync(id, request?.Summary, ct);
+        return TypedResults.Ok(new EndedConversation((await store.GetAsync(id, ct))!, queued));
     }
+
+    /// <summary>Errors about the summary message are reported under sendSummary.*.</summary>
+    private static ValidationProblem Prefix(ValidationProblem problem) =>
+        TypedResults.ValidationProblem(problem.ProblemDetails.Errors.ToDictionary(e => "sendSummary." + e.Key, e => e.Value));
 
     private static ProblemHttpResult NotFound(string detail) => TypedResults.Problem(detail, statusCode: 404, title: "Not found");
 }

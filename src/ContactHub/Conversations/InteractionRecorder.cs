@@ -64,7 +64,9 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOp
         """;
 
     private const string TouchConversationSql = """
-        UPDATE conversations SET status = 'active', ended_at = NULL, last_activity_at = @lastActivityAt, channels = @channels,
+        UPDATE conversations SET
+            status = CASE WHEN @reopen = 1 THEN 'active' ELSE status END, ended_at = CASE WHEN @reopen = 1 THEN NULL ELSE ended_at END,
+            last_activity_at = @lastActivityAt, channels = @channels,
             last_channel = @channel, interaction_count = interaction_count + 1, agent = COALESCE(agent, @agent)
         WHERE id = @id
         """;
@@ -134,6 +136,8 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOp
         await connection.ExecuteAsync(new CommandDefinition(db.Sql(TouchConversationSql), new
         {
             id = conversationId, lastActivityAt = lastActivity, channels = ConversationRow.AddChannel(conversation?.Channels ?? "", i.Channel), channel = i.Channel, agent = i.Agent,
+            // The customer writing into an ended conversation resumes it; our own summary sent after the end does not.
+            reopen = i.Direction == "inbound" ? 1 : 0,
         }, transaction, cancellationToken: ct));
 
         ConversationsLog.Recorded(logger, interactionId, i.Channel, i.Direction, contactId, conversationId);

@@ -54,7 +54,7 @@ public abstract class ConversationSuite<TApp>(TApp app) : EngineSuite<TApp>(app)
 
         Assert.Equal("Wants a window seat", note["body"]!.GetValue<string>());
         Assert.Equal("lina", assigned["agent"]!.GetValue<string>());
-        Assert.Equal("ended", ended["status"]!.GetValue<string>());
+        Assert.Equal("ended", ended["conversation"]!["status"]!.GetValue<string>());
         Assert.Equal("Seat 14A booked", detail["conversation"]!["summary"]!.GetValue<string>());
         Assert.Single(detail["notes"]!.AsArray());
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);

@@ -20,6 +20,25 @@ public abstract class ContactHubApp : WebApplicationFactory<Program>, IAsyncLife
 
     protected ContactHubApp(DatabaseProvider provider) => Engine = TestEngine.For(provider);
 
+    /// <summary>A second host on an existing database (another node, or the same node after a restart).</summary>
+    protected ContactHubApp(DatabaseProvider provider, string connectionString) : this(provider)
+    {
+        ConnectionString = connectionString;
+        _dropped = true; // the first host owns the database
+    }
+
+    /// <summary>The settings this host runs with; a sibling inherits them.</summary>
+    public IReadOnlyList<KeyValuePair<string, string?>> AllSettings => [.. Settings];
+
+    /// <summary>Another host on this host's database and settings, with some settings changed.</summary>
+    public async Task<SiblingApp> StartSiblingAsync(params (string Key, string? Value)[] changes)
+    {
+        var settings = AllSettings.Where(s => !changes.Any(c => c.Key == s.Key)).Concat(changes.Select(c => new KeyValuePair<string, string?>(c.Key, c.Value))).ToList();
+        var sibling = new SiblingApp(Provider, ConnectionString, settings);
+        await ((IAsyncLifetime)sibling).InitializeAsync();
+        return sibling;
+    }
+
     public TestEngine Engine { get; }
 
     /// <summary>Errors the host logged (unhandled exceptions among them).</summary>
@@ -27,7 +46,7 @@ public abstract class ContactHubApp : WebApplicationFactory<Program>, IAsyncLife
 
     public DatabaseProvider Provider => Engine.Provider;
 
-    public string? SkipReason => Engine.SkipReason;
+    public virtual string? SkipReason => Engine.SkipReason;
 
     public string ConnectionString { get; private set; } = "";
 
@@ -42,7 +61,7 @@ public abstract class ContactHubApp : WebApplicationFactory<Program>, IAsyncLife
     public async Task InitializeAsync()
     {
         if (SkipReason is not null) return;
-        ConnectionString = await Engine.CreateDatabaseAsync(_name);
+        if (ConnectionString.Length == 0) ConnectionString = await Engine.CreateDatabaseAsync(_name);
         // Starting the host runs the migrations and writes the initial key.
         if (RealServer)
         {
@@ -100,6 +119,14 @@ public sealed class SqliteApp() : ContactHubApp(DatabaseProvider.Sqlite);
 public sealed class PostgresApp() : ContactHubApp(DatabaseProvider.Postgres);
 
 public sealed class SqlServerApp() : ContactHubApp(DatabaseProvider.SqlServer);
+
+public sealed class SiblingApp(DatabaseProvider provider, string connectionString, IReadOnlyList<KeyValuePair<string, string?>> settings)
+    : ContactHubApp(provider, connectionString)
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings => settings;
+
+    public Task StopAsync() => ((IAsyncLifetime)this).DisposeAsync();
+}
 
 /// <summary>SQLite behind real Kestrel on a loopback port.</summary>
 public sealed class KestrelSqliteApp() : ContactHubApp(DatabaseProvider.Sqlite)

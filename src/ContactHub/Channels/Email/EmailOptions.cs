@@ -1,0 +1,50 @@
+using System.ComponentModel.DataAnnotations;
+using MailKit.Security;
+
+namespace ContactHub.Channels.Email;
+
+public enum EmailTransportKind { Smtp, Graph }
+
+public sealed class EmailOptions : IValidatableObject
+{
+    public const string Section = "Email";
+
+    /// <summary>Smtp (MailKit, your own mail server) or Graph (Exchange Online sendMail).</summary>
+    public EmailTransportKind Transport { get; set; } = EmailTransportKind.Smtp;
+
+    /// <summary>The sender agents' emails and reports come from, e.g. support@example.com.</summary>
+    public string? FromAddress { get; set; }
+
+    public string FromName { get; set; } = "Customer service";
+
+    /// <summary>The right-hand side of the Message-IDs ContactHub writes (defaults to the From address's domain).</summary>
+    public string? MessageIdDomain { get; set; }
+
+    public SmtpSettings Smtp { get; set; } = new();
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(FromAddress);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext context)
+    {
+        if (!Enabled) yield break;
+        if (!System.Net.Mail.MailAddress.TryCreate(FromAddress, out _)) yield return new($"{Section}:FromAddress must be an email address (was '{FromAddress}').");
+        if (Transport == EmailTransportKind.Smtp)
+        {
+            if (string.IsNullOrWhiteSpace(Smtp.Host)) yield return new($"{Section}:Smtp:Host is required when {Section}:Transport is Smtp.");
+            if (Smtp.Port is < 1 or > 65535) yield return new($"{Section}:Smtp:Port must be between 1 and 65535.");
+            if (!string.IsNullOrEmpty(Smtp.Username) && string.IsNullOrEmpty(Smtp.Password)) yield return new($"{Section}:Smtp:Password is required with {Section}:Smtp:Username.");
+        }
+    }
+
+    public sealed class SmtpSettings
+    {
+        public string? Host { get; set; }
+        public int Port { get; set; } = 587;
+        /// <summary>None, Auto, SslOnConnect, StartTls or StartTlsWhenAvailable (MailKit's SecureSocketOptions).</summary>
+        public SecureSocketOptions Security { get; set; } = SecureSocketOptions.StartTlsWhenAvailable;
+        public string? Username { get; set; }
+        /// <summary>Never logged.</summary>
+        public string? Password { get; set; }
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+    }
+}
