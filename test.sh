@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole ContactHub test suite on a Debian machine, installing and starting what it needs:
-# PostgreSQL (a throwaway role and database) and an SMTP server writing to a Maildir (aiosmtpd).
+# PostgreSQL (a throwaway role and database), an SMTP server writing to a Maildir (aiosmtpd) and an
+# IMAP server (Dovecot, its own config and a test user, on a loopback port).
 # SQL Server is used when CONTACTHUB_TEST_SQLSERVER is set.
 # Safe to run again: it reuses a running server and recreates the throwaway role's database.
 set -euo pipefail
@@ -78,8 +79,62 @@ setup_smtp() {
   log "SMTP on 127.0.0.1:$port: ready (Maildir $dir/Maildir)"
 }
 
+# A real IMAP server: Dovecot with a config of its own under /tmp (the system's is left alone),
+# one test user, maildirs owned by the 'mail' user, plain login on loopback only.
+setup_imap() {
+  if [ -n "${CONTACTHUB_TEST_IMAP:-}" ]; then
+    log "IMAP: using CONTACTHUB_TEST_IMAP from the environment"
+    return
+  fi
+  if ! command -v dovecot >/dev/null; then
+    apt_install dovecot-imapd
+  fi
+  local dir=/tmp/contacthub-test-imap port=1143 password=contacthub-test
+  if ! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
+    as_root rm -rf "$dir"
+    as_root mkdir -p "$dir/mail" "$dir/run" "$dir/state"
+    as_root chown -R mail:mail "$dir/mail"
+    echo "contacthub:{PLAIN}$password::::::" | as_root tee "$dir/passwd" >/dev/null
+    as_root tee "$dir/dovecot.conf" >/dev/null <<CONF
+protocols = imap
+listen = 127.0.0.1
+base_dir = $dir/run
+state_dir = $dir/state
+log_path = $dir/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:$dir/mail/%u
+first_valid_uid = 8
+mail_uid = mail
+mail_gid = mail
+default_internal_user = dovecot
+default_login_user = dovenull
+passdb {
+  driver = passwd-file
+  args = $dir/passwd
+}
+userdb {
+  driver = static
+  args = uid=mail gid=mail home=$dir/mail/%u
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $port
+  }
+}
+CONF
+    as_root dovecot -c "$dir/dovecot.conf"
+    for _ in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+  fi
+  export CONTACTHUB_TEST_IMAP="127.0.0.1:$port" CONTACTHUB_TEST_IMAP_USER=contacthub CONTACTHUB_TEST_IMAP_PASSWORD=$password
+  log "IMAP on 127.0.0.1:$port: ready (user contacthub)"
+}
+
 setup_postgres
 setup_smtp
+setup_imap
 
 log "dotnet test"
 set +e

@@ -9,6 +9,7 @@ public static class DataExtensions
         builder.Services.AddValidatedOptions<DatabaseOptions>(DatabaseOptions.Section);
         builder.Services.AddSingleton<Db>();
         builder.Services.AddSingleton<Migrator>();
+        builder.Services.AddSingleton<SyncStateStore>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"], timeout: TimeSpan.FromSeconds(5));
         return builder;
     }

@@ -22,10 +22,20 @@ public sealed class EmailOptions : IValidatableObject
 
     public SmtpSettings Smtp { get; set; } = new();
 
+    /// <summary>The support mailbox customers write to; ingested when Host is set.</summary>
+    public ImapSettings Imap { get; set; } = new();
+
     public bool Enabled => !string.IsNullOrWhiteSpace(FromAddress);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext context)
     {
+        if (Imap.Enabled)
+        {
+            if (string.IsNullOrWhiteSpace(Imap.Username) || string.IsNullOrEmpty(Imap.Password))
+                yield return new($"{Section}:Imap:Username and {Section}:Imap:Password are required with {Section}:Imap:Host.");
+            if (Imap.PollInterval < TimeSpan.FromSeconds(1)) yield return new($"{Section}:Imap:PollInterval must be at least 00:00:01.");
+            if (Imap.BatchSize is < 1 or > 5000) yield return new($"{Section}:Imap:BatchSize must be between 1 and 5000.");
+        }
         if (!Enabled) yield break;
         if (!System.Net.Mail.MailAddress.TryCreate(FromAddress, out _)) yield return new($"{Section}:FromAddress must be an email address (was '{FromAddress}').");
         if (Transport == EmailTransportKind.Smtp)
@@ -34,6 +44,21 @@ public sealed class EmailOptions : IValidatableObject
             if (Smtp.Port is < 1 or > 65535) yield return new($"{Section}:Smtp:Port must be between 1 and 65535.");
             if (!string.IsNullOrEmpty(Smtp.Username) && string.IsNullOrEmpty(Smtp.Password)) yield return new($"{Section}:Smtp:Password is required with {Section}:Smtp:Username.");
         }
+    }
+
+    public sealed class ImapSettings
+    {
+        public string? Host { get; set; }
+        public int Port { get; set; } = 993;
+        public SecureSocketOptions Security { get; set; } = SecureSocketOptions.SslOnConnect;
+        public string? Username { get; set; }
+        /// <summary>Never logged.</summary>
+        public string? Password { get; set; }
+        public string Folder { get; set; } = "INBOX";
+        public TimeSpan PollInterval { get; set; } = TimeSpan.FromMinutes(1);
+        /// <summary>Messages read per poll; the rest wait for the next one.</summary>
+        public int BatchSize { get; set; } = 200;
+        public bool Enabled => !string.IsNullOrWhiteSpace(Host);
     }
 
     public sealed class SmtpSettings

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ContactHub.Contacts;
+using ContactHub.Conversations;
+using ContactHub.Data;
+using Dapper;
+
+namespace ContactHub.Channels.Email;
+
+public sealed record InboundAttachment(string? Name, long? Size);
+
+/// <summary>An email read from a mailbox (IMAP or Graph), before recognition.</summary>
+public sealed record InboundEmail(string MessageId, string? FromAddress, string? FromName, IReadOnlyList<string> To, IReadOnlyList<string> Cc,
+    string? Subject, DateTimeOffset? Date, string? TextBody, IReadOnlyList<string> ThreadIds, IReadOnlyList<InboundAttachment> Attachments, string Source);
+
+public enum InboundOutcome { Recorded, Repeated, Skipped }
+
+/// <summary>
+/// Records a customer's email as an inbound interaction: a reply whose In-Reply-To / References name a
+/// Message-ID we recorded joins that conversation; any other email is grouped under its sender's contact.
+/// Every Message-ID is recorded once, whichever mailbox or API it came through (provider "email").
+/// </summary>
+public sealed partial class InboundEmailRecorder(Db db, InteractionRecorder recorder, IdentifierNormalizer normalizer, TimeProvider clock)
+{
+    public const string Provider = "email";
+
+    private const string ThreadSql = """
+        SELECT conversation_id FROM interactions
+        WHERE channel = 'email' AND provider = 'email' AND provider_ref {IN:@ids}
+        ORDER BY occurred_at DESC, id DESC {LIMIT:1}
+        """;
+
+    public async Task<(InboundOutcome Outcome, string? Reason)> RecordAsync(InboundEmail email, CancellationToken ct)
+    {
+        if (IdentifierNormalizer.Email(email.FromAddress) is null) return (InboundOutcome.Skipped, "no usable From address");
+        var messageId = Clean(email.MessageId);
+        if (messageId is null) return (InboundOutcome.Skipped, "no Message-ID");
+
+        long? conversationId = null;
+        var threadIds = email.ThreadIds.Select(Clean).OfType<string>().Distinct().Take(50).ToArray();
+        if (threadIds.Length > 0)
+        {
+            await using var connection = await db.OpenAsync(ct);
+            conversationId = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(db.Sql(ThreadSql), new { ids = threadIds }, cancellationToken: ct));
+        }
+
+        var now = clock.GetUtcNow();
+        var occurred = email.Date is { } d && d <= now.AddMinutes(5) && d.Year >= 2000 ? d : now;
+        var body = email.TextBody is { Length: > InteractionValidation.MaxBodyLength } long_ ? long_[..InteractionValidation.MaxBodyLength] : email.TextBody;
+        var metadata = JsonSerializer.SerializeToElement(new
+        {
+            source = email.Source, from = email.FromAddress, to = email.To.Take(50), cc = email.Cc.Take(50), messageId,
+            attachments = email.Attachments.Take(100).Select(a => new { name = a.Name, size = a.Size }),
+        });
+        var request = new InteractionRequest("email", "inbound", OccurredAt: occurred,
+            Customer: new CustomerRef(Email: email.FromAddress, Name: email.FromName?.Length > 200 ? null : email.FromName),
+            ConversationId: conversationId, Status: "received", Subject: email.Subject?.Length > 1000 ? email.Subject[..1000] : email.Subject,
+            Body: body, Provider: Provider, ProviderRef: messageId.Length > 200 ? messageId[..200] : messageId, Metadata: metadata);
+        var (interaction, errors) = InteractionValidation.Validate(request, normalizer, now);
+        if (interaction is null) return (InboundOutcome.Skipped, string.Join("; ", errors.Keys));
+        var result = await recorder.RecordAsync(interaction, ct);
+        return (result.Repeated ? InboundOutcome.Repeated : InboundOutcome.Recorded, null);
+    }
+
+    /// <summary>A Message-ID without its angle brackets, as MimeKit and our own outbox write it.</summary>
+    public static string? Clean(string? id) => string.IsNullOrWhiteSpace(id) ? null : id.Trim().TrimStart('<').TrimEnd('>').Trim() is { Length: > 0 } c ? c : null;
+
+    /// <summary>Crude text from HTML for a mail without a text part: tags dropped, entities decoded.</summary>
+    public static string HtmlToText(string html) =>
+        System.Net.WebUtility.HtmlDecode(Whitespace().Replace(Tags().Replace(Blocks().Replace(html, "\n"), ""), " ")).Trim();
+
+    [GeneratedRegex("<(script|style)[^>]*>.*?</\\1>|<br\\s*/?>|</p>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex Blocks();
+
+    [GeneratedRegex("<[^>]+>")]
+    private static partial Regex Tags();
+
+    [GeneratedRegex("[ \\t]+")]
+    private static partial Regex Whitespace();
+}
