@@ -1,5 +1,6 @@
 using ContactHub.Campaigns;
 using ContactHub.Channels.Email;
+using ContactHub.Channels.Graph;
 using ContactHub.Channels.Twilio;
 using ContactHub.Contacts;
 using ContactHub.Conversations;
@@ -18,7 +19,8 @@ builder.AddContacts();         // recognition, identifiers, merge
 builder.AddConversations();    // recording, grouping, the idle-conversation job
 builder.AddCampaigns();        // consent per channel
 builder.AddTwilio();           // SMS, WhatsApp and voice webhooks; the REST client
-builder.AddEmail();            // SMTP (MailKit) sending
+builder.AddEmail();            // SMTP sending and IMAP ingest (MailKit)
+builder.AddGraph();            // Exchange Online mailboxes, sendMail, Teams PSTN calls
 builder.AddOutbox();           // durable outbound queue and its dispatcher
 builder.AddFollowUps();        // messages from a conversation, templates, follow-up tasks
 
@@ -34,6 +36,7 @@ app.MapConversationMessages();
 app.MapFollowUps();
 app.MapConsents();
 app.MapTwilioWebhooks();       // signed by Twilio, not by API key
+app.MapGraphWebhooks();        // validated by clientState
 
 // Administration commands (migrate, apikey …) share this configuration; no command runs the service.
 return await app.RunAsync(args);

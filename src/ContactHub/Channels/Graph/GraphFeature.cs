@@ -1,0 +1,36 @@
+using ContactHub.Hosting;
+using Microsoft.Extensions.Options;
+using Microsoft.Graph;
+using Microsoft.Kiota.Abstractions.Authentication;
+using Quartz;
+
+namespace ContactHub.Channels.Graph;
+
+public static class GraphFeature
+{
+    public static WebApplicationBuilder AddGraph(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddValidatedOptions<GraphOptions>(GraphOptions.Section);
+        builder.Services.AddHttpClient("graph");
+        builder.Services.AddHttpClient("graph-token");
+        builder.Services.AddSingleton<GraphTokenProvider>();
+        builder.Services.AddSingleton(sp => new GraphServiceClient(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient("graph"),
+            new BaseBearerTokenAuthenticationProvider(sp.GetRequiredService<GraphTokenProvider>()),
+            sp.GetRequiredService<IOptions<GraphOptions>>().Value.BaseUrl));
+        builder.Services.AddSingleton<GraphEmailTransport>();
+        builder.Services.AddSingleton<GraphMailboxSync>();
+        builder.Services.AddSingleton<TeamsCallSync>();
+        builder.Services.AddTransient<GraphSyncJob>();
+
+        var graph = builder.Configuration.GetSection(GraphOptions.Section).Get<GraphOptions>();
+        if (graph is { Enabled: true } && (graph.Mailboxes.Count > 0 || graph.PstnCalls))
+            builder.Services.AddQuartz(q =>
+            {
+                q.AddJob<GraphSyncJob>(j => j.WithIdentity(GraphSyncJob.Key).StoreDurably());
+                q.AddTrigger(t => t.ForJob(GraphSyncJob.Key).WithIdentity("graph-sync").StartAt(DateTimeOffset.UtcNow + graph.PollInterval)
+                    .WithSimpleSchedule(s => s.WithInterval(graph.PollInterval >= TimeSpan.FromSeconds(1) ? graph.PollInterval : TimeSpan.FromMinutes(2)).RepeatForever()));
+            });
+        return builder;
+    }
+}
