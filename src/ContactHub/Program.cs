@@ -26,9 +26,11 @@ builder.AddFollowUps();        // messages from a conversation, templates, follo
 
 var app = builder.Build();
 
-app.UseHosting();              // exception handler, authentication, authorization
+app.UseHosting();              // exception handler, ProblemDetails for every error
+app.UseSecurity();             // proxy headers, HTTPS, security headers, CORS, authentication, rate limits
 app.MapHosting();              // /health, /openapi, /scalar
 app.MapApiKeys();
+app.MapAudit();
 app.MapInteractions();
 app.MapContacts();
 app.MapConversations();

@@ -27,7 +27,7 @@ public static class ConsentEndpoints
             : TypedResults.Problem($"Contact {id} does not exist.", statusCode: 404, title: "Not found");
 
     private static async Task<Results<Ok<IReadOnlyList<Consent>>, ProblemHttpResult, ValidationProblem>> Set(
-        long id, string channel, SetConsentRequest request, ContactStore contacts, ConsentStore consents, CancellationToken ct)
+        long id, string channel, SetConsentRequest request, ContactStore contacts, ConsentStore consents, AuditLog audit, HttpContext http, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (!InteractionChannels.All.Contains(channel)) errors["channel"] = [$"One of {string.Join(", ", InteractionChannels.All)}."];
@@ -36,6 +36,7 @@ public static class ConsentEndpoints
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         if (await contacts.GetAsync(id, ct) is not { } contact) return TypedResults.Problem($"Contact {id} does not exist.", statusCode: 404, title: "Not found");
         await consents.SetAsync(contact.Id, channel, request.Status!, request.Source ?? "api", ct);
+        audit.Write(http, "consent.set", "contact", contact.Id, contact.Id, details: $"{channel} {request.Status}");
         return TypedResults.Ok(await consents.ListAsync(contact.Id, ct));
     }
 }

@@ -36,6 +36,10 @@ public static class ContactEndpoints
             .WithSummary("The contact's timeline across channels, newest first; pass nextBefore as before for the next page.");
         group.MapGet("/{id:long}/conversations", Conversations).WithName("ListContactConversations").RequireAuthorization(Scopes.Read)
             .WithSummary("The contact's conversations, latest activity first.");
+        group.MapGet("/{id:long}/export", Export).WithName("ExportContact").RequireAuthorization(Scopes.Admin)
+            .WithSummary("GDPR export: everything held on the contact (identifiers, conversations, interactions with bodies, notes, follow-ups, consents, campaign sends, merges, audit entries).");
+        group.MapDelete("/{id:long}", Erase).WithName("EraseContact").RequireAuthorization(Scopes.Admin)
+            .WithSummary("GDPR erasure: removes the name, identifiers, bodies, subjects, metadata and notes; anonymous rows stay so that report totals do not change.");
         group.MapPost("/{id:long}/merge", Merge).WithName("MergeContacts").RequireAuthorization(Scopes.Write)
             .WithSummary("Moves everything of sourceContactId into this contact; journalled and undoable.")
             .WithRequestExample("""{"sourceContactId": 57}""");
@@ -47,7 +51,7 @@ public static class ContactEndpoints
     }
 
     private static async Task<Results<Ok<ScreenPop>, ProblemHttpResult, ValidationProblem>> Lookup(
-        ContactStore store, IdentifierNormalizer normalizer, CancellationToken ct,
+        ContactStore store, IdentifierNormalizer normalizer, AuditLog audit, HttpContext http, CancellationToken ct,
         string? phone = null, string? email = null, string? whatsapp = null, string? externalId = null)
     {
         (string Field, string Kind, string? Value)[] given =
@@ -58,7 +62,9 @@ public static class ContactEndpoints
         var (field, kind, value) = present[0];
         if (normalizer.Normalize(kind, value) is not { } identifier)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"Not a valid {field}."] });
-        return await store.LookupAsync(identifier, ct) is { } pop ? TypedResults.Ok(pop) : NotFound($"No contact has this {field}.");
+        if (await store.LookupAsync(identifier, ct) is not { } pop) return NotFound($"No contact has this {field}.");
+        audit.Write(http, "contact.lookup", "contact", pop.Contact.Id, pop.Contact.Id, details: field);
+        return TypedResults.Ok(pop);
     }
 
     private static async Task<Results<Ok<IReadOnlyList<ContactSummary>>, ValidationProblem>> Search(
@@ -75,8 +81,12 @@ public static class ContactEndpoints
         return TypedResults.Ok(await store.DuplicatesAsync(limit ?? 100, ct));
     }
 
-    private static async Task<Results<Ok<Contact>, ProblemHttpResult>> Get(long id, ContactStore store, CancellationToken ct) =>
-        await store.GetAsync(id, ct) is { } contact ? TypedResults.Ok(contact) : NotFound($"Contact {id} does not exist.");
+    private static async Task<Results<Ok<Contact>, ProblemHttpResult>> Get(long id, ContactStore store, AuditLog audit, HttpContext http, CancellationToken ct)
+    {
+        if (await store.GetAsync(id, ct) is not { } contact) return NotFound($"Contact {id} does not exist.");
+        audit.Write(http, "contact.read", "contact", contact.Id, contact.Id);
+        return TypedResults.Ok(contact);
+    }
 
     private static async Task<Results<Ok<Contact>, ProblemHttpResult, ValidationProblem>> Update(long id, UpdateContactRequest request, ContactStore store, CancellationToken ct)
     {
@@ -106,7 +116,7 @@ public static class ContactEndpoints
         await store.RemoveIdentifierAsync(id, identifierId, ct) ? TypedResults.NoContent() : NotFound($"Contact {id} has no identifier {identifierId}.");
 
     private static async Task<Results<Ok<ActivityPage>, ProblemHttpResult, ValidationProblem>> Activities(
-        long id, ContactStore store, CancellationToken ct, string? before = null, int? limit = 50, string? channel = null)
+        long id, ContactStore store, AuditLog audit, HttpContext http, CancellationToken ct, string? before = null, int? limit = 50, string? channel = null)
     {
         var errors = new Dictionary<string, string[]>();
         if (!ActivityCursor.TryDecode(before, out var cursor)) errors["before"] = ["Not a cursor returned as nextBefore."];
@@ -114,41 +124,68 @@ public static class ContactEndpoints
         if (channel is not null && !InteractionChannels.All.Contains(channel)) errors["channel"] = [$"One of {string.Join(", ", InteractionChannels.All)}."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         if (await store.GetAsync(id, ct) is not { } contact) return NotFound($"Contact {id} does not exist.");
+        audit.Write(http, "contact.timeline", "contact", contact.Id, contact.Id);
         return TypedResults.Ok(await store.ActivitiesAsync(contact.Id, cursor, limit ?? 50, channel, ct));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<ConversationSummary>>, ProblemHttpResult, ValidationProblem>> Conversations(
-        long id, ContactStore store, CancellationToken ct, int? limit = 50)
+        long id, ContactStore store, AuditLog audit, HttpContext http, CancellationToken ct, int? limit = 50)
     {
         if (limit is < 1 or > 200) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["Between 1 and 200."] });
         if (await store.GetAsync(id, ct) is not { } contact) return NotFound($"Contact {id} does not exist.");
+        audit.Write(http, "contact.conversations", "contact", contact.Id, contact.Id);
         return TypedResults.Ok(await store.ConversationsAsync(contact.Id, limit ?? 50, ct));
     }
 
     private static async Task<Results<Ok<MergeResult>, ProblemHttpResult, ValidationProblem>> Merge(
-        long id, MergeRequest request, MergeStore merges, ClaimsPrincipal user, CancellationToken ct)
+        long id, MergeRequest request, MergeStore merges, ClaimsPrincipal user, AuditLog audit, HttpContext http, CancellationToken ct)
     {
         if (request.SourceContactId is not > 0)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["sourceContactId"] = ["The id of the contact to merge into this one is required."] });
         var (outcome, problem, result) = await merges.MergeAsync(id, request.SourceContactId.Value, user.Identity?.Name, ct);
         return outcome switch
         {
-            MergeOutcome.Merged => TypedResults.Ok(result!),
+            MergeOutcome.Merged => Audited(TypedResults.Ok(result!), () =>
+            {
+                audit.Write(http, "contact.merge", "merge", result!.MergeId, id, details: $"source {result.SourceContactId}");
+                audit.Write(http, "contact.merge", "merge", result.MergeId, result.SourceContactId, details: $"into {id}");
+            }),
             MergeOutcome.NotFound => NotFound(problem!),
             _ => TypedResults.Problem(problem, statusCode: 409, title: "Cannot merge"),
         };
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Undo(long id, MergeStore merges, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Undo(long id, MergeStore merges, ClaimsPrincipal user, AuditLog audit, HttpContext http, CancellationToken ct)
     {
         var (outcome, problem) = await merges.UndoAsync(id, user.Identity?.Name, ct);
         return outcome switch
         {
-            MergeOutcome.Merged => TypedResults.NoContent(),
+            MergeOutcome.Merged => Audited(TypedResults.NoContent(), () => audit.Write(http, "merge.undo", "merge", id)),
             MergeOutcome.NotFound => NotFound(problem!),
             _ => TypedResults.Problem(problem, statusCode: 409, title: "Cannot undo"),
         };
     }
 
+    private static async Task<Results<Ok<Dictionary<string, object>>, ProblemHttpResult>> Export(long id, ContactStore store, ContactPrivacy privacy, AuditLog audit, HttpContext http, CancellationToken ct)
+    {
+        if (await store.GetAsync(id, ct) is not { } contact) return NotFound($"Contact {id} does not exist.");
+        audit.Write(http, "contact.export", "contact", contact.Id, contact.Id);
+        await audit.FlushAsync(ct); // the export lists this very entry too
+        return TypedResults.Ok(await privacy.ExportAsync(contact.Id, ct));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Erase(long id, ContactPrivacy privacy, AuditLog audit, HttpContext http, CancellationToken ct)
+    {
+        if (!await privacy.EraseAsync(id, ct)) return NotFound($"Contact {id} does not exist, was merged into another, or is already erased.");
+        audit.Write(http, "contact.erase", "contact", id, id);
+        return TypedResults.NoContent();
+    }
+
     private static ProblemHttpResult NotFound(string detail) => TypedResults.Problem(detail, statusCode: 404, title: "Not found");
+
+    private static T Audited<T>(T result, Action write)
+    {
+        write();
+        return result;
+    }
 }

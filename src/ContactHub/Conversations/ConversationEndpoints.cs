@@ -53,8 +53,12 @@ public static class ConversationEndpoints
         return TypedResults.Ok(await store.ListAsync(status!, string.IsNullOrWhiteSpace(agent) ? null : agent.Trim(), channel, limit ?? 100, ct));
     }
 
-    private static async Task<Results<Ok<ConversationDetail>, ProblemHttpResult>> Get(long id, ConversationStore store, CancellationToken ct) =>
-        await store.GetDetailAsync(id, ct) is { } detail ? TypedResults.Ok(detail) : NotFound($"Conversation {id} does not exist.");
+    private static async Task<Results<Ok<ConversationDetail>, ProblemHttpResult>> Get(long id, ConversationStore store, AuditLog audit, HttpContext http, CancellationToken ct)
+    {
+        if (await store.GetDetailAsync(id, ct) is not { } detail) return NotFound($"Conversation {id} does not exist.");
+        audit.Write(http, "conversation.read", "conversation", id, detail.Conversation.ContactId);
+        return TypedResults.Ok(detail);
+    }
 
     private static async Task<Results<Created<ConversationSummary>, ProblemHttpResult, ValidationProblem>> Start(
         StartConversationRequest request, ConversationStore store, CancellationToken ct)

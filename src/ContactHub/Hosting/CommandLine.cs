@@ -71,6 +71,7 @@ public static class CommandLine
         }
         await app.Services.GetRequiredService<Migrator>().MigrateAsync();
         var (id, plaintext) = await app.Services.GetRequiredService<ApiKeyStore>().CreateAsync(name, scopes);
+        await AuditDirect(app, "apikey.create", id.ToString(), $"{name} ({string.Join(",", scopes)})");
         Console.WriteLine($"Created API key {id} '{name}' with scopes {string.Join(",", scopes)}. It is shown only now:");
         Console.WriteLine(plaintext);
         return 0;
@@ -86,8 +87,22 @@ public static class CommandLine
     private static async Task<int> RevokeKey(WebApplication app, string key)
     {
         var count = await app.Services.GetRequiredService<ApiKeyStore>().RevokeAsync(key);
+        if (count > 0) await AuditDirect(app, "apikey.revoke", key, null);
         Console.WriteLine(count == 0 ? $"No active key matches '{key}'." : $"Revoked {count} key(s).");
         return count == 0 ? 1 : 0;
+    }
+
+    /// <summary>The command line runs without the host's background writer: the entry is written before exiting.</summary>
+    private static async Task AuditDirect(WebApplication app, string action, string target, string? details)
+    {
+        var audit = app.Services.GetRequiredService<AuditLog>();
+        audit.Write("cli:" + Environment.UserName, action, "api_key", target, null, null, details);
+        using var stop = new CancellationTokenSource();
+        var writer = audit.StartAsync(stop.Token);
+        await audit.FlushAsync();
+        await stop.CancelAsync();
+        await audit.StopAsync(CancellationToken.None);
+        await writer;
     }
 
     private static int Help(int code)

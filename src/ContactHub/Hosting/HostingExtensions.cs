@@ -52,12 +52,11 @@ public static class HostingExtensions
             .UseOtlpExporter(options.Protocol, endpoint);
     }
 
+    /// <summary>Errors as ProblemDetails, for everything that follows.</summary>
     public static WebApplication UseHosting(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseAuthentication();
-        app.UseAuthorization();
         return app;
     }
 

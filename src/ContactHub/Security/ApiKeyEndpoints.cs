@@ -23,7 +23,7 @@ public static class ApiKeyEndpoints
     private static async Task<Ok<IReadOnlyList<ApiKeyInfo>>> List(ApiKeyStore store, CancellationToken ct) =>
         TypedResults.Ok(await store.ListAsync(ct));
 
-    private static async Task<Results<Created<CreatedApiKey>, ValidationProblem>> Create(CreateApiKeyRequest request, ApiKeyStore store, CancellationToken ct)
+    private static async Task<Results<Created<CreatedApiKey>, ValidationProblem>> Create(CreateApiKeyRequest request, ApiKeyStore store, AuditLog audit, HttpContext http, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var name = request.Name?.Trim();
@@ -33,9 +33,14 @@ public static class ApiKeyEndpoints
             errors["scopes"] = [$"Give one or more of: {string.Join(", ", Security.Scopes.All)}."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         var (id, key) = await store.CreateAsync(name!, scopes.Distinct(), ct);
+        audit.Write(http, "apikey.create", "api_key", id, details: $"{name} ({string.Join(",", scopes.Distinct())})");
         return TypedResults.Created($"/api/v1/api-keys/{id}", new CreatedApiKey(id, name!, scopes.Distinct().ToArray(), key));
     }
 
-    private static async Task<Results<NoContent, NotFound>> Revoke(long id, ApiKeyStore store, CancellationToken ct) =>
-        await store.RevokeAsync(id, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+    private static async Task<Results<NoContent, NotFound>> Revoke(long id, ApiKeyStore store, AuditLog audit, HttpContext http, CancellationToken ct)
+    {
+        if (!await store.RevokeAsync(id, ct)) return TypedResults.NotFound();
+        audit.Write(http, "apikey.revoke", "api_key", id);
+        return TypedResults.NoContent();
+    }
 }

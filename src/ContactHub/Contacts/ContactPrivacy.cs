@@ -1,0 +1,74 @@
+using ContactHub.Data;
+using Dapper;
+
+namespace ContactHub.Contacts;
+
+/// <summary>
+/// GDPR: export everything held on a contact; erase its personal data while keeping anonymous rows
+/// (channel, direction, times, durations, statuses), so that reports for past periods do not change.
+/// </summary>
+public sealed class ContactPrivacy(Db db, TimeProvider clock)
+{
+    private const string ContactRowSql = "SELECT * FROM contacts WHERE id = @id OR merged_into_id = @id ORDER BY id";
+    private const string IdentifierRowsSql = "SELECT * FROM contact_identifiers WHERE contact_id = @id ORDER BY id";
+    private const string ConversationRowsSql = "SELECT * FROM conversations WHERE contact_id = @id ORDER BY id";
+    private const string InteractionRowsSql = "SELECT * FROM interactions WHERE contact_id = @id ORDER BY occurred_at, id";
+    private const string NoteRowsSql = "SELECT * FROM conversation_notes WHERE contact_id = @id ORDER BY id";
+    private const string FollowUpRowsSql = "SELECT * FROM follow_ups WHERE contact_id = @id ORDER BY id";
+    private const string ConsentRowsSql = "SELECT * FROM consents WHERE contact_id = @id ORDER BY id";
+    private const string CampaignSendRowsSql = "SELECT * FROM campaign_sends WHERE contact_id = @id ORDER BY id";
+    private const string MergeRowsSql = "SELECT * FROM merge_journal WHERE target_contact_id = @id OR source_contact_id = @id ORDER BY id";
+    private const string AuditRowsSql = "SELECT * FROM audit_log WHERE contact_id = @id ORDER BY id";
+
+    /// <summary>Every row about the contact, table by table, as stored.</summary>
+    public async Task<Dictionary<string, object>> ExportAsync(long id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var export = new Dictionary<string, object> { ["contactId"] = id, ["exportedAt"] = clock.GetUtcNow() };
+        foreach (var (name, sql) in new[]
+        {
+            ("contacts", ContactRowSql), ("identifiers", IdentifierRowsSql), ("conversations", ConversationRowsSql), ("interactions", InteractionRowsSql),
+            ("notes", NoteRowsSql), ("followUps", FollowUpRowsSql), ("consents", ConsentRowsSql), ("campaignSends", CampaignSendRowsSql),
+            ("merges", MergeRowsSql), ("auditEntries", AuditRowsSql),
+        })
+            export[name] = (await connection.QueryAsync(new CommandDefinition(db.Sql(sql), new { id }, cancellationToken: ct))).ToList();
+        return export;
+    }
+
+    private const string EraseContactSql = """
+        UPDATE contacts SET display_name = NULL, name_key = NULL, external_id = NULL, erased_at = @now, updated_at = @now
+        WHERE (id = @id OR merged_into_id = @id) AND erased_at IS NULL
+        """;
+    private const string EraseIdentifiersSql = "DELETE FROM contact_identifiers WHERE contact_id = @id";
+    private const string EraseInteractionsSql = """
+        UPDATE interactions SET subject = NULL, body = NULL, metadata = NULL, error = NULL,
+            provider_ref = CASE WHEN provider = 'email' THEN NULL ELSE provider_ref END, updated_at = @now
+        WHERE contact_id = @id
+        """;
+    private const string EraseConversationsSql = "UPDATE conversations SET subject = NULL, summary = NULL WHERE contact_id = @id";
+    private const string EraseNotesSql = "UPDATE conversation_notes SET body = '', author = NULL WHERE contact_id = @id";
+    private const string EraseFollowUpsSql = "UPDATE follow_ups SET title = '(erased)', notes = NULL WHERE contact_id = @id";
+    private const string EraseConsentsSql = "DELETE FROM consents WHERE contact_id = @id";
+    private const string EraseOutboxSql = """
+        UPDATE outbox SET payload = '{}', status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END,
+            last_error = CASE WHEN status = 'pending' THEN 'contact erased' ELSE last_error END
+        WHERE interaction_id IN (SELECT id FROM interactions WHERE contact_id = @id)
+        """;
+    private const string ResolveDuplicatesSql = """
+        UPDATE duplicate_candidates SET resolved_at = @now WHERE (contact_id = @id OR other_contact_id = @id) AND resolved_at IS NULL
+        """;
+    private const string IsErasableSql = "SELECT COUNT(*) FROM contacts WHERE id = @id AND erased_at IS NULL AND merged_into_id IS NULL";
+
+    /// <summary>False when the contact does not exist, was merged away or is already erased.</summary>
+    public Task<bool> EraseAsync(long id, CancellationToken ct) =>
+        db.InTransactionAsync(async (connection, tx) =>
+        {
+            if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(IsErasableSql), new { id }, tx, cancellationToken: ct)) == 0) return false;
+            var args = new { id, now = clock.GetUtcNow() };
+            // The outbox first: it finds the contact's messages through interactions, which stay.
+            foreach (var sql in new[] { EraseOutboxSql, EraseInteractionsSql, EraseConversationsSql, EraseNotesSql, EraseFollowUpsSql, EraseConsentsSql,
+                         EraseIdentifiersSql, ResolveDuplicatesSql, EraseContactSql })
+                await connection.ExecuteAsync(new CommandDefinition(db.Sql(sql), args, tx, cancellationToken: ct));
+            return true;
+        }, ct);
+}
