@@ -168,10 +168,11 @@ public static class ContactEndpoints
 
     private static async Task<Results<Ok<Dictionary<string, object>>, ProblemHttpResult>> Export(long id, ContactStore store, ContactPrivacy privacy, AuditLog audit, HttpContext http, CancellationToken ct)
     {
-        if (await store.GetAsync(id, ct) is not { } contact) return NotFound($"Contact {id} does not exist.");
-        audit.Write(http, "contact.export", "contact", contact.Id, contact.Id);
+        var contactId = (await store.GetAsync(id, ct))?.Id ?? (await privacy.ExistsAsync(id, ct) ? id : (long?)null);
+        if (contactId is null) return NotFound($"Contact {id} does not exist.");
+        audit.Write(http, "contact.export", "contact", contactId, contactId);
         await audit.FlushAsync(ct); // the export lists this very entry too
-        return TypedResults.Ok(await privacy.ExportAsync(contact.Id, ct));
+        return TypedResults.Ok(await privacy.ExportAsync(contactId.Value, ct));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Erase(long id, ContactPrivacy privacy, AuditLog audit, HttpContext http, CancellationToken ct)

@@ -57,6 +57,15 @@ public sealed class ContactPrivacy(Db db, TimeProvider clock)
     private const string ResolveDuplicatesSql = """
         UPDATE duplicate_candidates SET resolved_at = @now WHERE (contact_id = @id OR other_contact_id = @id) AND resolved_at IS NULL
         """;
+    private const string ExistsSql = "SELECT COUNT(*) FROM contacts WHERE id = @id AND merged_into_id IS NULL";
+
+    /// <summary>True for a live or an erased contact (an erased one can still be exported: what remains is anonymous).</summary>
+    public async Task<bool> ExistsAsync(long id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(ExistsSql), new { id }, cancellationToken: ct)) > 0;
+    }
+
     private const string IsErasableSql = "SELECT COUNT(*) FROM contacts WHERE id = @id AND erased_at IS NULL AND merged_into_id IS NULL";
 
     /// <summary>False when the contact does not exist, was merged away or is already erased.</summary>

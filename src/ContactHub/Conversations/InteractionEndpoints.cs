@@ -48,10 +48,14 @@ public static class InteractionEndpoints
         return group;
     }
 
+    /// <summary>An agent signed in with their own identity records as themselves unless they say otherwise.</summary>
+    public static InteractionRequest WithAgent(InteractionRequest request, System.Security.Claims.ClaimsPrincipal user) =>
+        request.Agent is null && user.FindFirst(JwtScopes.AgentClaim)?.Value is { } agent ? request with { Agent = agent } : request;
+
     private static async Task<Results<Created<RecordedInteraction>, Ok<RecordedInteraction>, ValidationProblem>> Record(
-        InteractionRequest request, InteractionRecorder recorder, IdentifierNormalizer normalizer, TimeProvider clock, CancellationToken ct)
+        InteractionRequest request, InteractionRecorder recorder, IdentifierNormalizer normalizer, TimeProvider clock, System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
     {
-        var (interaction, errors) = InteractionValidation.Validate(request, normalizer, clock.GetUtcNow());
+        var (interaction, errors) = InteractionValidation.Validate(WithAgent(request, user), normalizer, clock.GetUtcNow());
         if (interaction is null) return TypedResults.ValidationProblem(errors, title: "The interaction is not valid");
         var result = await recorder.RecordAsync(interaction, ct);
         var body = RecordedInteraction.From(result);
@@ -59,7 +63,7 @@ public static class InteractionEndpoints
     }
 
     private static async Task<Results<Ok<BatchResponse>, ValidationProblem>> RecordBatch(
-        BatchRequest request, InteractionRecorder recorder, IdentifierNormalizer normalizer, TimeProvider clock, CancellationToken ct)
+        BatchRequest request, InteractionRecorder recorder, IdentifierNormalizer normalizer, TimeProvider clock, System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
     {
         if (request.Items is not { Count: > 0 and <= MaxBatch } items)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["items"] = [$"Give 1 to {MaxBatch} interactions."] });
@@ -71,7 +75,7 @@ public static class InteractionEndpoints
                 results.Add(new BatchItemResult(index, 400, Title: "The interaction is not valid", Errors: new Dictionary<string, string[]> { ["body"] = ["Must be an object."] }));
                 continue;
             }
-            var (interaction, errors) = InteractionValidation.Validate(items[index], normalizer, clock.GetUtcNow());
+            var (interaction, errors) = InteractionValidation.Validate(WithAgent(items[index], user), normalizer, clock.GetUtcNow());
             if (interaction is null)
             {
                 results.Add(new BatchItemResult(index, 400, Title: "The interaction is not valid", Errors: errors));

@@ -88,6 +88,10 @@ public static class InteractionValidation
             if (m.ValueKind != JsonValueKind.Object) Fail("metadata", "Must be a JSON object.");
             else if ((metadata = m.GetRawText()).Length > MaxMetadataLength) Fail("metadata", $"At most {MaxMetadataLength} characters of JSON.");
         }
+        // PostgreSQL text cannot hold U+0000: refused everywhere, so that every engine answers alike.
+        foreach (var (field, value) in new[] { ("customer.name", customer?.Name), ("agent", request.Agent), ("status", request.Status), ("subject", request.Subject),
+                     ("body", request.Body), ("provider", request.Provider), ("providerRef", request.ProviderRef), ("metadata", metadata) })
+            if (value?.Contains('\0') == true) Fail(field, "Contains a NUL character (U+0000), which cannot be stored.");
         if (errors.Count > 0) return (null, errors);
 
         var providerRef = Trim(request.ProviderRef);

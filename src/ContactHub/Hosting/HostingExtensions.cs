@@ -25,6 +25,8 @@ public static class HostingExtensions
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower));
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            // Customer text may hold markup: <, >, &, ' and " are escaped in every answer; other Unicode stays readable.
+            o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
         });
         builder.Services.AddOpenApi(o =>
         {

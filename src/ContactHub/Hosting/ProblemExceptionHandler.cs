@@ -26,6 +26,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             InvalidDataException => new ProblemDetails { Status = 400, Title = "The request could not be read", Detail = "The form body is malformed or has too many fields." },
             DomainException domain => new ProblemDetails { Status = domain.Status, Title = domain.Title, Detail = domain.Message },
             _ when IsDatabaseOutage(exception) => Unavailable(context),
+            Npgsql.PostgresException { SqlState: "22021" or "22P05" } => new ProblemDetails { Status = 400, Title = "The request could not be stored", Detail = "A text field contains a NUL character (U+0000), which cannot be stored." },
             _ => null,
         };
         if (problem is null)

@@ -35,7 +35,7 @@ public sealed class ApiKeyAuthenticationHandler(
         {
             var row = await store.FindAsync(prefix, Context.RequestAborted);
             principal = row is { RevokedAt: null } && ApiKey.Verify(secret, row.Salt, row.KeyHash) ? Principal(row) : null;
-            cache.Set(cacheKey, principal, security.Value.KeyCacheDuration);
+            if (security.Value.KeyCacheDuration > TimeSpan.Zero) cache.Set(cacheKey, principal, security.Value.KeyCacheDuration);
         }
         if (principal is null)
         {

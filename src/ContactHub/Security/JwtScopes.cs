@@ -17,7 +17,8 @@ public static class JwtScopes
             .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .SelectMany(value => Scopes.All.Where(scope => value.Equals(scope, StringComparison.OrdinalIgnoreCase)
                 || value.EndsWith("." + scope, StringComparison.OrdinalIgnoreCase)))
-            .Distinct();
+            .Distinct()
+            .ToList(); // materialised: the identity is added to below
         foreach (var scope in granted) identity.AddClaim(new Claim(Scopes.ClaimType, scope));
         if (identity.FindFirst(nameClaim)?.Value is { } name)
             identity.AddClaim(new Claim(AgentClaim, name));

@@ -8,6 +8,11 @@ public sealed class CapturedLogs : ILoggerProvider
 {
     public ConcurrentQueue<string> Errors { get; } = new();
 
+    /// <summary>Every message at or above <see cref="MinimumLevel"/>, whatever its level.</summary>
+    public ConcurrentQueue<string> All { get; } = new();
+
+    public LogLevel MinimumLevel { get; set; } = LogLevel.Error;
+
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
     public void Dispose() { }
@@ -16,11 +21,14 @@ public sealed class CapturedLogs : ILoggerProvider
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= owner.MinimumLevel;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (IsEnabled(logLevel)) owner.Errors.Enqueue($"{category}: {formatter(state, exception)} {exception}");
+            if (!IsEnabled(logLevel)) return;
+            var line = $"{category}: {formatter(state, exception)} {exception}";
+            owner.All.Enqueue(line);
+            if (logLevel >= LogLevel.Error) owner.Errors.Enqueue(line);
         }
     }
 }
