@@ -65,9 +65,4 @@ public sealed class IdentifierNormalizer(IOptions<ContactsOptions> options)
 
     private static string? Text(string? value, int max) =>
         string.IsNullOrWhiteSpace(value) || value.Trim().Length > max ? null : value.Trim();
-
-    /// <summary>Masks an identifier for logs: +33******78, j***@example.com.</summary>
-    public static string Mask(string value) => value.Contains('@')
-        ? value[..1] + "***" + value[value.IndexOf('@')..]
-        : value.Length <= 5 ? "***" : value[..3] + new string('*', value.Length - 5) + value[^2..];
 }

@@ -28,7 +28,7 @@ public sealed class OutboxDispatcher(
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                OutboxLog.RoundFailed(logger, ex.GetType().Name + " " + ex.Message);
+                OutboxLog.RoundFailed(logger, ex.GetType().Name + " " + Hosting.Redact.Text(ex.Message));
             }
             try
             {
@@ -94,7 +94,7 @@ public sealed class OutboxDispatcher(
         else if (permanent || item.Attempts >= options.Value.MaxAttempts)
         {
             await store.MarkFailedAsync(item, Node, error ?? "failed", ct);
-            OutboxLog.Failed(logger, item.Id, item.Channel, item.Attempts, error ?? "failed");
+            OutboxLog.Failed(logger, item.Id, item.Channel, item.Attempts, Hosting.Redact.Text(error ?? "failed"));
         }
         else
         {

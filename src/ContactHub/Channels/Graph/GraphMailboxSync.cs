@@ -42,7 +42,7 @@ public sealed class GraphMailboxSync(GraphServiceClient graph, SyncStateStore st
         }
         catch (ODataError error) when (error.ResponseStatusCode == 410 && !restarted)
         {
-            GraphLog.DeltaExpired(logger, user, folder);
+            GraphLog.DeltaExpired(logger, Hosting.Redact.Email(user), folder);
             await state.SetAsync(key, null, ct);
             return await SyncAsync(user, folder, ct, restarted: true);
         }
