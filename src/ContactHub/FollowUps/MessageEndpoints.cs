@@ -22,8 +22,13 @@ public static class MessageEndpoints
                 """);
 
     private static async Task<Results<Accepted<QueuedMessage>, ProblemHttpResult, ValidationProblem>> Send(
-        long id, SendMessageRequest request, ConversationMessenger messenger, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
-        ToResult(await messenger.SendAsync(id, request, summary: false, idempotencyKey, ct), id);
+        long id, SendMessageRequest request, ConversationMessenger messenger, System.Security.Claims.ClaimsPrincipal user,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct)
+    {
+        // An agent signed in with their own identity sends as themselves unless they say otherwise.
+        if (request.Agent is null && user.FindFirst(JwtScopes.AgentClaim)?.Value is { } agent) request = request with { Agent = agent };
+        return ToResult(await messenger.SendAsync(id, request, summary: false, idempotencyKey, ct), id);
+    }
 
     public static Results<Accepted<QueuedMessage>, ProblemHttpResult, ValidationProblem> ToResult(MessageResult result, long conversationId) => result.Outcome switch
     {
