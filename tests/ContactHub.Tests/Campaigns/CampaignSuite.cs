@@ -1,0 +1,183 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using ContactHub.Campaigns;
+using ContactHub.Data;
+using ContactHub.Tests.Infrastructure;
+using Dapper;
+
+namespace ContactHub.Tests.Campaigns;
+
+public abstract class CampaignSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where TApp : CampaignApp
+{
+    private HttpClient Api => App.Client();
+
+    private static long Id(JsonNode node, string field) => node[field]!.GetValue<long>();
+
+    /// <summary>Each test works with its own campaigns only.</summary>
+    private async Task<long> Campaign(object definition)
+    {
+        await using (var connection = await App.Get<Db>().OpenAsync())
+            await connection.ExecuteAsync("UPDATE campaigns SET paused = 1");
+        return Id(await Api.PostOk("/api/v1/campaigns", definition, 201), "id");
+    }
+
+    private async Task<JsonNode> MissedCall(string phone) =>
+        await Api.PostOk("/api/v1/interactions", new { channel = "call", direction = "inbound", status = "missed", customer = new { phone } }, 201);
+
+    private Task<int> Evaluate() => App.Get<CampaignEvaluator>().RunAsync();
+
+    private async Task<List<JsonNode>> Sends(long campaignId) => (await Api.GetOk($"/api/v1/campaigns/{campaignId}/sends")).AsArray().Select(n => n!).ToList();
+
+    private async Task<List<FakeTwilio.Received>> TextsTo(string phone, int atLeast = 0)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var found = App.Twilio.Requests.Where(r => r.Form["To"].Any(t => t.EndsWith(phone, StringComparison.Ordinal))).ToList();
+            if (found.Count >= atLeast || DateTime.UtcNow > deadline) return found;
+            await Task.Delay(50);
+        }
+    }
+
+    [SkippableFact]
+    public async Task A_missed_call_not_returned_fires_after_its_delay_once_and_a_returned_call_cancels_it()
+    {
+        var campaign = await Campaign(new { name = "missed", trigger = "missed-call-not-returned", parameters = new { minutes = 30 }, channel = "sms", body = "Sorry we missed your call." });
+        var (waiting, returned) = (Customers.Phone(), Customers.Phone());
+        await MissedCall(waiting);
+        await MissedCall(returned);
+        App.Clock.Advance(TimeSpan.FromMinutes(10));
+        await Api.PostOk("/api/v1/interactions", new { channel = "call", direction = "outbound", customer = new { phone = returned }, status = "completed" }, 201);
+
+        var early = await Evaluate();
+        App.Clock.Advance(TimeSpan.FromMinutes(21));
+        await Evaluate();
+        var again = await Evaluate();
+
+        Assert.Equal(0, early);
+        Assert.Single(await TextsTo(waiting, 1));
+        Assert.Empty(await TextsTo(returned));
+        var sends = await Sends(campaign);
+        Assert.Single(sends);
+        Assert.Equal("queued", sends[0]["status"]!.GetValue<string>());
+        Assert.Equal(0, again);
+        var stats = await Api.GetOk($"/api/v1/campaigns/{campaign}/stats");
+        Assert.Equal(1, stats["triggered"]!.GetValue<long>());
+    }
+
+    [SkippableFact]
+    public async Task An_opted_out_number_is_never_texted_even_when_stop_arrives_between_preview_and_send()
+    {
+        var campaign = await Campaign(new { name = "optout", trigger = "missed-call-not-returned", parameters = new { minutes = 0 }, channel = "sms", body = "We tried to reach you." });
+        var (stopped, stopsLater) = (Customers.Phone(), Customers.Phone());
+        var first = await MissedCall(stopped);
+        await Api.PutAsJsonAsync($"/api/v1/contacts/{Id(first, "contactId")}/consents/sms", new { status = "opted_out" });
+        var second = await MissedCall(stopsLater);
+        App.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        var preview = await Api.PostOk($"/api/v1/campaigns/{campaign}/preview", new { });
+        await Api.PutAsJsonAsync($"/api/v1/contacts/{Id(second, "contactId")}/consents/sms", new { status = "opted_out" });
+        await Evaluate();
+
+        Assert.Contains(preview["excluded"]!.AsArray(), d => Id(d!, "contactId") == Id(first, "contactId") && d!["reason"]!.GetValue<string>() == "opted out of sms");
+        Assert.Contains(preview["targeted"]!.AsArray(), d => Id(d!, "contactId") == Id(second, "contactId"));
+        Assert.Empty(await TextsTo(stopped));
+        Assert.Empty(await TextsTo(stopsLater));
+        Assert.All(await Sends(campaign), s => Assert.Equal("skipped", s["status"]!.GetValue<string>()));
+    }
+
+    [SkippableFact]
+    public async Task A_trigger_in_quiet_hours_is_deferred_to_the_windows_opening_in_the_contacts_time_zone()
+    {
+        var campaign = await Campaign(new
+        {
+            name = "quiet", trigger = "missed-call-not-returned", parameters = new { minutes = 30 }, channel = "sms", body = "Good morning, sorry we missed you.",
+            quietStart = "21:00", quietEnd = "08:00",
+        });
+        // 21:25 UTC in late November is 22:25 in Paris: the French number's zone.
+        var now = App.Clock.GetUtcNow();
+        var target = now.Date.AddHours(21).AddMinutes(25);
+        App.Clock.Advance((target > now.UtcDateTime ? target : target.AddDays(1)) - now.UtcDateTime);
+        var phone = Customers.Phone();
+        await MissedCall(phone);
+
+        App.Clock.Advance(TimeSpan.FromMinutes(35)); // 23:00 Paris
+        await Evaluate();
+        var deferred = (await Sends(campaign)).Single();
+        var opening = deferred["scheduledFor"]!.GetValue<DateTimeOffset>();
+        App.Clock.SetUtcNow(opening.AddMinutes(-1));
+        await Evaluate();
+        var stillQuiet = await TextsTo(phone);
+        App.Clock.SetUtcNow(opening);
+        await Evaluate();
+
+        Assert.Equal("deferred", deferred["status"]!.GetValue<string>());
+        Assert.Equal(new TimeSpan(8, 0, 0), TimeZoneInfo.ConvertTime(opening, TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris")).TimeOfDay);
+        Assert.Empty(stillQuiet);
+        Assert.Single(await TextsTo(phone, 1));
+        Assert.Equal("queued", (await Sends(campaign)).Single()["status"]!.GetValue<string>());
+    }
+
+    [SkippableFact]
+    public async Task A_frequency_cap_holds_across_two_campaigns_and_preview_matches_what_is_sent()
+    {
+        await Campaign(new { name = "ended", trigger = "conversation-ended", parameters = new { minutes = 0 }, channel = "sms", body = "How did we do?", capCount = 1, capDays = 7 });
+        var second = Id(await Api.PostOk("/api/v1/campaigns", new { name = "missed-too", trigger = "missed-call-not-returned", parameters = new { minutes = 0 }, channel = "sms", body = "Call us back?", capCount = 1, capDays = 7 }, 201), "id");
+        var phone = Customers.Phone();
+        var call = await MissedCall(phone);
+        await Api.PostOk($"/api/v1/conversations/{Id(call, "conversationId")}/end", new { });
+        App.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        var previews = new List<JsonNode>();
+        foreach (var c in (await Api.GetOk("/api/v1/campaigns")).AsArray().Where(c => !c!["paused"]!.GetValue<bool>()))
+            previews.Add(await Api.PostOk($"/api/v1/campaigns/{c!["id"]}/preview", new { }));
+        await Evaluate();
+
+        Assert.Single(await TextsTo(phone, 1));
+        var previewTargeted = previews.SelectMany(p => p["targeted"]!.AsArray()).Count(d => Id(d!, "contactId") == Id(call, "contactId"));
+        Assert.Equal(2, previewTargeted); // each campaign alone would send; together the cap lets one through
+        var skipped = (await Sends(second)).Concat(await Sends(second - 1)).Where(s => s["status"]!.GetValue<string>() == "skipped").ToList();
+        Assert.Single(skipped);
+        Assert.StartsWith("frequency cap", skipped[0]["reason"]!.GetValue<string>());
+    }
+
+    [SkippableFact]
+    public async Task Inactive_customers_and_overdue_follow_ups_trigger_their_actions()
+    {
+        var inactive = await Campaign(new { name = "inactive", trigger = "inactive-customer", parameters = new { days = 30, minConversations = 2 }, action = "follow-up", assignTo = "retention-team" });
+        var phone = Customers.Phone();
+        await Api.PostOk("/api/v1/interactions", new { channel = "sms", direction = "inbound", customer = new { phone }, occurredAt = App.Clock.GetUtcNow().AddDays(-60) }, 201);
+        var last = await Api.PostOk("/api/v1/interactions", new { channel = "call", direction = "inbound", customer = new { phone }, occurredAt = App.Clock.GetUtcNow().AddDays(-40) }, 201);
+
+        await Evaluate();
+        await Evaluate();
+
+        var tasks = await Api.GetOk($"/api/v1/follow-ups?contactId={Id(last, "contactId")}");
+        Assert.Single(tasks.AsArray());
+        Assert.Equal("retention-team", tasks[0]!["assignedTo"]!.GetValue<string>());
+        Assert.Single(await Sends(inactive));
+    }
+
+    [SkippableFact]
+    public async Task Bad_campaign_definitions_name_the_field()
+    {
+        var cases = new (object Body, string Field)[]
+        {
+            (new { name = "x", trigger = "full-moon", channel = "sms", body = "x" }, "trigger"),
+            (new { name = "x", trigger = "missed-call-not-returned", channel = "pigeon", body = "x" }, "channel"),
+            (new { name = "x", trigger = "missed-call-not-returned", channel = "sms" }, "body"),
+            (new { name = "x", trigger = "inactive-customer", channel = "sms", body = "x" }, "parameters.days"),
+            (new { name = "x", trigger = "missed-call-not-returned", channel = "sms", body = "x", quietStart = "25:00", quietEnd = "08:00" }, "quietStart"),
+            (new { name = "x", trigger = "missed-call-not-returned", channel = "sms", body = "x", capCount = 1 }, "capCount"),
+        };
+        foreach (var (body, field) in cases)
+        {
+            var problem = await (await Api.PostAsJsonAsync("/api/v1/campaigns", body)).Expect(400);
+            Assert.True(problem["errors"]?[field] is not null, $"expected an error for {field}: {problem.ToJsonString()}");
+        }
+    }
+}
+
+public sealed class CampaignsOnSqlite(CampaignSqliteApp app) : CampaignSuite<CampaignSqliteApp>(app);
+
+public sealed class CampaignsOnPostgres(CampaignPostgresApp app) : CampaignSuite<CampaignPostgresApp>(app);
