@@ -142,6 +142,18 @@ dotnet test ContactHub.sln --logger "console;verbosity=normal" 2>&1 | tee /tmp/c
 status=${PIPESTATUS[0]}
 set -e
 
+# The benchmark harness in smoke mode: tiny sizes, no timing judged — it must run and answer.
+if [ "$status" = 0 ]; then
+  log "benchmark harness (smoke)"
+  if ! dotnet run -c Release --project tests/ContactHub.Benchmarks -- all --smoke >/tmp/contacthub-bench-smoke.log 2>&1; then
+    tail -n 30 /tmp/contacthub-bench-smoke.log
+    echo "The benchmark harness failed in smoke mode."
+    status=1
+  else
+    grep -E '^\| ' /tmp/contacthub-bench-smoke.log | head -n 20
+  fi
+fi
+
 # One closing line any CI can read: "N passed, N failed, N skipped".
 count() { grep -E "^ +$1: +[0-9]+" /tmp/contacthub-test.log | tail -n 1 | grep -oE '[0-9]+' || echo 0; }
 echo

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+
+namespace ContactHub.Benchmarks;
+
+public sealed record LoadResult(string Name, long Requests, double Seconds, double P50Ms, double P99Ms, long Failures)
+{
+    public double PerSecond => Requests / Seconds;
+}
+
+/// <summary>A closed-loop load generator: N concurrent clients, each sending its next request when the last one answered.</summary>
+public static class Load
+{
+    public static async Task<LoadResult> RunAsync(string name, HttpClient client, Func<int, string> url, int connections, TimeSpan duration)
+    {
+        var latencies = new List<double>[connections];
+        long failures = 0;
+        var stop = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(async worker =>
+        {
+            var mine = latencies[worker] = new List<double>(100_000);
+            var i = worker;
+            while (stop.Elapsed < duration)
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var response = await client.GetAsync(url(i), HttpCompletionOption.ResponseContentRead);
+                mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (!response.IsSuccessStatusCode) Interlocked.Increment(ref failures);
+                i += connections;
+            }
+        }));
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        return new LoadResult(name, all.Length, stop.Elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99), failures);
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * p))];
+}
