@@ -17,6 +17,6 @@ public sealed record Activity(long Id, long ConversationId, string Channel, stri
 public sealed record ActivityPage(IReadOnlyList<Activity> Items, string? NextBefore);
 
 /// <summary>What a CRM shows when a call rings: who it is, what is going on, what happened last.</summary>
-public sealed record ScreenPop(Contact Contact, ConversationSummary? ActiveConversation, IReadOnlyList<Activity> RecentActivities);
+public sealed record ScreenPop(Contact Contact, ConversationSummary? ActiveConversation, IReadOnlyList<Activity> RecentActivities, IReadOnlyList<FollowUps.FollowUp> OpenFollowUps);
 
 public sealed record DuplicateCandidate(long Id, long ContactId, string? ContactName, long OtherContactId, string? OtherContactName, string Reason, DateTimeOffset DetectedAt);

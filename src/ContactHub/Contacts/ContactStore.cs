@@ -41,15 +41,18 @@ public sealed class ContactStore(Db db, TimeProvider clock)
         SELECT contact_id FROM contact_identifiers WHERE kind = @Kind AND provider = @Provider AND value = @Value
         """;
 
-    private const string ActiveConversationSql = """
-        SELECT cv.id, cv.contact_id, c.display_name AS contact_name, cv.status, cv.started_at, cv.ended_at, cv.last_activity_at,
-               cv.agent, cv.subject, cv.summary, cv.channels, cv.last_channel, cv.interaction_count
-        FROM conversations cv JOIN contacts c ON c.id = cv.contact_id
+    private const string ActiveConversationSql = ConversationStore.Columns + """
         WHERE cv.contact_id = @id AND cv.status = 'active'
         ORDER BY cv.last_activity_at DESC {LIMIT:1}
         """;
 
-    /// <summary>Screen-pop: the contact, its active conversation and its last ten interactions.</summary>
+    private const string OpenFollowUpsSql = """
+        SELECT id, contact_id, conversation_id, title, notes, assigned_to, due_at, status, created_by, created_at, completed_at, completed_interaction_id
+        FROM follow_ups WHERE contact_id = @id AND status = 'open'
+        ORDER BY CASE WHEN due_at IS NULL THEN 1 ELSE 0 END, due_at, id {LIMIT:20}
+        """;
+
+    /// <summary>Screen-pop: the contact, its active conversation, its last ten interactions and its open follow-ups.</summary>
     public async Task<ScreenPop?> LookupAsync(Identifier identifier, CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);
@@ -57,7 +60,8 @@ public sealed class ContactStore(Db db, TimeProvider clock)
         if (contactId is null || await GetAsync(connection, contactId.Value, ct) is not { } contact) return null;
         var active = await connection.QuerySingleOrDefaultAsync<ConversationRow>(new CommandDefinition(db.Sql(ActiveConversationSql), new { id = contact.Id }, cancellationToken: ct));
         var recent = await ActivitiesAsync(connection, contact.Id, null, 10, null, ct);
-        return new ScreenPop(contact, active?.ToSummary(), recent.Items);
+        var followUps = await connection.QueryAsync<FollowUps.FollowUp>(new CommandDefinition(db.Sql(OpenFollowUpsSql), new { id = contact.Id }, cancellationToken: ct));
+        return new ScreenPop(contact, active?.ToSummary(), recent.Items, followUps.ToList());
     }
 
     private const string SearchSql = """
@@ -142,10 +146,7 @@ public sealed class ContactStore(Db db, TimeProvider clock)
         return new ActivityPage(rows, more ? new ActivityCursor(rows[^1].OccurredAt, rows[^1].Id).Encode() : null);
     }
 
-    private const string ConversationsSql = """
-        SELECT cv.id, cv.contact_id, c.display_name AS contact_name, cv.status, cv.started_at, cv.ended_at, cv.last_activity_at,
-               cv.agent, cv.subject, cv.summary, cv.channels, cv.last_channel, cv.interaction_count
-        FROM conversations cv JOIN contacts c ON c.id = cv.contact_id
+    private const string ConversationsSql = ConversationStore.Columns + """
         WHERE cv.contact_id = @contactId
         ORDER BY cv.last_activity_at DESC, cv.id DESC {LIMIT:@limit}
         """;

@@ -5,7 +5,8 @@ namespace ContactHub.Conversations;
 
 public sealed class ConversationStore(Db db, TimeProvider clock)
 {
-    private const string Columns = """
+    /// <summary>The select list of <see cref="ConversationRow"/>; queries elsewhere append their WHERE to it.</summary>
+    internal const string Columns = """
         SELECT cv.id, cv.contact_id, c.display_name AS contact_name, cv.status, cv.started_at, cv.ended_at, cv.last_activity_at,
                cv.agent, cv.subject, cv.summary, cv.channels, cv.last_channel, cv.interaction_count
         FROM conversations cv JOIN contacts c ON c.id = cv.contact_id

@@ -33,17 +33,11 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOp
         WHERE id = @id
         """;
 
-    private const string ConversationSql = """
-        SELECT cv.id, cv.contact_id, c.display_name AS contact_name, cv.status, cv.started_at, cv.ended_at, cv.last_activity_at,
-               cv.agent, cv.subject, cv.summary, cv.channels, cv.last_channel, cv.interaction_count
-        FROM conversations cv JOIN contacts c ON c.id = cv.contact_id
+    private const string ConversationSql = ConversationStore.Columns + """
         WHERE cv.id = @id
         """;
 
-    private const string ActiveConversationSql = """
-        SELECT cv.id, cv.contact_id, c.display_name AS contact_name, cv.status, cv.started_at, cv.ended_at, cv.last_activity_at,
-               cv.agent, cv.subject, cv.summary, cv.channels, cv.last_channel, cv.interaction_count
-        FROM conversations cv JOIN contacts c ON c.id = cv.contact_id
+    private const string ActiveConversationSql = ConversationStore.Columns + """
         WHERE cv.contact_id = @contactId AND cv.status = 'active'
         ORDER BY cv.last_activity_at DESC {LIMIT:1}
         """;

@@ -231,6 +231,7 @@ public abstract class MessagingSuite<TApp>(TApp app) : EngineSuite<TApp>(app) wh
         var wrong = await Api.PatchAsJsonAsync($"/api/v1/follow-ups/{Id(overdue, "id")}", new { completedByInteractionId = 987654321 });
         var mine = await Api.GetOk($"/api/v1/follow-ups?assignedTo={agent}&status=open");
         var badContact = await Api.PostAsJsonAsync("/api/v1/follow-ups", new { contactId = 987654321, title = "x" });
+        var pop = await Api.GetOk($"/api/v1/contacts/lookup?phone={Uri.EscapeDataString(phone)}");
 
         Assert.Equal([Id(overdue, "id")], overdueList.AsArray().Select(f => Id(f!, "id")));
         Assert.Equal("done", done["status"]!.GetValue<string>());
@@ -239,6 +240,7 @@ public abstract class MessagingSuite<TApp>(TApp app) : EngineSuite<TApp>(app) wh
         Assert.Equal(HttpStatusCode.UnprocessableEntity, wrong.StatusCode);
         Assert.Equal(["Send the refund form"], mine.AsArray().Select(f => f!["title"]!.GetValue<string>()));
         Assert.Equal(HttpStatusCode.NotFound, badContact.StatusCode);
+        Assert.Equal(["Send the refund form"], pop["openFollowUps"]!.AsArray().Select(f => f!["title"]!.GetValue<string>())); // on the contact's screen-pop
     }
 }
 
