@@ -49,6 +49,8 @@ setup_postgres() {
 SELECT format('CREATE ROLE contacthub_test LOGIN CREATEDB PASSWORD %L', :'pw')
 WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'contacthub_test') \gexec
 ALTER ROLE contacthub_test PASSWORD :'pw';
+-- DROP DATABASE … WITH (FORCE) may have to end an autovacuum worker on a test database.
+GRANT pg_signal_backend TO contacthub_test;
 SELECT format('DROP DATABASE %I WITH (FORCE)', datname) FROM pg_database
 WHERE datname = 'contacthub_test' OR datname LIKE 'chtest\_%' OR datname LIKE 'chmig\_%' \gexec
 CREATE DATABASE contacthub_test OWNER contacthub_test;

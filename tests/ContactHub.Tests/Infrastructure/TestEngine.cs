@@ -73,8 +73,24 @@ public abstract class TestEngine
         {
             var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
             NpgsqlConnection.ClearAllPools();
-            await using var connection = new NpgsqlConnection(Server);
-            await connection.ExecuteAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+            // Best effort: a database left behind is dropped by ./test.sh at its next run.
+            for (var attempt = 1; attempt <= 3; attempt++)
+            {
+                try
+                {
+                    await using var connection = new NpgsqlConnection(Server);
+                    await connection.ExecuteAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+                    return;
+                }
+                catch (PostgresException) when (attempt < 3)
+                {
+                    await Task.Delay(500);
+                }
+                catch (PostgresException)
+                {
+                    return;
+                }
+            }
         }
     }
 
