@@ -71,7 +71,11 @@ public sealed class BadInputTests(KestrelSqliteApp app) : IClassFixture<KestrelS
     {
         var body = new { channel = "email", direction = "inbound", customer = new { email = Customers.Email() }, body = new string('x', 1024 * 1024) };
 
-        var response = await Api.PostAsJsonAsync("/api/v1/interactions", body);
+        // As well-behaved clients do: the server refuses on the headers, before the megabyte is sent.
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/interactions") { Content = JsonContent.Create(body) };
+        request.Headers.ExpectContinue = true;
+        await request.Content.LoadIntoBufferAsync(); // a Content-Length for the server to judge
+        var response = await Api.SendAsync(request);
 
         await response.Expect(413);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
