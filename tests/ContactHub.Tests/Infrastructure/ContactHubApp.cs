@@ -77,7 +77,7 @@ public abstract class ContactHubApp : WebApplicationFactory<Program>, IAsyncLife
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("Database:Provider", Provider.ToString());
-        builder.UseSetting("Database:ConnectionString", ConnectionString);
+        builder.UseSetting("Database:ConnectionString", AppConnectionString(ConnectionString));
         builder.UseSetting("Security:InitialKeyFile", KeyFile);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
@@ -101,6 +101,9 @@ public abstract class ContactHubApp : WebApplicationFactory<Program>, IAsyncLife
     }
 
     public HttpClient Anonymous() => CreateClient();
+
+    /// <summary>How the host reaches its database (a test may put a proxy in between).</summary>
+    protected virtual string AppConnectionString(string connectionString) => connectionString;
 
     /// <summary>Services a test class replaces (a controllable clock, …); they win over the host's own.</summary>
     protected virtual void ConfigureTestServices(IServiceCollection services) { }
