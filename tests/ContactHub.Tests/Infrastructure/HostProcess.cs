@@ -65,6 +65,13 @@ public sealed class HostProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>What systemd or a container runtime sends to stop the service.</summary>
+    public void Terminate() => Process.Start("kill", ["-TERM", _process.Id.ToString()])!.WaitForExit();
+
+    public Task WaitForExitAsync(CancellationToken ct) => _process.WaitForExitAsync(ct);
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
