@@ -104,4 +104,27 @@ public sealed class TwilioClientTests(TwilioSqliteApp app) : IClassFixture<Twili
 
         Assert.Equal(4, requests.Count);
     }
+
+    [Fact]
+    public async Task A_slow_answer_within_the_timeout_is_waited_for_and_sent_once()
+    {
+        Twilio.Enqueue(201, delay: TimeSpan.FromSeconds(1)); // Twilio:Timeout is 2 s here
+
+        TwilioMessage message = null!;
+        var requests = await SendAndCollect(async () => message = await app.Get<TwilioClient>().SendMessageAsync(new TwilioOutboundMessage("+33612345678", "slow", false)));
+
+        Assert.Single(requests);
+        Assert.Equal("queued", message.Status);
+    }
+
+    [Fact]
+    public async Task A_timed_out_request_is_not_retried_by_the_client_because_twilio_may_have_accepted_it()
+    {
+        Twilio.Enqueue(201, delay: TimeSpan.FromSeconds(4));
+
+        var requests = await SendAndCollect(async () =>
+            await Assert.ThrowsAnyAsync<Exception>(() => app.Get<TwilioClient>().SendMessageAsync(new TwilioOutboundMessage("+33612345678", "too slow", false))));
+
+        Assert.Single(requests); // the outbox decides later (docs/OPERATIONS.md: the one at-least-once window)
+    }
 }
