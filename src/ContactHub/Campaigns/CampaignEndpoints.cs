@@ -71,7 +71,7 @@ public static class CampaignEndpoints
     private static async Task<Results<Ok<CampaignStore.Stats>, ProblemHttpResult>> Stats(long id, CampaignStore store, CancellationToken ct) =>
         await store.GetAsync(id, ct) is null ? NotFound(id) : TypedResults.Ok(await store.StatsAsync(id, ct));
 
-    private static ProblemHttpResult NotFound(long id) => TypedResults.Problem($"Campaign {id} does not exist.", statusCode: 404, title: "Not found");
+    private static ProblemHttpResult NotFound(long id) => Problems.NotFound($"Campaign {id} does not exist.");
 
     private static (CampaignInput? Input, Dictionary<string, string[]> Errors) Validate(CampaignRequest r)
     {

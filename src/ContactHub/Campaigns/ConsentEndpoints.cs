@@ -24,7 +24,7 @@ public static class ConsentEndpoints
     private static async Task<Results<Ok<IReadOnlyList<Consent>>, ProblemHttpResult>> List(long id, ContactStore contacts, ConsentStore consents, CancellationToken ct) =>
         await contacts.GetAsync(id, ct) is { } contact
             ? TypedResults.Ok(await consents.ListAsync(contact.Id, ct))
-            : TypedResults.Problem($"Contact {id} does not exist.", statusCode: 404, title: "Not found");
+            : Problems.NotFound($"Contact {id} does not exist.");
 
     private static async Task<Results<Ok<IReadOnlyList<Consent>>, ProblemHttpResult, ValidationProblem>> Set(
         long id, string channel, SetConsentRequest request, ContactStore contacts, ConsentStore consents, AuditLog audit, HttpContext http, CancellationToken ct)
@@ -34,7 +34,7 @@ public static class ConsentEndpoints
         if (request.Status is not (ConsentStatus.OptedIn or ConsentStatus.OptedOut)) errors["status"] = ["opted_in or opted_out."];
         if (request.Source?.Length > 100) errors["source"] = ["At most 100 characters."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-        if (await contacts.GetAsync(id, ct) is not { } contact) return TypedResults.Problem($"Contact {id} does not exist.", statusCode: 404, title: "Not found");
+        if (await contacts.GetAsync(id, ct) is not { } contact) return Problems.NotFound($"Contact {id} does not exist.");
         await consents.SetAsync(contact.Id, channel, request.Status!, request.Source ?? "api", ct);
         audit.Write(http, "consent.set", "contact", contact.Id, contact.Id, details: $"{channel} {request.Status}");
         return TypedResults.Ok(await consents.ListAsync(contact.Id, ct));

@@ -62,7 +62,7 @@ public static class ContactEndpoints
         var (field, kind, value) = present[0];
         if (normalizer.Normalize(kind, value) is not { } identifier)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"Not a valid {field}."] });
-        if (await store.LookupAsync(identifier, ct) is not { } pop) return NotFound($"No contact has this {field}.");
+        if (await store.LookupAsync(identifier, ct) is not { } pop) return Problems.NotFound($"No contact has this {field}.");
         audit.Write(http, "contact.lookup", "contact", pop.Contact.Id, pop.Contact.Id, details: field);
         return TypedResults.Ok(pop);
     }
@@ -83,7 +83,7 @@ public static class ContactEndpoints
 
     private static async Task<Results<Ok<Contact>, ProblemHttpResult>> Get(long id, ContactStore store, AuditLog audit, HttpContext http, CancellationToken ct)
     {
-        if (await store.GetAsync(id, ct) is not { } contact) return NotFound($"Contact {id} does not exist.");
+        if (await store.GetAsync(id, ct) is not { } contact) return Problems.NotFound($"Contact {id} does not exist.");
         audit.Write(http, "contact.read", "contact", contact.Id, contact.Id);
         return TypedResults.Ok(contact);
     }
@@ -93,7 +93,7 @@ public static class ContactEndpoints
         if (request.Name?.Length > 200 || request.ExternalId?.Length > 200)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [request.Name?.Length > 200 ? "name" : "externalId"] = ["At most 200 characters."] });
         if (!await store.UpdateAsync(id, request.Name, string.IsNullOrWhiteSpace(request.ExternalId) ? null : request.ExternalId.Trim(), ct))
-            return NotFound($"Contact {id} does not exist (or was merged or erased).");
+            return Problems.NotFound($"Contact {id} does not exist (or was merged or erased).");
         return TypedResults.Ok((await store.GetAsync(id, ct))!);
     }
 
@@ -105,7 +105,7 @@ public static class ContactEndpoints
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["kind"] = [$"One of {string.Join(", ", IdentifierKind.All)}."] });
         if (normalizer.Normalize(kind, request.Value, request.Provider) is not { } identifier)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [kind == IdentifierKind.Handle && string.IsNullOrWhiteSpace(request.Provider) ? "provider" : "value"] = [$"Not a valid {kind}."] });
-        if (await store.GetAsync(id, ct) is not { RedirectedFrom: null }) return NotFound($"Contact {id} does not exist (or was merged or erased).");
+        if (await store.GetAsync(id, ct) is not { RedirectedFrom: null }) return Problems.NotFound($"Contact {id} does not exist (or was merged or erased).");
         var (added, owner) = await store.AddIdentifierAsync(id, identifier, ct);
         if (added is null && owner != id)
             return TypedResults.Problem($"Contact {owner} already has this {kind}; merge the two contacts instead.", statusCode: 409, title: "Identifier in use");
@@ -113,7 +113,7 @@ public static class ContactEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveIdentifier(long id, long identifierId, ContactStore store, CancellationToken ct) =>
-        await store.RemoveIdentifierAsync(id, identifierId, ct) ? TypedResults.NoContent() : NotFound($"Contact {id} has no identifier {identifierId}.");
+        await store.RemoveIdentifierAsync(id, identifierId, ct) ? TypedResults.NoContent() : Problems.NotFound($"Contact {id} has no identifier {identifierId}.");
 
     private static async Task<Results<Ok<ActivityPage>, ProblemHttpResult, ValidationProblem>> Activities(
         long id, ContactStore store, AuditLog audit, HttpContext http, CancellationToken ct, string? before = null, int? limit = 50, string? channel = null)
@@ -123,7 +123,7 @@ public static class ContactEndpoints
         if (limit is < 1 or > 200) errors["limit"] = ["Between 1 and 200."];
         if (channel is not null && !InteractionChannels.All.Contains(channel)) errors["channel"] = [$"One of {string.Join(", ", InteractionChannels.All)}."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-        if (await store.GetAsync(id, ct) is not { } contact) return NotFound($"Contact {id} does not exist.");
+        if (await store.GetAsync(id, ct) is not { } contact) return Problems.NotFound($"Contact {id} does not exist.");
         audit.Write(http, "contact.timeline", "contact", contact.Id, contact.Id);
         return TypedResults.Ok(await store.ActivitiesAsync(contact.Id, cursor, limit ?? 50, channel, ct));
     }
@@ -132,7 +132,7 @@ public static class ContactEndpoints
         long id, ContactStore store, AuditLog audit, HttpContext http, CancellationToken ct, int? limit = 50)
     {
         if (limit is < 1 or > 200) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["Between 1 and 200."] });
-        if (await store.GetAsync(id, ct) is not { } contact) return NotFound($"Contact {id} does not exist.");
+        if (await store.GetAsync(id, ct) is not { } contact) return Problems.NotFound($"Contact {id} does not exist.");
         audit.Write(http, "contact.conversations", "contact", contact.Id, contact.Id);
         return TypedResults.Ok(await store.ConversationsAsync(contact.Id, limit ?? 50, ct));
     }
@@ -150,7 +150,7 @@ public static class ContactEndpoints
                 audit.Write(http, "contact.merge", "merge", result!.MergeId, id, details: $"source {result.SourceContactId}");
                 audit.Write(http, "contact.merge", "merge", result.MergeId, result.SourceContactId, details: $"into {id}");
             }),
-            MergeOutcome.NotFound => NotFound(problem!),
+            MergeOutcome.NotFound => Problems.NotFound(problem!),
             _ => TypedResults.Problem(problem, statusCode: 409, title: "Cannot merge"),
         };
     }
@@ -161,7 +161,7 @@ public static class ContactEndpoints
         return outcome switch
         {
             MergeOutcome.Merged => Audited(TypedResults.NoContent(), () => audit.Write(http, "merge.undo", "merge", id)),
-            MergeOutcome.NotFound => NotFound(problem!),
+            MergeOutcome.NotFound => Problems.NotFound(problem!),
             _ => TypedResults.Problem(problem, statusCode: 409, title: "Cannot undo"),
         };
     }
@@ -169,7 +169,7 @@ public static class ContactEndpoints
     private static async Task<Results<Ok<Dictionary<string, object>>, ProblemHttpResult>> Export(long id, ContactStore store, ContactPrivacy privacy, AuditLog audit, HttpContext http, CancellationToken ct)
     {
         var contactId = (await store.GetAsync(id, ct))?.Id ?? (await privacy.ExistsAsync(id, ct) ? id : (long?)null);
-        if (contactId is null) return NotFound($"Contact {id} does not exist.");
+        if (contactId is null) return Problems.NotFound($"Contact {id} does not exist.");
         audit.Write(http, "contact.export", "contact", contactId, contactId);
         await audit.FlushAsync(ct); // the export lists this very entry too
         return TypedResults.Ok(await privacy.ExportAsync(contactId.Value, ct));
@@ -177,12 +177,11 @@ public static class ContactEndpoints
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Erase(long id, ContactPrivacy privacy, AuditLog audit, HttpContext http, CancellationToken ct)
     {
-        if (!await privacy.EraseAsync(id, ct)) return NotFound($"Contact {id} does not exist, was merged into another, or is already erased.");
+        if (!await privacy.EraseAsync(id, ct)) return Problems.NotFound($"Contact {id} does not exist, was merged into another, or is already erased.");
         audit.Write(http, "contact.erase", "contact", id, id);
         return TypedResults.NoContent();
     }
 
-    private static ProblemHttpResult NotFound(string detail) => TypedResults.Problem(detail, statusCode: 404, title: "Not found");
 
     private static T Audited<T>(T result, Action write)
     {

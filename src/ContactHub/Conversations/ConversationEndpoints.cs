@@ -55,7 +55,7 @@ public static class ConversationEndpoints
 
     private static async Task<Results<Ok<ConversationDetail>, ProblemHttpResult>> Get(long id, ConversationStore store, AuditLog audit, HttpContext http, CancellationToken ct)
     {
-        if (await store.GetDetailAsync(id, ct) is not { } detail) return NotFound($"Conversation {id} does not exist.");
+        if (await store.GetDetailAsync(id, ct) is not { } detail) return Problems.NotFound($"Conversation {id} does not exist.");
         audit.Write(http, "conversation.read", "conversation", id, detail.Conversation.ContactId);
         return TypedResults.Ok(detail);
     }
@@ -67,7 +67,7 @@ public static class ConversationEndpoints
         if (request.Agent?.Length > 200 || request.Subject?.Length > 1000)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [request.Agent?.Length > 200 ? "agent" : "subject"] = ["Too long."] });
         var id = await store.StartAsync(request.ContactId.Value, request.Agent?.Trim(), request.Subject, ct);
-        if (id is null) return NotFound($"Contact {request.ContactId} does not exist.");
+        if (id is null) return Problems.NotFound($"Contact {request.ContactId} does not exist.");
         return TypedResults.Created($"/api/v1/conversations/{id}", (await store.GetAsync(id.Value, ct))!);
     }
 
@@ -77,21 +77,21 @@ public static class ConversationEndpoints
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A note of 1 to 20,000 characters is required."] });
         if (request.Author?.Length > 200) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["author"] = ["At most 200 characters."] });
         var note = await store.AddNoteAsync(id, request.Author?.Trim(), request.Body, ct);
-        return note is null ? NotFound($"Conversation {id} does not exist.") : TypedResults.Created($"/api/v1/conversations/{id}", note);
+        return note is null ? Problems.NotFound($"Conversation {id} does not exist.") : TypedResults.Created($"/api/v1/conversations/{id}", note);
     }
 
     private static async Task<Results<Ok<ConversationSummary>, ProblemHttpResult, ValidationProblem>> Assign(long id, AssignRequest request, ConversationStore store, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Agent) || request.Agent.Length > 200)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["agent"] = ["An agent of 1 to 200 characters is required."] });
-        return await store.AssignAsync(id, request.Agent.Trim(), ct) ? TypedResults.Ok((await store.GetAsync(id, ct))!) : NotFound($"Conversation {id} does not exist.");
+        return await store.AssignAsync(id, request.Agent.Trim(), ct) ? TypedResults.Ok((await store.GetAsync(id, ct))!) : Problems.NotFound($"Conversation {id} does not exist.");
     }
 
     private static async Task<Results<Ok<EndedConversation>, ProblemHttpResult, ValidationProblem>> End(
         long id, ConversationStore store, FollowUps.ConversationMessenger messenger, CancellationToken ct, EndRequest? request = null)
     {
         if (request?.Summary?.Length > 20_000) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["summary"] = ["At most 20,000 characters."] });
-        if (await store.GetAsync(id, ct) is not { } conversation) return NotFound($"Conversation {id} does not exist.");
+        if (await store.GetAsync(id, ct) is not { } conversation) return Problems.NotFound($"Conversation {id} does not exist.");
         if (conversation.Status != "active") return TypedResults.Problem($"Conversation {id} has already ended.", statusCode: 409, title: "Conversation already ended");
 
         // The summary is queued first: if it cannot be sent (no phone, opted out…), the conversation stays open and nothing is lost.
@@ -117,5 +117,4 @@ public static class ConversationEndpoints
     private static ValidationProblem Prefix(ValidationProblem problem) =>
         TypedResults.ValidationProblem(problem.ProblemDetails.Errors.ToDictionary(e => "sendSummary." + e.Key, e => e.Value));
 
-    private static ProblemHttpResult NotFound(string detail) => TypedResults.Problem(detail, statusCode: 404, title: "Not found");
 }

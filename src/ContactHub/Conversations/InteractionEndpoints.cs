@@ -50,7 +50,7 @@ public static class InteractionEndpoints
 
     /// <summary>An agent signed in with their own identity records as themselves unless they say otherwise.</summary>
     public static InteractionRequest WithAgent(InteractionRequest request, System.Security.Claims.ClaimsPrincipal user) =>
-        request.Agent is null && user.FindFirst(JwtScopes.AgentClaim)?.Value is { } agent ? request with { Agent = agent } : request;
+        request with { Agent = request.Agent ?? JwtScopes.AgentOf(user) };
 
     private static async Task<Results<Created<RecordedInteraction>, Ok<RecordedInteraction>, ValidationProblem>> Record(
         InteractionRequest request, InteractionRecorder recorder, IdentifierNormalizer normalizer, TimeProvider clock, System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)

@@ -52,7 +52,7 @@ public static class FollowUpEndpoints
     }
 
     private static async Task<Results<Ok<FollowUp>, ProblemHttpResult>> Get(long id, FollowUpStore store, CancellationToken ct) =>
-        await store.GetAsync(id, ct) is { } f ? TypedResults.Ok(f) : TypedResults.Problem($"Follow-up {id} does not exist.", statusCode: 404, title: "Not found");
+        await store.GetAsync(id, ct) is { } f ? TypedResults.Ok(f) : Problems.NotFound($"Follow-up {id} does not exist.");
 
     private static async Task<Results<Created<FollowUp>, ProblemHttpResult, ValidationProblem>> Create(CreateFollowUpRequest request, FollowUpStore store, ClaimsPrincipal user, CancellationToken ct)
     {
@@ -62,7 +62,7 @@ public static class FollowUpEndpoints
         var id = await store.CreateAsync(request.ContactId!.Value, request.ConversationId, request.Title!.Trim(), request.Notes, request.AssignedTo?.Trim(),
             request.DueAt?.ToUniversalTime(), user.Identity?.Name, ct);
         if (id is null)
-            return TypedResults.Problem($"Contact {request.ContactId} does not exist, or conversation {request.ConversationId} is not one of its conversations.", statusCode: 404, title: "Not found");
+            return Problems.NotFound($"Contact {request.ContactId} does not exist, or conversation {request.ConversationId} is not one of its conversations.");
         return TypedResults.Created($"/api/v1/follow-ups/{id}", (await store.GetAsync(id.Value, ct))!);
     }
 
@@ -71,7 +71,7 @@ public static class FollowUpEndpoints
         var errors = Check(request.Title, request.Notes, request.AssignedTo, titleRequired: false);
         if (request.Status is not null && !FollowUpStatus.All.Contains(request.Status)) errors["status"] = ["open, done or cancelled."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-        if (await store.GetAsync(id, ct) is not { } existing) return TypedResults.Problem($"Follow-up {id} does not exist.", statusCode: 404, title: "Not found");
+        if (await store.GetAsync(id, ct) is not { } existing) return Problems.NotFound($"Follow-up {id} does not exist.");
         if (request.CompletedByInteractionId is { } interactionId && await store.InteractionContactAsync(interactionId, ct) != existing.ContactId)
             return TypedResults.Problem($"Interaction {interactionId} is not one of contact {existing.ContactId}'s.", statusCode: 422, title: "Wrong interaction");
         await store.UpdateAsync(id, request.Status, request.Title?.Trim(), request.Notes, request.AssignedTo?.Trim(), request.DueAt?.ToUniversalTime(), request.CompletedByInteractionId, ct);

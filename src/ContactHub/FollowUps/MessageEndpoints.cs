@@ -26,14 +26,14 @@ public static class MessageEndpoints
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct)
     {
         // An agent signed in with their own identity sends as themselves unless they say otherwise.
-        if (request.Agent is null && user.FindFirst(JwtScopes.AgentClaim)?.Value is { } agent) request = request with { Agent = agent };
+        request = request with { Agent = request.Agent ?? JwtScopes.AgentOf(user) };
         return ToResult(await messenger.SendAsync(id, request, summary: false, idempotencyKey, ct), id);
     }
 
     public static Results<Accepted<QueuedMessage>, ProblemHttpResult, ValidationProblem> ToResult(MessageResult result, long conversationId) => result.Outcome switch
     {
         MessageOutcome.Queued => TypedResults.Accepted($"/api/v1/conversations/{conversationId}", result.Queued!),
-        MessageOutcome.NotFound => TypedResults.Problem(result.Detail, statusCode: 404, title: "Not found"),
+        MessageOutcome.NotFound => Problems.NotFound(result.Detail!),
         MessageOutcome.Ended => TypedResults.Problem(result.Detail, statusCode: 409, title: "Conversation ended"),
         MessageOutcome.Invalid => TypedResults.ValidationProblem(result.Errors!),
         // 422: the request is well-formed but cannot be honoured (no address, opted out, template variable missing).

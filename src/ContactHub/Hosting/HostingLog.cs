@@ -4,7 +4,4 @@ internal static partial class HostingLog
 {
     [LoggerMessage(1, LogLevel.Error, "Unhandled exception on {Method} {Path}")]
     public static partial void Unhandled(ILogger logger, Exception exception, string method, string path);
-
-    [LoggerMessage(2, LogLevel.Critical, "Start-up refused: {Message}")]
-    public static partial void InvalidConfiguration(ILogger logger, string message);
 }

@@ -24,6 +24,9 @@ public static class JwtScopes
             identity.AddClaim(new Claim(AgentClaim, name));
     }
 
+    /// <summary>The signed-in agent (JWT callers only; an API key is not an agent).</summary>
+    public static string? AgentOf(ClaimsPrincipal user) => user.FindFirst(AgentClaim)?.Value;
+
     /// <summary>Present on agents' tokens only: what they record defaults to this agent.</summary>
     public const string AgentClaim = "contacthub_agent";
 }
