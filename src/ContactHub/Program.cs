@@ -8,12 +8,14 @@ using ContactHub.Data;
 using ContactHub.FollowUps;
 using ContactHub.Hosting;
 using ContactHub.Outbox;
+using ContactHub.Reports;
 using ContactHub.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddHosting();          // ProblemDetails, OpenAPI, telemetry, systemd / Windows service
 builder.AddData();             // the configured engine (SQLite by default), migrations, readiness
+builder.AddScheduling();       // Quartz on the configured database, clustered on the server engines
 builder.AddSecurity();         // API keys with scopes
 builder.AddContacts();         // recognition, identifiers, merge
 builder.AddConversations();    // recording, grouping, the idle-conversation job
@@ -23,6 +25,7 @@ builder.AddEmail();            // SMTP sending and IMAP ingest (MailKit)
 builder.AddGraph();            // Exchange Online mailboxes, sendMail, Teams PSTN calls
 builder.AddOutbox();           // durable outbound queue and its dispatcher
 builder.AddFollowUps();        // messages from a conversation, templates, follow-up tasks
+builder.AddReports();          // the report catalogue, scheduled Excel reports by email, streamed exports
 
 var app = builder.Build();
 
@@ -38,6 +41,9 @@ app.MapConversationMessages();
 app.MapFollowUps();
 app.MapConsents();
 app.MapCampaigns();
+app.MapReports();
+app.MapReportSchedules();
+app.MapExports();
 app.MapTwilioWebhooks();       // signed by Twilio, not by API key
 app.MapGraphWebhooks();        // validated by clientState
 

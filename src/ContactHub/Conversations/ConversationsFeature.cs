@@ -20,8 +20,6 @@ public static class ConversationsFeature
                 .StartAt(DateTimeOffset.UtcNow.AddSeconds(10))
                 .WithSimpleSchedule(s => s.WithInterval(interval < TimeSpan.FromSeconds(1) ? TimeSpan.FromMinutes(1) : interval).RepeatForever()));
         });
-        // Running jobs finish before the process exits.
-        builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
     }
 }

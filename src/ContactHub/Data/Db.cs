@@ -66,7 +66,7 @@ public sealed class Db : IAsyncDisposable
     }
 
     /// <summary>Resolves a relative file against the content root and creates its folder.</summary>
-    private static string PrepareSqlite(string connectionString, string contentRoot)
+    internal static string PrepareSqlite(string connectionString, string contentRoot)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
         if (builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)

@@ -10,6 +10,7 @@ public sealed class SqliteDialect : SqlDialect
     public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
     public override string Limit(string count) => $"LIMIT {count}";
     public override string Day(string column) => $"substr({column}, 1, 10)";
+    public override string Seconds(string start, string end) => $"CAST(ROUND((julianday({end}) - julianday({start})) * 86400) AS INTEGER)";
     public override string Now => "strftime('%Y-%m-%d %H:%M:%f+00:00', 'now')";
 
     // SQLITE_CONSTRAINT_UNIQUE (2067) and SQLITE_CONSTRAINT_PRIMARYKEY (1555).
@@ -23,6 +24,7 @@ public sealed class PostgresDialect : SqlDialect
     public override string Limit(string count) => $"LIMIT {count}";
     public override string In(string list) => $"= ANY({list})";
     public override string Day(string column) => $"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
+    public override string Seconds(string start, string end) => $"CAST(ROUND(EXTRACT(EPOCH FROM ({end} - {start}))) AS bigint)";
     public override string Now => "now()";
 
     public override bool IsUniqueViolation(DbException exception) =>
@@ -38,6 +40,7 @@ public sealed class SqlServerDialect : SqlDialect
     public override string Lock => "WITH (UPDLOCK, HOLDLOCK)";
     public override string OnConflictIgnore => "";
     public override string Day(string column) => $"CONVERT(char(10), {column}, 23)";
+    public override string Seconds(string start, string end) => $"DATEDIFF_BIG(second, {start}, {end})";
     public override string Now => "SYSUTCDATETIME()";
 
     // 2627: unique constraint, 2601: unique index.

@@ -7,7 +7,7 @@ namespace ContactHub.Data;
 /// <summary>
 /// The only SQL that differs between engines. Queries are written once as portable text with
 /// tokens — <c>{LIMIT:@n}</c>, <c>{IN:@list}</c>, <c>{OUTPUT_ID}</c>, <c>{RETURNING_ID}</c>, <c>{LOCK}</c>,
-/// <c>{ON_CONFLICT_IGNORE}</c>, <c>{DAY:column}</c>, <c>{NOW}</c> — and rendered here once per text.
+/// <c>{ON_CONFLICT_IGNORE}</c>, <c>{DAY:column}</c>, <c>{SECONDS:start,end}</c>, <c>{NOW}</c> — and rendered here once per text.
 /// </summary>
 public abstract partial class SqlDialect
 {
@@ -36,6 +36,9 @@ public abstract partial class SqlDialect
     /// <summary>The UTC calendar day of a timestamp column, as 'yyyy-MM-dd' text.</summary>
     public abstract string Day(string column);
 
+    /// <summary>Whole seconds from one timestamp expression to another (NULL when either is NULL).</summary>
+    public abstract string Seconds(string start, string end);
+
     public abstract string Now { get; }
 
     public abstract bool IsUniqueViolation(DbException exception);
@@ -52,6 +55,7 @@ public abstract partial class SqlDialect
         "LOCK" => Lock,
         "ON_CONFLICT_IGNORE" => OnConflictIgnore,
         "DAY" => Day(m.Groups[2].Value),
+        "SECONDS" when m.Groups[2].Value.Split(',') is [var start, var end] => Seconds(start.Trim(), end.Trim()),
         "NOW" => Now,
         var unknown => throw new InvalidOperationException($"Unknown SQL token {{{unknown}}}."),
     });

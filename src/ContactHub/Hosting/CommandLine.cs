@@ -1,4 +1,5 @@
 using ContactHub.Data;
+using ContactHub.Reports;
 using ContactHub.Security;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +18,9 @@ public static class CommandLine
           apikey create --name NAME --scopes a,b     create a key (scopes: read, write, admin); prints it once
           apikey list                                list keys (never their secrets)
           apikey revoke ID|NAME|PREFIX               revoke a key
+          report list                                list the report catalogue
+          report run NAME --from yyyy-MM-dd --to yyyy-MM-dd [--time-zone Europe/Paris] --out FILE.xlsx
+                                                     generate a report for whole local days [from, to], showing progress
         """;
 
     public static async Task<int> RunAsync(this WebApplication app, string[] args)
@@ -33,6 +37,9 @@ public static class CommandLine
                 ["apikey", "create"] => await CreateKey(app, Option(args, "--name") ?? "api", Option(args, "--scopes") ?? Scopes.Read),
                 ["apikey", "list"] => await ListKeys(app),
                 ["apikey", "revoke", var key] => await RevokeKey(app, key),
+                ["report", "list"] => ReportCommands.List(app),
+                ["report", "run", var name] => await ReportCommands.RunAsync(app, name, Option(args, "--from"), Option(args, "--to"),
+                    Option(args, "--time-zone") ?? "UTC", Option(args, "--out")),
                 ["help"] => Help(0),
                 _ => Help(2),
             };
@@ -42,12 +49,18 @@ public static class CommandLine
             foreach (var failure in ex.Failures) Console.Error.WriteLine(failure);
             return 2;
         }
+        catch (ReportDefinitionException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 2;
+        }
     }
 
     private static async Task<int> Serve(WebApplication app)
     {
         if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStart)
             await app.Services.GetRequiredService<Migrator>().MigrateAsync();
+        await app.Services.GetRequiredService<ReportStartup>().PrepareAsync();
         await app.Services.GetRequiredService<InitialApiKey>().EnsureAsync();
         await app.RunAsync();
         return 0;

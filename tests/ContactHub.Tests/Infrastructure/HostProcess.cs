@@ -72,8 +72,13 @@ public sealed class HostProcess : IAsyncDisposable
 
     public Task WaitForExitAsync(CancellationToken ct) => _process.WaitForExitAsync(ct);
 
+    private bool _disposed;
+
+    /// <summary>Kills the process if it still runs (SIGKILL: nothing is flushed); safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

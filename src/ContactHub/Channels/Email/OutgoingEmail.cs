@@ -2,7 +2,8 @@ using MimeKit;
 
 namespace ContactHub.Channels.Email;
 
-public sealed record EmailAttachment(string FileName, string ContentType, byte[] Content);
+/// <summary>A file sent with an email; with a ContentId it is shown inline (an HTML body refers to it as cid:ContentId).</summary>
+public sealed record EmailAttachment(string FileName, string ContentType, byte[] Content, string? ContentId = null);
 
 /// <summary>An email ContactHub sends; MessageId is fixed before sending so that replies thread back to the conversation.</summary>
 public sealed record OutgoingEmail(string To, string Subject, string TextBody, string? HtmlBody, string MessageId,
@@ -23,7 +24,15 @@ public static class EmailComposer
 
         var body = new BodyBuilder { TextBody = email.TextBody, HtmlBody = email.HtmlBody };
         foreach (var attachment in email.Attachments ?? [])
-            body.Attachments.Add(attachment.FileName, attachment.Content, ContentType.Parse(attachment.ContentType));
+        {
+            if (attachment.ContentId is null)
+            {
+                body.Attachments.Add(attachment.FileName, attachment.Content, ContentType.Parse(attachment.ContentType));
+                continue;
+            }
+            var inline = body.LinkedResources.Add(attachment.FileName, attachment.Content, ContentType.Parse(attachment.ContentType));
+            inline.ContentId = attachment.ContentId;
+        }
         message.Body = body.ToMessageBody();
         return message;
     }

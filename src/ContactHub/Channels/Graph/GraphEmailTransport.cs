@@ -27,6 +27,7 @@ public sealed class GraphEmailTransport(GraphServiceClient graph, IOptions<Graph
                 Attachments = email.Attachments?.Select(a => (Attachment)new FileAttachment
                 {
                     OdataType = "#microsoft.graph.fileAttachment", Name = a.FileName, ContentType = a.ContentType, ContentBytes = a.Content,
+                    IsInline = a.ContentId is not null, ContentId = a.ContentId,
                 }).ToList(),
             };
             try

@@ -1,0 +1,44 @@
+using ContactHub.Data;
+using Quartz;
+
+namespace ContactHub.Hosting;
+
+public static class Scheduling
+{
+    /// <summary>
+    /// Quartz with its persistent store in the configured database (tables created when missing):
+    /// schedules survive restarts; on PostgreSQL and SQL Server the nodes sharing a database form a
+    /// cluster, so each firing runs on exactly one of them. SQLite is single-node (Quartz refuses
+    /// clustering there). Running jobs finish before the process exits.
+    /// </summary>
+    public static WebApplicationBuilder AddScheduling(this WebApplicationBuilder builder)
+    {
+        var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new();
+        var valid = Enum.TryParse<DatabaseProvider>(database.Provider, ignoreCase: true, out var provider) && !string.IsNullOrWhiteSpace(database.ConnectionString);
+        builder.Services.AddQuartz(q =>
+        {
+            // An invalid Database section stops start-up with its own message; the scheduler is not the place to report it.
+            if (!valid) return;
+            q.UsePersistentStore(store =>
+            {
+                store.ProvisionSchema();
+                switch (provider)
+                {
+                    case DatabaseProvider.Postgres:
+                        store.UsePostgres(database.ConnectionString!);
+                        store.UseClustering();
+                        break;
+                    case DatabaseProvider.SqlServer:
+                        store.UseSqlServer(database.ConnectionString!);
+                        store.UseClustering();
+                        break;
+                    default:
+                        store.UseSqlite(Db.PrepareSqlite(database.ConnectionString!, builder.Environment.ContentRootPath));
+                        break;
+                }
+            });
+        });
+        builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        return builder;
+    }
+}

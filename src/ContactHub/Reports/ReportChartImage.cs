@@ -1,0 +1,31 @@
+namespace ContactHub.Reports;
+
+/// <summary>The report's chart as a PNG (ScottPlot on SkiaSharp: no system graphics libraries needed).</summary>
+public static class ReportChartImage
+{
+    public static byte[]? Render(ReportData data, int width = 720, int height = 360)
+    {
+        if (data.Report.Chart is not { } chart) return null;
+        var sheet = data.Sheets.FirstOrDefault(s => s.Sheet.Name == chart.Sheet);
+        if (sheet is null || sheet.Rows.Count == 0) return null;
+        var columns = sheet.Sheet.Columns;
+        int x = columns.ToList().FindIndex(c => c.Field == chart.X), y = columns.ToList().FindIndex(c => c.Field == chart.Y);
+        var zone = data.Period.TimeZone;
+        var points = sheet.Rows
+            .GroupBy(r => CellValues.Display(r[x], columns[x].Format, zone))
+            .Select(g => (Label: g.Key, Value: g.Sum(r => CellValues.Convert(r[y], ColumnFormat.Number, zone) as double? ?? 0)))
+            .Take(62)
+            .ToList();
+
+        var plot = new ScottPlot.Plot();
+        var bars = plot.Add.Bars(points.Select(p => p.Value).ToArray());
+        bars.Color = ScottPlot.Color.FromHex("#4472C4");
+        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, points.Count).Select(i => (double)i).ToArray(), points.Select(p => p.Label).ToArray());
+        if (points.Count > 8) plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = points.Count > 8 ? ScottPlot.Alignment.MiddleRight : ScottPlot.Alignment.UpperCenter;
+        plot.Axes.Margins(bottom: 0);
+        plot.Title(chart.Title);
+        plot.YLabel(columns[y].Header);
+        return plot.GetImageBytes(width, height, ScottPlot.ImageFormat.Png);
+    }
+}

@@ -1,0 +1,66 @@
+namespace ContactHub.Reports;
+
+/// <summary>
+/// A reporting period: whole local days [FirstDay, LastDay] in a time zone, and the UTC instants
+/// that bound them. Local midnights are converted one by one, so a day is 23, 24 or 25 hours long
+/// as the calendar says.
+/// </summary>
+public sealed record ReportPeriod(DateOnly FirstDay, DateOnly LastDay, TimeZoneInfo TimeZone)
+{
+    public const string PreviousDay = "previous-day";
+    public const string PreviousWeek = "previous-week";
+    public const string PreviousMonth = "previous-month";
+    public const string MonthToDate = "month-to-date";
+
+    public static readonly IReadOnlyList<string> Kinds = [PreviousDay, PreviousWeek, PreviousMonth, MonthToDate];
+
+    /// <summary>The longest period a report may cover (one query parameter pair per day).</summary>
+    public const int MaxDays = 400;
+
+    public DateTimeOffset From => StartOf(FirstDay);
+
+    public DateTimeOffset To => StartOf(LastDay.AddDays(1));
+
+    public int DayCount => LastDay.DayNumber - FirstDay.DayNumber + 1;
+
+    public IEnumerable<(DateOnly Day, DateTimeOffset From, DateTimeOffset To)> Days()
+    {
+        for (var day = FirstDay; day <= LastDay; day = day.AddDays(1))
+            yield return (day, StartOf(day), StartOf(day.AddDays(1)));
+    }
+
+    public string Label => FirstDay == LastDay ? FirstDay.ToString("yyyy-MM-dd") : $"{FirstDay:yyyy-MM-dd} to {LastDay:yyyy-MM-dd}";
+
+    /// <summary>The period a schedule of this kind covers when it fires at <paramref name="firedAt"/>.</summary>
+    public static ReportPeriod ForFiring(string kind, DateTimeOffset firedAt, TimeZoneInfo zone)
+    {
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(firedAt, zone).DateTime);
+        return kind switch
+        {
+            PreviousDay => new(today.AddDays(-1), today.AddDays(-1), zone),
+            // ISO weeks: the Monday-to-Sunday week before the one the firing falls in.
+            PreviousWeek => new(today.AddDays(-((int)today.DayOfWeek + 6) % 7 - 7), today.AddDays(-((int)today.DayOfWeek + 6) % 7 - 1), zone),
+            PreviousMonth => new(new DateOnly(today.Year, today.Month, 1).AddMonths(-1), new DateOnly(today.Year, today.Month, 1).AddDays(-1), zone),
+            // Up to and including yesterday; on the 1st, the day before (the last day of the previous month) alone.
+            MonthToDate => today.Day == 1 ? new(today.AddDays(-1), today.AddDays(-1), zone) : new(new DateOnly(today.Year, today.Month, 1), today.AddDays(-1), zone),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, $"One of {string.Join(", ", Kinds)}."),
+        };
+    }
+
+    /// <summary>The instant a local day starts; where midnight does not exist (a DST jump at 00:00) the first instant after it.</summary>
+    private DateTimeOffset StartOf(DateOnly day)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        while (TimeZone.IsInvalidTime(local)) local = local.AddMinutes(15);
+        // An ambiguous midnight (clocks going back over 00:00) starts at its first occurrence, the larger offset.
+        var offset = TimeZone.IsAmbiguousTime(local) ? TimeZone.GetAmbiguousTimeOffsets(local).Max() : TimeZone.GetUtcOffset(local);
+        return new DateTimeOffset(local, offset).ToUniversalTime();
+    }
+
+    public static bool TryFindZone(string? id, out TimeZoneInfo zone)
+    {
+        zone = TimeZoneInfo.Utc;
+        if (string.IsNullOrWhiteSpace(id)) return false;
+        return TimeZoneInfo.TryFindSystemTimeZoneById(id, out zone!);
+    }
+}

@@ -1,0 +1,119 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using ContactHub.Channels.Email;
+using Microsoft.Extensions.Options;
+
+namespace ContactHub.Reports;
+
+/// <summary>
+/// Carries out one run: queries, workbook, file under Reports:OutputPath, email to the recipients. A failed attempt
+/// is tried again after Reports:RetryDelay, up to Reports:MaxAttempts; the run then fails with its last error.
+/// </summary>
+public sealed class ReportRunner(ReportCatalogue catalogue, ReportQueries queries, ReportRunStore runs, IEmailTransport email,
+    IOptions<ReportsOptions> options, IOptions<EmailOptions> emailOptions, IHostEnvironment environment, TimeProvider clock, ILogger<ReportRunner> logger)
+{
+    /// <summary>True when the run succeeded (now or before).</summary>
+    public async Task<bool> RunAsync(long runId, CancellationToken ct = default)
+    {
+        var max = options.Value.MaxAttempts;
+        var delivered = new HashSet<string>(StringComparer.OrdinalIgnoreCase); // a retry does not email twice who already has it
+        while (true)
+        {
+            var run = await runs.GetAsync(runId, ct);
+            if (run is null || run.Status is RunStatus.Succeeded or RunStatus.Failed)
+                return run?.Status == RunStatus.Succeeded;
+            if (!await runs.StartAttemptAsync(runId, ct)) continue;
+            var attempt = run.Attempts + 1;
+            try
+            {
+                await AttemptAsync(run, delivered, ct);
+                return true;
+            }
+            catch (Exception ex) when (ex is ReportRunException or DbException or IOException or TimeoutException or InvalidOperationException)
+            {
+                var error = ex.Message;
+                ReportLog.AttemptFailed(logger, runId, run.ReportName, attempt, max, error);
+                var final = attempt >= max || ex is ReportRunException { Permanent: true };
+                await runs.AttemptFailedAsync(runId, error, final, CancellationToken.None);
+                if (final) return false;
+                await Task.Delay(options.Value.RetryDelay, clock, ct);
+            }
+        }
+    }
+
+    private async Task AttemptAsync(ReportRunRow run, HashSet<string> delivered, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        var report = catalogue.Find(run.ReportName) ?? throw new ReportRunException($"The report {run.ReportName} is no longer in the catalogue.", permanent: true);
+        var period = run.Period();
+        var data = await queries.CollectAsync(report, period, ct: ct);
+        var chart = ReportChartImage.Render(data);
+        var content = ReportWorkbook.Build(data, ExportLink(period), chart);
+        var fileName = $"{report.Name}_{period.FirstDay:yyyy-MM-dd}_{period.LastDay:yyyy-MM-dd}_{run.Id}.xlsx";
+        var folder = Path.GetFullPath(Path.Combine(options.Value.OutputPath, report.Name), environment.ContentRootPath);
+        Directory.CreateDirectory(folder);
+        await File.WriteAllBytesAsync(Path.Combine(folder, fileName), content, ct);
+
+        if (run.RecipientList.Count > 0) await SendAsync(run, data, chart, fileName, content, delivered, ct);
+        await runs.SucceededAsync(run.Id, data.RowCount, fileName, content, watch.ElapsedMilliseconds, CancellationToken.None);
+        ReportLog.Succeeded(logger, run.Id, report.Name, data.RowCount, content.Length, watch.ElapsedMilliseconds);
+    }
+
+    private async Task SendAsync(ReportRunRow run, ReportData data, byte[]? chart, string fileName, byte[] content, HashSet<string> delivered, CancellationToken ct)
+    {
+        if (!emailOptions.Value.Enabled) throw new ReportRunException("Email is not configured (Email:FromAddress), so the report cannot be sent.", permanent: true);
+        var attach = content.Length <= options.Value.MaxAttachmentBytes;
+        var link = Link($"/api/v1/reports/runs/{run.Id}/file");
+        var subject = $"{data.Report.Title} — {data.Period.Label}";
+        var (text, html) = Body(data, chart is not null, attach, link);
+        var domain = emailOptions.Value.MessageIdDomain ?? emailOptions.Value.FromAddress!.Split('@')[^1];
+        List<EmailAttachment> attachments = [];
+        if (chart is not null) attachments.Add(new EmailAttachment("chart.png", "image/png", chart, ContentId: $"chart-{run.Id}@{domain}"));
+        if (attach) attachments.Add(new EmailAttachment(fileName, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", content));
+        var emails = run.RecipientList.Where(to => !delivered.Contains(to)).Select(to => new OutgoingEmail(to, subject, text, html.Replace("cid:chart", $"cid:chart-{run.Id}@{domain}"),
+            EmailComposer.NewMessageId(domain), Attachments: attachments)).ToList();
+        var results = await email.SendAsync(emails, ct);
+        for (var i = 0; i < results.Count; i++)
+            if (results[i].Sent) delivered.Add(emails[i].To);
+        if (results.FirstOrDefault(r => !r.Sent) is { } failed)
+            throw new ReportRunException($"The email could not be sent: {failed.Error}", permanent: false);
+    }
+
+    private static (string Text, string Html) Body(ReportData data, bool chart, bool attached, string link)
+    {
+        var zone = data.Period.TimeZone;
+        var text = new StringBuilder($"{data.Report.Title} — {data.Period.Label} ({zone.Id})\n\n");
+        var html = new StringBuilder($"<h2>{WebUtility.HtmlEncode(data.Report.Title)}</h2><p>{WebUtility.HtmlEncode(data.Period.Label)} ({WebUtility.HtmlEncode(zone.Id)})</p>");
+        if (data.IsEmpty)
+        {
+            text.Append("No activity in this period.\n");
+            html.Append("<p><em>No activity in this period.</em></p>");
+        }
+        html.Append("<table cellpadding=\"4\" style=\"border-collapse:collapse\">");
+        foreach (var (column, value) in data.Headlines)
+        {
+            var shown = CellValues.Display(value, column.Format, zone);
+            text.Append($"{column.Header}: {shown}\n");
+            html.Append($"<tr><td>{WebUtility.HtmlEncode(column.Header)}</td><td style=\"text-align:right\"><strong>{WebUtility.HtmlEncode(shown)}</strong></td></tr>");
+        }
+        html.Append("</table>");
+        if (chart) html.Append("<p><img src=\"cid:chart\" alt=\"Chart\" width=\"720\" height=\"360\"></p>");
+        var where = attached ? "The workbook is attached." : $"The workbook is too large to attach; download it from {link}";
+        text.Append('\n').Append(where).Append('\n');
+        html.Append($"<p>{WebUtility.HtmlEncode(where)}</p>");
+        return (text.ToString(), html.ToString());
+    }
+
+    private string ExportLink(ReportPeriod period) =>
+        Link($"/api/v1/exports/interactions.xlsx?from={Uri.EscapeDataString(period.From.ToString("O"))}&to={Uri.EscapeDataString(period.To.ToString("O"))}");
+
+    private string Link(string path) => (options.Value.PublicBaseUrl?.TrimEnd('/') ?? "") + path;
+}
+
+/// <summary>Why a run attempt failed; a permanent failure is not retried.</summary>
+public sealed class ReportRunException(string message, bool permanent) : Exception(message)
+{
+    public bool Permanent { get; } = permanent;
+}

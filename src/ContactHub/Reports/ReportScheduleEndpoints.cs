@@ -1,0 +1,121 @@
+using System.ComponentModel;
+using ContactHub.Hosting;
+using ContactHub.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ContactHub.Reports;
+
+public static class ReportScheduleEndpoints
+{
+    public sealed record ScheduleRequest(
+        [property: Description("A name to find it by (unique)")] string? Name,
+        [property: Description("The report's name in the catalogue")] string? Report,
+        [property: Description("Quartz cron, seconds first: \"0 0 7 * * ?\" is 07:00 every day")] string? Cron,
+        [property: Description("IANA time zone of the cron and the period, e.g. Europe/Paris")] string? TimeZone = "UTC",
+        [property: Description("previous-day, previous-week, previous-month or month-to-date")] string? Period = ReportPeriod.PreviousDay,
+        IReadOnlyList<string>? Recipients = null,
+        bool? Enabled = true);
+
+    public static RouteGroupBuilder MapReportSchedules(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/report-schedules").WithTags("Reports").ProducesProblem(404).ProducesValidationProblem();
+        group.MapGet("/", List).WithName("ListReportSchedules").RequireAuthorization(Scopes.Read);
+        group.MapGet("/{id:long}", Get).WithName("GetReportSchedule").RequireAuthorization(Scopes.Read)
+            .WithSummary("A schedule; \"paused\": true with \"pausedReason\" once its runs failed Reports:PauseAfterFailedRuns times in a row.");
+        group.MapPost("/", Create).WithName("CreateReportSchedule").RequireAuthorization(Scopes.Admin)
+            .WithSummary("Emails a report on a cron schedule, in a time zone, covering the period before each firing.")
+            .WithRequestExample("""
+                {"name": "daily-activity", "report": "activity-summary", "cron": "0 0 7 * * ?", "timeZone": "Europe/Paris",
+                 "period": "previous-day", "recipients": ["manager@example.com"]}
+                """);
+        group.MapPut("/{id:long}", Update).WithName("UpdateReportSchedule").RequireAuthorization(Scopes.Admin);
+        group.MapDelete("/{id:long}", Delete).WithName("DeleteReportSchedule").RequireAuthorization(Scopes.Admin);
+        group.MapPost("/{id:long}/resume", Resume).WithName("ResumeReportSchedule").RequireAuthorization(Scopes.Admin)
+            .WithSummary("Resumes a paused schedule and clears its failure count.");
+        group.MapPost("/{id:long}/run", RunNow).WithName("RunReportScheduleNow").RequireAuthorization(Scopes.Admin)
+            .WithSummary("Runs the schedule now for the period as of now (a test send); 202.");
+        group.MapGet("/{id:long}/runs", Runs).WithName("ListReportScheduleRuns").RequireAuthorization(Scopes.Read);
+        return group;
+    }
+
+    private static async Task<Ok<IReadOnlyList<ReportSchedule>>> List(ReportScheduleStore store, CancellationToken ct) =>
+        TypedResults.Ok(await store.ListAsync(ct));
+
+    private static async Task<Results<Ok<ReportSchedule>, ProblemHttpResult>> Get(long id, ReportScheduleStore store, CancellationToken ct) =>
+        await store.GetAsync(id, ct) is { } s ? TypedResults.Ok(s) : NotFound(id);
+
+    private static async Task<Results<Created<ReportSchedule>, ValidationProblem>> Create(ScheduleRequest request, ReportScheduleStore store,
+        ReportScheduler scheduler, ReportCatalogue catalogue, AuditLog audit, HttpContext http, CancellationToken ct)
+    {
+        var (input, errors) = await ValidateAsync(request, null, store, catalogue, ct);
+        if (input is null) return TypedResults.ValidationProblem(errors);
+        var id = await store.CreateAsync(input, "api", AuditLog.Actor(http.User), ct);
+        var schedule = (await store.GetAsync(id, ct))!;
+        await scheduler.SyncAsync(schedule, ct);
+        audit.Write(http, "report-schedule.create", "report-schedule", id, details: $"{input.Report} {input.Cron} {input.TimeZone}");
+        return TypedResults.Created($"/api/v1/report-schedules/{id}", schedule);
+    }
+
+    private static async Task<Results<Ok<ReportSchedule>, ProblemHttpResult, ValidationProblem>> Update(long id, ScheduleRequest request, ReportScheduleStore store,
+        ReportScheduler scheduler, ReportCatalogue catalogue, AuditLog audit, HttpContext http, CancellationToken ct)
+    {
+        if (await store.GetAsync(id, ct) is null) return NotFound(id);
+        var (input, errors) = await ValidateAsync(request, id, store, catalogue, ct);
+        if (input is null) return TypedResults.ValidationProblem(errors);
+        if (!await store.UpdateAsync(id, input, ct)) return NotFound(id);
+        var schedule = (await store.GetAsync(id, ct))!;
+        await scheduler.SyncAsync(schedule, ct);
+        audit.Write(http, "report-schedule.update", "report-schedule", id, details: $"{input.Report} {input.Cron} {input.TimeZone}");
+        return TypedResults.Ok(schedule);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, ReportScheduleStore store, ReportScheduler scheduler, AuditLog audit,
+        HttpContext http, CancellationToken ct)
+    {
+        if (!await store.DeleteAsync(id, ct)) return NotFound(id);
+        await scheduler.UnscheduleAsync(id, ct);
+        audit.Write(http, "report-schedule.delete", "report-schedule", id);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<ReportSchedule>, ProblemHttpResult>> Resume(long id, ReportScheduleStore store, ReportScheduler scheduler, AuditLog audit,
+        HttpContext http, CancellationToken ct)
+    {
+        if (!await store.ResumeAsync(id, ct)) return NotFound(id);
+        var schedule = (await store.GetAsync(id, ct))!;
+        await scheduler.SyncAsync(schedule, ct);
+        audit.Write(http, "report-schedule.resume", "report-schedule", id);
+        return TypedResults.Ok(schedule);
+    }
+
+    private static async Task<Results<Accepted, ProblemHttpResult>> RunNow(long id, ReportScheduleStore store, ReportScheduler scheduler, AuditLog audit,
+        HttpContext http, CancellationToken ct)
+    {
+        if (await store.GetAsync(id, ct) is null) return NotFound(id);
+        await scheduler.TriggerNowAsync(id, ct);
+        audit.Write(http, "report-schedule.run", "report-schedule", id);
+        return TypedResults.Accepted($"/api/v1/report-schedules/{id}/runs");
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<ReportEndpoints.RunView>>, ProblemHttpResult>> Runs(long id, ReportScheduleStore store, ReportRunStore runs,
+        CancellationToken ct, int? limit = 100) =>
+        await store.GetAsync(id, ct) is null
+            ? NotFound(id)
+            : TypedResults.Ok<IReadOnlyList<ReportEndpoints.RunView>>((await runs.ListAsync(null, id, Math.Clamp(limit ?? 100, 1, 1000), ct)).Select(ReportEndpoints.RunView.Of).ToList());
+
+    private static ProblemHttpResult NotFound(long id) => Problems.NotFound($"Report schedule {id} does not exist.");
+
+    private static async Task<(ScheduleInput? Input, Dictionary<string, string[]> Errors)> ValidateAsync(ScheduleRequest r, long? id, ReportScheduleStore store,
+        ReportCatalogue catalogue, CancellationToken ct)
+    {
+        var recipients = r.Recipients?.Select(e => e?.Trim() ?? "").ToList();
+        var errors = ScheduleRules.Check(r.Report, r.Cron, r.TimeZone, r.Period, recipients)
+            .GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => $"{g.Key} {e.Message}").ToArray());
+        if (!errors.ContainsKey("report") && catalogue.Find(r.Report) is null) errors["report"] = [$"report: there is no report named {r.Report} (GET /api/v1/reports)."];
+        var name = string.IsNullOrWhiteSpace(r.Name) ? null : r.Name.Trim();
+        if (name?.Length > 200) errors["name"] = ["name: at most 200 characters."];
+        else if (name is not null && await store.FindByNameAsync(name, ct) is { } other && other.Id != id) errors["name"] = [$"name: another schedule ({other.Id}) is called {name}."];
+        if (errors.Count > 0) return (null, errors);
+        return (new ScheduleInput(name, r.Report!, r.Cron!.Trim(), r.TimeZone!, r.Period!, recipients!, r.Enabled ?? true), errors);
+    }
+}

@@ -1,0 +1,128 @@
+using ContactHub.Data;
+using Dapper;
+
+namespace ContactHub.Reports;
+
+public sealed record ScheduleInput(string? Name, string Report, string Cron, string TimeZone, string Period, IReadOnlyList<string> Recipients, bool Enabled);
+
+/// <summary>A schedule as the API shows it: paused (with why) after too many failed runs in a row.</summary>
+public sealed record ReportSchedule(long Id, string? Name, string Report, string Cron, string TimeZone, string Period, IReadOnlyList<string> Recipients,
+    bool Enabled, bool Paused, string? PausedReason, DateTimeOffset? PausedAt, long ConsecutiveFailures, string Source, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed class ReportScheduleStore(Db db, TimeProvider clock)
+{
+    private sealed record Row(long Id, string? Name, string ReportName, string Cron, string TimeZone, string Period, string Recipients, long Enabled,
+        DateTimeOffset? PausedAt, string? PausedReason, long ConsecutiveFailures, string Source, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    {
+        public ReportSchedule ToSchedule() => new(Id, Name, ReportName, Cron, TimeZone, Period,
+            Recipients.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), Enabled != 0, PausedAt is not null,
+            PausedReason, PausedAt, ConsecutiveFailures, Source, CreatedAt, UpdatedAt);
+    }
+
+    private const string Columns = """
+        SELECT id, name, report_name, cron, time_zone, period, recipients, enabled, paused_at, paused_reason, consecutive_failures, source, created_at, updated_at
+        FROM report_schedules
+        """ + "\n";
+
+    public async Task<IReadOnlyList<ReportSchedule>> ListAsync(CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return [.. (await connection.QueryAsync<Row>(new CommandDefinition(Columns + "ORDER BY id", cancellationToken: ct))).Select(r => r.ToSchedule())];
+    }
+
+    public async Task<ReportSchedule?> GetAsync(long id, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(Columns + "WHERE id = @id", new { id }, cancellationToken: ct)))?.ToSchedule();
+    }
+
+    public async Task<ReportSchedule?> FindByNameAsync(string name, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(Columns + "WHERE name = @name", new { name }, cancellationToken: ct)))?.ToSchedule();
+    }
+
+    private const string UpdateSql = """
+        UPDATE report_schedules SET name = @name, report_name = @report, cron = @cron, time_zone = @zone, period = @period, recipients = @recipients,
+            enabled = @enabled, updated_at = @now
+        WHERE id = @id
+        """;
+
+    private const string PauseSql = """
+        UPDATE report_schedules SET paused_at = @now, paused_reason = @reason, updated_at = @now
+        WHERE id = @id AND paused_at IS NULL AND consecutive_failures >= @pauseAfter
+        """;
+
+    private const string DetachRunsSql = "UPDATE report_runs SET schedule_id = NULL WHERE schedule_id = @id";
+
+    private const string DeleteSql = "DELETE FROM report_schedules WHERE id = @id";
+
+    private const string CountFailureSql = "UPDATE report_schedules SET consecutive_failures = consecutive_failures + 1 WHERE id = @id";
+
+    private const string FailuresSql = "SELECT consecutive_failures FROM report_schedules WHERE id = @id";
+
+    private const string ClearFailuresSql = "UPDATE report_schedules SET consecutive_failures = 0 WHERE id = @id";
+
+    private const string ResumeSql = "UPDATE report_schedules SET paused_at = NULL, paused_reason = NULL, consecutive_failures = 0, updated_at = @now WHERE id = @id";
+
+    private const string InsertSql = """
+        INSERT INTO report_schedules (name, report_name, cron, time_zone, period, recipients, enabled, source, created_by, created_at, updated_at) {OUTPUT_ID}
+        VALUES (@name, @report, @cron, @zone, @period, @recipients, @enabled, @source, @createdBy, @now, @now) {RETURNING_ID}
+        """;
+
+    public async Task<long> CreateAsync(ScheduleInput s, string source, string? createdBy, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(InsertSql), new
+        {
+            name = s.Name, report = s.Report, cron = s.Cron, zone = s.TimeZone, period = s.Period, recipients = string.Join(",", s.Recipients),
+            enabled = s.Enabled ? 1L : 0L, source, createdBy, now = clock.GetUtcNow(),
+        }, cancellationToken: ct));
+    }
+
+    /// <summary>Replaces the definition; a paused schedule stays paused (resume it explicitly).</summary>
+    public async Task<bool> UpdateAsync(long id, ScheduleInput s, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(UpdateSql, new
+        {
+            id, name = s.Name, report = s.Report, cron = s.Cron, zone = s.TimeZone, period = s.Period, recipients = string.Join(",", s.Recipients),
+            enabled = s.Enabled ? 1L : 0L, now = clock.GetUtcNow(),
+        }, cancellationToken: ct)) == 1;
+    }
+
+    /// <summary>Deletes the schedule; its runs stay, detached from it.</summary>
+    public async Task<bool> DeleteAsync(long id, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(DetachRunsSql, new { id }, tx, cancellationToken: ct));
+        var deleted = await connection.ExecuteAsync(new CommandDefinition(DeleteSql, new { id }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return deleted == 1;
+    }
+
+    /// <summary>Counts a failed run; returns how many failed in a row, pausing the schedule when that reaches the limit.</summary>
+    public async Task<(long Failures, bool Paused)> RunFailedAsync(long id, int pauseAfter, string error, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(CountFailureSql, new { id }, cancellationToken: ct));
+        var reason = $"Paused after {pauseAfter} failed runs in a row; the last one: {error}";
+        var paused = await connection.ExecuteAsync(new CommandDefinition(PauseSql, new { id, now = clock.GetUtcNow(), reason = reason.Length > 2000 ? reason[..2000] : reason, pauseAfter = (long)pauseAfter }, cancellationToken: ct)) == 1;
+        var failures = await connection.ExecuteScalarAsync<long>(new CommandDefinition(FailuresSql, new { id }, cancellationToken: ct));
+        return (failures, paused);
+    }
+
+    public async Task RunSucceededAsync(long id, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(ClearFailuresSql, new { id }, cancellationToken: ct));
+    }
+
+    public async Task<bool> ResumeAsync(long id, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(ResumeSql,
+            new { id, now = clock.GetUtcNow() }, cancellationToken: ct)) == 1;
+    }
+}

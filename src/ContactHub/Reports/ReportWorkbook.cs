@@ -1,0 +1,181 @@
+using ClosedXML.Excel;
+
+namespace ContactHub.Reports;
+
+/// <summary>
+/// The .xlsx of one report run (ClosedXML 0.95.4): a Summary sheet (headline figures and the chart),
+/// one Excel table per sheet (styled header, autofilter, frozen header row, formats, totals row),
+/// and an About sheet (parameters and metric definitions). Column widths are computed here:
+/// AdjustToContents needs libgdiplus, which servers do not have.
+/// </summary>
+public static class ReportWorkbook
+{
+    private const int WidthSample = 2_000;
+
+    public static byte[] Build(ReportData data, string? exportLink, byte[]? chartPng)
+    {
+        var zone = data.Period.TimeZone;
+        using var workbook = new XLWorkbook();
+        Summary(workbook.AddWorksheet("Summary"), data);
+        foreach (var sheet in data.Sheets)
+            Table(workbook.AddWorksheet(sheet.Sheet.Name), sheet, zone, exportLink);
+        About(workbook.AddWorksheet("About"), data);
+        workbook.Worksheet(1).SetTabActive();
+
+        using var stream = new MemoryStream();
+        workbook.SaveAs(stream);
+        if (chartPng is not null) WorkbookImage.Embed(stream, "Summary", chartPng, column: 4, row: 4, width: 720, height: 360);
+        return stream.ToArray();
+    }
+
+    private static void Summary(IXLWorksheet ws, ReportData data)
+    {
+        ws.Cell(1, 1).SetValue(data.Report.Title).Style.Font.SetBold().Font.SetFontSize(16);
+        ws.Cell(2, 1).SetValue($"{data.Period.Label} ({data.Period.TimeZone.Id})").Style.Font.SetFontColor(XLColor.Gray);
+        var row = 4;
+        if (data.IsEmpty)
+            ws.Cell(row++, 1).SetValue("No activity in this period.").Style.Font.SetItalic();
+        foreach (var (column, value) in data.Headlines)
+        {
+            ws.Cell(row, 1).SetValue(column.Header).Style.Font.SetBold();
+            Write(ws.Cell(row, 2), value, column.Format, data.Period.TimeZone);
+            row++;
+        }
+        ws.Column(1).Width = Math.Max(24, data.Headlines.Select(h => h.Column.Header.Length + 2).DefaultIfEmpty(0).Max());
+        ws.Column(2).Width = 16;
+        ws.Column(3).Width = 3;
+    }
+
+    private static void Table(IXLWorksheet ws, SheetData sheet, TimeZoneInfo zone, string? exportLink)
+    {
+        var columns = sheet.Sheet.Columns;
+        for (var c = 0; c < columns.Count; c++)
+            ws.Cell(1, c + 1).SetValue(columns[c].Header);
+        if (sheet.OverLimit || sheet.Rows.Count == 0)
+        {
+            HeaderStyle(ws.Range(1, 1, 1, columns.Count));
+            var note = ws.Cell(2, 1).SetValue(sheet.OverLimit
+                ? $"This period has more rows than a workbook carries (Reports:MaxDetailRows). Download them all from {exportLink}"
+                : "No rows for this period.");
+            note.Style.Font.SetItalic();
+            if (sheet.OverLimit && exportLink is not null && Uri.TryCreate(exportLink, UriKind.Absolute, out var link)) note.Hyperlink = new XLHyperlink(link);
+            Widths(ws, sheet, zone);
+            return;
+        }
+        for (var r = 0; r < sheet.Rows.Count; r++)
+        {
+            var values = sheet.Rows[r];
+            for (var c = 0; c < columns.Count; c++)
+                Write(ws.Cell(r + 2, c + 1), values[c], columns[c].Format, zone);
+        }
+        for (var c = 0; c < columns.Count; c++)
+            ws.Column(c + 1).Style.NumberFormat.Format = CellValues.ExcelFormat(columns[c].Format);
+
+        var table = ws.Range(1, 1, sheet.Rows.Count + 1, columns.Count).CreateTable(TableName(sheet.Sheet.Name));
+        table.Theme = XLTableTheme.TableStyleMedium2;
+        table.ShowAutoFilter = true;
+        if (columns.Any(c => c.Total != ColumnTotal.None))
+        {
+            table.ShowTotalsRow = true;
+            for (var c = 0; c < columns.Count; c++)
+            {
+                var field = table.Field(c);
+                switch (columns[c].Total)
+                {
+                    case ColumnTotal.Sum: field.TotalsRowFunction = XLTotalsRowFunction.Sum; break;
+                    case ColumnTotal.Average: field.TotalsRowFunction = XLTotalsRowFunction.Average; break;
+                    case ColumnTotal.Count: field.TotalsRowFunction = XLTotalsRowFunction.Count; break;
+                    case ColumnTotal.Label: field.TotalsRowLabel = "Total"; break;
+                }
+            }
+        }
+        ws.SheetView.FreezeRows(1);
+        Widths(ws, sheet, zone);
+    }
+
+    private static void About(IXLWorksheet ws, ReportData data)
+    {
+        var zone = data.Period.TimeZone;
+        (string, object)[] facts =
+        [
+            ("Report", data.Report.Name),
+            ("Title", data.Report.Title),
+            ("Description", data.Report.Description),
+            ("Period", data.Period.Label),
+            ("From (local)", TimeZoneInfo.ConvertTime(data.Period.From, zone).DateTime),
+            ("To (local, exclusive)", TimeZoneInfo.ConvertTime(data.Period.To, zone).DateTime),
+            ("Time zone", zone.Id),
+            ("Generated at (local)", TimeZoneInfo.ConvertTime(data.GeneratedAt, zone).DateTime),
+            .. data.Sheets.Select(s => ($"Rows in {s.Sheet.Name}", (object)(s.OverLimit ? "over the limit: see the streamed export" : s.Rows.Count))),
+        ];
+        ws.Cell(1, 1).SetValue("About this report").Style.Font.SetBold().Font.SetFontSize(14);
+        var row = 3;
+        foreach (var (label, value) in facts)
+        {
+            ws.Cell(row, 1).SetValue(label).Style.Font.SetBold();
+            var cell = ws.Cell(row, 2);
+            switch (value)
+            {
+                case DateTime t: cell.SetValue(t); cell.Style.NumberFormat.Format = "yyyy-mm-dd hh:mm:ss"; cell.Style.Alignment.SetHorizontal(XLAlignmentHorizontalValues.Left); break;
+                case int n: cell.SetValue(n); cell.Style.Alignment.SetHorizontal(XLAlignmentHorizontalValues.Left); break;
+                default: WriteText(cell, value.ToString() ?? ""); break;
+            }
+            row++;
+        }
+        if (data.Report.Definitions.Count > 0)
+        {
+            row++;
+            ws.Cell(row++, 1).SetValue("Metric definitions").Style.Font.SetBold().Font.SetFontSize(12);
+            foreach (var (term, meaning) in data.Report.Definitions)
+            {
+                ws.Cell(row, 1).SetValue(term).Style.Font.SetBold();
+                WriteText(ws.Cell(row, 2), meaning);
+                ws.Cell(row, 2).Style.Alignment.SetWrapText();
+                row++;
+            }
+        }
+        ws.Column(1).Width = 28;
+        ws.Column(2).Width = 90;
+    }
+
+    private static void Write(IXLCell cell, object? raw, ColumnFormat format, TimeZoneInfo zone)
+    {
+        switch (CellValues.Convert(raw, format, zone))
+        {
+            case null: break;
+            case double d: cell.SetValue(d); cell.Style.NumberFormat.Format = CellValues.ExcelFormat(format); break;
+            case DateTime t: cell.SetValue(t); cell.Style.NumberFormat.Format = CellValues.ExcelFormat(format); break;
+            case var other: WriteText(cell, other.ToString() ?? ""); break;
+        }
+    }
+
+    /// <summary>Always a text cell; formula-like text also gets Excel's quote prefix, so that editing the cell cannot turn it into a formula.</summary>
+    private static void WriteText(IXLCell cell, string text)
+    {
+        cell.SetValue(text);
+        cell.DataType = XLDataType.Text;
+        if (CellValues.IsFormulaLike(text)) cell.Style.IncludeQuotePrefix = true;
+    }
+
+    private static void HeaderStyle(IXLRange header)
+    {
+        header.Style.Font.SetBold().Font.SetFontColor(XLColor.White).Fill.SetBackgroundColor(XLColor.FromHtml("#4472C4"));
+    }
+
+    /// <summary>The definition's width, else the longest of the header and a sample of displayed values, within 8 to 60 characters.</summary>
+    private static void Widths(IXLWorksheet ws, SheetData sheet, TimeZoneInfo zone)
+    {
+        var columns = sheet.Sheet.Columns;
+        for (var c = 0; c < columns.Count; c++)
+        {
+            var column = columns[c];
+            double width = column.Width ?? Math.Clamp(
+                Math.Max(column.Header.Length + 4, sheet.Rows.Take(WidthSample).Select(r => CellValues.Display(r[c], column.Format, zone).Length).DefaultIfEmpty(0).Max() + 2),
+                8, 60);
+            ws.Column(c + 1).Width = width;
+        }
+    }
+
+    private static string TableName(string sheet) =>
+        "t_" + new string(sheet.Select(ch => char.IsAsciiLetterOrDigit(ch) ? ch : '_').ToArray());
+}

@@ -1,0 +1,56 @@
+using System.Text.Json.Nodes;
+using ContactHub.Tests.Infrastructure;
+
+namespace ContactHub.Tests.Reports;
+
+/// <summary>With the SMTP server unreachable, each run is retried, then fails; three failed runs in a row pause the schedule.</summary>
+public sealed class ReportFailureTests(ReportSmtpDownApp app) : IClassFixture<ReportSmtpDownApp>
+{
+    private HttpClient Api => app.Client();
+
+    [Fact]
+    public async Task Smtp_down_each_run_is_retried_and_three_failed_runs_pause_the_schedule()
+    {
+        var schedule = await Api.PostOk("/api/v1/report-schedules", new
+        {
+            name = "doomed", report = "activity-summary", cron = "0 0 7 * * ?", timeZone = "Europe/Paris", period = "previous-day",
+            recipients = new[] { "manager@contact-centre.example" },
+        }, 201);
+        var id = schedule["id"]!.GetValue<long>();
+
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            await Api.PostOk($"/api/v1/report-schedules/{id}/run", new { }, 202);
+            await WaitFor(async () => (await FailedRuns(id)).Count == attempt, $"failed run {attempt}");
+        }
+
+        var runs = await FailedRuns(id);
+        Assert.All(runs, r => Assert.Equal(2, r["attempts"]!.GetValue<long>())); // Reports:MaxAttempts
+        Assert.All(runs, r => Assert.Contains("email could not be sent", r["error"]!.GetValue<string>()));
+        var paused = await Api.GetOk($"/api/v1/report-schedules/{id}");
+        Assert.True(paused["paused"]!.GetValue<bool>());
+        Assert.Equal(3, paused["consecutiveFailures"]!.GetValue<long>());
+        Assert.Contains("Paused after 3 failed runs in a row", paused["pausedReason"]!.GetValue<string>());
+
+        // A paused schedule does not run, even when asked; resuming clears the count.
+        await Api.PostOk($"/api/v1/report-schedules/{id}/run", new { }, 202);
+        await Task.Delay(1000);
+        Assert.Equal(3, (await Api.GetOk($"/api/v1/report-schedules/{id}/runs")).AsArray().Count);
+        var resumed = await Api.PostOk($"/api/v1/report-schedules/{id}/resume", new { });
+        Assert.False(resumed["paused"]!.GetValue<bool>());
+        Assert.Equal(0, resumed["consecutiveFailures"]!.GetValue<long>());
+    }
+
+    private async Task<List<JsonNode>> FailedRuns(long scheduleId) =>
+        (await Api.GetOk($"/api/v1/report-schedules/{scheduleId}/runs")).AsArray().Select(r => r!).Where(r => r["status"]!.GetValue<string>() == "failed").ToList();
+
+    private static async Task WaitFor(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(100);
+        }
+    }
+}

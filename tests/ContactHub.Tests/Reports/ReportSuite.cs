@@ -1,0 +1,281 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using ClosedXML.Excel;
+using ContactHub.Data;
+using ContactHub.Tests.Infrastructure;
+using Dapper;
+
+namespace ContactHub.Tests.Reports;
+
+/// <summary>Reports end to end on each engine: schedules, runs, workbooks read back, figures checked against the database.</summary>
+public abstract class ReportSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where TApp : ReportApp
+{
+    private HttpClient Api => App.Client();
+
+    private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
+
+    private Task<JsonNode> Record(string channel, string direction, DateTimeOffset at, string phone, string? name = null, string? status = null,
+        long? duration = null, string? agent = null) =>
+        Api.PostOk("/api/v1/interactions", new { channel, direction, occurredAt = at, customer = new { phone, name }, status, durationSeconds = duration, agent }, 201);
+
+    /// <summary>Polls a run until it has finished.</summary>
+    private async Task<JsonNode> Finished(long runId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var run = await Api.GetOk($"/api/v1/reports/runs/{runId}");
+            var status = run["status"]!.GetValue<string>();
+            if (status is "succeeded" or "failed") return run;
+            Assert.True(DateTime.UtcNow < deadline, $"run {runId} still {status}");
+            await Task.Delay(100);
+        }
+    }
+
+    private async Task<XLWorkbook> Download(long runId)
+    {
+        var response = await Api.GetAsync($"/api/v1/reports/runs/{runId}/file");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return Workbooks.Open(await response.Content.ReadAsByteArrayAsync());
+    }
+
+    private async Task<long> RunReport(string name, string from, string to, string zone = "Europe/Paris", string[]? email = null)
+    {
+        var accepted = await Api.PostOk($"/api/v1/reports/{name}/runs", new { from, to, timeZone = zone, email }, 202);
+        return accepted["runId"]!.GetValue<long>();
+    }
+
+    private async Task<long> Scalar(string sql, object args)
+    {
+        await using var connection = await App.Get<Db>().OpenAsync();
+        return await connection.ExecuteScalarAsync<long>(sql, args);
+    }
+
+    private static string Text(IXLCell cell) => cell.GetString();
+
+    /// <summary>A number as Excel stores it (durations are days; ClosedXML reads a time-formatted number back as a date or a time).</summary>
+    private static double Number(IXLCell cell) => cell.DataType switch
+    {
+        XLDataType.DateTime => cell.GetDateTime().ToOADate(),
+        XLDataType.TimeSpan => cell.GetTimeSpan().TotalDays,
+        _ => cell.GetDouble(),
+    };
+
+    [SkippableFact]
+    public async Task A_scheduled_report_is_emailed_with_its_workbook_and_every_figure_matches_the_database()
+    {
+        // Yesterday in Paris, whatever the hour the test runs at.
+        var yesterday = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Paris).DateTime).AddDays(-1);
+        DateTimeOffset At(int hour) => new DateTimeOffset(yesterday.ToDateTime(new TimeOnly(hour, 0)), Paris.GetUtcOffset(yesterday.ToDateTime(new TimeOnly(hour, 0)))).ToUniversalTime();
+        var (ana, ben) = (Customers.Phone(), Customers.Phone());
+        await Record("chat", "inbound", At(9), ana, "Ana Lima", agent: "maria");
+        await Record("call", "inbound", At(9).AddMinutes(5), ana, status: "completed", duration: 300, agent: "maria");
+        await Record("sms", "outbound", At(9).AddMinutes(20), ana, status: "sent", agent: "maria");
+        await Record("call", "inbound", At(15), ben, "Ben Okafor", status: "missed");
+        await Record("whatsapp", "inbound", At(16), ben);
+        await Record("email", "inbound", At(12).AddDays(-1), ben); // the day before: not in the report
+
+        var manager = $"manager.{Guid.NewGuid():N}@contact-centre.example";
+        var schedule = await Api.PostOk("/api/v1/report-schedules", new
+        {
+            name = "daily-" + Guid.NewGuid().ToString("N")[..6], report = "activity-summary", cron = "0 0 7 * * ?", timeZone = "Europe/Paris",
+            period = "previous-day", recipients = new[] { manager },
+        }, 201);
+        var scheduleId = schedule["id"]!.GetValue<long>();
+        Assert.False(schedule["paused"]!.GetValue<bool>());
+        await Api.PostOk($"/api/v1/report-schedules/{scheduleId}/run", new { }, 202);
+
+        var email = Assert.Single(await Maildir.WaitFor(manager, seconds: 60));
+        var runs = await Api.GetOk($"/api/v1/report-schedules/{scheduleId}/runs");
+        var run = await Finished(runs.AsArray().Single()!["id"]!.GetValue<long>());
+        Assert.Equal("succeeded", run["status"]!.GetValue<string>());
+        Assert.Equal(yesterday.ToString("yyyy-MM-dd"), run["from"]!.GetValue<string>());
+        Assert.Equal($"Activity summary — {yesterday:yyyy-MM-dd}", email.Subject);
+        Assert.Contains("Interactions", email.HtmlBody);
+        Assert.Contains("cid:chart-", email.HtmlBody);
+        var attachment = Assert.Single(email.Attachments.OfType<MimeKit.MimePart>());
+        Assert.NotNull(attachment.Content);
+        Assert.EndsWith(".xlsx", attachment.FileName);
+        Assert.Contains(email.BodyParts.OfType<MimeKit.MimePart>(), p => p.ContentType.MimeType == "image/png" && p.ContentId is not null);
+
+        using var buffer = new MemoryStream();
+        await attachment.Content.DecodeToAsync(buffer);
+        using var workbook = Workbooks.Open(buffer.ToArray(), out var chart);
+        Assert.NotNull(chart);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], chart.Take(4)); // the chart image sits on the Summary sheet
+        Assert.Equal(["Summary", "By day", "By agent", "Missed calls", "About"], workbook.Worksheets.Select(w => w.Name));
+
+        // Every figure against a count made directly in the database for the same Paris day.
+        var from = new DateTimeOffset(yesterday.ToDateTime(TimeOnly.MinValue), Paris.GetUtcOffset(yesterday.ToDateTime(TimeOnly.MinValue))).ToUniversalTime();
+        var to = new DateTimeOffset(yesterday.AddDays(1).ToDateTime(TimeOnly.MinValue), Paris.GetUtcOffset(yesterday.AddDays(1).ToDateTime(TimeOnly.MinValue))).ToUniversalTime();
+        var expected = await Scalar("SELECT COUNT(*) FROM interactions WHERE occurred_at >= @from AND occurred_at < @to", new { from, to });
+        var missed = await Scalar("SELECT COUNT(*) FROM interactions WHERE occurred_at >= @from AND occurred_at < @to AND status = 'missed'", new { from, to });
+        var contacts = await Scalar("SELECT COUNT(DISTINCT contact_id) FROM interactions WHERE occurred_at >= @from AND occurred_at < @to", new { from, to });
+        Assert.Equal(5, expected);
+        var summary = workbook.Worksheet("Summary");
+        double Figure(string label) => Number(summary.RowsUsed().Single(r => Text(r.Cell(1)) == label).Cell(2));
+        Assert.Equal(expected, Figure("Interactions"));
+        Assert.Equal(missed, Figure("Missed calls"));
+        Assert.Equal(contacts, Figure("Contacts"));
+        Assert.Equal(300 / 86400d, Figure("Average call duration"), 6);
+
+        var byDay = workbook.Worksheet("By day");
+        var table = byDay.Tables.Single();
+        Assert.True(table.ShowTotalsRow);
+        Assert.True(byDay.SheetView.SplitRow == 1, "the header row is frozen");
+        Assert.Equal(expected, table.DataRange.Rows().Sum(r => r.Cell(4).GetDouble()));
+        Assert.All(table.DataRange.Rows(), r => Assert.Equal(yesterday.ToDateTime(TimeOnly.MinValue), r.Cell(1).GetDateTime()));
+        Assert.Equal("sum", table.Field("Interactions").TotalsRowFunction.ToString().ToLowerInvariant());
+        Assert.All(Enumerable.Range(1, 6), c => Assert.InRange(byDay.Column(c).Width, 8, 61));
+
+        var missedSheet = workbook.Worksheet("Missed calls");
+        Assert.Equal("Ben Okafor", Text(missedSheet.Tables.Single().DataRange.Row(1).Cell(3)));
+        Assert.Equal("Europe/Paris", Text(workbook.Worksheet("About").RowsUsed().Single(r => Text(r.Cell(1)) == "Time zone").Cell(2)));
+        Assert.True(File.Exists(Path.Combine(App.OutputPath, "activity-summary", run["fileName"]!.GetValue<string>())));
+    }
+
+    [SkippableFact]
+    public async Task A_previous_day_report_in_paris_covers_exactly_the_25_hour_day_when_clocks_go_back()
+    {
+        // 25 October 2026 in Paris runs from 24 Oct 22:00 UTC to 25 Oct 23:00 UTC.
+        var phone = Customers.Phone();
+        await Record("sms", "inbound", DateTimeOffset.Parse("2026-10-24T21:59:59Z"), phone); // 23:59:59 on the 24th (CEST)
+        await Record("sms", "inbound", DateTimeOffset.Parse("2026-10-24T22:00:00Z"), phone); // 00:00 on the 25th
+        await Record("sms", "inbound", DateTimeOffset.Parse("2026-10-25T00:30:00Z"), phone); // 02:30 CEST, the first one
+        await Record("sms", "inbound", DateTimeOffset.Parse("2026-10-25T01:30:00Z"), phone); // 02:30 CET, the second one
+        await Record("sms", "inbound", DateTimeOffset.Parse("2026-10-25T22:59:59Z"), phone); // 23:59:59 on the 25th (CET)
+        await Record("sms", "inbound", DateTimeOffset.Parse("2026-10-25T23:00:00Z"), phone); // 00:00 on the 26th
+
+        var run = await Finished(await RunReport("activity-summary", "2026-10-25", "2026-10-25"));
+        Assert.Equal("succeeded", run["status"]!.GetValue<string>());
+        using var workbook = await Download(run["id"]!.GetValue<long>());
+        var rows = workbook.Worksheet("By day").Tables.Single().DataRange.Rows().ToList();
+        Assert.Equal(4, rows.Sum(r => r.Cell(4).GetDouble()));
+        Assert.All(rows, r => Assert.Equal(new DateTime(2026, 10, 25), r.Cell(1).GetDateTime()));
+        var about = workbook.Worksheet("About");
+        Assert.Equal(new DateTime(2026, 10, 25), about.RowsUsed().Single(r => Text(r.Cell(1)) == "From (local)").Cell(2).GetDateTime());
+        Assert.Equal(new DateTime(2026, 10, 26), about.RowsUsed().Single(r => Text(r.Cell(1)) == "To (local, exclusive)").Cell(2).GetDateTime());
+
+        // 29 March 2026 (23 hours): 28 Mar 23:00 UTC to 29 Mar 22:00 UTC.
+        await Record("sms", "inbound", DateTimeOffset.Parse("2026-03-28T22:59:59Z"), phone);
+        await Record("sms", "inbound", DateTimeOffset.Parse("2026-03-28T23:00:00Z"), phone);
+        await Record("sms", "inbound", DateTimeOffset.Parse("2026-03-29T21:59:59Z"), phone);
+        await Record("sms", "inbound", DateTimeOffset.Parse("2026-03-29T22:00:00Z"), phone);
+        var march = await Finished(await RunReport("activity-summary", "2026-03-29", "2026-03-29"));
+        using var spring = await Download(march["id"]!.GetValue<long>());
+        Assert.Equal(2, spring.Worksheet("By day").Tables.Single().DataRange.Rows().Sum(r => r.Cell(4).GetDouble()));
+    }
+
+    [SkippableFact]
+    public async Task A_contact_named_like_a_formula_stays_text_in_the_workbook_and_in_both_exports()
+    {
+        const string name = "=HYPERLINK(\"http://x\",\"y\")";
+        var at = DateTimeOffset.Parse("2026-06-10T10:00:00Z");
+        await Record("call", "inbound", at, Customers.Phone(), name, status: "missed");
+
+        var run = await Finished(await RunReport("activity-summary", "2026-06-10", "2026-06-10", "UTC"));
+        using var workbook = await Download(run["id"]!.GetValue<long>());
+        var cell = workbook.Worksheet("Missed calls").Tables.Single().DataRange.Row(1).Cell(3);
+        Assert.False(cell.HasFormula);
+        Assert.Equal(XLDataType.Text, cell.DataType);
+        Assert.Equal(name, cell.GetString());
+        Assert.True(cell.Style.IncludeQuotePrefix);
+
+        var csv = await Api.GetStringAsync("/api/v1/exports/interactions.csv?from=2026-06-10T00:00:00Z&to=2026-06-11T00:00:00Z");
+        Assert.Contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"", csv);
+        var xlsx = await Api.GetByteArrayAsync("/api/v1/exports/interactions.xlsx?from=2026-06-10T00:00:00Z&to=2026-06-11T00:00:00Z");
+        using var exported = Workbooks.Open(xlsx);
+        var exportedCell = exported.Worksheet(1).RowsUsed().Skip(1).Single().Cell(4);
+        Assert.False(exportedCell.HasFormula);
+        Assert.Equal(name, exportedCell.GetString());
+    }
+
+    [SkippableFact]
+    public async Task An_empty_period_gives_a_valid_workbook_that_says_so()
+    {
+        foreach (var report in new[] { "activity-summary", "conversations", "follow-ups", "contacts" })
+        {
+            var run = await Finished(await RunReport(report, "2001-02-03", "2001-02-03"));
+            Assert.Equal("succeeded", run["status"]!.GetValue<string>());
+            using var workbook = await Download(run["id"]!.GetValue<long>());
+            Assert.Equal("Summary", workbook.Worksheets.First().Name);
+            Assert.Equal("About", workbook.Worksheets.Last().Name);
+            if (report != "contacts" && report != "follow-ups")
+                Assert.Contains(workbook.Worksheet("Summary").CellsUsed(), c => c.GetString() == "No activity in this period.");
+        }
+    }
+
+    [SkippableFact]
+    public async Task The_conversations_report_lists_channels_in_order_with_duration_and_first_response()
+    {
+        var phone = Customers.Phone();
+        var start = DateTimeOffset.Parse("2026-05-04T08:00:00Z");
+        await Record("chat", "inbound", start, phone, "Chloé Martin");
+        await Record("call", "outbound", start.AddMinutes(3), phone, status: "completed", duration: 120, agent: "maria");
+        await Record("sms", "outbound", start.AddMinutes(10), phone, status: "sent", agent: "maria");
+
+        var run = await Finished(await RunReport("conversations", "2026-05-04", "2026-05-04", "UTC"));
+        using var workbook = await Download(run["id"]!.GetValue<long>());
+        var row = workbook.Worksheet("Conversations").Tables.Single().DataRange.Row(1);
+        Assert.Equal("Chloé Martin", row.Cell(3).GetString());
+        Assert.Equal("chat,call,sms", row.Cell(4).GetString());
+        Assert.Equal(180 / 86400d, Number(row.Cell(10)), 6); // first response: the call back, 3 minutes in
+        Assert.Equal(3, row.Cell(8).GetDouble());
+        Assert.True(row.Cell(7).IsEmpty(), "an open conversation has no duration yet");
+        Assert.Equal("active", row.Cell(11).GetString());
+        var summary = workbook.Worksheet("Summary");
+        Assert.Equal(1, Number(summary.RowsUsed().Single(r => Text(r.Cell(1)) == "Over several channels").Cell(2)));
+        Assert.Equal(180 / 86400d, Number(summary.RowsUsed().Single(r => Text(r.Cell(1)) == "Average first response").Cell(2)), 6);
+    }
+
+    [SkippableFact]
+    public async Task Bad_report_requests_get_problem_details_naming_the_field()
+    {
+        var response = await Api.PostAsJsonAsync("/api/v1/reports/no-such-report/runs", new { from = "2026-01-01", to = "2026-01-02" });
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var bad = await (await Api.PostAsJsonAsync("/api/v1/reports/activity-summary/runs", new { from = "2026-01-05", to = "2026-01-02", timeZone = "Mars/Olympus" })).Expect(400);
+        Assert.NotNull(bad["errors"]!["to"]);
+        Assert.NotNull(bad["errors"]!["timeZone"]);
+        var schedule = await (await Api.PostAsJsonAsync("/api/v1/report-schedules", new
+        {
+            report = "nope", cron = "every morning", timeZone = "Paris", period = "yesterday", recipients = new[] { "not-an-address" },
+        })).Expect(400);
+        foreach (var field in new[] { "report", "cron", "timeZone", "period", "recipients" })
+            Assert.NotNull(schedule["errors"]![field]);
+        Assert.Equal(HttpStatusCode.NotFound, (await Api.GetAsync("/api/v1/reports/runs/987654321")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Api.GetAsync("/api/v1/report-schedules/987654321")).StatusCode);
+        var export = await (await Api.GetAsync("/api/v1/exports/interactions.csv?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z&channel=fax")).Expect(400);
+        Assert.NotNull(export["errors"]!["to"]);
+        Assert.NotNull(export["errors"]!["channel"]);
+    }
+
+    [SkippableFact]
+    public async Task Schedules_are_listed_updated_and_deleted_and_their_runs_survive_them()
+    {
+        var created = await Api.PostOk("/api/v1/report-schedules", new
+        {
+            name = "weekly-" + Guid.NewGuid().ToString("N")[..6], report = "conversations", cron = "0 30 8 ? * MON", timeZone = "America/New_York",
+            period = "previous-week", recipients = new[] { "lead@contact-centre.example" },
+        }, 201);
+        var id = created["id"]!.GetValue<long>();
+        var updated = await (await Api.PutAsJsonAsync($"/api/v1/report-schedules/{id}", new
+        {
+            name = created["name"]!.GetValue<string>(), report = "follow-ups", cron = "0 0 9 1 * ?", timeZone = "Europe/Paris",
+            period = "previous-month", recipients = new[] { "lead@contact-centre.example", "ops@contact-centre.example" },
+        })).Expect(200);
+        Assert.Equal("follow-ups", updated["report"]!.GetValue<string>());
+        Assert.Equal(2, updated["recipients"]!.AsArray().Count);
+        Assert.Contains((await Api.GetOk("/api/v1/report-schedules")).AsArray(), s => s!["id"]!.GetValue<long>() == id);
+        Assert.Equal(HttpStatusCode.NoContent, (await Api.DeleteAsync($"/api/v1/report-schedules/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Api.GetAsync($"/api/v1/report-schedules/{id}")).StatusCode);
+        var catalogue = await Api.GetOk("/api/v1/reports");
+        Assert.Equal(["activity-summary", "contacts", "conversations", "follow-ups"], catalogue.AsArray().Select(r => r!["name"]!.GetValue<string>()));
+    }
+}
+
+public sealed class ReportsOnSqlite(ReportSqliteApp app) : ReportSuite<ReportSqliteApp>(app);
+
+public sealed class ReportsOnPostgres(ReportPostgresApp app) : ReportSuite<ReportPostgresApp>(app);
+
+public sealed class ReportsOnSqlServer(ReportSqlServerApp app) : ReportSuite<ReportSqlServerApp>(app);
