@@ -14,6 +14,8 @@ public static class Scheduling
     public static WebApplicationBuilder AddScheduling(this WebApplicationBuilder builder)
     {
         var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new();
+        builder.Services.AddValidatedOptions<SchedulingOptions>(SchedulingOptions.Section);
+        var misfire = builder.Configuration.GetSection(SchedulingOptions.Section).Get<SchedulingOptions>()?.MisfireThreshold ?? TimeSpan.FromMinutes(1);
         var valid = Enum.TryParse<DatabaseProvider>(database.Provider, ignoreCase: true, out var provider) && !string.IsNullOrWhiteSpace(database.ConnectionString);
         builder.Services.AddQuartz(q =>
         {
@@ -22,6 +24,7 @@ public static class Scheduling
             q.UsePersistentStore(store =>
             {
                 store.ProvisionSchema();
+                store.ConfigureStore(o => o.MisfireThreshold = misfire < TimeSpan.FromSeconds(1) ? TimeSpan.FromMinutes(1) : misfire);
                 switch (provider)
                 {
                     case DatabaseProvider.Postgres:

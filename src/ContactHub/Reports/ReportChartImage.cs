@@ -3,7 +3,7 @@ namespace ContactHub.Reports;
 /// <summary>The report's chart as a PNG (ScottPlot on SkiaSharp: no system graphics libraries needed).</summary>
 public static class ReportChartImage
 {
-    public static byte[]? Render(ReportData data, int width = 720, int height = 360)
+    public static byte[]? Render(ReportData data, int width = 640, int height = 320)
     {
         if (data.Report.Chart is not { } chart) return null;
         var sheet = data.Sheets.FirstOrDefault(s => s.Sheet.Name == chart.Sheet);
@@ -12,7 +12,9 @@ public static class ReportChartImage
         int x = columns.ToList().FindIndex(c => c.Field == chart.X), y = columns.ToList().FindIndex(c => c.Field == chart.Y);
         var zone = data.Period.TimeZone;
         var points = sheet.Rows
-            .GroupBy(r => CellValues.Display(r[x], columns[x].Format, zone))
+            .GroupBy(r => columns[x].Format == ColumnFormat.Date && CellValues.Convert(r[x], ColumnFormat.Date, zone) is DateTime day
+                ? day.ToString("d MMM", System.Globalization.CultureInfo.InvariantCulture)
+                : CellValues.Display(r[x], columns[x].Format, zone))
             .Select(g => (Label: g.Key, Value: g.Sum(r => CellValues.Convert(r[y], ColumnFormat.Number, zone) as double? ?? 0)))
             .Take(62)
             .ToList();
@@ -24,6 +26,7 @@ public static class ReportChartImage
         if (points.Count > 8) plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
         plot.Axes.Bottom.TickLabelStyle.Alignment = points.Count > 8 ? ScottPlot.Alignment.MiddleRight : ScottPlot.Alignment.UpperCenter;
         plot.Axes.Margins(bottom: 0);
+        plot.Axes.Bottom.MinimumSize = points.Count > 8 ? 60 : 30; // room for the rotated labels
         plot.Title(chart.Title);
         plot.YLabel(columns[y].Header);
         return plot.GetImageBytes(width, height, ScottPlot.ImageFormat.Png);

@@ -99,7 +99,7 @@ public sealed class ReportRunner(ReportCatalogue catalogue, ReportQueries querie
             html.Append($"<tr><td>{WebUtility.HtmlEncode(column.Header)}</td><td style=\"text-align:right\"><strong>{WebUtility.HtmlEncode(shown)}</strong></td></tr>");
         }
         html.Append("</table>");
-        if (chart) html.Append("<p><img src=\"cid:chart\" alt=\"Chart\" width=\"720\" height=\"360\"></p>");
+        if (chart) html.Append("<p><img src=\"cid:chart\" alt=\"Chart\" width=\"640\" height=\"320\"></p>");
         var where = attached ? "The workbook is attached." : $"The workbook is too large to attach; download it from {link}";
         text.Append('\n').Append(where).Append('\n');
         html.Append($"<p>{WebUtility.HtmlEncode(where)}</p>");
@@ -107,7 +107,9 @@ public sealed class ReportRunner(ReportCatalogue catalogue, ReportQueries querie
     }
 
     private string ExportLink(ReportPeriod period) =>
-        Link($"/api/v1/exports/interactions.xlsx?from={Uri.EscapeDataString(period.From.ToString("O"))}&to={Uri.EscapeDataString(period.To.ToString("O"))}");
+        Link($"/api/v1/exports/interactions.xlsx?from={Instant(period.From)}&to={Instant(period.To)}&timeZone={Uri.EscapeDataString(period.TimeZone.Id)}");
+
+    private static string Instant(DateTimeOffset at) => Uri.EscapeDataString(at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
 
     private string Link(string path) => (options.Value.PublicBaseUrl?.TrimEnd('/') ?? "") + path;
 }

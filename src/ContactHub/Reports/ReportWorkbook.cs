@@ -24,7 +24,8 @@ public static class ReportWorkbook
 
         using var stream = new MemoryStream();
         workbook.SaveAs(stream);
-        if (chartPng is not null) WorkbookImage.Embed(stream, "Summary", chartPng, column: 4, row: 4, width: 720, height: 360);
+        // Below the headline figures (zero-based row: a blank row after them).
+        if (chartPng is not null) WorkbookImage.Embed(stream, "Summary", chartPng, column: 0, row: 5 + data.Headlines.Count + (data.IsEmpty ? 1 : 0), width: 640, height: 320);
         return stream.ToArray();
     }
 
@@ -41,9 +42,10 @@ public static class ReportWorkbook
             Write(ws.Cell(row, 2), value, column.Format, data.Period.TimeZone);
             row++;
         }
-        ws.Column(1).Width = Math.Max(24, data.Headlines.Select(h => h.Column.Header.Length + 2).DefaultIfEmpty(0).Max());
+        ws.Column(1).Width = Math.Max(28, data.Headlines.Select(h => h.Column.Header.Length + 2).DefaultIfEmpty(0).Max());
         ws.Column(2).Width = 16;
-        ws.Column(3).Width = 3;
+        ws.PageSetup.PageOrientation = XLPageOrientation.Landscape;
+        ws.PageSetup.FitToPages(1, 1);
     }
 
     private static void Table(IXLWorksheet ws, SheetData sheet, TimeZoneInfo zone, string? exportLink)

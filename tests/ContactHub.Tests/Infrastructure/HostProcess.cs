@@ -56,6 +56,25 @@ public sealed class HostProcess : IAsyncDisposable
         return (host._process.ExitCode, host.Output);
     }
 
+    /// <summary>Waits until the process answers /health/ready on this port (fails with its output if it exits or takes a minute).</summary>
+    public static async Task WaitUntilServingAsync(int port, HostProcess host)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            Assert.False(host.HasExited, host.Output);
+            try
+            {
+                if ((await http.GetAsync($"http://127.0.0.1:{port}/health/ready")).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            Assert.True(DateTime.UtcNow < deadline, "the service did not start: " + host.Output);
+            await Task.Delay(200);
+        }
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

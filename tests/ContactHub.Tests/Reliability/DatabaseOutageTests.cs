@@ -7,7 +7,10 @@ using Npgsql;
 
 namespace ContactHub.Tests.Reliability;
 
-/// <summary>PostgreSQL reached through a proxy the test can cut, as a network or database outage would.</summary>
+/// <summary>
+/// PostgreSQL reached through a proxy the test can cut, as a network or database outage would (stopping the shared
+/// PostgreSQL itself would take down every other test class running beside this one).
+/// </summary>
 public sealed class OutageApp() : ContactHubApp(DatabaseProvider.Postgres)
 {
     public TcpProxy? Proxy { get; private set; }
@@ -56,7 +59,7 @@ public sealed class DatabaseOutageTests(OutageApp app) : EngineSuite<OutageApp>(
         var readyDuringOutage = await anonymous.GetAsync("/health/ready");
         var liveDuringOutage = await anonymous.GetAsync("/health/live");
         var apiDuringOutage = await api.PostAsJsonAsync("/api/v1/interactions", new { channel = "sms", direction = "inbound", customer = new { phone = Customers.Phone() } });
-        await Task.Delay(3000);
+        await Task.Delay(18_500); // twenty seconds without a database in all
         App.Proxy.Start();
 
         var deadline = DateTime.UtcNow.AddSeconds(30);

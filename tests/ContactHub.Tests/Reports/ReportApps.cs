@@ -25,6 +25,7 @@ public abstract class ReportApp(DatabaseProvider provider) : ContactHubApp(provi
         new("Reports:MaxAttempts", "2"),
         new("Reports:RetryDelay", "00:00:00.050"),
         new("Reports:PublicBaseUrl", "https://contacthub.example"),
+        new("Reports:MaxDetailRows", "5"),
     ];
 
     protected override ValueTask DisposeExtrasAsync()

@@ -65,6 +65,31 @@ public sealed class ReportCatalogueTests
     }
 
     [Fact]
+    public async Task The_report_definition_in_the_readme_loads_and_its_queries_run()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "ContactHub.sln"))) root = root.Parent!;
+        var readme = File.ReadAllText(Path.Combine(root.FullName, "README.md"));
+        var start = readme.IndexOf("```jsonc\n", StringComparison.Ordinal) + "```jsonc\n".Length;
+        var json = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
+        var folder = Directory.CreateTempSubdirectory("contacthub-readme-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "calls-by-agent.json"), json);
+            var catalogue = new ReportCatalogue(folder);
+            await using var db = new Db(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(folder, "readme.db")}", folder);
+            await new Migrator(db, Microsoft.Extensions.Logging.Abstractions.NullLogger<Migrator>.Instance).MigrateAsync();
+            await catalogue.ValidateAsync(db);
+            Assert.Equal("Calls by agent", catalogue.Find("calls-by-agent")!.Title);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, true);
+        }
+    }
+
+    [Fact]
     public async Task A_definition_with_an_unknown_column_stops_start_up_with_one_line_naming_the_file()
     {
         var folder = Directory.CreateTempSubdirectory("contacthub-catalogue-").FullName;

@@ -192,6 +192,23 @@ public abstract class ReportSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where
     }
 
     [SkippableFact]
+    public async Task A_detail_sheet_over_the_row_limit_becomes_a_link_to_the_streamed_export()
+    {
+        var at = DateTimeOffset.Parse("2026-04-14T09:00:00Z");
+        for (var i = 0; i < 6; i++) await Record("call", "inbound", at.AddMinutes(i), Customers.Phone(), status: "missed"); // Reports:MaxDetailRows is 5 here
+
+        var run = await Finished(await RunReport("activity-summary", "2026-04-14", "2026-04-14", "UTC"));
+        using var workbook = await Download(run["id"]!.GetValue<long>());
+        var note = workbook.Worksheet("Missed calls").Cell(2, 1);
+        Assert.Contains("more rows than a workbook carries", note.GetString());
+        Assert.Equal("https://contacthub.example/api/v1/exports/interactions.xlsx?from=2026-04-14T00%3A00%3A00Z&to=2026-04-15T00%3A00%3A00Z&timeZone=UTC",
+            note.GetHyperlink().ExternalAddress.ToString());
+        Assert.Empty(workbook.Worksheet("Missed calls").Tables);
+        Assert.Equal(6, workbook.Worksheet("By day").Tables.Single().DataRange.Rows().Sum(r => r.Cell(5).GetDouble()));
+        Assert.Contains("over the limit", workbook.Worksheet("About").RowsUsed().Single(r => r.Cell(1).GetString() == "Rows in Missed calls").Cell(2).GetString());
+    }
+
+    [SkippableFact]
     public async Task An_empty_period_gives_a_valid_workbook_that_says_so()
     {
         foreach (var report in new[] { "activity-summary", "conversations", "follow-ups", "contacts" })

@@ -1,0 +1,146 @@
+using System.Data.Common;
+using System.Diagnostics;
+using ContactHub.Contacts;
+using ContactHub.Data;
+using Dapper;
+
+namespace ContactHub.Demo;
+
+/// <summary>
+/// Realistic demo data written straight to the configured database: contacts with one to three identifiers,
+/// omnichannel conversations (a chat that becomes a call and ends with an SMS), call durations, missed calls,
+/// agents, business hours in Paris. Deterministic for a given seed.
+/// </summary>
+public sealed class DemoSeeder(Db db, TimeProvider clock)
+{
+    public sealed record Options(int Contacts, int Interactions, int Days, int Seed);
+
+    private static readonly string[] FirstNames = ["Ana", "Ben", "Chloé", "David", "Emma", "Farid", "Giulia", "Hugo", "Inès", "Jonas", "Karim", "Léa", "Marta", "Noah", "Olivia", "Pierre", "Quentin", "Rosa", "Sami", "Théo", "Yasmine", "Zoé"];
+    private static readonly string[] LastNames = ["Lima", "Okafor", "Martin", "Bernard", "Dubois", "Moreau", "Rossi", "Garcia", "Nguyen", "Schmidt", "Haddad", "Lefèvre", "Costa", "Petit", "Kowalski", "Fontaine"];
+    private static readonly string[] Agents = ["maria", "tom", "lea", "karim", "sofia", "jon", "amelie", "yusuf"];
+    private static readonly (string Channel, int Weight)[] Mix = [("call", 35), ("chat", 15), ("sms", 20), ("whatsapp", 12), ("email", 15), ("messaging", 3)];
+    private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
+
+    private const string ContactSql = """
+        INSERT INTO contacts (display_name, name_key, created_at, updated_at) {OUTPUT_ID} VALUES (@name, @nameKey, @at, @at) {RETURNING_ID}
+        """;
+
+    private const string IdentifierSql = """
+        INSERT INTO contact_identifiers (contact_id, kind, provider, value, created_at) VALUES (@contactId, @kind, '', @value, @at)
+        """;
+
+    private const string ConversationSql = """
+        INSERT INTO conversations (contact_id, status, started_at, ended_at, last_activity_at, agent, channels, last_channel, interaction_count) {OUTPUT_ID}
+        VALUES (@contactId, @status, @startedAt, @endedAt, @lastActivityAt, @agent, @channels, @lastChannel, @count) {RETURNING_ID}
+        """;
+
+    private const string InteractionSql = """
+        INSERT INTO interactions (conversation_id, contact_id, channel, direction, occurred_at, ended_at, duration_seconds, agent, status, subject, created_at, updated_at)
+        VALUES (@conversationId, @contactId, @channel, @direction, @at, @endedAt, @duration, @agent, @status, @subject, @at, @at)
+        """;
+
+    private sealed record InteractionRow(long ConversationId, long ContactId, string Channel, string Direction, DateTimeOffset At, DateTimeOffset? EndedAt,
+        long? Duration, string? Agent, string Status, string? Subject);
+
+    /// <summary>Writes the data in transactions of a few thousand contacts; <paramref name="progress"/> hears (done, total) interactions.</summary>
+    public async Task<(int Contacts, int Conversations, int Interactions)> SeedAsync(Options options, IProgress<(long Done, long Total)>? progress = null, CancellationToken ct = default)
+    {
+        var random = new Random(options.Seed);
+        var now = clock.GetUtcNow();
+        var start = now.AddDays(-options.Days);
+        var perContact = Math.Max(1.0, (double)options.Interactions / options.Contacts);
+        int written = 0, conversations = 0;
+        var batch = Math.Max(1, Math.Min(2_000, options.Contacts / 10));
+        for (var first = 0; first < options.Contacts && written < options.Interactions; first += batch)
+        {
+            await using var connection = await db.OpenAsync(ct);
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            var rows = new List<InteractionRow>();
+            for (var c = first; c < Math.Min(options.Contacts, first + batch) && written + rows.Count < options.Interactions; c++)
+            {
+                // Contacts left at the end still get their share: the last ones absorb the remainder.
+                var remainingContacts = options.Contacts - c;
+                var remaining = options.Interactions - written - rows.Count;
+                var count = remainingContacts == 1 ? remaining : Math.Clamp((int)Math.Round(perContact * (0.3 + random.NextDouble() * 1.4)), 1, remaining);
+                var contactId = await ContactAsync(connection, tx, c, start, random, ct);
+                conversations += await ConversationsAsync(connection, tx, contactId, count, start, now, random, rows, ct);
+            }
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(InteractionSql), rows.Select(r => new
+            {
+                conversationId = r.ConversationId, contactId = r.ContactId, channel = r.Channel, direction = r.Direction, at = r.At, endedAt = r.EndedAt,
+                duration = r.Duration, agent = r.Agent, status = r.Status, subject = r.Subject,
+            }), tx, cancellationToken: ct));
+            await tx.CommitAsync(ct);
+            written += rows.Count;
+            progress?.Report((written, options.Interactions));
+        }
+        return (Math.Min(options.Contacts, (int)Math.Ceiling((double)written / perContact)), conversations, written);
+    }
+
+    private async Task<long> ContactAsync(DbConnection connection, DbTransaction tx, int index, DateTimeOffset start, Random random, CancellationToken ct)
+    {
+        var name = $"{FirstNames[random.Next(FirstNames.Length)]} {LastNames[random.Next(LastNames.Length)]}";
+        // A third of the contacts were known before the period: they are the returning ones.
+        var created = random.Next(3) == 0 ? start.AddDays(-random.Next(1, 365)) : start;
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(ContactSql),
+            new { name, nameKey = ContactRecognizer.NameKey(name), at = created }, tx, cancellationToken: ct));
+        var phone = $"+336{10_000_000 + index:D8}";
+        List<(string Kind, string Value)> identifiers = [(IdentifierKind.Phone, phone)];
+        if (random.Next(10) < 6) identifiers.Add((IdentifierKind.Email, $"{name.Split(' ')[0].ToLowerInvariant()}.{index}@example.com"));
+        if (random.Next(10) < 2) identifiers.Add((IdentifierKind.Phone, $"+337{10_000_000 + index:D8}"));
+        await connection.ExecuteAsync(new CommandDefinition(db.Sql(IdentifierSql),
+            identifiers.Select(i => new { contactId = id, kind = i.Kind, value = i.Value, at = created }), tx, cancellationToken: ct));
+        return id;
+    }
+
+    /// <summary>Splits a contact's interactions into conversations of one to four, each starting in business hours on a random day.</summary>
+    private async Task<int> ConversationsAsync(DbConnection connection, DbTransaction tx, long contactId, int count, DateTimeOffset start, DateTimeOffset now,
+        Random random, List<InteractionRow> rows, CancellationToken ct)
+    {
+        var made = 0;
+        while (count > 0)
+        {
+            var size = Math.Min(count, random.Next(10) switch { < 5 => 1, < 8 => 2, 8 => 3, _ => 4 });
+            count -= size;
+            var day = DateOnly.FromDateTime(start.UtcDateTime).AddDays(random.Next(Math.Max(1, (int)(now - start).TotalDays)));
+            var local = day.ToDateTime(new TimeOnly(8, 0)).AddMinutes(random.Next(12 * 60));
+            var at = new DateTimeOffset(local, Paris.GetUtcOffset(local)).ToUniversalTime();
+            if (at > now) at = now.AddMinutes(-random.Next(1, 600));
+            var agent = Agents[random.Next(Agents.Length)];
+            var steps = new List<InteractionRow>();
+            for (var s = 0; s < size; s++)
+            {
+                var channel = Pick(random);
+                var direction = s == 0 ? (random.Next(10) < 8 ? "inbound" : "outbound") : (random.Next(2) == 0 ? "inbound" : "outbound");
+                var missed = channel == "call" && direction == "inbound" && random.Next(100) < 8;
+                long? duration = channel == "call" && !missed ? random.Next(20, 900) : null;
+                var status = channel == "call" ? (missed ? "missed" : "completed") : direction == "inbound" ? "received" : "delivered";
+                steps.Add(new InteractionRow(0, contactId, channel, direction, at, duration is { } d ? at.AddSeconds(d) : null, duration,
+                    direction == "outbound" || (channel == "call" && !missed) ? agent : null, status, channel == "email" ? "Booking question" : null));
+                at = at.AddMinutes(random.Next(1, 25));
+            }
+            var last = steps[^1].At;
+            var ended = now - last > TimeSpan.FromHours(1);
+            var channels = "," + string.Join(",", steps.Select(x => x.Channel).Distinct()) + ",";
+            var conversationId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(ConversationSql), new
+            {
+                contactId, status = ended ? "ended" : "active", startedAt = steps[0].At, endedAt = ended ? last : (DateTimeOffset?)null, lastActivityAt = last,
+                agent, channels, lastChannel = steps[^1].Channel, count = (long)size,
+            }, tx, cancellationToken: ct));
+            rows.AddRange(steps.Select(x => x with { ConversationId = conversationId }));
+            made++;
+        }
+        return made;
+    }
+
+    private static string Pick(Random random)
+    {
+        var roll = random.Next(Mix.Sum(m => m.Weight));
+        foreach (var (channel, weight) in Mix)
+        {
+            if (roll < weight) return channel;
+            roll -= weight;
+        }
+        return "call";
+    }
+}
