@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole ContactHub test suite on a Debian machine, installing and starting what it needs:
-# PostgreSQL (a throwaway role and database), an SMTP server writing to a Maildir (aiosmtpd) and an
-# IMAP server (Dovecot, its own config and a test user, on a loopback port).
+# PostgreSQL (a throwaway role and database), an SMTP server writing to a Maildir (aiosmtpd), an
+# IMAP server (Dovecot, its own config and a test user, on a loopback port) and Chromium for the
+# browser tests of the agent desk (Playwright drives Debian's Chromium; its own download is not used).
 # SQL Server is used when CONTACTHUB_TEST_SQLSERVER is set.
 # Safe to run again: it reuses a running server and recreates the throwaway role's database.
 set -euo pipefail
@@ -134,9 +135,23 @@ CONF
   log "IMAP on 127.0.0.1:$port: ready (user contacthub)"
 }
 
+setup_chromium() {
+  if [ -n "${CONTACTHUB_TEST_CHROMIUM:-}" ]; then
+    log "Chromium: using CONTACTHUB_TEST_CHROMIUM from the environment"
+    return
+  fi
+  if ! command -v chromium >/dev/null; then
+    apt_install chromium
+  fi
+  export CONTACTHUB_TEST_CHROMIUM
+  CONTACTHUB_TEST_CHROMIUM=$(command -v chromium)
+  log "Chromium: $("$CONTACTHUB_TEST_CHROMIUM" --version 2>/dev/null | head -n 1)"
+}
+
 setup_postgres
 setup_smtp
 setup_imap
+setup_chromium
 
 log "dotnet test"
 set +e

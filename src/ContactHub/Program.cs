@@ -5,6 +5,7 @@ using ContactHub.Channels.Twilio;
 using ContactHub.Contacts;
 using ContactHub.Conversations;
 using ContactHub.Data;
+using ContactHub.Desk;
 using ContactHub.FollowUps;
 using ContactHub.Hosting;
 using ContactHub.Outbox;
@@ -26,11 +27,13 @@ builder.AddGraph();            // Exchange Online mailboxes, sendMail, Teams PST
 builder.AddOutbox();           // durable outbound queue and its dispatcher
 builder.AddFollowUps();        // messages from a conversation, templates, follow-up tasks
 builder.AddReports();          // the report catalogue, scheduled Excel reports by email, streamed exports
+builder.AddDesk();             // the agent desk and the CRM embed (server-rendered pages, cookie sessions)
 
 var app = builder.Build();
 
 app.UseHosting();              // exception handler, ProblemDetails for every error
 app.UseSecurity();             // proxy headers, HTTPS, security headers, CORS, authentication, rate limits
+app.UseDesk();                 // anti-forgery on the desk's forms
 app.MapHosting();              // /health, /openapi, /scalar
 app.MapApiKeys();
 app.MapAudit();
@@ -44,6 +47,7 @@ app.MapCampaigns();
 app.MapReports();
 app.MapReportSchedules();
 app.MapExports();
+app.MapDeskPages();            // /desk (cookie session), /embed/contact (signed token)
 app.MapTwilioWebhooks();       // signed by Twilio, not by API key
 app.MapGraphWebhooks();        // validated by clientState
 

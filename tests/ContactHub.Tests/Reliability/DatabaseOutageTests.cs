@@ -49,7 +49,10 @@ public sealed class DatabaseOutageTests(OutageApp app) : EngineSuite<OutageApp>(
                 if (response.StatusCode == HttpStatusCode.Created)
                     acknowledged[reference] = (await response.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["interactionId"]!.GetValue<long>();
                 else
+                {
                     Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                    await Task.Delay(20); // a client backs off a little on 503 (Retry-After says 1 s; the test wants many tries)
+                }
             }
         })));
 

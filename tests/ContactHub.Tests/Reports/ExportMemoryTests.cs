@@ -5,14 +5,11 @@ using Dapper;
 
 namespace ContactHub.Tests.Reports;
 
-[CollectionDefinition(nameof(MemoryMeasurements), DisableParallelization = true)]
-public sealed class MemoryMeasurements;
-
 /// <summary>
 /// Streamed exports of 200,000 interactions: the managed heap of the process (server and client both) must not grow with
 /// the size of the export. The ceiling is a guard far above normal (a buffered export of this size needs several times it), not a timing.
 /// </summary>
-[Collection(nameof(MemoryMeasurements))]
+[Collection(Quiet.Name)]
 public sealed class ExportMemoryTests(SqliteApp app) : IClassFixture<SqliteApp>
 {
     private const int Rows = 200_000;

@@ -1,0 +1,198 @@
+using System.Reflection;
+using ContactHub.Campaigns;
+using ContactHub.Contacts;
+using ContactHub.Conversations;
+using ContactHub.Desk.Components;
+using ContactHub.FollowUps;
+using ContactHub.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace ContactHub.Desk;
+
+/// <summary>
+/// The agent desk: server-rendered pages (Razor components, no client framework), forms that post back and redirect,
+/// two fragments that a few lines of script refresh (the active list every 3 s, the next page of a timeline).
+/// </summary>
+public static class DeskEndpoints
+{
+    public static void MapDesk(this IEndpointRouteBuilder routes)
+    {
+        routes.MapDeskAuth();
+        var desk = routes.MapGroup("/desk").ExcludeFromDescription().RequireAuthorization(DeskAuth.ReadPolicy).AddEndpointFilter(ContentSecurityPolicy);
+        desk.MapGet("/", Desk);
+        desk.MapGet("/active", ActiveFragment);
+        desk.MapGet("/search", Search);
+        desk.MapGet("/contacts/{id:long}", ContactPage);
+        desk.MapGet("/contacts/{id:long}/activities", ActivitiesFragment);
+        var write = desk.MapGroup("/").RequireAuthorization(DeskAuth.WritePolicy);
+        write.MapPost("/conversations/{id:long}/messages", SendMessage);
+        write.MapPost("/conversations/{id:long}/notes", AddNote);
+        write.MapPost("/conversations/{id:long}/follow-ups", AddFollowUp);
+        write.MapPost("/conversations/{id:long}/end", End);
+        write.MapPost("/contacts/{id:long}/merge", Merge);
+        write.MapPost("/merges/{id:long}/undo", Undo);
+        routes.MapGet("/desk/assets/{file}", Asset).ExcludeFromDescription().AllowAnonymous();
+    }
+
+    private static string Agent(HttpContext http) => JwtScopes.AgentOf(http.User) ?? http.User.Identity?.Name ?? "agent";
+
+    private static bool CanWrite(HttpContext http) => http.User.HasClaim(Scopes.ClaimType, Scopes.Write);
+
+    private static async Task<IResult> Desk(HttpContext http, ConversationStore conversations, FollowUpStore followUps, CancellationToken ct,
+        long? conversation = null, string? filter = null, string? channel = null, string? done = null, string? error = null)
+    {
+        var texts = Texts.For(http);
+        filter = filter == "mine" ? "mine" : "all";
+        channel = channel is not null && InteractionChannels.All.Contains(channel) ? channel : null;
+        var active = await conversations.ListAsync("active", filter == "mine" ? Agent(http) : null, channel, 200, ct);
+        var selected = conversation is { } id ? await conversations.GetDetailAsync(id, ct) : null;
+        IReadOnlyList<FollowUp> tasks = selected is null ? [] : (await followUps.ListAsync(new FollowUpFilter(null, null, selected.Conversation.ContactId, null, null, 200), ct))
+            .Where(f => f.ConversationId == selected.Conversation.Id || f.Status == "open").ToList();
+        var view = new DeskView(texts, Agent(http), CanWrite(http), active, filter, channel, selected, tasks, Flash(texts, done), error, Guid.NewGuid().ToString("N"));
+        return new RazorComponentResult<DeskPage>(new { View = view });
+    }
+
+    private static async Task<IResult> ActiveFragment(HttpContext http, ConversationStore conversations, CancellationToken ct,
+        string? filter = null, string? channel = null, long? selected = null)
+    {
+        channel = channel is not null && InteractionChannels.All.Contains(channel) ? channel : null;
+        var active = await conversations.ListAsync("active", filter == "mine" ? Agent(http) : null, channel, 200, ct);
+        return new RazorComponentResult<ActiveList>(new { T = Texts.For(http), Items = active, Selected = selected, Filter = filter ?? "all", Channel = channel });
+    }
+
+    private static async Task<IResult> Search(HttpContext http, ContactStore contacts, IdentifierNormalizer normalizer, CancellationToken ct, string? q = null)
+    {
+        var query = q?.Trim() ?? "";
+        IReadOnlyList<ContactSummary> results = query.Length is >= 2 and <= 320 ? await contacts.SearchAsync(query, normalizer, 20, ct) : [];
+        if (results.Count == 1) return TypedResults.LocalRedirect($"/desk/contacts/{results[0].Id}");
+        return new RazorComponentResult<SearchPage>(new { View = new SearchView(Texts.For(http), Agent(http), query, results) });
+    }
+
+    private static async Task<IResult> ContactPage(long id, HttpContext http, ContactStore contacts, ConsentStore consents, AuditLog audit, CancellationToken ct,
+        string? done = null, string? error = null, long? merge = null)
+    {
+        if (await contacts.GetAsync(id, ct) is not { } contact) return TypedResults.NotFound();
+        if (contact.RedirectedFrom is not null) return TypedResults.LocalRedirect($"/desk/contacts/{contact.Id}");
+        audit.Write(http, "contact.read", "contact", id, id, "desk");
+        var duplicates = (await contacts.DuplicatesAsync(500, ct)).Where(d => d.ContactId == id || d.OtherContactId == id).ToList();
+        var texts = Texts.For(http);
+        var view = new ContactView(texts, Agent(http), CanWrite(http), contact, await consents.ListAsync(id, ct), await contacts.ActivitiesAsync(id, null, 50, null, ct),
+            await contacts.ConversationsAsync(id, 50, ct), duplicates, Flash(texts, done), error, merge);
+        return new RazorComponentResult<ContactPage>(new { View = view });
+    }
+
+    private static async Task<IResult> ActivitiesFragment(long id, HttpContext http, ContactStore contacts, CancellationToken ct, string? before = null)
+    {
+        if (!ActivityCursor.TryDecode(before, out var cursor)) return TypedResults.BadRequest();
+        var page = await contacts.ActivitiesAsync(id, cursor, 50, null, ct);
+        return new RazorComponentResult<TimelineItems>(new { T = Texts.For(http), ContactId = id, Page = page });
+    }
+
+    private static async Task<IResult> SendMessage(long id, HttpContext http, [FromForm] string? channel, [FromForm] string? body, [FromForm] string? template,
+        [FromForm] string? formKey, ConversationMessenger messenger, CancellationToken ct)
+    {
+        var request = new SendMessageRequest(channel, Body: string.IsNullOrWhiteSpace(body) ? null : body, Template: string.IsNullOrWhiteSpace(template) ? null : template.Trim(),
+            Agent: Agent(http));
+        // The form's one-time key makes a double submit (or a refresh of the POST) send once.
+        var result = await messenger.SendAsync(id, request, summary: false, idempotencyKey: formKey is { Length: > 0 and <= 64 } ? "desk:" + formKey : null, ct);
+        return Back(id, result.Outcome == MessageOutcome.Queued ? "sent" : null, result.Outcome == MessageOutcome.Queued ? null : Problem(result));
+    }
+
+    private static async Task<IResult> AddNote(long id, HttpContext http, [FromForm] string? body, ConversationStore conversations, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body) || body.Length > 20_000) return Back(id, null, "A note of 1 to 20,000 characters.");
+        return await conversations.AddNoteAsync(id, Agent(http), body.Trim(), ct) is null ? TypedResults.NotFound() : Back(id, "saved", null);
+    }
+
+    private static async Task<IResult> AddFollowUp(long id, HttpContext http, [FromForm] string? title, [FromForm] string? due, ConversationStore conversations,
+        FollowUpStore followUps, TimeProvider clock, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(title) || title.Length > 500) return Back(id, null, "A title of 1 to 500 characters.");
+        DateTimeOffset? dueAt = null;
+        if (!string.IsNullOrWhiteSpace(due))
+        {
+            if (!DateTime.TryParse(due, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var parsed))
+                return Back(id, null, "The due time is not a date and time.");
+            dueAt = new DateTimeOffset(parsed, TimeSpan.Zero);
+        }
+        if (await conversations.GetAsync(id, ct) is not { } conversation) return TypedResults.NotFound();
+        await followUps.CreateAsync(conversation.ContactId, id, title.Trim(), null, Agent(http), dueAt, Agent(http), ct);
+        return Back(id, "saved", null);
+    }
+
+    private static async Task<IResult> End(long id, HttpContext http, [FromForm] string? summary, [FromForm] string? sendSms, ConversationStore conversations,
+        ConversationMessenger messenger, CancellationToken ct)
+    {
+        if (summary?.Length > 20_000) return Back(id, null, "A summary of at most 20,000 characters.");
+        if (await conversations.GetAsync(id, ct) is not { Status: "active" }) return Back(id, null, "This conversation has already ended.");
+        if (sendSms is "on" or "true")
+        {
+            var result = await messenger.SendAsync(id, new SendMessageRequest("sms", Template: "conversation-summary", Agent: Agent(http)), summary: true,
+                idempotencyKey: $"summary:{id}", ct, summaryText: summary);
+            if (result.Outcome != MessageOutcome.Queued) return Back(id, null, Problem(result));
+        }
+        await conversations.EndAsync(id, string.IsNullOrWhiteSpace(summary) ? null : summary.Trim(), ct);
+        return Back(id, "ended", null);
+    }
+
+    private static async Task<IResult> Merge(long id, HttpContext http, [FromForm] long? source, MergeStore merges, CancellationToken ct)
+    {
+        if (source is not { } other) return TypedResults.LocalRedirect($"/desk/contacts/{id}?error=" + Uri.EscapeDataString("Choose the contact to merge."));
+        var (outcome, problem, result) = await merges.MergeAsync(id, other, Agent(http), ct);
+        return result is null
+            ? TypedResults.LocalRedirect($"/desk/contacts/{id}?error=" + Uri.EscapeDataString(problem ?? outcome.ToString()))
+            : TypedResults.LocalRedirect($"/desk/contacts/{id}?done=merged&merge={result.MergeId}");
+    }
+
+    private static async Task<IResult> Undo(long id, HttpContext http, [FromForm] long contact, MergeStore merges, CancellationToken ct)
+    {
+        var (_, problem) = await merges.UndoAsync(id, Agent(http), ct);
+        return TypedResults.LocalRedirect($"/desk/contacts/{contact}" + (problem is null ? "?done=undone" : "?error=" + Uri.EscapeDataString(problem)));
+    }
+
+    private static RedirectHttpResult Back(long conversation, string? done, string? error) =>
+        TypedResults.LocalRedirect($"/desk?conversation={conversation}" + (done is null ? "" : $"&done={done}") + (error is null ? "" : "&error=" + Uri.EscapeDataString(error)));
+
+    private static string Problem(MessageResult result) =>
+        (result.Detail ?? string.Join(" ", result.Errors?.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}") ?? [])) is { Length: > 0 } text ? text : result.Outcome.ToString();
+
+    private static string? Flash(Texts t, string? done) => done switch
+    {
+        "sent" => t.Sent,
+        "saved" => t.Saved,
+        "ended" => t.Ended,
+        "merged" => t.Merged,
+        "undone" => t.Undone,
+        _ => null,
+    };
+
+    /// <summary>Desk pages load only what the service itself serves, and are never framed.</summary>
+    private static ValueTask<object?> ContentSecurityPolicy(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        context.HttpContext.Response.Headers.ContentSecurityPolicy =
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        return next(context);
+    }
+
+    private static readonly Dictionary<string, (string Type, byte[] Content)> Assets = typeof(DeskEndpoints).Assembly.GetManifestResourceNames()
+        .Where(n => n.StartsWith("desk/", StringComparison.Ordinal))
+        .ToDictionary(n => n["desk/".Length..], n =>
+        {
+            using var stream = typeof(DeskEndpoints).Assembly.GetManifestResourceStream(n)!;
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            return (n.EndsWith(".css", StringComparison.Ordinal) ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8", copy.ToArray());
+        });
+
+    private static readonly string Version = typeof(DeskEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "1";
+
+    /// <summary>The desk's stylesheet and script, embedded in the service (no CDN).</summary>
+    private static IResult Asset(string file, HttpContext http)
+    {
+        if (!Assets.TryGetValue(file, out var asset)) return TypedResults.NotFound();
+        http.Response.Headers.CacheControl = "public, max-age=3600";
+        return TypedResults.Bytes(asset.Content, asset.Type, entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{Version.GetHashCode():x}\""));
+    }
+}

@@ -1,0 +1,54 @@
+using System.ComponentModel;
+using ContactHub.Contacts;
+using ContactHub.Desk.Components;
+using ContactHub.Hosting;
+using ContactHub.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace ContactHub.Desk;
+
+public static class EmbedEndpoints
+{
+    public sealed record EmbedTokenRequest(string? Phone = null, string? Email = null, string? ExternalId = null,
+        [property: Description("Shorter than Embed:TokenLifetime if you like")] int? TtlSeconds = null);
+
+    public sealed record EmbedToken(string Token, string Url, DateTimeOffset ExpiresAt);
+
+    public static void MapEmbed(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/api/v1/embed-tokens", Issue).WithTags("Embed").WithName("CreateEmbedToken").RequireAuthorization(Scopes.Read)
+            .ProducesValidationProblem()
+            .WithSummary("For a CRM's server: a short-lived, read-only token for /embed/contact bound to one phone, email or CRM id.")
+            .WithRequestExample("""{"phone": "+33612345678"}""");
+        routes.MapGet("/embed/contact", Page).ExcludeFromDescription().AllowAnonymous();
+    }
+
+    private static Results<Ok<EmbedToken>, ValidationProblem> Issue(EmbedTokenRequest request, IdentifierNormalizer normalizer, EmbedTokens tokens, AuditLog audit,
+        HttpContext http)
+    {
+        var given = new[] { (IdentifierKind.Phone, request.Phone, "phone"), (IdentifierKind.Email, request.Email, "email"), (IdentifierKind.External, request.ExternalId, "externalId") }
+            .Where(g => !string.IsNullOrWhiteSpace(g.Item2)).ToList();
+        if (given.Count != 1)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["phone"] = ["Give exactly one of phone, email or externalId."] });
+        var (kind, value, field) = given[0];
+        if (normalizer.Normalize(kind, value) is not { } identifier)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"Not a valid {field}."] });
+        if (request.TtlSeconds is < 1)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["ttlSeconds"] = ["At least 1."] });
+        var (token, expires) = tokens.Issue(identifier, request.TtlSeconds is { } ttl ? TimeSpan.FromSeconds(ttl) : null);
+        audit.Write(http, "embed.token", "embed", kind);
+        return TypedResults.Ok(new EmbedToken(token, "/embed/contact?token=" + Uri.EscapeDataString(token), expires));
+    }
+
+    /// <summary>The compact timeline for a CRM iframe: framed only by Embed:AllowedOrigins, read-only, no script.</summary>
+    private static async Task<IResult> Page(HttpContext http, EmbedTokens tokens, ContactStore contacts, IOptions<EmbedOptions> options, CancellationToken ct, string? token = null)
+    {
+        var ancestors = options.Value.AllowedOrigins.Count == 0 ? "'self'" : "'self' " + string.Join(' ', options.Value.AllowedOrigins);
+        http.Response.Headers.ContentSecurityPolicy = $"default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors {ancestors}; base-uri 'none'";
+        var texts = Texts.For(http);
+        var lookup = tokens.Read(token);
+        var pop = lookup is null ? null : await contacts.LookupAsync(lookup, ct);
+        return new RazorComponentResult<EmbedPage>(new { View = new EmbedView(texts, pop) }) { StatusCode = lookup is null ? 401 : pop is null ? 404 : 200 };
+    }
+}

@@ -1,0 +1,180 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using ContactHub.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace ContactHub.Tests.Desk;
+
+/// <summary>What agents see, in a real browser: sign in, the live active list, a conversation's documents and actions, the contact page, the CRM embed.</summary>
+[Collection(Quiet.Name)]
+public sealed class DeskBrowserTests(DeskApp app) : EngineSuite<DeskApp>(app)
+{
+    private async Task<IPage> SignedIn(string scopes = "read,write", string name = "maria", int width = 1280, int height = 800, string locale = "en-GB")
+    {
+        var (_, key) = await App.Get<ContactHub.Security.ApiKeyStore>().CreateAsync(name, scopes.Split(','));
+        var page = await App.NewPageAsync(width, height, locale);
+        await page.GotoAsync("/desk");
+        Assert.Contains("/desk/sign-in", page.Url);
+        await page.GetByLabel(locale.StartsWith("fr") ? "Clé d'API agent" : "Agent API key").FillAsync(key);
+        await page.GetByRole(AriaRole.Button, new() { Name = locale.StartsWith("fr") ? "Se connecter" : "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync("**/desk");
+        return page;
+    }
+
+    private Task<HttpResponseMessage> InboundSms(string from, string body) => App.PostSigned("/webhooks/twilio/messages", new Dictionary<string, string>
+    {
+        ["MessageSid"] = "SM" + Guid.NewGuid().ToString("N"), ["AccountSid"] = FakeTwilio.AccountSid, ["From"] = from, ["To"] = "+15005550006",
+        ["Body"] = body, ["NumMedia"] = "0",
+    });
+
+    [SkippableFact]
+    public async Task An_agent_sees_a_new_sms_appear_replies_notes_and_ends_the_conversation()
+    {
+        var page = await SignedIn();
+        var phone = Customers.Phone();
+        await App.Client().PostOk("/api/v1/interactions", new { channel = "chat", direction = "inbound", customer = new { phone, name = "Ana Lima" }, body = "Can I move my flight to Friday?" }, 201);
+        await App.Client().PostOk("/api/v1/interactions", new { channel = "call", direction = "outbound", customer = new { phone }, status = "completed", durationSeconds = 240, agent = "maria" }, 201);
+        Assert.Equal(HttpStatusCode.OK, (await InboundSms(phone, "Thanks, Friday 09:40 is perfect")).StatusCode);
+
+        // The list refreshes itself: the conversation appears within 5 s without reloading.
+        var item = page.Locator("#active-list li", new() { HasText = "Ana Lima" });
+        await Assertions.Expect(item).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        await item.GetByRole(AriaRole.Link).ClickAsync();
+        var documents = page.Locator("ol.documents > li");
+        await Assertions.Expect(documents).ToHaveCountAsync(3);
+        Assert.Equal(["chat", "call", "sms"], await documents.EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.channel)"));
+        await Assertions.Expect(documents.Nth(2)).ToContainTextAsync("Friday 09:40 is perfect");
+
+        await page.GetByLabel("Message").FillAsync("Done: you fly Friday at 09:40. Have a good trip!");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Message queued");
+        await WaitFor(() => App.Twilio.Requests.Any(r => r.Form.GetValueOrDefault("Body")?.FirstOrDefault()?.Contains("you fly Friday") == true), "the SMS to reach Twilio");
+        Assert.EndsWith(phone, App.Twilio.Requests.Last(r => r.Form.ContainsKey("Body")).Form["To"].Single());
+
+        await page.Locator("#note-body").FillAsync("Customer prefers SMS over calls.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add a note" }).ClickAsync();
+        await Assertions.Expect(page.Locator("ul.notes")).ToContainTextAsync("Customer prefers SMS over calls.");
+
+        await page.Locator("#fu-title").FillAsync("Check the seat request");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create a follow-up" }).ClickAsync();
+        await Assertions.Expect(page.Locator("ul.follow-ups")).ToContainTextAsync("Check the seat request");
+
+        await page.Locator("#end-summary").FillAsync("Flight moved to Friday 09:40, no fee.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "End the conversation" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Conversation ended");
+        await Assertions.Expect(page.Locator("#active-list")).Not.ToContainTextAsync("Ana Lima");
+
+        // The contact page: identifiers, the activities in order (newest first), the conversation.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Ana Lima" }).First.ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Ana Lima", Level = 1 })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("ul.identifiers")).ToContainTextAsync(phone);
+        var channels = await page.Locator("#timeline > li.interaction").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.channel)");
+        Assert.Equal(["sms", "sms", "call", "chat"], channels); // the reply, the customer's SMS, the call, the chat
+        await page.SetViewportSizeAsync(1280, 800);
+    }
+
+    [SkippableFact]
+    public async Task The_desk_screenshot_shows_a_busy_morning()
+    {
+        var page = await SignedIn(name: "sofia");
+        string[] names = ["Ana Lima", "Ben Okafor", "Chloé Martin", "David Rossi", "Emma Dubois"];
+        long conversation = 0;
+        foreach (var (name, i) in names.Select((n, i) => (n, i)))
+        {
+            var phone = Customers.Phone();
+            var first = await App.Client().PostOk("/api/v1/interactions", new { channel = i % 2 == 0 ? "chat" : "whatsapp", direction = "inbound", customer = new { phone, name }, body = "Hello, I need help with my booking." }, 201);
+            await App.Client().PostOk("/api/v1/interactions", new { channel = "call", direction = i == 3 ? "inbound" : "outbound", customer = new { phone }, status = i == 3 ? "missed" : "completed", durationSeconds = i == 3 ? (int?)null : 180 + 40 * i, agent = "sofia" }, 201);
+            if (i == 0)
+            {
+                conversation = first["conversationId"]!.GetValue<long>();
+                await App.Client().PostOk("/api/v1/interactions", new { channel = "sms", direction = "outbound", customer = new { phone }, status = "delivered", body = "Your new booking: AF 1234, Friday 09:40, seat 14C.", agent = "sofia" }, 201);
+                await App.Client().PostOk($"/api/v1/conversations/{conversation}/notes", new { body = "Wants a window seat next time." }, 201);
+            }
+        }
+        await page.GotoAsync($"/desk?conversation={conversation}");
+        await Assertions.Expect(page.Locator("ol.documents > li")).ToHaveCountAsync(3);
+        Directory.CreateDirectory(DeskApp.DocsImages);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(DeskApp.DocsImages, "desk.png") });
+
+        // Keyboard: the skip link is the first stop and leads to the content.
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("Skip to content", await page.EvaluateAsync<string>("document.activeElement.textContent"));
+        Assert.Equal("en", await page.GetAttributeAsync("html", "lang"));
+    }
+
+    [SkippableFact]
+    public async Task A_french_browser_gets_the_desk_in_french()
+    {
+        var page = await SignedIn(name: "lea", locale: "fr-FR");
+        Assert.Equal("fr", await page.GetAttributeAsync("html", "lang"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Conversations actives" })).ToBeVisibleAsync();
+    }
+
+    [SkippableFact]
+    public async Task A_read_only_key_sees_no_actions_and_a_bad_key_is_refused()
+    {
+        var page = await SignedIn(scopes: "read", name: "viewer");
+        var phone = Customers.Phone();
+        var chat = await App.Client().PostOk("/api/v1/interactions", new { channel = "chat", direction = "inbound", customer = new { phone, name = "Read Only" } }, 201);
+        await page.GotoAsync($"/desk?conversation={chat["conversationId"]}");
+        await Assertions.Expect(page.Locator("ol.documents > li")).ToHaveCountAsync(1);
+        Assert.Equal(0, await page.Locator("form[action$='/messages']").CountAsync());
+
+        var other = await App.NewPageAsync();
+        await other.GotoAsync("/desk/sign-in");
+        await other.GetByLabel("Agent API key").FillAsync("chk_nope_nope");
+        await other.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(other.GetByRole(AriaRole.Alert)).ToContainTextAsync("unknown or revoked");
+
+        // A form posted without the anti-forgery token is refused.
+        using var http = new HttpClient { BaseAddress = new Uri(App.BaseUrl) };
+        var forged = await http.PostAsync($"/desk/sign-in", new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = "x" }));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+    }
+
+    [SkippableFact]
+    public async Task The_embed_renders_for_a_valid_token_at_400_pixels_and_refuses_an_expired_or_tampered_one()
+    {
+        var phone = Customers.Phone();
+        await App.Client().PostOk("/api/v1/interactions", new { channel = "call", direction = "inbound", customer = new { phone, name = "Giulia Rossi" }, status = "missed" }, 201);
+        await App.Client().PostOk("/api/v1/interactions", new { channel = "sms", direction = "outbound", customer = new { phone }, status = "delivered", body = "Sorry we missed your call — we will call you back within the hour.", agent = "tom" }, 201);
+        await App.Client().PostOk("/api/v1/interactions", new { channel = "call", direction = "outbound", customer = new { phone }, status = "completed", durationSeconds = 320, agent = "tom" }, 201);
+        await App.Client().PostOk("/api/v1/interactions", new { channel = "email", direction = "inbound", customer = new { phone, email = "giulia.rossi@example.com" }, subject = "Receipt for booking ZX81QF" }, 201);
+
+        var issued = await App.Client(ContactHub.Security.Scopes.Read).PostOk("/api/v1/embed-tokens", new { phone });
+        var page = await App.NewPageAsync(400, 700);
+        var response = await page.GotoAsync(issued["url"]!.GetValue<string>());
+        Assert.Equal(200, response!.Status);
+        Assert.Contains("frame-ancestors 'self' https://contoso.crm4.dynamics.com", response.Headers["content-security-policy"]);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Giulia Rossi" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("ol.timeline > li")).ToHaveCountAsync(4);
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 400"), "the embed fits 400 px without scrolling sideways");
+        Directory.CreateDirectory(DeskApp.DocsImages);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(DeskApp.DocsImages, "embed.png") });
+
+        var token = issued["token"]!.GetValue<string>();
+        var tampered = await page.GotoAsync("/embed/contact?token=" + Uri.EscapeDataString(token[..^4] + (token[^4] == 'A' ? "B" : "A") + token[^3..]));
+        Assert.Equal(401, tampered!.Status);
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("expired or is not valid");
+
+        var shortLived = await App.Client(ContactHub.Security.Scopes.Read).PostOk("/api/v1/embed-tokens", new { phone, ttlSeconds = 1 });
+        await Task.Delay(2_100);
+        var expired = await page.GotoAsync(shortLived["url"]!.GetValue<string>());
+        Assert.Equal(401, expired!.Status);
+
+        var bad = await (await App.Client().PostAsJsonAsync("/api/v1/embed-tokens", new { phone = "not a phone" })).Expect(400);
+        Assert.NotNull(bad["errors"]!["phone"]);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await App.Anonymous().PostAsJsonAsync("/api/v1/embed-tokens", new { phone })).StatusCode);
+    }
+
+    private static async Task WaitFor(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(100);
+        }
+    }
+}

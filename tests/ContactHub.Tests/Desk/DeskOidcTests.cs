@@ -1,0 +1,35 @@
+using ContactHub.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace ContactHub.Tests.Desk;
+
+/// <summary>Agents sign in to the desk with their organisation's identity provider (authorization code flow with PKCE).</summary>
+[Collection(Quiet.Name)]
+public sealed class DeskOidcTests(DeskOidcApp app) : EngineSuite<DeskOidcApp>(app)
+{
+    [SkippableFact]
+    public async Task An_agent_signs_in_with_the_identity_provider_and_acts_as_themself()
+    {
+        App.Issuer.NextUser = ("camille@contoso.example", ["ContactHub.Read", "ContactHub.Write"]);
+        var context = await App.Browser!.NewContextAsync(new() { BaseURL = App.BaseUrl });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/desk?filter=mine");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in with your organisation" }).ClickAsync();
+        await page.WaitForURLAsync("**/desk?filter=mine");
+        await Assertions.Expect(page.Locator(".top .user")).ToHaveTextAsync("camille@contoso.example");
+
+        // Write actions are open to this agent: the roles became scopes.
+        var chat = await App.Client().PostOk("/api/v1/interactions", new { channel = "chat", direction = "inbound", customer = new { phone = Customers.Phone(), name = "Noah Petit" } }, 201);
+        await page.GotoAsync($"/desk?conversation={chat["conversationId"]}");
+        await page.Locator("#note-body").FillAsync("Signed in through the identity provider.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add a note" }).ClickAsync();
+        await Assertions.Expect(page.Locator("ul.notes")).ToContainTextAsync("camille@contoso.example");
+
+        // A read-only agent sees the conversation but no actions.
+        App.Issuer.NextUser = ("lucas@contoso.example", ["ContactHub.Read"]);
+        var reader = await (await App.Browser.NewContextAsync(new() { BaseURL = App.BaseUrl })).NewPageAsync();
+        await reader.GotoAsync("/desk/sign-in/oidc?returnUrl=" + Uri.EscapeDataString($"/desk?conversation={chat["conversationId"]}"));
+        await Assertions.Expect(reader.Locator(".top .user")).ToHaveTextAsync("lucas@contoso.example");
+        Assert.Equal(0, await reader.Locator("form[action$='/notes']").CountAsync());
+    }
+}
