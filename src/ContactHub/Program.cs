@@ -12,7 +12,8 @@ using ContactHub.Outbox;
 using ContactHub.Reports;
 using ContactHub.Security;
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings come after the command words: "import /data/x.csv --Key=value" must not read the path as a "/key value" pair.
+var builder = WebApplication.CreateBuilder(CommandLine.Settings(args));
 
 builder.AddHosting();          // ProblemDetails, OpenAPI, telemetry, systemd / Windows service
 builder.AddData();             // the configured engine (SQLite by default), migrations, readiness

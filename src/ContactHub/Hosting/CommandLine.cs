@@ -18,12 +18,16 @@ public static class CommandLine
           apikey create --name NAME --scopes a,b     create a key (scopes: read, write, admin); prints it once
           apikey list                                list keys (never their secrets)
           apikey revoke ID|NAME|PREFIX               revoke a key
+          import FILE.csv                            record interactions from CSV (columns in the README; - reads stdin)
           seed-demo [--contacts 1000] [--interactions 10000] [--days 30] [--seed 42]
                                                      fill the database with realistic demo data (progress on stderr)
           report list                                list the report catalogue
           report run NAME --from yyyy-MM-dd --to yyyy-MM-dd [--time-zone Europe/Paris] --out FILE.xlsx
                                                      generate a report for whole local days [from, to], showing progress
         """;
+
+    /// <summary>The arguments that are settings: everything from the first one starting with "-" on.</summary>
+    public static string[] Settings(string[] args) => [.. args.SkipWhile(a => !a.StartsWith('-'))];
 
     public static async Task<int> RunAsync(this WebApplication app, string[] args)
     {
@@ -39,6 +43,7 @@ public static class CommandLine
                 ["apikey", "create"] => await CreateKey(app, Option(args, "--name") ?? "api", Option(args, "--scopes") ?? Scopes.Read),
                 ["apikey", "list"] => await ListKeys(app),
                 ["apikey", "revoke", var key] => await RevokeKey(app, key),
+                ["import", var file] => await Conversations.ImportCommand.RunAsync(app, file),
                 ["seed-demo"] => await Demo.DemoCommands.SeedAsync(app, Option(args, "--contacts"), Option(args, "--interactions"), Option(args, "--days"), Option(args, "--seed")),
                 ["report", "list"] => ReportCommands.List(app),
                 ["report", "run", var name] => await ReportCommands.RunAsync(app, name, Option(args, "--from"), Option(args, "--to"),

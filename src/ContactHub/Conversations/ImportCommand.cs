@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using ContactHub.Data;
+
+namespace ContactHub.Conversations;
+
+/// <summary><c>import FILE.csv</c>: interactions from a CSV file, with progress; exit code 1 when some rows were refused.</summary>
+public static class ImportCommand
+{
+    public static async Task<int> RunAsync(WebApplication app, string file)
+    {
+        if (file != "-" && !File.Exists(file))
+        {
+            Console.Error.WriteLine($"No such file: {file}");
+            return 2;
+        }
+        await app.Services.GetRequiredService<Migrator>().MigrateAsync();
+        var import = ActivatorUtilities.CreateInstance<InteractionImport>(app.Services);
+        var watch = Stopwatch.StartNew();
+        var shown = TimeSpan.Zero;
+        var progress = new Reporter(p =>
+        {
+            if (watch.Elapsed - shown < TimeSpan.FromSeconds(1)) return;
+            shown = watch.Elapsed;
+            Console.Error.Write($"\r{p.Lines:N0} rows read: {p.Recorded:N0} recorded, {p.Repeated:N0} already there, {p.Failed:N0} refused — {p.Lines / watch.Elapsed.TotalSeconds:N0} rows/s   ");
+        });
+        InteractionImport.Result result;
+        try
+        {
+            using var reader = file == "-" ? Console.In : new StreamReader(file, detectEncodingFromByteOrderMarks: true);
+            result = await import.ImportAsync(reader, progress);
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 2;
+        }
+        Console.Error.WriteLine();
+        foreach (var error in result.Errors.Take(100))
+            Console.Error.WriteLine($"line {error.Line}: {error.Field}: {error.Message}");
+        if (result.Failed > 100) Console.Error.WriteLine($"… and {result.Failed - 100:N0} more refused rows.");
+        Console.WriteLine($"Imported {file}: {result.Lines:N0} rows, {result.Recorded:N0} recorded, {result.Repeated:N0} already there, {result.Failed:N0} refused, " +
+            $"in {watch.Elapsed.TotalSeconds:0.0} s ({result.Lines / Math.Max(0.001, watch.Elapsed.TotalSeconds):N0} rows/s).");
+        return result.Failed == 0 ? 0 : 1;
+    }
+
+    private sealed class Reporter(Action<InteractionImport.Progress> report) : IProgress<InteractionImport.Progress>
+    {
+        public void Report(InteractionImport.Progress value) => report(value);
+    }
+}

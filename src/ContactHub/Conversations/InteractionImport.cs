@@ -1,0 +1,165 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using ContactHub.Contacts;
+using ContactHub.Data;
+using Sylvan.Data.Csv;
+
+namespace ContactHub.Conversations;
+
+/// <summary>
+/// Imports interactions from CSV with the API's rules: the same validation, recognition, grouping and idempotency.
+/// Rows are recorded in transactions of a few hundred; a bad row is reported with its line number and skipped.
+/// A row without provider_ref gets one from its content, so importing the same file twice records it once.
+/// </summary>
+public sealed class InteractionImport(Db db, InteractionRecorder recorder, IdentifierNormalizer normalizer, TimeProvider clock)
+{
+    public static readonly IReadOnlyList<string> Columns =
+        ["channel", "direction", "occurred_at", "ended_at", "duration_seconds", "phone", "email", "whatsapp", "external_id", "name", "agent", "status",
+         "subject", "body", "provider", "provider_ref"];
+
+    public sealed record Progress(long Lines, long Recorded, long Repeated, long Failed);
+
+    public sealed record RowError(long Line, string Field, string Message);
+
+    public sealed record Result(long Lines, long Recorded, long Repeated, long Failed, IReadOnlyList<RowError> Errors);
+
+    private const int Batch = 500;
+    private const int KeptErrors = 1_000;
+
+    /// <summary>Fails (ArgumentException) before importing anything when the header has an unknown column or lacks channel/direction.</summary>
+    public async Task<Result> ImportAsync(TextReader text, IProgress<Progress>? progress = null, CancellationToken ct = default)
+    {
+        await using var csv = await CsvDataReader.CreateAsync(text, new CsvDataReaderOptions { HasHeaders = true, BufferSize = 1 << 16 });
+        var ordinals = Header(csv);
+        var errors = new List<RowError>();
+        var pending = new List<(long Line, NewInteraction Interaction)>(Batch);
+        long lines = 0, recorded = 0, repeated = 0, failed = 0;
+        var now = clock.GetUtcNow();
+
+        while (await csv.ReadAsync(ct))
+        {
+            lines++;
+            var line = lines + 1; // the header is line 1; quoted fields spanning lines are rare in exports and not counted apart
+            string? Field(string name) => ordinals.TryGetValue(name, out var i) && i < csv.RowFieldCount && csv.GetString(i) is { Length: > 0 } v ? v : null;
+            var (request, parseError) = Request(Field);
+            var (interaction, problems) = request is null ? (null, new Dictionary<string, string[]>()) : InteractionValidation.Validate(request, normalizer, now);
+            if (interaction is null)
+            {
+                failed++;
+                foreach (var (field, message) in parseError is not null ? [parseError.Value] : problems.Select(p => (p.Key, string.Join(" ", p.Value))))
+                    if (errors.Count < KeptErrors) errors.Add(new RowError(line, ColumnOf(field), message));
+                continue;
+            }
+            pending.Add((line, interaction));
+            if (pending.Count == Batch)
+            {
+                var (r, p, f) = await FlushAsync(pending, errors, ct);
+                (recorded, repeated, failed) = (recorded + r, repeated + p, failed + f);
+                progress?.Report(new Progress(lines, recorded, repeated, failed));
+            }
+        }
+        var (r2, p2, f2) = await FlushAsync(pending, errors, ct);
+        (recorded, repeated, failed) = (recorded + r2, repeated + p2, failed + f2);
+        progress?.Report(new Progress(lines, recorded, repeated, failed));
+        return new Result(lines, recorded, repeated, failed, errors);
+    }
+
+    private static Dictionary<string, int> Header(CsvDataReader csv)
+    {
+        var ordinals = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < csv.FieldCount; i++)
+        {
+            var name = csv.GetName(i).Trim();
+            if (!Columns.Contains(name, StringComparer.OrdinalIgnoreCase))
+                throw new ArgumentException($"Unknown column \"{name}\" (column {i + 1}); the columns are: {string.Join(", ", Columns)}.");
+            ordinals[name] = i;
+        }
+        foreach (var required in new[] { "channel", "direction" })
+            if (!ordinals.ContainsKey(required)) throw new ArgumentException($"The header has no \"{required}\" column; the columns are: {string.Join(", ", Columns)}.");
+        return ordinals;
+    }
+
+    private static (InteractionRequest? Request, (string, string)? Error) Request(Func<string, string?> field)
+    {
+        DateTimeOffset? Time(string name, out bool bad)
+        {
+            bad = false;
+            if (field(name) is not { } text) return null;
+            if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)) return at;
+            bad = true;
+            return null;
+        }
+        var occurredAt = Time("occurred_at", out var badOccurred);
+        if (badOccurred) return (null, ("occurred_at", "Not a date and time (ISO 8601, e.g. 2026-11-24T09:30:00Z)."));
+        var endedAt = Time("ended_at", out var badEnded);
+        if (badEnded) return (null, ("ended_at", "Not a date and time (ISO 8601, e.g. 2026-11-24T09:35:00Z)."));
+        long? duration = null;
+        if (field("duration_seconds") is { } d)
+        {
+            if (!long.TryParse(d, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds)) return (null, ("duration_seconds", "Not a whole number of seconds."));
+            duration = seconds;
+        }
+        var customer = new CustomerRef(field("phone"), field("email"), field("whatsapp"), field("external_id"), null, field("name"));
+        var provider = field("provider");
+        var providerRef = field("provider_ref");
+        if (providerRef is null)
+        {
+            // Content-derived: the same row imported again is recognised as a repeat.
+            var content = string.Join("\u001f", Columns.Select(field));
+            provider ??= "import";
+            providerRef = "row-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(content)))[..32].ToLowerInvariant();
+        }
+        return (new InteractionRequest(field("channel"), field("direction"), occurredAt, endedAt, duration, customer, null, field("agent"), field("status"),
+            field("subject"), field("body"), provider, providerRef), null);
+    }
+
+    private static string ColumnOf(string field) => field switch
+    {
+        "occurredAt" => "occurred_at",
+        "endedAt" => "ended_at",
+        "durationSeconds" => "duration_seconds",
+        "providerRef" => "provider_ref",
+        "customer.externalId" => "external_id",
+        "customer" => "phone/email/whatsapp/external_id",
+        _ when field.StartsWith("customer.", StringComparison.Ordinal) => field["customer.".Length..],
+        _ => field,
+    };
+
+    /// <summary>Records a batch in one transaction; if that fails, row by row, so that one bad row costs only itself.</summary>
+    private async Task<(long Recorded, long Repeated, long Failed)> FlushAsync(List<(long Line, NewInteraction Interaction)> pending, List<RowError> errors, CancellationToken ct)
+    {
+        if (pending.Count == 0) return (0, 0, 0);
+        try
+        {
+            var results = await db.InTransactionAsync(async (connection, tx) =>
+            {
+                var list = new List<RecordResult>(pending.Count);
+                foreach (var (_, interaction) in pending) list.Add(await recorder.RecordAsync(connection, tx, interaction, ct));
+                return list;
+            }, ct);
+            pending.Clear();
+            return (results.Count(r => !r.Repeated), results.Count(r => r.Repeated), 0);
+        }
+        catch (DbException)
+        {
+            long recorded = 0, repeated = 0, failed = 0;
+            foreach (var (line, interaction) in pending)
+            {
+                try
+                {
+                    var result = await recorder.RecordAsync(interaction, ct);
+                    if (result.Repeated) repeated++; else recorded++;
+                }
+                catch (DbException ex)
+                {
+                    failed++;
+                    if (errors.Count < KeptErrors) errors.Add(new RowError(line, "row", ex.Message));
+                }
+            }
+            pending.Clear();
+            return (recorded, repeated, failed);
+        }
+    }
+}

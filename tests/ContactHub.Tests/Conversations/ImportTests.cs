@@ -1,0 +1,68 @@
+using ContactHub.Conversations;
+using ContactHub.Data;
+using ContactHub.Tests.Infrastructure;
+using Dapper;
+
+namespace ContactHub.Tests.Conversations;
+
+/// <summary>CSV import with the API's rules: recognition, grouping, idempotency; bad rows reported by line, the rest imported.</summary>
+public sealed class ImportTests
+{
+    private const string Csv = """
+        channel,direction,occurred_at,duration_seconds,phone,email,name,agent,status,body,provider,provider_ref
+        chat,inbound,2026-10-05T09:00:00Z,,+33 6 11 22 33 44,,Ana Lima,,,Can I change my flight?,,
+        call,outbound,2026-10-05T09:03:00Z,240,0611223344,,,maria,completed,,genesys,call-1
+        sms,outbound,2026-10-05T09:10:00Z,,+33611223344,,,maria,delivered,"Done: Friday 09:40, seat 14C.",,
+        email,inbound,2026-10-05T10:00:00Z,,,ben@example.com,Ben Okafor,,,"Receipt, please",,
+        fax,inbound,2026-10-05T10:05:00Z,,+33611223344,,,,,,,
+        sms,inbound,yesterday,,+33611223344,,,,,,,
+        sms,inbound,2026-10-05T10:07:00Z,,12,,,,,,,
+        call,inbound,2026-10-05T10:30:00Z,abc,+33699887766,,,,,,,
+        """;
+
+    [Fact]
+    public async Task A_csv_is_imported_with_the_apis_rules_and_importing_it_again_records_nothing_new()
+    {
+        var folder = Directory.CreateTempSubdirectory("contacthub-import-").FullName;
+        try
+        {
+            var file = Path.Combine(folder, "interactions.csv");
+            await File.WriteAllTextAsync(file, Csv);
+            var settings = new[] { $"--Database:ConnectionString=Data Source={folder}/import.db", $"--Security:InitialKeyFile={folder}/key.txt", "--Contacts:DefaultRegion=FR" };
+            var (code, output) = await HostProcess.RunAsync(["import", file, .. settings]);
+            Assert.True(code == 1, output); // some rows were refused
+            Assert.True(output.Contains("8 rows, 4 recorded, 0 already there, 4 refused"), output);
+            Assert.Contains("line 6: channel:", output);
+            Assert.Contains("line 7: occurred_at: Not a date and time", output);
+            Assert.Contains("line 8: phone: Not a valid phone number.", output);
+            Assert.Contains("line 9: duration_seconds: Not a whole number of seconds.", output);
+            Assert.True(new FileInfo(Path.Combine(folder, "import.db")).Length > 100_000, string.Join(", ", Directory.GetFiles(folder).Select(f => $"{f} {new FileInfo(f).Length}")) + "\n" + output);
+
+            await using (var db = new Db(DatabaseProvider.Sqlite, $"Data Source={folder}/import.db", folder))
+            await using (var connection = await db.OpenAsync())
+            {
+                // The chat, the call and the SMS from one number in various spellings: one contact, one conversation, in order.
+                var ana = (await connection.QueryAsync<(string Channel, long Contact, long Conversation)>(
+                    "SELECT channel, contact_id, conversation_id FROM interactions WHERE contact_id = (SELECT contact_id FROM contact_identifiers WHERE value = '+33611223344') ORDER BY occurred_at")).ToList();
+                Assert.Equal(["chat", "call", "sms"], ana.Select(a => a.Channel));
+                Assert.Single(ana.Select(a => a.Conversation).Distinct());
+                Assert.Equal("Ana Lima", await connection.ExecuteScalarAsync<string>("SELECT display_name FROM contacts WHERE id = @id", new { id = ana[0].Contact }));
+                Assert.Equal("Done: Friday 09:40, seat 14C.", await connection.ExecuteScalarAsync<string>("SELECT body FROM interactions WHERE channel = 'sms'"));
+                Assert.Equal(2, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM contacts"));
+            }
+
+            (code, output) = await HostProcess.RunAsync(["import", file, .. settings]);
+            Assert.Contains("8 rows, 0 recorded, 4 already there, 4 refused", output);
+
+            await File.WriteAllTextAsync(file, "channel,direction,colour\nsms,inbound,blue\n");
+            (code, output) = await HostProcess.RunAsync(["import", file, .. settings]);
+            Assert.Equal(2, code);
+            Assert.Contains("Unknown column \"colour\" (column 3)", output);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, true);
+        }
+    }
+}
