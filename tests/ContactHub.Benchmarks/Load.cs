@@ -10,7 +10,11 @@ public sealed record LoadResult(string Name, long Requests, double Seconds, doub
 /// <summary>A closed-loop load generator: N concurrent clients, each sending its next request when the last one answered.</summary>
 public static class Load
 {
-    public static async Task<LoadResult> RunAsync(string name, HttpClient client, Func<int, string> url, int connections, TimeSpan duration)
+    public static Task<LoadResult> RunAsync(string name, HttpClient client, Func<int, string> url, int connections, TimeSpan duration) =>
+        RunAsync(name, client, i => new HttpRequestMessage(HttpMethod.Get, url(i)), connections, duration);
+
+    /// <summary>The same with any request (a POST with its body, say); a request is built anew for each send.</summary>
+    public static async Task<LoadResult> RunAsync(string name, HttpClient client, Func<int, HttpRequestMessage> request, int connections, TimeSpan duration)
     {
         var latencies = new List<double>[connections];
         long failures = 0;
@@ -22,7 +26,8 @@ public static class Load
             while (stop.Elapsed < duration)
             {
                 var started = Stopwatch.GetTimestamp();
-                using var response = await client.GetAsync(url(i), HttpCompletionOption.ResponseContentRead);
+                using var message = request(i);
+                using var response = await client.SendAsync(message, HttpCompletionOption.ResponseContentRead);
                 mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 if (!response.IsSuccessStatusCode) Interlocked.Increment(ref failures);
                 i += connections;

@@ -14,7 +14,7 @@ public static class Runner
 {
     public static async Task<int> Main(string[] args)
     {
-        // dotnet run -c Release --project tests/ContactHub.Benchmarks -- [audit|campaigns|reports|all] [--smoke]
+        // dotnet run -c Release --project tests/ContactHub.Benchmarks -- [audit|campaigns|reports|ingest|all] [--smoke]
         // Every figure is printed beside a baseline measured in the same run, and as a ratio to it.
         var smoke = args.Contains("--smoke");
         var suites = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).DefaultIfEmpty("all").ToHashSet();
@@ -24,6 +24,7 @@ public static class Runner
         if (suites.Contains("all") || suites.Contains("audit")) await Audit(smoke);
         if (suites.Contains("all") || suites.Contains("campaigns")) await Campaigns(smoke);
         if (suites.Contains("all") || suites.Contains("reports")) await Reports.RunAsync(smoke);
+        if (suites.Contains("all") || suites.Contains("ingest")) await Ingest.RunAsync(smoke);
         return 0;
     }
 

@@ -28,6 +28,9 @@ public sealed class Db : IAsyncDisposable
 
     public SqlDialect Dialect { get; }
 
+    /// <summary>Serialises this process's SQLite write transactions (see <see cref="Transactions.InTransactionAsync{T}"/>).</summary>
+    internal SemaphoreSlim WriteGate { get; } = new(1, 1);
+
     public DatabaseProvider Provider => Dialect.Provider;
 
     public string ConnectionString { get; }

@@ -16,6 +16,30 @@ public static class Transactions
     /// </summary>
     public static async Task<T> InTransactionAsync<T>(this Db db, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
     {
+        // SQLite has one writer at a time: writers of this process queue here, in order and without sleeping,
+        // instead of polling SQLite's lock with busy-timeout sleeps (which costs throughput and p99 under load).
+        var gate = db.Provider == DatabaseProvider.Sqlite && !HoldsWriteGate.Value ? db.WriteGate : null;
+        if (gate is not null) await gate.WaitAsync(ct);
+        HoldsWriteGate.Value = gate is not null || HoldsWriteGate.Value;
+        try
+        {
+            return await RunAsync(db, work, ct);
+        }
+        finally
+        {
+            if (gate is not null)
+            {
+                HoldsWriteGate.Value = false;
+                gate.Release();
+            }
+        }
+    }
+
+    /// <summary>True inside a unit of work that holds the SQLite write gate (a nested unit does not wait for itself).</summary>
+    private static readonly AsyncLocal<bool> HoldsWriteGate = new();
+
+    private static async Task<T> RunAsync<T>(Db db, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
+    {
         for (var attempt = 1; ; attempt++)
         {
             await using var connection = await db.OpenAsync(ct);

@@ -87,7 +87,7 @@ public sealed class DemoSeeder(Db db, TimeProvider clock)
         var phone = $"+336{10_000_000 + index:D8}";
         List<(string Kind, string Value)> identifiers = [(IdentifierKind.Phone, phone)];
         if (random.Next(10) < 6) identifiers.Add((IdentifierKind.Email, $"{name.Split(' ')[0].ToLowerInvariant()}.{index}@example.com"));
-        if (random.Next(10) < 2) identifiers.Add((IdentifierKind.Phone, $"+337{10_000_000 + index:D8}"));
+        if (random.Next(10) < 2) identifiers.Add((IdentifierKind.Phone, $"+3375{index % 10_000_000:D7}")); // 07 5x: a valid French mobile range
         await connection.ExecuteAsync(new CommandDefinition(db.Sql(IdentifierSql),
             identifiers.Select(i => new { contactId = id, kind = i.Kind, value = i.Value, at = created }), tx, cancellationToken: ct));
         return id;

@@ -7,57 +7,40 @@ using Microsoft.Playwright;
 namespace ContactHub.Tests.Desk;
 
 /// <summary>
-/// The service on real Kestrel with Twilio's fake and the SMTP server, and a headless Chromium (Debian's, installed by
-/// test.sh; Playwright's own browser download is not reachable here) driven by Playwright.
+/// Headless Chromium driven by Playwright: Debian's own browser (installed by test.sh), since Playwright's download
+/// is not reachable here. One per test class; each page gets a fresh context (its own cookies).
 /// </summary>
-public sealed class DeskApp() : MessagingApp(DatabaseProvider.Sqlite), IAsyncLifetime
+public sealed class Browser : IAsyncDisposable
 {
     public static readonly string? Chromium = Environment.GetEnvironmentVariable("CONTACTHUB_TEST_CHROMIUM") is { Length: > 0 } path ? path
         : File.Exists("/usr/bin/chromium") ? "/usr/bin/chromium" : null;
 
-    public override string? SkipReason => base.SkipReason ?? (Chromium is null
+    /// <summary>Why the browser tests cannot run here (null when they can); under CI=true a missing browser is a failure.</summary>
+    public static string? SkipReason => Chromium is null
         ? (TestEngine.InCi ? throw new InvalidOperationException("CI=true but Chromium is missing: run ./test.sh (it installs the chromium package).")
             : "Chromium is not installed (./test.sh installs it)")
-        : null);
+        : null;
 
-    protected override bool RealServer => true;
+    private readonly IPlaywright _playwright;
+    private readonly IBrowser _browser;
 
-    protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
-    [
-        .. base.Settings,
-        new("Embed:AllowedOrigins:0", "https://contoso.crm4.dynamics.com"),
-        new("Security:RateLimits:ApiPerMinute", "0"),
-    ];
+    private Browser(IPlaywright playwright, IBrowser browser) => (_playwright, _browser) = (playwright, browser);
 
-    public IPlaywright? Playwright { get; private set; }
-
-    public IBrowser? Browser { get; private set; }
-
-    /// <summary>The service's own address on loopback.</summary>
-    public string BaseUrl => Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
-        .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First().Replace("[::1]", "127.0.0.1").TrimEnd('/');
-
-    async Task IAsyncLifetime.InitializeAsync()
+    public static async Task<Browser> LaunchAsync()
     {
-        await InitializeAsync();
-        if (SkipReason is not null) return;
-        Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        Browser = await Playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+        var playwright = await Playwright.CreateAsync();
+        return new Browser(playwright, await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] }));
     }
 
-    /// <summary>A fresh browser context (its own cookies) at a given size and language.</summary>
-    public async Task<IPage> NewPageAsync(int width = 1280, int height = 800, string locale = "en-GB")
+    public async Task<IPage> NewPageAsync(string baseUrl, int width = 1280, int height = 800, string locale = "en-GB")
     {
-        var context = await Browser!.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, Locale = locale, BaseURL = BaseUrl });
+        var context = await _browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, Locale = locale, BaseURL = baseUrl });
         return await context.NewPageAsync();
     }
 
-    protected override async ValueTask DisposeExtrasAsync()
-    {
-        if (Browser is not null) await Browser.DisposeAsync();
-        Playwright?.Dispose();
-        await base.DisposeExtrasAsync();
-    }
+    /// <summary>The loopback address a real-Kestrel test host listens on.</summary>
+    public static string AddressOf(IServiceProvider services) => services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+        .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First().Replace("[::1]", "127.0.0.1").TrimEnd('/');
 
     /// <summary>Where the docs' screenshots live (the tests refresh them).</summary>
     public static string DocsImages
@@ -69,6 +52,45 @@ public sealed class DeskApp() : MessagingApp(DatabaseProvider.Sqlite), IAsyncLif
             return Path.Combine(root.FullName, "docs", "images");
         }
     }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+}
+
+/// <summary>The service on real Kestrel with Twilio's fake and the SMTP server, and a browser.</summary>
+public sealed class DeskApp() : MessagingApp(DatabaseProvider.Sqlite), IAsyncLifetime
+{
+    public override string? SkipReason => base.SkipReason ?? Desk.Browser.SkipReason;
+
+    protected override bool RealServer => true;
+
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
+    [
+        .. base.Settings,
+        new("Embed:AllowedOrigins:0", "https://contoso.crm4.dynamics.com"),
+        new("Security:RateLimits:ApiPerMinute", "0"),
+    ];
+
+    public Browser? Browser { get; private set; }
+
+    public string BaseUrl => Desk.Browser.AddressOf(Services);
+
+    async Task IAsyncLifetime.InitializeAsync()
+    {
+        await InitializeAsync();
+        if (SkipReason is null) Browser = await Desk.Browser.LaunchAsync();
+    }
+
+    public Task<IPage> NewPageAsync(int width = 1280, int height = 800, string locale = "en-GB") => Browser!.NewPageAsync(BaseUrl, width, height, locale);
+
+    protected override async ValueTask DisposeExtrasAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        await base.DisposeExtrasAsync();
+    }
 }
 
 /// <summary>The desk with "sign in with your organisation" against the fake OpenID Connect provider.</summary>
@@ -76,9 +98,7 @@ public sealed class DeskOidcApp() : ContactHubApp(DatabaseProvider.Sqlite), IAsy
 {
     public FakeIssuer Issuer { get; } = new();
 
-    public override string? SkipReason => Engine.SkipReason ?? (DeskApp.Chromium is null
-        ? (TestEngine.InCi ? throw new InvalidOperationException("CI=true but Chromium is missing: run ./test.sh.") : "Chromium is not installed (./test.sh installs it)")
-        : null);
+    public override string? SkipReason => Engine.SkipReason ?? Desk.Browser.SkipReason;
 
     protected override bool RealServer => true;
 
@@ -89,25 +109,19 @@ public sealed class DeskOidcApp() : ContactHubApp(DatabaseProvider.Sqlite), IAsy
         new("Desk:Oidc:RequireHttpsMetadata", "false"),
     ];
 
-    public IPlaywright? Playwright { get; private set; }
+    public Browser? Browser { get; private set; }
 
-    public IBrowser? Browser { get; private set; }
-
-    public string BaseUrl => Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
-        .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First().Replace("[::1]", "127.0.0.1").TrimEnd('/');
+    public string BaseUrl => Desk.Browser.AddressOf(Services);
 
     async Task IAsyncLifetime.InitializeAsync()
     {
         await InitializeAsync();
-        if (SkipReason is not null) return;
-        Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        Browser = await Playwright.Chromium.LaunchAsync(new() { ExecutablePath = DeskApp.Chromium, Headless = true, Args = ["--no-sandbox"] });
+        if (SkipReason is null) Browser = await Desk.Browser.LaunchAsync();
     }
 
     protected override async ValueTask DisposeExtrasAsync()
     {
         if (Browser is not null) await Browser.DisposeAsync();
-        Playwright?.Dispose();
         await Issuer.DisposeAsync();
     }
 }

@@ -94,13 +94,42 @@ public sealed class DeskBrowserTests(DeskApp app) : EngineSuite<DeskApp>(app)
         }
         await page.GotoAsync($"/desk?conversation={conversation}");
         await Assertions.Expect(page.Locator("ol.documents > li")).ToHaveCountAsync(3);
-        Directory.CreateDirectory(DeskApp.DocsImages);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(DeskApp.DocsImages, "desk.png") });
+        Directory.CreateDirectory(Browser.DocsImages);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.DocsImages, "desk.png") });
 
         // Keyboard: the skip link is the first stop and leads to the content.
         await page.Keyboard.PressAsync("Tab");
         Assert.Equal("Skip to content", await page.EvaluateAsync<string>("document.activeElement.textContent"));
         Assert.Equal("en", await page.GetAttributeAsync("html", "lang"));
+    }
+
+    [SkippableFact]
+    public async Task A_duplicate_is_merged_from_the_contact_page_and_the_merge_undone_and_search_pops_the_contact()
+    {
+        var (phone, email) = (Customers.Phone(), Customers.Email());
+        var byPhone = await App.Client().PostOk("/api/v1/interactions", new { channel = "call", direction = "inbound", customer = new { phone, name = "Hugo Moreau" } }, 201);
+        var byEmail = await App.Client().PostOk("/api/v1/interactions", new { channel = "email", direction = "inbound", customer = new { email, name = "H. Moreau" } }, 201);
+        await App.Client().PostOk("/api/v1/interactions", new { channel = "chat", direction = "inbound", customer = new { phone, email } }, 201);
+        var (kept, other) = (byEmail["contactId"]!.GetValue<long>(), byPhone["contactId"]!.GetValue<long>());
+
+        var page = await SignedIn(name: "karim");
+        await page.GotoAsync($"/desk/contacts/{kept}");
+        var duplicates = page.Locator("ul.duplicates li", new() { HasText = "Hugo Moreau" });
+        await Assertions.Expect(duplicates).ToBeVisibleAsync();
+        await duplicates.GetByRole(AriaRole.Button, new() { Name = "Merge into this contact" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Contacts merged");
+        await Assertions.Expect(page.Locator("ul.identifiers")).ToContainTextAsync(phone);
+        await Assertions.Expect(page.Locator("#timeline > li.interaction")).ToHaveCountAsync(3);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Undo the merge" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Merge undone");
+        await Assertions.Expect(page.Locator("ul.identifiers")).Not.ToContainTextAsync(phone);
+
+        // The search box pops the contact a phone number belongs to.
+        await page.GetByLabel("Search").FillAsync(phone);
+        await page.GetByLabel("Search").PressAsync("Enter");
+        await page.WaitForURLAsync($"**/desk/contacts/{other}");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Hugo Moreau", Level = 1 })).ToBeVisibleAsync();
     }
 
     [SkippableFact]
@@ -150,8 +179,8 @@ public sealed class DeskBrowserTests(DeskApp app) : EngineSuite<DeskApp>(app)
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Giulia Rossi" })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("ol.timeline > li")).ToHaveCountAsync(4);
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 400"), "the embed fits 400 px without scrolling sideways");
-        Directory.CreateDirectory(DeskApp.DocsImages);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(DeskApp.DocsImages, "embed.png") });
+        Directory.CreateDirectory(Browser.DocsImages);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.DocsImages, "embed.png") });
 
         var token = issued["token"]!.GetValue<string>();
         var tampered = await page.GotoAsync("/embed/contact?token=" + Uri.EscapeDataString(token[..^4] + (token[^4] == 'A' ? "B" : "A") + token[^3..]));

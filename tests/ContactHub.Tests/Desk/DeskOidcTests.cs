@@ -11,8 +11,7 @@ public sealed class DeskOidcTests(DeskOidcApp app) : EngineSuite<DeskOidcApp>(ap
     public async Task An_agent_signs_in_with_the_identity_provider_and_acts_as_themself()
     {
         App.Issuer.NextUser = ("camille@contoso.example", ["ContactHub.Read", "ContactHub.Write"]);
-        var context = await App.Browser!.NewContextAsync(new() { BaseURL = App.BaseUrl });
-        var page = await context.NewPageAsync();
+        var page = await App.Browser!.NewPageAsync(App.BaseUrl);
         await page.GotoAsync("/desk?filter=mine");
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign in with your organisation" }).ClickAsync();
         await page.WaitForURLAsync("**/desk?filter=mine");
@@ -27,7 +26,7 @@ public sealed class DeskOidcTests(DeskOidcApp app) : EngineSuite<DeskOidcApp>(ap
 
         // A read-only agent sees the conversation but no actions.
         App.Issuer.NextUser = ("lucas@contoso.example", ["ContactHub.Read"]);
-        var reader = await (await App.Browser.NewContextAsync(new() { BaseURL = App.BaseUrl })).NewPageAsync();
+        var reader = await App.Browser.NewPageAsync(App.BaseUrl);
         await reader.GotoAsync("/desk/sign-in/oidc?returnUrl=" + Uri.EscapeDataString($"/desk?conversation={chat["conversationId"]}"));
         await Assertions.Expect(reader.Locator(".top .user")).ToHaveTextAsync("lucas@contoso.example");
         Assert.Equal(0, await reader.Locator("form[action$='/notes']").CountAsync());
