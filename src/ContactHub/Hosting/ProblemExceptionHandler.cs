@@ -25,7 +25,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             BadHttpRequestException bad => BadRequest(bad),
             InvalidDataException => new ProblemDetails { Status = 400, Title = "The request could not be read", Detail = "The form body is malformed or has too many fields." },
             DomainException domain => new ProblemDetails { Status = domain.Status, Title = domain.Title, Detail = domain.Message },
-            _ when IsDatabaseOutage(exception) => Unavailable(context),
+            _ when IsDatabaseOutage(exception) => Unavailable(context, exception),
             Npgsql.PostgresException { SqlState: "22021" or "22P05" } => new ProblemDetails { Status = 400, Title = "The request could not be stored", Detail = "A text field contains a NUL character (U+0000), which cannot be stored." },
             _ => null,
         };
@@ -87,8 +87,11 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         _ => false,
     };
 
-    private static ProblemDetails Unavailable(HttpContext context)
+    private ProblemDetails Unavailable(HttpContext context, Exception exception)
     {
+        var error = exception.GetBaseException();
+        HostingLog.DatabaseUnavailable(logger, context.Request.Method, context.Request.Path, error.GetType().Name,
+            error is Npgsql.PostgresException pg ? pg.SqlState : error is DbException db ? db.ErrorCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : "-");
         context.Response.Headers.RetryAfter = "5";
         return new ProblemDetails { Status = 503, Title = "The database is unavailable", Detail = "Nothing was recorded. Retry the request; it is safe to repeat." };
     }
