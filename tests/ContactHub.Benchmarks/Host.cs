@@ -5,13 +5,31 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ContactHub.Benchmarks;
 
-/// <summary>The real service on Kestrel (loopback) over a fresh SQLite file, as the benchmarks drive it.</summary>
+/// <summary>
+/// The real service on Kestrel (loopback) over a fresh SQLite file — or, when <see cref="Postgres"/> is set
+/// (<c>--postgres "Host=…;Username=…;Password=…;Database=postgres"</c>, a role that may create databases), a fresh
+/// PostgreSQL database dropped afterwards — as the benchmarks drive it.
+/// </summary>
 public sealed class Host : WebApplicationFactory<Program>
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("contacthub-bench-").FullName;
+    private readonly string? _database;
+
+    /// <summary>The PostgreSQL server to measure on instead of SQLite (null: SQLite).</summary>
+    public static string? Postgres { get; set; }
+
+    public static string Engine => Postgres is null ? "SQLite" : "PostgreSQL";
 
     public Host()
     {
+        if (Postgres is not null)
+        {
+            _database = "chbench_" + Guid.NewGuid().ToString("N")[..12];
+            using var admin = new Npgsql.NpgsqlConnection(Postgres);
+            admin.Open();
+            using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {_database}", admin);
+            create.ExecuteNonQuery();
+        }
         // The service's own folder (appsettings.json, templates), found from the repository root.
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "ContactHub.sln"))) root = root.Parent;
@@ -23,7 +41,13 @@ public sealed class Host : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
-        builder.UseSetting("Database:ConnectionString", $"Data Source={_folder}/bench.db");
+        if (_database is null)
+            builder.UseSetting("Database:ConnectionString", $"Data Source={_folder}/bench.db");
+        else
+        {
+            builder.UseSetting("Database:Provider", "Postgres");
+            builder.UseSetting("Database:ConnectionString", new Npgsql.NpgsqlConnectionStringBuilder(Postgres) { Database = _database, MaxPoolSize = 40 }.ToString());
+        }
         builder.UseSetting("Security:InitialKeyFile", $"{_folder}/key.txt");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Outbox:DispatcherEnabled", "false");
@@ -46,5 +70,13 @@ public sealed class Host : WebApplicationFactory<Program>
         base.Dispose(disposing);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
+        if (_database is not null)
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            using var admin = new Npgsql.NpgsqlConnection(Postgres);
+            admin.Open();
+            using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", admin);
+            drop.ExecuteNonQuery();
+        }
     }
 }

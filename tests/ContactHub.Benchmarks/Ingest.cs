@@ -23,7 +23,7 @@ public static class Ingest
         var lines = new List<string>();
 
         // Baseline: the same interaction row inserted raw, one autocommit statement at a time, prepared once.
-        var raw = RawInsertRate(smoke ? 500 : 20_000);
+        var raw = Host.Postgres is null ? RawInsertRate(smoke ? 500 : 20_000) : await RawPostgresInsertRate(smoke ? 500 : 20_000);
 
         using (var host = new Host())
         {
@@ -74,14 +74,15 @@ public static class Ingest
             lines.Add($"| {timeline.Name} | {timeline.PerSecond:0} | {timeline.P50Ms:0.00} | {timeline.P99Ms:0.00} | {timeline.Failures} | — |");
         }
 
-        // The CSV import against the raw insert rate.
-        var import = await ImportRate(smoke ? 500 : 20_000);
+        // The CSV import against the raw insert rate (SQLite only).
+        var import = Host.Postgres is null ? await ImportRate(smoke ? 500 : 20_000) : (Rows: 0, Rate: double.NaN, Raw: double.NaN);
 
         Console.WriteLine();
-        Console.WriteLine($"## Ingest, look-ups and timeline (SQLite, {Connections} connections, {duration.TotalSeconds:0} s each)");
+        Console.WriteLine($"## Ingest, look-ups and timeline ({Host.Engine}, {Connections} connections, {duration.TotalSeconds:0} s each)");
         Console.WriteLine("| what | req/s | p50 ms | p99 ms | failures | ratio |");
         Console.WriteLine("|---|---|---|---|---|---|");
         lines.ForEach(Console.WriteLine);
+        if (Host.Postgres is not null) return;
         Console.WriteLine();
         Console.WriteLine("| bulk import | rows/s | ratio |");
         Console.WriteLine("|---|---|---|");
@@ -91,6 +92,31 @@ public static class Ingest
 
     private static string Row(LoadResult r, double baseline, string what) =>
         $"| {r.Name} | {r.PerSecond:0} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {r.Failures} | {r.PerSecond / baseline:0.00} × {what} |";
+
+    /// <summary>The same baseline on PostgreSQL: single-row autocommit inserts, prepared, into a fresh migrated database.</summary>
+    private static async Task<double> RawPostgresInsertRate(int rows)
+    {
+        using var host = new Host();
+        await using var connection = (Npgsql.NpgsqlConnection)await host.Get<Db>().OpenAsync();
+        var contact = await connection.ExecuteScalarAsync<long>("INSERT INTO contacts (display_name, created_at, updated_at) VALUES ('x', now(), now()) RETURNING id");
+        var conversation = await connection.ExecuteScalarAsync<long>("INSERT INTO conversations (contact_id, status, started_at, last_activity_at) VALUES (@contact, 'active', now(), now()) RETURNING id", new { contact });
+        await using var insert = new Npgsql.NpgsqlCommand("INSERT INTO interactions (conversation_id, contact_id, channel, direction, occurred_at, body, provider, provider_ref, created_at, updated_at) VALUES ($1, $2, 'sms', 'inbound', $3, 'Is my flight on time?', 'bench', $4, $3, $3)", connection);
+        insert.Parameters.Add(new Npgsql.NpgsqlParameter<long> { TypedValue = conversation });
+        insert.Parameters.Add(new Npgsql.NpgsqlParameter<long> { TypedValue = contact });
+        var at = new Npgsql.NpgsqlParameter<DateTime>();
+        var reference = new Npgsql.NpgsqlParameter<string>();
+        insert.Parameters.Add(at);
+        insert.Parameters.Add(reference);
+        await insert.PrepareAsync();
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < rows; i++)
+        {
+            at.TypedValue = DateTime.UtcNow;
+            reference.TypedValue = "r" + i;
+            await insert.ExecuteNonQueryAsync();
+        }
+        return rows / watch.Elapsed.TotalSeconds;
+    }
 
     /// <summary>Rows per second of single-row autocommit inserts of an interaction-shaped row into a fresh migrated database.</summary>
     private static double RawInsertRate(int rows)

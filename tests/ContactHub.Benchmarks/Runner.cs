@@ -17,7 +17,9 @@ public static class Runner
         // dotnet run -c Release --project tests/ContactHub.Benchmarks -- [audit|campaigns|reports|ingest|all] [--smoke]
         // Every figure is printed beside a baseline measured in the same run, and as a ratio to it.
         var smoke = args.Contains("--smoke");
-        var suites = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).DefaultIfEmpty("all").ToHashSet();
+        var pg = Array.IndexOf(args, "--postgres");
+        if (pg >= 0 && pg + 1 < args.Length) Host.Postgres = args[pg + 1];
+        var suites = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] != "--postgres")).DefaultIfEmpty("all").ToHashSet();
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
         Console.WriteLine($"# ContactHub benchmarks — {DateTime.UtcNow:u}, {Environment.ProcessorCount} cores, .NET {Environment.Version}{(smoke ? " (smoke: tiny sizes, figures meaningless)" : "")}");
 
