@@ -117,19 +117,37 @@ public sealed class HostileInputTests(HostileApp app) : IClassFixture<HostileApp
                 var path = System.Text.RegularExpressions.Regex.Replace(template, "{[^}]+}", _ => Uri.EscapeDataString(random.Next(3) == 0 ? Values[random.Next(Values.Length)] : random.Next(1, 50).ToString()));
                 var query = random.Next(2) == 0 ? "" : "?" + string.Join("&", Enumerable.Range(0, random.Next(1, 4)).Select(_ =>
                     $"{Uri.EscapeDataString(new[] { "limit", "before", "channel", "status", "agent", "q", "phone", "email", "due", "timeZone", "from", "to", "contactId", "validationToken" }[random.Next(14)])}={Uri.EscapeDataString(Values[random.Next(Values.Length)])}"));
-                var request = new HttpRequestMessage(method, path + query);
-                if (method != HttpMethod.Get && method != HttpMethod.Delete) request.Content = template.StartsWith("/webhooks/twilio", StringComparison.Ordinal) ? TwilioForm(random) : Body(random);
-                if (template.StartsWith("/webhooks/twilio", StringComparison.Ordinal) && random.Next(2) == 0) request.Headers.TryAddWithoutValidation("X-Twilio-Signature", AsciiValues[random.Next(AsciiValues.Length)]);
+                var content = method != HttpMethod.Get && method != HttpMethod.Delete
+                    ? (template.StartsWith("/webhooks/twilio", StringComparison.Ordinal) ? TwilioForm(random) : Body(random)) : null;
+                var bytes = content is null ? null : await content.ReadAsByteArrayAsync();
+                var signature = template.StartsWith("/webhooks/twilio", StringComparison.Ordinal) && random.Next(2) == 0 ? AsciiValues[random.Next(AsciiValues.Length)] : null;
+                HttpRequestMessage Build()
+                {
+                    var request = new HttpRequestMessage(method, path + query);
+                    if (bytes is not null) request.Content = new ByteArrayContent(bytes) { Headers = { ContentType = content!.Headers.ContentType } };
+                    if (signature is not null) request.Headers.TryAddWithoutValidation("X-Twilio-Signature", signature);
+                    return request;
+                }
+                var caller = template.StartsWith("/webhooks", StringComparison.Ordinal) ? app.Anonymous() : client;
                 HttpResponseMessage response;
                 try
                 {
-                    response = await (template.StartsWith("/webhooks", StringComparison.Ordinal) ? app.Anonymous() : client).SendAsync(request);
+                    response = await caller.SendAsync(Build());
                 }
-                catch (HttpRequestException ex)
+                catch (HttpRequestException)
                 {
-                    // A connection the server dropped is a failure too; say on which route, so that it can be found.
-                    lock (failures) failures.Add($"{method} {path}{query[..Math.Min(query.Length, 120)]} → connection failed: {ex.GetBaseException().Message}");
-                    return;
+                    // A server may answer early (a 4xx before reading the whole body) and close the connection (RFC 9112 §9.6);
+                    // the client then sees a reset while still sending, and sends again, as any client would.
+                    try
+                    {
+                        response = await caller.SendAsync(Build());
+                    }
+                    catch (HttpRequestException ex)
+                    {
+                        // Dropped twice: a failure, named with its route so that it can be found.
+                        lock (failures) failures.Add($"{method} {path}{query[..Math.Min(query.Length, 120)]} → connection failed twice: {ex.GetBaseException().Message}");
+                        return;
+                    }
                 }
                 statuses.Add((int)response.StatusCode);
                 if ((int)response.StatusCode >= 500)
