@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ContactHub.Data;
+using ContactHub.Hosting;
 
 namespace ContactHub.Conversations;
 
@@ -8,16 +9,12 @@ public static class ImportCommand
 {
     public static async Task<int> RunAsync(WebApplication app, string file)
     {
-        if (file != "-" && !File.Exists(file))
-        {
-            Console.Error.WriteLine($"No such file: {file}");
-            return 2;
-        }
+        if (file != "-" && !File.Exists(file)) return CommandOutput.Fail($"No such file: {file}");
         await app.Services.GetRequiredService<Migrator>().MigrateAsync();
         var import = ActivatorUtilities.CreateInstance<InteractionImport>(app.Services);
         var watch = Stopwatch.StartNew();
         var shown = TimeSpan.Zero;
-        var progress = new Reporter(p =>
+        var progress = CommandOutput.Progress<InteractionImport.Progress>(p =>
         {
             if (watch.Elapsed - shown < TimeSpan.FromSeconds(1)) return;
             shown = watch.Elapsed;
@@ -31,8 +28,7 @@ public static class ImportCommand
         }
         catch (ArgumentException ex)
         {
-            Console.Error.WriteLine(ex.Message);
-            return 2;
+            return CommandOutput.Fail(ex.Message);
         }
         Console.Error.WriteLine();
         foreach (var error in result.Errors.Take(100))
@@ -41,10 +37,5 @@ public static class ImportCommand
         Console.WriteLine($"Imported {file}: {result.Lines:N0} rows, {result.Recorded:N0} recorded, {result.Repeated:N0} already there, {result.Failed:N0} refused, " +
             $"in {watch.Elapsed.TotalSeconds:0.0} s ({result.Lines / Math.Max(0.001, watch.Elapsed.TotalSeconds):N0} rows/s).");
         return result.Failed == 0 ? 0 : 1;
-    }
-
-    private sealed class Reporter(Action<InteractionImport.Progress> report) : IProgress<InteractionImport.Progress>
-    {
-        public void Report(InteractionImport.Progress value) => report(value);
     }
 }

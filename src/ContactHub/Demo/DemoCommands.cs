@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using ContactHub.Data;
+using ContactHub.Hosting;
+using static ContactHub.Hosting.CommandOutput;
 
 namespace ContactHub.Demo;
 
@@ -16,7 +18,7 @@ public static class DemoCommands
         await app.Services.GetRequiredService<Migrator>().MigrateAsync();
         var watch = Stopwatch.StartNew();
         var lastShown = TimeSpan.Zero;
-        var progress = new Progress<(long Done, long Total)>(p =>
+        var progress = CommandOutput.Progress<(long Done, long Total)>(p =>
         {
             if (watch.Elapsed - lastShown < TimeSpan.FromSeconds(1) && p.Done < p.Total) return;
             lastShown = watch.Elapsed;
@@ -37,15 +39,4 @@ public static class DemoCommands
         return text is null || (int.TryParse(text, System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture, out value) && value >= 1 && value <= max);
     }
 
-    private static int Fail(string message)
-    {
-        Console.Error.WriteLine(message);
-        return 2;
-    }
-
-    /// <summary>Reports on the caller's thread, in order.</summary>
-    private sealed class Progress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }

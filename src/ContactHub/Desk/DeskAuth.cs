@@ -38,8 +38,7 @@ public static class DeskAuth
         IOptions<DeskOptions> options)
     {
         var texts = Texts.For(http);
-        var row = ApiKey.TryParse(key?.Trim(), out var prefix, out var secret) ? await store.FindAsync(prefix, http.RequestAborted) : null;
-        if (row is not { RevokedAt: null } || !ApiKey.Verify(secret, row.Salt, row.KeyHash))
+        if (await store.VerifyAsync(key?.Trim(), http.RequestAborted) is not { } row)
         {
             http.Response.StatusCode = StatusCodes.Status401Unauthorized;
             return new RazorComponentResult<SignInPage>(new { View = new SignInView(texts, texts.BadKey, Local(returnUrl), options.Value.Oidc.Enabled) }) { StatusCode = 401 };

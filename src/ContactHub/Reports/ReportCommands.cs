@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using ContactHub.Data;
+using ContactHub.Hosting;
+using static ContactHub.Hosting.CommandOutput;
 
 namespace ContactHub.Reports;
 
@@ -34,7 +36,7 @@ public static class ReportCommands
         var steps = report.Sheets.Count + 2;
         var step = 0;
         Console.Error.WriteLine($"{report.Title}: {period.Label} ({zone.Id})");
-        var progress = new Progress(line =>
+        var progress = CommandOutput.Progress<string>(line =>
         {
             if (line.EndsWith(": querying", StringComparison.Ordinal)) step++;
             Console.Error.WriteLine($"[{step}/{steps}] {line} ({watch.Elapsed.TotalSeconds:0.0} s)");
@@ -49,15 +51,4 @@ public static class ReportCommands
         return 0;
     }
 
-    private static int Fail(string message)
-    {
-        Console.Error.WriteLine(message);
-        return 2;
-    }
-
-    /// <summary>Reports synchronously on the caller's thread (System.Progress would post to the thread pool and reorder lines).</summary>
-    private sealed class Progress(Action<string> report) : IProgress<string>
-    {
-        public void Report(string value) => report(value);
-    }
 }

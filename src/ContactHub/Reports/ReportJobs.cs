@@ -9,6 +9,15 @@ public sealed class ReportScheduleJob(ReportScheduleStore schedules, ReportRunSt
 {
     public const string ScheduleIdKey = "scheduleId";
 
+    /// <summary>A scheduled firing's key in report_runs: one run per schedule and fire time, however often it is seen.</summary>
+    public static string DedupeKey(long scheduleId, DateTimeOffset firedAt) =>
+        $"schedule:{scheduleId}:{firedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)}";
+
+    /// <summary>The fire time a <see cref="DedupeKey"/> was made for.</summary>
+    public static DateTimeOffset FiredAt(string dedupeKey) =>
+        DateTimeOffset.Parse(dedupeKey[(dedupeKey.IndexOf(':', "schedule:".Length) + 1)..], System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal);
+
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct)
     {
         var id = long.Parse(context.MergedJobDataMap.GetString(ScheduleIdKey)!, System.Globalization.CultureInfo.InvariantCulture);
@@ -18,7 +27,7 @@ public sealed class ReportScheduleJob(ReportScheduleStore schedules, ReportRunSt
         var manual = context.MergedJobDataMap.ContainsKey(ReportScheduler.ManualKey);
         var firedAt = manual ? clock.GetUtcNow() : context.ScheduledFireTimeUtc ?? context.FireTimeUtc;
         var period = ReportPeriod.ForFiring(schedule.Period, firedAt, zone);
-        var dedupe = manual ? null : $"schedule:{id}:{firedAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}";
+        var dedupe = manual ? null : DedupeKey(id, firedAt);
         var (runId, created) = await runs.QueueAsync(schedule.Report, period, $"schedule:{schedule.Name ?? id.ToString()}", schedule.Recipients, id, dedupe, ct);
         if (!created)
         {

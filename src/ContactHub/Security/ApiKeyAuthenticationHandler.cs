@@ -33,8 +33,7 @@ public sealed class ApiKeyAuthenticationHandler(
         var cacheKey = "apikey:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(presented)));
         if (!cache.TryGetValue(cacheKey, out ClaimsPrincipal? principal))
         {
-            var row = await store.FindAsync(prefix, Context.RequestAborted);
-            principal = row is { RevokedAt: null } && ApiKey.Verify(secret, row.Salt, row.KeyHash) ? Principal(row) : null;
+            principal = await store.VerifyAsync(presented, Context.RequestAborted) is { } row ? Principal(row) : null;
             if (security.Value.KeyCacheDuration > TimeSpan.Zero) cache.Set(cacheKey, principal, security.Value.KeyCacheDuration);
         }
         if (principal is null)

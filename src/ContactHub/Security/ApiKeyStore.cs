@@ -31,6 +31,14 @@ public sealed class ApiKeyStore(Db db, TimeProvider clock)
         return await connection.QuerySingleOrDefaultAsync<ApiKeyRow>(new CommandDefinition(db.Sql(FindSql), new { prefix }, cancellationToken: ct));
     }
 
+    /// <summary>The key a caller presented, when it is well-formed, known, not revoked and its secret matches; otherwise null.</summary>
+    public async Task<ApiKeyRow?> VerifyAsync(string? presented, CancellationToken ct = default)
+    {
+        if (!ApiKey.TryParse(presented, out var prefix, out var secret)) return null;
+        var row = await FindAsync(prefix, ct);
+        return row is { RevokedAt: null } && ApiKey.Verify(secret, row.Salt, row.KeyHash) ? row : null;
+    }
+
     private const string ListSql = """
         SELECT id, name, key_prefix, key_hash, salt, scopes, created_at, revoked_at
         FROM api_keys ORDER BY id

@@ -61,6 +61,6 @@ public sealed class ReportClusterOnPostgres(ReportPostgresApp app) : EngineSuite
     {
         await using var connection = await App.Get<Db>().OpenAsync();
         var keys = await connection.QueryAsync<string>("SELECT dedupe_key FROM report_runs WHERE schedule_id = @scheduleId AND dedupe_key IS NOT NULL", new { scheduleId });
-        return keys.Select(k => DateTimeOffset.Parse(k[(k.IndexOf(':', 9) + 1)..], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)).Order().ToList();
+        return keys.Select(k => ContactHub.Reports.ReportScheduleJob.FiredAt(k)).Order().ToList();
     }
 }

@@ -74,7 +74,7 @@ public sealed class ReportMisfireTests
         var exists = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM sqlite_master WHERE name = 'report_runs'");
         if (exists == 0) return [];
         var rows = await connection.QueryAsync<(string Key, string StartedAt)>("SELECT dedupe_key, started_at FROM report_runs WHERE dedupe_key IS NOT NULL ORDER BY id");
-        return rows.Select(r => (DateTimeOffset.Parse(r.Key[(r.Key.IndexOf(':', 9) + 1)..], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+        return rows.Select(r => (ContactHub.Reports.ReportScheduleJob.FiredAt(r.Key),
             DateTimeOffset.Parse(r.StartedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal))).ToList();
     }
 }
