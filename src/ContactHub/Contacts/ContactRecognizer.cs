@@ -15,8 +15,8 @@ public sealed class ContactRecognizer(Db db, TimeProvider clock)
 {
     private sealed record Match(long ContactId, string Kind, string Provider, string Value);
 
-    private const string MatchSql = """
-        SELECT contact_id, kind, provider, value FROM contact_identifiers WHERE value {IN:@values}
+    private const string FindIdentifierSql = """
+        SELECT contact_id FROM contact_identifiers WHERE kind = @kind AND provider = @provider AND value = @value
         """;
 
     private const string InsertContactSql = """
@@ -48,10 +48,10 @@ public sealed class ContactRecognizer(Db db, TimeProvider clock)
         string? name, long? preferredContactId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var values = identifiers.Select(i => i.Value).Distinct().ToArray();
-        var matches = values.Length == 0 ? [] : (await connection.QueryAsync<Match>(new CommandDefinition(db.Sql(MatchSql), new { values }, transaction, cancellationToken: ct)))
-            .Where(m => identifiers.Contains(new Identifier(m.Kind, m.Provider, m.Value)))
-            .ToList();
+        var matches = new List<Match>(identifiers.Count);
+        foreach (var identifier in identifiers.Distinct())
+            if (await OwnerAsync(connection, transaction, identifier, ct) is { } owner)
+                matches.Add(new Match(owner, identifier.Kind, identifier.Provider, identifier.Value));
 
         long contactId;
         var created = false;
@@ -82,11 +82,22 @@ public sealed class ContactRecognizer(Db db, TimeProvider clock)
                 throw new ConcurrencyConflictException("An identifier was claimed by a concurrent request.");
         }
 
-        if (!created && Clean(name) is { } filled)
-            await connection.ExecuteAsync(new CommandDefinition(db.Sql(FillNameSql), new { id = contactId, name = filled, nameKey = NameKey(filled), now }, transaction, cancellationToken: ct));
+        if (!created)
+            await FillNameAsync(connection, transaction, contactId, name, ct);
 
         return new Recognized(contactId, created);
     }
+
+    /// <summary>Gives a contact without a name the one an event carries (a name already there is kept).</summary>
+    public async Task FillNameAsync(DbConnection connection, DbTransaction transaction, long contactId, string? name, CancellationToken ct)
+    {
+        if (Clean(name) is { } filled)
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(FillNameSql), new { id = contactId, name = filled, nameKey = NameKey(filled), now = clock.GetUtcNow() }, transaction, cancellationToken: ct));
+    }
+
+    /// <summary>The contact an identifier belongs to, if any (a prepared probe of the unique key; see PreparedStatements).</summary>
+    public Task<long?> OwnerAsync(DbConnection connection, DbTransaction transaction, Identifier identifier, CancellationToken ct) =>
+        db.Prepared(connection, transaction, FindIdentifierSql, "kind", "provider", "value").Bind(identifier.Kind, identifier.Provider, identifier.Value).ScalarInt64Async(ct);
 
     public static string? Clean(string? name) => string.IsNullOrWhiteSpace(name) ? null : name.Trim();
 

@@ -15,7 +15,10 @@ public sealed record RecordResult(long InteractionId, long ContactId, long Conve
 /// </summary>
 public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOptions<ConversationsOptions> options, TimeProvider clock, ILogger<InteractionRecorder> logger)
 {
-    private sealed record Existing(long Id, long ContactId, long ConversationId, string? Status);
+    internal sealed record Existing(long Id, long ContactId, long ConversationId, string? Status);
+
+    /// <summary>What grouping needs of a conversation: where it stands in time and the channels it used.</summary>
+    internal sealed record OpenConversation(long Id, DateTimeOffset LastActivityAt, string Channels);
 
     private const string FindByRefSql = """
         SELECT id, contact_id, conversation_id, status FROM interactions WHERE provider = @provider AND provider_ref = @providerRef
@@ -37,9 +40,10 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOp
         WHERE cv.id = @id
         """;
 
-    private const string ActiveConversationSql = ConversationStore.Columns + """
-        WHERE cv.contact_id = @contactId AND cv.status = 'active'
-        ORDER BY cv.last_activity_at DESC {LIMIT:1}
+    private const string ActiveConversationSql = """
+        SELECT id, last_activity_at, channels FROM conversations
+        WHERE contact_id = @contactId AND status = 'active'
+        ORDER BY last_activity_at DESC {LIMIT:1}
         """;
 
     // Serialises grouping per contact on the server engines: two simultaneous first events make one conversation.
@@ -49,6 +53,10 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOp
         INSERT INTO conversations (contact_id, status, started_at, last_activity_at, agent, subject, channels, last_channel, interaction_count) {OUTPUT_ID}
         VALUES (@contactId, 'active', @occurredAt, @occurredAt, @agent, @subject, '', NULL, 0) {RETURNING_ID}
         """;
+
+    private static readonly string[] InsertInteractionParameters =
+        ["conversationId", "contactId", "channel", "direction", "occurredAt", "endedAt", "durationSeconds", "agent", "status",
+         "subject", "body", "provider", "providerRef", "campaignId", "metadata", "now"];
 
     private const string InsertInteractionSql = """
         INSERT INTO interactions (conversation_id, contact_id, channel, direction, occurred_at, ended_at, duration_seconds, agent, status,
@@ -61,7 +69,7 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOp
         UPDATE conversations SET
             status = CASE WHEN @reopen = 1 THEN 'active' ELSE status END, ended_at = CASE WHEN @reopen = 1 THEN NULL ELSE ended_at END,
             last_activity_at = @lastActivityAt, channels = @channels,
-            last_channel = @channel, interaction_count = interaction_count + 1, agent = COALESCE(agent, @agent)
+            last_channel = @channel, interaction_count = interaction_count + @added, agent = COALESCE(agent, @agent)
         WHERE id = @id
         """;
 
@@ -69,8 +77,7 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOp
     public Task<bool> UpdateStatusAsync(string provider, string providerRef, string status, string? error, CancellationToken ct = default) =>
         db.InTransactionAsync(async (connection, transaction) =>
         {
-            var existing = await connection.QuerySingleOrDefaultAsync<Existing>(new CommandDefinition(db.Sql(FindByRefSql), new { provider, providerRef }, transaction, cancellationToken: ct));
-            if (existing is null) return false;
+            if (await FindByRefAsync(connection, transaction, provider, providerRef, ct) is not { } existing) return false;
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateByRefSql), new
             {
                 id = existing.Id, status = InteractionStatus.Next(existing.Status, status), endedAt = (DateTimeOffset?)null, durationSeconds = (long?)null,
@@ -79,14 +86,14 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOp
             return true;
         }, ct);
 
+    /// <summary>Records in its own transaction, or on SQLite in one shared with concurrent callers (group commit).</summary>
     public Task<RecordResult> RecordAsync(NewInteraction interaction, CancellationToken ct = default) =>
-        db.InTransactionAsync((connection, transaction) => RecordAsync(connection, transaction, interaction, ct), ct);
+        db.InSharedTransactionAsync((connection, transaction) => RecordAsync(connection, transaction, interaction, ct), ct);
 
     public async Task<RecordResult> RecordAsync(DbConnection connection, DbTransaction transaction, NewInteraction i, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        if (i.ProviderRef is not null
-            && await connection.QuerySingleOrDefaultAsync<Existing>(new CommandDefinition(db.Sql(FindByRefSql), new { provider = i.Provider, providerRef = i.ProviderRef }, transaction, cancellationToken: ct)) is { } existing)
+        if (i.ProviderRef is not null && await FindByRefAsync(connection, transaction, i.Provider, i.ProviderRef, ct) is { } existing)
         {
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateByRefSql),
                 new
@@ -97,44 +104,65 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOp
             return new RecordResult(existing.Id, existing.ContactId, existing.ConversationId, false, false, Repeated: true);
         }
 
-        ConversationRow? conversation = null;
+        OpenConversation? conversation = null;
+        long? explicitContact = null;
         if (i.ConversationId is { } explicitId)
         {
-            conversation = await connection.QuerySingleOrDefaultAsync<ConversationRow>(new CommandDefinition(db.Sql(ConversationSql), new { id = explicitId }, transaction, cancellationToken: ct))
+            var row = await connection.QuerySingleOrDefaultAsync<ConversationRow>(new CommandDefinition(db.Sql(ConversationSql), new { id = explicitId }, transaction, cancellationToken: ct))
                 ?? throw new DomainException(404, "Conversation not found", $"conversationId {explicitId} does not exist.");
+            conversation = new OpenConversation(row.Id, row.LastActivityAt, row.Channels);
+            explicitContact = row.ContactId;
         }
 
-        var recognized = await recognizer.RecognizeAsync(connection, transaction, i.Identifiers, i.CustomerName, conversation?.ContactId, ct);
+        var recognized = await recognizer.RecognizeAsync(connection, transaction, i.Identifiers, i.CustomerName, explicitContact, ct);
         var contactId = recognized.ContactId;
-        await connection.ExecuteAsync(new CommandDefinition(db.Sql(LockContactSql), new { contactId }, transaction, cancellationToken: ct));
+        if (!db.Dialect.SerializesWriters)
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(LockContactSql), new { contactId }, transaction, cancellationToken: ct));
 
-        if (conversation is null && !recognized.Created)
-        {
-            var active = await connection.QuerySingleOrDefaultAsync<ConversationRow>(new CommandDefinition(db.Sql(ActiveConversationSql), new { contactId }, transaction, cancellationToken: ct));
-            if (active is not null && (i.OccurredAt - active.LastActivityAt).Duration() <= options.Value.InactivityTimeout)
-                conversation = active;
-        }
+        if (conversation is null && !recognized.Created
+            && await ActiveConversationAsync(connection, transaction, contactId, ct) is { } active
+            && (i.OccurredAt - active.LastActivityAt).Duration() <= options.Value.InactivityTimeout)
+            conversation = active;
 
         var conversationCreated = conversation is null;
-        var conversationId = conversation?.Id ?? await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(InsertConversationSql),
-            new { contactId, occurredAt = i.OccurredAt, agent = i.Agent, subject = i.Subject }, transaction, cancellationToken: ct));
-
-        var interactionId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(InsertInteractionSql), new
-        {
-            conversationId, contactId, channel = i.Channel, direction = i.Direction, occurredAt = i.OccurredAt, endedAt = i.EndedAt,
-            durationSeconds = i.DurationSeconds, agent = i.Agent, status = i.Status, subject = i.Subject, body = i.Body,
-            provider = i.Provider, providerRef = i.ProviderRef, campaignId = i.CampaignId, metadata = i.Metadata, now,
-        }, transaction, cancellationToken: ct));
+        var conversationId = conversation?.Id ?? await StartConversationAsync(connection, transaction, contactId, i, ct);
+        var interactionId = await InsertAsync(connection, transaction, conversationId, contactId, i, now, ct);
 
         var lastActivity = conversation is null || i.OccurredAt > conversation.LastActivityAt ? i.OccurredAt : conversation.LastActivityAt;
-        await connection.ExecuteAsync(new CommandDefinition(db.Sql(TouchConversationSql), new
-        {
-            id = conversationId, lastActivityAt = lastActivity, channels = ConversationRow.AddChannel(conversation?.Channels ?? "", i.Channel), channel = i.Channel, agent = i.Agent,
-            // The customer writing into an ended conversation resumes it; our own summary sent after the end does not.
-            reopen = i.Direction == "inbound" ? 1 : 0,
-        }, transaction, cancellationToken: ct));
+        // The customer writing into an ended conversation resumes it; our own summary sent after the end does not.
+        await TouchAsync(connection, transaction, conversationId, lastActivity, ConversationRow.AddChannel(conversation?.Channels ?? "", i.Channel), i.Channel, i.Agent,
+            added: 1, reopen: i.Direction == "inbound", ct);
 
         ConversationsLog.Recorded(logger, interactionId, i.Channel, i.Direction, contactId, conversationId);
         return new RecordResult(interactionId, contactId, conversationId, recognized.Created, conversationCreated, Repeated: false);
     }
+
+    // The statements every event runs, prepared once per connection (see PreparedStatements); shared with BulkRecorder.
+
+    internal async Task<Existing?> FindByRefAsync(DbConnection connection, DbTransaction transaction, string? provider, string providerRef, CancellationToken ct)
+    {
+        await using var reader = await db.Prepared(connection, transaction, FindByRefSql, "provider", "providerRef").Bind(provider, providerRef).ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? new Existing(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.NullableString(3)) : null;
+    }
+
+    /// <summary>The contact's active conversation with the latest activity, if any.</summary>
+    internal async Task<OpenConversation?> ActiveConversationAsync(DbConnection connection, DbTransaction transaction, long contactId, CancellationToken ct)
+    {
+        await using var reader = await db.Prepared(connection, transaction, ActiveConversationSql, "contactId").Bind(contactId).ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? new OpenConversation(reader.GetInt64(0), reader.Timestamp(1), reader.GetString(2)) : null;
+    }
+
+    internal async Task<long> StartConversationAsync(DbConnection connection, DbTransaction transaction, long contactId, NewInteraction i, CancellationToken ct) =>
+        (await db.Prepared(connection, transaction, InsertConversationSql, "contactId", "occurredAt", "agent", "subject")
+            .Bind(contactId, i.OccurredAt, i.Agent, i.Subject).ScalarInt64Async(ct))!.Value;
+
+    internal async Task<long> InsertAsync(DbConnection connection, DbTransaction transaction, long conversationId, long contactId, NewInteraction i, DateTimeOffset now, CancellationToken ct) =>
+        (await db.Prepared(connection, transaction, InsertInteractionSql, InsertInteractionParameters)
+            .Bind(conversationId, contactId, i.Channel, i.Direction, i.OccurredAt, i.EndedAt, i.DurationSeconds, i.Agent, i.Status,
+                i.Subject, i.Body, i.Provider, i.ProviderRef, i.CampaignId, i.Metadata, now).ScalarInt64Async(ct))!.Value;
+
+    internal async Task TouchAsync(DbConnection connection, DbTransaction transaction, long id, DateTimeOffset lastActivityAt, string channels, string? channel, string? agent,
+        int added, bool reopen, CancellationToken ct) =>
+        await db.Prepared(connection, transaction, TouchConversationSql, "reopen", "lastActivityAt", "channels", "channel", "added", "agent", "id")
+            .Bind(reopen ? 1 : 0, lastActivityAt, channels, channel, added, agent, id).ExecuteNonQueryAsync(ct);
 }

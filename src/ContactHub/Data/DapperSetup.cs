@@ -25,12 +25,14 @@ internal static class DapperSetup
         public override void SetValue(IDbDataParameter parameter, DateTimeOffset value) =>
             parameter.Value = value.ToUniversalTime();
 
-        public override DateTimeOffset Parse(object value) => value switch
-        {
-            DateTimeOffset dto => dto.ToUniversalTime(),
-            DateTime dt => new DateTimeOffset(DateTime.SpecifyKind(dt, dt.Kind == DateTimeKind.Unspecified ? DateTimeKind.Utc : dt.Kind)).ToUniversalTime(),
-            string text => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
-            _ => throw new DataException($"Cannot read a timestamp from {value.GetType().Name}."),
-        };
+        public override DateTimeOffset Parse(object value) => ParseTimestamp(value);
     }
+
+    public static DateTimeOffset ParseTimestamp(object value) => value switch
+    {
+        DateTimeOffset dto => dto.ToUniversalTime(),
+        DateTime dt => new DateTimeOffset(DateTime.SpecifyKind(dt, dt.Kind == DateTimeKind.Unspecified ? DateTimeKind.Utc : dt.Kind)).ToUniversalTime(),
+        string text => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
+        _ => throw new DataException($"Cannot read a timestamp from {value.GetType().Name}."),
+    };
 }

@@ -24,12 +24,16 @@ public sealed class Db : IAsyncDisposable
             : connectionString;
         if (provider == DatabaseProvider.Postgres)
             _postgres = new NpgsqlDataSourceBuilder(ConnectionString).Build();
+        Group = new GroupCommit(this);
     }
 
     public SqlDialect Dialect { get; }
 
     /// <summary>Serialises this process's SQLite write transactions (see <see cref="Transactions.InTransactionAsync{T}"/>).</summary>
     internal SemaphoreSlim WriteGate { get; } = new(1, 1);
+
+    /// <summary>This process's SQLite group commit (see <see cref="Transactions.InSharedTransactionAsync{T}"/>).</summary>
+    internal GroupCommit Group { get; }
 
     public DatabaseProvider Provider => Dialect.Provider;
 
@@ -83,5 +87,9 @@ public sealed class Db : IAsyncDisposable
         return builder.ToString();
     }
 
-    public ValueTask DisposeAsync() => _postgres?.DisposeAsync() ?? ValueTask.CompletedTask;
+    public async ValueTask DisposeAsync()
+    {
+        await Group.DisposeAsync();
+        if (_postgres is not null) await _postgres.DisposeAsync();
+    }
 }

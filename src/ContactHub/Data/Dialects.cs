@@ -8,6 +8,7 @@ namespace ContactHub.Data;
 public sealed class SqliteDialect : SqlDialect
 {
     public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+    public override bool SerializesWriters => true; // Microsoft.Data.Sqlite begins transactions IMMEDIATE
     public override string Limit(string count) => $"LIMIT {count}";
     public override string Day(string column) => $"substr({column}, 1, 10)";
     public override string Seconds(string start, string end) => $"CAST(ROUND((julianday({end}) - julianday({start})) * 86400) AS INTEGER)";

@@ -30,6 +30,9 @@ public abstract partial class SqlDialect
     /// <summary>Table hint making an insert-if-absent's NOT EXISTS check hold its range until commit.</summary>
     public virtual string Lock => "";
 
+    /// <summary>True when a write transaction holds the whole database from its start (SQLite's BEGIN IMMEDIATE): no row locks needed.</summary>
+    public virtual bool SerializesWriters => false;
+
     /// <summary>Suffix making an INSERT skip rows that hit a unique key.</summary>
     public virtual string OnConflictIgnore => "ON CONFLICT DO NOTHING";
 

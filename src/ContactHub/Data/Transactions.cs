@@ -14,7 +14,11 @@ public static class Transactions
     /// Runs a unit of work in one transaction, retrying it from the start when it loses a race
     /// (unique key, deadlock, serialization failure): the loser then sees the winner's committed rows.
     /// </summary>
-    public static async Task<T> InTransactionAsync<T>(this Db db, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
+    public static Task<T> InTransactionAsync<T>(this Db db, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default) =>
+        db.InTransactionAsync(null, work, ct);
+
+    /// <summary>The same on a connection the caller keeps open (null: a new one for this unit).</summary>
+    internal static async Task<T> InTransactionAsync<T>(this Db db, DbConnection? connection, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
     {
         // SQLite has one writer at a time: writers of this process queue here, in order and without sleeping,
         // instead of polling SQLite's lock with busy-timeout sleeps (which costs throughput and p99 under load).
@@ -23,7 +27,7 @@ public static class Transactions
         HoldsWriteGate.Value = gate is not null || HoldsWriteGate.Value;
         try
         {
-            return await RunAsync(db, work, ct);
+            return await RunAsync(db, connection, work, ct);
         }
         finally
         {
@@ -35,14 +39,23 @@ public static class Transactions
         }
     }
 
+    /// <summary>
+    /// A small write unit that may share its transaction: on SQLite it joins other callers' units in one group commit
+    /// (<see cref="GroupCommit"/>), so that many concurrent writers pay one commit; on the server engines, and inside
+    /// a transaction already holding the write gate, it runs in its own transaction as <see cref="InTransactionAsync{T}"/>.
+    /// </summary>
+    public static Task<T> InSharedTransactionAsync<T>(this Db db, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default) =>
+        db.Provider == DatabaseProvider.Sqlite && !HoldsWriteGate.Value ? db.Group.RunAsync(work, ct) : db.InTransactionAsync(work, ct);
+
     /// <summary>True inside a unit of work that holds the SQLite write gate (a nested unit does not wait for itself).</summary>
     private static readonly AsyncLocal<bool> HoldsWriteGate = new();
 
-    private static async Task<T> RunAsync<T>(Db db, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
+    private static async Task<T> RunAsync<T>(Db db, DbConnection? kept, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
-            await using var connection = await db.OpenAsync(ct);
+            await using var own = kept is null ? await db.OpenAsync(ct) : null;
+            var connection = kept ?? own!;
             await using var transaction = await connection.BeginTransactionAsync(ct);
             try
             {

@@ -1,0 +1,59 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+
+namespace ContactHub.Data;
+
+/// <summary>
+/// Commands kept with the open connection that runs them, for the statements of the write path: compiling an
+/// insert of an interaction costs SQLite several times what running it does (about 25 µs against 6 µs here), and
+/// a long-lived connection (the group-commit writer, an import) runs the same few statements thousands of times.
+/// On a connection opened for one request the command is simply made once and dropped with it.
+/// Values are bound by position, in the order of the names given; timestamps are written in UTC as Dapper's handler does.
+/// </summary>
+public static class PreparedStatements
+{
+    private static readonly ConditionalWeakTable<DbConnection, Dictionary<string, DbCommand>> Cache = new();
+
+    public static DbCommand Prepared(this Db db, DbConnection connection, DbTransaction? transaction, string portable, params string[] names)
+    {
+        var commands = Cache.GetOrCreateValue(connection);
+        if (!commands.TryGetValue(portable, out var command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = db.Sql(portable);
+            foreach (var name in names)
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = "@" + name;
+                parameter.Value = DBNull.Value;
+                command.Parameters.Add(parameter);
+            }
+            // SQLite compiles once and rebinds; the server engines' drivers want typed sizes to prepare, so they plan per call.
+            if (db.Provider == DatabaseProvider.Sqlite) command.Prepare();
+            commands[portable] = command;
+        }
+        command.Transaction = transaction;
+        return command;
+    }
+
+    public static DbCommand Bind(this DbCommand command, params object?[] values)
+    {
+        for (var n = 0; n < values.Length; n++)
+            command.Parameters[n].Value = values[n] switch
+            {
+                null => DBNull.Value,
+                DateTimeOffset at => at.ToUniversalTime(),
+                var value => value,
+            };
+        return command;
+    }
+
+    public static async Task<long?> ScalarInt64Async(this DbCommand command, CancellationToken ct) =>
+        await command.ExecuteScalarAsync(ct) is { } value and not DBNull ? Convert.ToInt64(value, CultureInfo.InvariantCulture) : null;
+
+    /// <summary>A timestamp column as UTC, whichever type the engine hands back (SQLite: text).</summary>
+    public static DateTimeOffset Timestamp(this DbDataReader reader, int ordinal) => DapperSetup.ParseTimestamp(reader.GetValue(ordinal));
+
+    public static string? NullableString(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+}
