@@ -25,8 +25,23 @@ public sealed class IdentifierNormalizer(IOptions<ContactsOptions> options)
 {
     private static readonly PhoneNumberUtil Phones = PhoneNumberUtil.GetInstance();
     private readonly string _region = options.Value.DefaultRegion.ToUpperInvariant();
+    private Dictionary<string, string?>? _phones;
+
+    /// <summary>
+    /// A normaliser for one caller that remembers the phones it parsed (libphonenumber takes a few µs per number):
+    /// an import names the same customers many times. Not thread-safe; forgets everything past 100,000 numbers.
+    /// </summary>
+    public IdentifierNormalizer Memoizing() => new(options) { _phones = new Dictionary<string, string?>(StringComparer.Ordinal) };
 
     public string? Phone(string? raw)
+    {
+        if (_phones is null || raw is null) return ParsePhone(raw);
+        if (_phones.TryGetValue(raw, out var known)) return known;
+        if (_phones.Count >= 100_000) _phones.Clear();
+        return _phones[raw] = ParsePhone(raw);
+    }
+
+    private string? ParsePhone(string? raw)
     {
         if (string.IsNullOrWhiteSpace(raw) || raw.Length > 64) return null;
         var text = raw.Trim();

@@ -9,6 +9,7 @@ public static class ConversationsFeature
     {
         builder.Services.AddValidatedOptions<ConversationsOptions>(ConversationsOptions.Section);
         builder.Services.AddSingleton<InteractionRecorder>();
+        builder.Services.AddSingleton<BulkRecorder>();
         builder.Services.AddSingleton<ConversationStore>();
         builder.Services.AddTransient<EndIdleConversationsJob>();
 
