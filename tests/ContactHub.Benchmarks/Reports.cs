@@ -27,12 +27,16 @@ public static class Reports
                 var file = Path.Combine(folder, $"demo-{size}.db");
                 var seed = await SeedAsync(file, size);
                 var (from, to) = (DateTime.UtcNow.AddDays(-30).ToString("yyyy-MM-dd"), DateTime.UtcNow.ToString("yyyy-MM-dd"));
-                var scan = await ScanAsync(file);
                 var output = Path.Combine(folder, $"activity-{size}.xlsx");
-                var report = await MeasureAsync(["report", "run", "activity-summary", "--from", from, "--to", to, "--time-zone", "Europe/Paris", "--out", output, .. Settings(file, folder)]);
-                var own = System.Text.RegularExpressions.Regex.Match(report.Output, @"rows, [\d,]+ KB in ([\d.]+) s");
-                var seconds = own.Success ? double.Parse(own.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN;
-                results.Add($"| activity-summary, {size:N0} interactions over 30 days (seeded in {seed.TotalSeconds:0} s): the report / the whole command | {seconds:0.0} / {report.Elapsed.TotalSeconds:0.0} | {report.PeakMiB:0} | {seconds / scan.TotalSeconds:0} × the period's COUNT(*) ({scan.TotalMilliseconds:0} ms) |");
+                var figures = await Runs.MedianOf(async () =>
+                {
+                    var scan = await ScanAsync(file);
+                    var report = await MeasureAsync(["report", "run", "activity-summary", "--from", from, "--to", to, "--time-zone", "Europe/Paris", "--out", output, .. Settings(file, folder)]);
+                    var own = System.Text.RegularExpressions.Regex.Match(report.Output, @"rows, [\d,]+ KB in ([\d.]+) s");
+                    return [own.Success ? double.Parse(own.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN, report.Elapsed.TotalSeconds, report.PeakMiB, scan.TotalSeconds];
+                });
+                var (seconds, whole, peakMiB, scanSeconds) = (figures[0], figures[1], figures[2], figures[3]);
+                results.Add($"| activity-summary, {size:N0} interactions over 30 days (seeded in {seed.TotalSeconds:0} s): the report / the whole command | {seconds:0.0} / {whole:0.0} | {peakMiB:0} | {seconds / scanSeconds:0} × the period's COUNT(*) ({scanSeconds * 1000:0} ms) |");
                 largest = file;
             }
 
@@ -53,20 +57,26 @@ public static class Reports
             var idle = Memory(server.Id, "VmRSS");
             http.DefaultRequestHeaders.Add("X-Api-Key", (await File.ReadAllTextAsync(Path.Combine(folder, "key.txt"))).Trim());
             var range = $"from={DateTime.UtcNow.AddDays(-31):yyyy-MM-dd}T00:00:00Z&to={DateTime.UtcNow.AddDays(1):yyyy-MM-dd}T00:00:00Z";
-            var csv = await DownloadAsync(http, "/api/v1/exports/interactions.csv?" + range);
-            var xlsx = await DownloadAsync(http, "/api/v1/exports/interactions.xlsx?" + range);
+            long csvBytes = 0, xlsxBytes = 0;
+            var exports = await Runs.MedianOf(async () =>
+            {
+                var csv = await DownloadAsync(http, "/api/v1/exports/interactions.csv?" + range);
+                var xlsx = await DownloadAsync(http, "/api/v1/exports/interactions.xlsx?" + range);
+                (csvBytes, xlsxBytes) = (csv.Bytes, xlsx.Bytes);
+                return [csv.Elapsed.TotalSeconds, xlsx.Elapsed.TotalSeconds];
+            });
             var peak = Memory(server.Id, "VmHWM");
             server.Kill();
-            var alone = MiniExcelAlone(rows);
+            var alone = (await Runs.MedianOf(() => Task.FromResult<double[]>([MiniExcelAlone(rows).TotalSeconds])))[0];
 
             Console.WriteLine();
             Console.WriteLine("## Reports (SQLite, the built service as its own process, seed-demo data)");
             Console.WriteLine("| what | seconds | peak RSS MiB | ratio |");
             Console.WriteLine("|---|---|---|---|");
             results.ForEach(Console.WriteLine);
-            Console.WriteLine($"| MiniExcel alone: {rows:N0} rows of the export's shape from memory (baseline) | {alone.TotalSeconds:0.00} | — | 1.00 |");
-            Console.WriteLine($"| GET /api/v1/exports/interactions.xlsx, {rows:N0} rows ({xlsx.Bytes / 1048576.0:0} MB) | {xlsx.Elapsed.TotalSeconds:0.00} | {peak:0} (whole service) | {xlsx.Elapsed / alone:0.00} × MiniExcel alone |");
-            Console.WriteLine($"| GET /api/v1/exports/interactions.csv, {rows:N0} rows ({csv.Bytes / 1048576.0:0} MB) | {csv.Elapsed.TotalSeconds:0.00} | — | {csv.Elapsed / alone:0.00} × MiniExcel alone |");
+            Console.WriteLine($"| MiniExcel alone: {rows:N0} rows of the export's shape from memory (baseline) | {alone:0.00} | — | 1.00 |");
+            Console.WriteLine($"| GET /api/v1/exports/interactions.xlsx, {rows:N0} rows ({xlsxBytes / 1048576.0:0} MB) | {exports[1]:0.00} | {peak:0} (whole service) | {exports[1] / alone:0.00} × MiniExcel alone |");
+            Console.WriteLine($"| GET /api/v1/exports/interactions.csv, {rows:N0} rows ({csvBytes / 1048576.0:0} MB) | {exports[0]:0.00} | — | {exports[0] / alone:0.00} × MiniExcel alone |");
             Console.WriteLine($"| service ready after start (migrations checked, catalogue validated) / idle RSS | {ready.TotalSeconds:0.00} | {idle:0} | — |");
         }
         finally

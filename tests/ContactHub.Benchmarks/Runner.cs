@@ -14,14 +14,16 @@ public static class Runner
 {
     public static async Task<int> Main(string[] args)
     {
-        // dotnet run -c Release --project tests/ContactHub.Benchmarks -- [audit|campaigns|reports|ingest|all] [--smoke]
-        // Every figure is printed beside a baseline measured in the same run, and as a ratio to it.
+        // dotnet run -c Release --project tests/ContactHub.Benchmarks -- [audit|campaigns|reports|ingest|all] [--smoke] [--runs N] [--large] [--postgres CONN]
+        // Every figure is printed beside a baseline measured in the same run, and as a ratio to it; each is the median of N runs (3).
         var smoke = args.Contains("--smoke");
-        var pg = Array.IndexOf(args, "--postgres");
-        if (pg >= 0 && pg + 1 < args.Length) Host.Postgres = args[pg + 1];
-        var suites = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] != "--postgres")).DefaultIfEmpty("all").ToHashSet();
+        string? Option(string name) => Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+        Host.Postgres = Option("--postgres");
+        Runs.Count = smoke ? 1 : int.Parse(Option("--runs") ?? "3", CultureInfo.InvariantCulture);
+        Ingest.Large = args.Contains("--large");
+        var suites = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] is not ("--postgres" or "--runs"))).DefaultIfEmpty("all").ToHashSet();
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
-        Console.WriteLine($"# ContactHub benchmarks — {DateTime.UtcNow:u}, {Environment.ProcessorCount} cores, .NET {Environment.Version}{(smoke ? " (smoke: tiny sizes, figures meaningless)" : "")}");
+        Console.WriteLine($"# ContactHub benchmarks — {DateTime.UtcNow:u}, {Environment.ProcessorCount} cores, .NET {Environment.Version}{(smoke ? " (smoke: tiny sizes, figures meaningless)" : $", medians of {Runs.Count} runs")}");
 
         if (suites.Contains("all") || suites.Contains("audit")) await Audit(smoke);
         if (suites.Contains("all") || suites.Contains("campaigns")) await Campaigns(smoke);
