@@ -18,19 +18,21 @@ public sealed class ContactStore(Db db, TimeProvider clock)
     /// <summary>The contact, following merges to the surviving one; null when unknown or erased.</summary>
     public async Task<Contact?> GetAsync(long id, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await GetAsync(connection, id, ct);
+        await using var lease = await db.Reads.LeaseAsync(ct);
+        return await GetAsync(lease, id, ct);
     }
 
-    private async Task<Contact?> GetAsync(DbConnection connection, long id, CancellationToken ct)
+    private static readonly string[] Id = ["id"];
+
+    private static async Task<Contact?> GetAsync(ReadConnections.Lease lease, long id, CancellationToken ct)
     {
         var requested = id;
         for (var hops = 0; hops < 16; hops++)
         {
-            var row = await connection.QuerySingleOrDefaultAsync<ContactRow>(new CommandDefinition(db.Sql(ContactSql), new { id }, cancellationToken: ct));
+            var row = (await lease.QueryAsync<ContactRow>(ContactSql, Id, [id], ct)).SingleOrDefault();
             if (row is null || row.ErasedAt is not null) return null;
             if (row.MergedIntoId is { } target) { id = target; continue; }
-            var identifiers = await connection.QueryAsync<ContactIdentifier>(new CommandDefinition(db.Sql(IdentifiersSql), new { id }, cancellationToken: ct));
+            var identifiers = await lease.QueryAsync<ContactIdentifier>(IdentifiersSql, Id, [id], ct);
             return new Contact(row.Id, row.DisplayName, row.ExternalId, row.CreatedAt, row.UpdatedAt,
                 identifiers.Select(i => i with { Provider = i.Provider is "" ? null : i.Provider }).ToList(), id == requested ? null : requested);
         }
@@ -55,13 +57,13 @@ public sealed class ContactStore(Db db, TimeProvider clock)
     /// <summary>Screen-pop: the contact, its active conversation, its last ten interactions and its open follow-ups.</summary>
     public async Task<ScreenPop?> LookupAsync(Identifier identifier, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
-        var contactId = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(db.Sql(FindByIdentifierSql), identifier, cancellationToken: ct));
-        if (contactId is null || await GetAsync(connection, contactId.Value, ct) is not { } contact) return null;
-        var active = await connection.QuerySingleOrDefaultAsync<ConversationRow>(new CommandDefinition(db.Sql(ActiveConversationSql), new { id = contact.Id }, cancellationToken: ct));
-        var recent = await ActivitiesAsync(connection, contact.Id, null, 10, null, ct);
-        var followUps = await connection.QueryAsync<FollowUps.FollowUp>(new CommandDefinition(db.Sql(OpenFollowUpsSql), new { id = contact.Id }, cancellationToken: ct));
-        return new ScreenPop(contact, active?.ToSummary(), recent.Items, followUps.ToList());
+        await using var lease = await db.Reads.LeaseAsync(ct);
+        var owner = (await lease.QueryAsync<long?>(FindByIdentifierSql, ["Kind", "Provider", "Value"], [identifier.Kind, identifier.Provider, identifier.Value], ct)).SingleOrDefault();
+        if (owner is not { } contactId || await GetAsync(lease, contactId, ct) is not { } contact) return null;
+        var active = (await lease.QueryAsync<ConversationRow>(ActiveConversationSql, Id, [contact.Id], ct)).SingleOrDefault();
+        var recent = await ActivitiesAsync(lease, contact.Id, null, 10, null, ct);
+        var followUps = await lease.QueryAsync<FollowUps.FollowUp>(OpenFollowUpsSql, Id, [contact.Id], ct);
+        return new ScreenPop(contact, active?.ToSummary(), recent.Items, followUps);
     }
 
     private const string SearchSql = """
@@ -131,16 +133,14 @@ public sealed class ContactStore(Db db, TimeProvider clock)
     /// <summary>The timeline, newest first, by keyset: a page never repeats or skips rows while new ones arrive.</summary>
     public async Task<ActivityPage> ActivitiesAsync(long contactId, ActivityCursor? before, int limit, string? channel, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await ActivitiesAsync(connection, contactId, before, limit, channel, ct);
+        await using var lease = await db.Reads.LeaseAsync(ct);
+        return await ActivitiesAsync(lease, contactId, before, limit, channel, ct);
     }
 
-    private async Task<ActivityPage> ActivitiesAsync(DbConnection connection, long contactId, ActivityCursor? before, int limit, string? channel, CancellationToken ct)
+    private static async Task<ActivityPage> ActivitiesAsync(ReadConnections.Lease lease, long contactId, ActivityCursor? before, int limit, string? channel, CancellationToken ct)
     {
-        var rows = (await connection.QueryAsync<Activity>(new CommandDefinition(db.Sql(ActivitiesSql), new
-        {
-            contactId, channel, beforeAt = before?.OccurredAt, beforeId = before?.Id ?? 0, limit = limit + 1,
-        }, cancellationToken: ct))).ToList();
+        var rows = await lease.QueryAsync<Activity>(ActivitiesSql, ["contactId", "channel:String", "beforeAt:DateTimeOffset", "beforeId", "limit"],
+            [contactId, channel, before?.OccurredAt, before?.Id ?? 0, limit + 1], ct);
         var more = rows.Count > limit;
         if (more) rows.RemoveAt(rows.Count - 1);
         return new ActivityPage(rows, more ? new ActivityCursor(rows[^1].OccurredAt, rows[^1].Id).Encode() : null);

@@ -67,29 +67,26 @@ public static class InteractionEndpoints
     {
         if (request.Items is not { Count: > 0 and <= MaxBatch } items)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["items"] = [$"Give 1 to {MaxBatch} interactions."] });
-        var results = new List<BatchItemResult>(items.Count);
+        var results = new BatchItemResult[items.Count];
+        var valid = new List<(int Index, NewInteraction Interaction)>(items.Count);
         for (var index = 0; index < items.Count; index++)
         {
             if (items[index] is null)
             {
-                results.Add(new BatchItemResult(index, 400, Title: "The interaction is not valid", Errors: new Dictionary<string, string[]> { ["body"] = ["Must be an object."] }));
+                results[index] = new BatchItemResult(index, 400, Title: "The interaction is not valid", Errors: new Dictionary<string, string[]> { ["body"] = ["Must be an object."] });
                 continue;
             }
             var (interaction, errors) = InteractionValidation.Validate(WithAgent(items[index], user), normalizer, clock.GetUtcNow());
-            if (interaction is null)
-            {
-                results.Add(new BatchItemResult(index, 400, Title: "The interaction is not valid", Errors: errors));
-                continue;
-            }
-            try
-            {
-                var r = await recorder.RecordAsync(interaction, ct);
-                results.Add(new BatchItemResult(index, r.Repeated ? 200 : 201, r.InteractionId, r.ContactId, r.ConversationId, r.ContactCreated, r.ConversationCreated));
-            }
-            catch (DomainException domain)
-            {
-                results.Add(new BatchItemResult(index, domain.Status, Title: domain.Message));
-            }
+            if (interaction is null) results[index] = new BatchItemResult(index, 400, Title: "The interaction is not valid", Errors: errors);
+            else valid.Add((index, interaction));
+        }
+        var recorded = await recorder.RecordEachAsync(valid.ConvertAll(v => v.Interaction), ct);
+        for (var n = 0; n < valid.Count; n++)
+        {
+            var index = valid[n].Index;
+            results[index] = recorded[n] is { Result: { } r }
+                ? new BatchItemResult(index, r.Repeated ? 200 : 201, r.InteractionId, r.ContactId, r.ConversationId, r.ContactCreated, r.ConversationCreated)
+                : new BatchItemResult(index, recorded[n].Refused!.Status, Title: recorded[n].Refused!.Message);
         }
         return TypedResults.Ok(new BatchResponse(results.Count(r => r.Status == 201), results.Count(r => r.Status == 200), results.Count(r => r.Status >= 400), results));
     }

@@ -75,7 +75,7 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOp
 
     /// <summary>A delivery callback: moves the interaction's status on (never back) and keeps the provider's error.</summary>
     public Task<bool> UpdateStatusAsync(string provider, string providerRef, string status, string? error, CancellationToken ct = default) =>
-        db.InTransactionAsync(async (connection, transaction) =>
+        db.InSharedTransactionAsync(async (connection, transaction) =>
         {
             if (await FindByRefAsync(connection, transaction, provider, providerRef, ct) is not { } existing) return false;
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateByRefSql), new
@@ -89,6 +89,22 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOp
     /// <summary>Records in its own transaction, or on SQLite in one shared with concurrent callers (group commit).</summary>
     public Task<RecordResult> RecordAsync(NewInteraction interaction, CancellationToken ct = default) =>
         db.InSharedTransactionAsync((connection, transaction) => RecordAsync(connection, transaction, interaction, ct), ct);
+
+    /// <summary>
+    /// Records several events in order, each on its own: one refused (an unknown conversation, say) does not stop the others.
+    /// On SQLite they are queued together and share group commits; elsewhere each has its own transaction, one after another.
+    /// </summary>
+    public async Task<IReadOnlyList<(RecordResult? Result, DomainException? Refused)>> RecordEachAsync(IReadOnlyList<NewInteraction> interactions, CancellationToken ct = default)
+    {
+        var queued = db.Provider == DatabaseProvider.Sqlite ? interactions.Select(i => RecordAsync(i, ct)).ToList() : null;
+        var results = new List<(RecordResult?, DomainException?)>(interactions.Count);
+        for (var n = 0; n < interactions.Count; n++)
+        {
+            try { results.Add((await (queued?[n] ?? RecordAsync(interactions[n], ct)), null)); }
+            catch (DomainException refused) { results.Add((null, refused)); }
+        }
+        return results;
+    }
 
     public async Task<RecordResult> RecordAsync(DbConnection connection, DbTransaction transaction, NewInteraction i, CancellationToken ct)
     {

@@ -25,6 +25,7 @@ public sealed class Db : IAsyncDisposable
         if (provider == DatabaseProvider.Postgres)
             _postgres = new NpgsqlDataSourceBuilder(ConnectionString).Build();
         Group = new GroupCommit(this);
+        Reads = new ReadConnections(this);
     }
 
     public SqlDialect Dialect { get; }
@@ -34,6 +35,9 @@ public sealed class Db : IAsyncDisposable
 
     /// <summary>This process's SQLite group commit (see <see cref="Transactions.InSharedTransactionAsync{T}"/>).</summary>
     internal GroupCommit Group { get; }
+
+    /// <summary>Connections for the hot read paths, kept open with their prepared statements on SQLite.</summary>
+    public ReadConnections Reads { get; }
 
     public DatabaseProvider Provider => Dialect.Provider;
 
@@ -90,6 +94,7 @@ public sealed class Db : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Group.DisposeAsync();
+        await Reads.DisposeAsync();
         if (_postgres is not null) await _postgres.DisposeAsync();
     }
 }

@@ -10,6 +10,7 @@ namespace ContactHub.Data;
 /// a long-lived connection (the group-commit writer, an import) runs the same few statements thousands of times.
 /// On a connection opened for one request the command is simply made once and dropped with it.
 /// Values are bound by position, in the order of the names given; timestamps are written in UTC as Dapper's handler does.
+/// A name may carry a type (<c>"channel:String"</c>) for a parameter that can be NULL where the engine must know its type.
 /// </summary>
 public static class PreparedStatements
 {
@@ -25,7 +26,10 @@ public static class PreparedStatements
             foreach (var name in names)
             {
                 var parameter = command.CreateParameter();
-                parameter.ParameterName = "@" + name;
+                // "name:Type" types a parameter that may be NULL where the engine cannot infer it (PostgreSQL's "@p IS NULL").
+                var typed = name.Split(':');
+                parameter.ParameterName = "@" + typed[0];
+                if (typed.Length == 2) parameter.DbType = Enum.Parse<System.Data.DbType>(typed[1]);
                 parameter.Value = DBNull.Value;
                 command.Parameters.Add(parameter);
             }

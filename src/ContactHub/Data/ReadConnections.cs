@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using Dapper;
+
+namespace ContactHub.Data;
+
+/// <summary>
+/// SQLite connections for the hot read paths (screen-pop, timeline), kept open between requests so that the
+/// statements they run stay prepared (<see cref="PreparedStatements"/>): opening a pooled connection is cheap, but
+/// compiling the screen-pop's six queries anew costs more than running them. At most <see cref="MaxKept"/> idle
+/// connections are kept; readers must be disposed before the lease (they are, with <c>await using</c>), so that no
+/// read snapshot outlives its query. On the server engines a lease is simply a connection from the driver's pool.
+/// </summary>
+public sealed class ReadConnections(Db db) : IAsyncDisposable
+{
+    public const int MaxKept = 8;
+
+    private readonly ConcurrentBag<DbConnection> _idle = [];
+    private bool _disposed;
+
+    public async ValueTask<Lease> LeaseAsync(CancellationToken ct)
+    {
+        if (db.Provider == DatabaseProvider.Sqlite && _idle.TryTake(out var kept)) return new Lease(this, kept);
+        return new Lease(this, await db.OpenAsync(ct));
+    }
+
+    private async ValueTask ReturnAsync(DbConnection connection)
+    {
+        if (db.Provider == DatabaseProvider.Sqlite && !_disposed && connection.State == System.Data.ConnectionState.Open && _idle.Count < MaxKept)
+        {
+            _idle.Add(connection);
+            return;
+        }
+        await connection.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _disposed = true;
+        while (_idle.TryTake(out var connection)) await connection.DisposeAsync();
+    }
+
+    public readonly struct Lease(ReadConnections owner, DbConnection connection) : IAsyncDisposable
+    {
+        public DbConnection Connection { get; } = connection;
+
+        /// <summary>Rows of a prepared query mapped as Dapper maps them (names, type handlers); values bound in the order of the names.</summary>
+        public async Task<List<T>> QueryAsync<T>(string portable, string[] names, object?[] values, CancellationToken ct)
+        {
+            await using var reader = await owner.PreparedAsync(Connection, portable, names, values, ct);
+            return reader.Parse<T>().ToList();
+        }
+
+        public ValueTask DisposeAsync() => owner.ReturnAsync(Connection);
+    }
+
+    private Task<DbDataReader> PreparedAsync(DbConnection connection, string portable, string[] names, object?[] values, CancellationToken ct) =>
+        db.Prepared(connection, null, portable, names).Bind(values).ExecuteReaderAsync(ct);
+}
