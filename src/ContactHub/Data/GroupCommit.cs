@@ -31,16 +31,21 @@ public sealed class GroupCommit(Db db) : IAsyncDisposable
     private void EnsureWriter()
     {
         if (_writer is not null) return;
-        lock (_start) _writer ??= Task.Run(WriteLoopAsync);
+        lock (_start)
+            _writer ??= Task.Factory.StartNew(WriteLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    private async Task WriteLoopAsync()
+    /// <summary>
+    /// The writer has a thread of its own and waits on it: SQLite's calls complete synchronously, so nothing here would
+    /// free a thread by awaiting, and the loop never holds (or waits for) a thread-pool thread that requests need.
+    /// </summary>
+    private void WriteLoop()
     {
         var group = new List<Unit>(MaxGroup);
         DbConnection? connection = null;
         try
         {
-            while (await _queue.Reader.WaitToReadAsync())
+            while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
             {
                 group.Clear();
                 while (group.Count < MaxGroup && _queue.Reader.TryRead(out var unit))
@@ -48,12 +53,12 @@ public sealed class GroupCommit(Db db) : IAsyncDisposable
                 if (group.Count == 0) continue;
                 try
                 {
-                    connection ??= await db.OpenAsync();
-                    await db.InTransactionAsync(connection, async (c, transaction) =>
+                    connection ??= db.OpenAsync().GetAwaiter().GetResult();
+                    db.InTransactionAsync(connection, async (c, transaction) =>
                     {
                         foreach (var unit in group) await unit.RunInSavepointAsync(c, transaction);
                         return 0;
-                    }, CancellationToken.None);
+                    }, CancellationToken.None).GetAwaiter().GetResult();
                     foreach (var unit in group) unit.Complete();
                 }
                 catch (Exception ex)
@@ -61,14 +66,14 @@ public sealed class GroupCommit(Db db) : IAsyncDisposable
                     // The transaction itself failed (open, commit, disk, lock): none of the group is recorded, each caller hears
                     // why, and the next group starts on a new connection.
                     foreach (var unit in group) unit.Fail(ex);
-                    if (connection is not null) await connection.DisposeAsync();
+                    connection?.Dispose();
                     connection = null;
                 }
             }
         }
         finally
         {
-            if (connection is not null) await connection.DisposeAsync();
+            connection?.Dispose();
         }
     }
 

@@ -38,7 +38,7 @@ public static class ReportCommands
         Console.Error.WriteLine($"{report.Title}: {period.Label} ({zone.Id})");
         var progress = CommandOutput.Progress<string>(line =>
         {
-            if (line.EndsWith(": querying", StringComparison.Ordinal)) step++;
+            if (!line.StartsWith("querying ", StringComparison.Ordinal)) step++; // a step is a sheet's rows arriving
             Console.Error.WriteLine($"[{step}/{steps}] {line} ({watch.Elapsed.TotalSeconds:0.0} s)");
         });
         var data = await app.Services.GetRequiredService<ReportQueries>().CollectAsync(report, period, progress);

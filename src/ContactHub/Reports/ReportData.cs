@@ -15,35 +15,44 @@ public sealed record ReportData(ReportDefinition Report, ReportPeriod Period, IR
     public bool IsEmpty => Sheets.All(s => s.Rows.Count == 0 && !s.OverLimit);
 }
 
-/// <summary>Runs a report's queries for one period: headline figures, then each sheet's rows in the definition's column order.</summary>
+/// <summary>
+/// Runs a report's queries for one period — headline figures and each sheet's rows in the definition's column order —
+/// side by side, each on its own connection (each query reads its own snapshot, as it would one after another).
+/// </summary>
 public sealed class ReportQueries(Db db, IOptions<ReportsOptions> options, TimeProvider clock)
 {
-    /// <summary>Collects everything a workbook needs; <paramref name="progress"/> hears each sheet's name and row count.</summary>
+    /// <summary>Collects everything a workbook needs; <paramref name="progress"/> hears each sheet's name and row count, in order.</summary>
     public async Task<ReportData> CollectAsync(ReportDefinition report, ReportPeriod period, IProgress<string>? progress = null, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
+        var headlineQuery = report.Headlines is { } h ? ReadAsync(h.Sql, h.Figures, period, 1, ct) : null;
+        progress?.Report($"querying {report.Sheets.Count + (headlineQuery is null ? 0 : 1)} queries side by side");
+        var sheetQueries = report.Sheets.Select(sheet => ReadAsync(sheet.Sql, sheet.Columns, period, sheet.Detail ? options.Value.MaxDetailRows : int.MaxValue, ct)).ToList();
+        // Waits for every query; a failure surfaces as the first failed one in the definition's order.
+        await Task.WhenAll(sheetQueries.Prepend(headlineQuery ?? Task.FromResult((new List<object?[]>(), false))));
+
         var headlines = new List<(ReportColumn, object?)>();
-        if (report.Headlines is { } h)
+        if (report.Headlines is { } figures)
         {
-            var row = (await ReadAsync(connection, h.Sql, h.Figures, period, 1, ct)).Rows.FirstOrDefault();
-            headlines.AddRange(h.Figures.Select((f, i) => (f, row?[i])));
+            var row = (await headlineQuery!).Rows.FirstOrDefault();
+            headlines.AddRange(figures.Figures.Select((f, i) => (f, row?[i])));
         }
         var sheets = new List<SheetData>();
-        foreach (var sheet in report.Sheets)
+        for (var n = 0; n < report.Sheets.Count; n++)
         {
-            progress?.Report($"{sheet.Name}: querying");
-            var limit = sheet.Detail ? options.Value.MaxDetailRows : int.MaxValue;
-            var (rows, over) = await ReadAsync(connection, sheet.Sql, sheet.Columns, period, limit, ct);
+            var sheet = report.Sheets[n];
+            var (rows, over) = await sheetQueries[n];
             sheets.Add(new SheetData(sheet, over ? [] : rows, over));
-            progress?.Report(over ? $"{sheet.Name}: more than {limit:N0} rows, left to the streamed export" : $"{sheet.Name}: {rows.Count:N0} rows");
+            progress?.Report(over ? $"{sheet.Name}: more than {options.Value.MaxDetailRows:N0} rows, left to the streamed export" : $"{sheet.Name}: {rows.Count:N0} rows");
         }
         return new ReportData(report, period, headlines, sheets, clock.GetUtcNow());
     }
 
-    private async Task<(List<object?[]> Rows, bool OverLimit)> ReadAsync(DbConnection connection, string portable, IReadOnlyList<ReportColumn> columns,
+    private async Task<(List<object?[]> Rows, bool OverLimit)> ReadAsync(string portable, IReadOnlyList<ReportColumn> columns,
         ReportPeriod period, int limit, CancellationToken ct)
     {
+        await Task.Yield(); // the queries start side by side, not one after another up to their first await
         var (sql, parameters) = ReportQuery.Render(db.Dialect, portable, period);
+        await using var connection = await db.OpenAsync(ct);
         await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, commandTimeout: 600, cancellationToken: ct));
         var ordinals = columns.Select(c => reader.GetOrdinal(c.Field)).ToArray();
         var rows = new List<object?[]>();
