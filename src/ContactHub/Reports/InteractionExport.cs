@@ -36,10 +36,9 @@ public sealed class InteractionExport(Db db)
         await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 1 << 16);
         await writer.WriteLineAsync(string.Join(",", Headers));
         var line = new StringBuilder();
-        while (await reader.ReadAsync(ct))
+        foreach (var values in ReadAhead(Values(reader, filter.Zone, ct), ct))
         {
             line.Clear();
-            var values = Row(reader, filter.Zone);
             for (var i = 0; i < values.Length; i++)
             {
                 if (i > 0) line.Append(',');
@@ -55,7 +54,7 @@ public sealed class InteractionExport(Db db)
         await using var connection = await db.OpenAsync(ct);
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(CountSql), Args(filter), cancellationToken: ct));
         await using var reader = await OpenAsync(connection, filter, ct);
-        var rows = Rows(reader, filter.Zone, ct).GetEnumerator();
+        using var rows = ReadAhead(Rows(reader, filter.Zone, ct), ct).GetEnumerator();
         var sheetCount = (int)Math.Max(1, (total + SheetRows - 1) / SheetRows);
         var sheets = new Dictionary<string, object>();
         for (var s = 0; s < sheetCount; s++)
@@ -101,6 +100,15 @@ public sealed class InteractionExport(Db db)
         return values;
     }
 
+    private static IEnumerable<object?[]> Values(DbDataReader reader, TimeZoneInfo zone, CancellationToken ct)
+    {
+        while (reader.Read())
+        {
+            ct.ThrowIfCancellationRequested();
+            yield return Row(reader, zone);
+        }
+    }
+
     private static IEnumerable<IDictionary<string, object?>> Rows(DbDataReader reader, TimeZoneInfo zone, CancellationToken ct)
     {
         while (reader.Read())
@@ -110,6 +118,45 @@ public sealed class InteractionExport(Db db)
             var row = new Dictionary<string, object?>(Headers.Length);
             for (var i = 0; i < Headers.Length; i++) row[Headers[i]] = values[i] is long or int or DateTime or null ? values[i] : Convert.ToString(values[i], CultureInfo.InvariantCulture);
             yield return row;
+        }
+    }
+
+    /// <summary>Rows read ahead on another thread, at most this many waiting: reading and writing the workbook each take a core.</summary>
+    private const int Ahead = 4_096;
+
+    /// <summary>
+    /// The query's rows, read on a thread of their own while the caller writes the previous ones (MiniExcel and SQLite are
+    /// both synchronous, so one thread would do one after the other). A failure while reading ends the enumeration with that
+    /// error; a writer that stops early stops the reader.
+    /// </summary>
+    private static IEnumerable<T> ReadAhead<T>(IEnumerable<T> source, CancellationToken ct)
+    {
+        using var queue = new System.Collections.Concurrent.BlockingCollection<T>(Ahead);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var reader = Task.Run(() =>
+        {
+            try
+            {
+                foreach (var item in source) queue.Add(item, stop.Token);
+            }
+            finally
+            {
+                queue.CompleteAdding();
+            }
+        }, CancellationToken.None);
+        try
+        {
+            foreach (var item in queue.GetConsumingEnumerable(ct)) yield return item;
+            reader.GetAwaiter().GetResult(); // all read: surfaces a failure that ended the rows early
+        }
+        finally
+        {
+            if (!reader.IsCompleted)
+            {
+                stop.Cancel();
+                try { reader.GetAwaiter().GetResult(); }
+                catch (OperationCanceledException) { } // stopped because the writer did
+            }
         }
     }
 
