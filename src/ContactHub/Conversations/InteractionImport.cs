@@ -39,6 +39,7 @@ public sealed class InteractionImport(Db db, BulkRecorder bulk, InteractionRecor
         long lines = 0, recorded = 0, repeated = 0, failed = 0;
         var now = clock.GetUtcNow();
         var identifiers = normalizer.Memoizing(); // a file names the same customers again and again
+        await using var connection = await db.OpenWriterAsync(ct); // one connection: its statements stay prepared from batch to batch
 
         while (await csv.ReadAsync(ct))
         {
@@ -57,12 +58,12 @@ public sealed class InteractionImport(Db db, BulkRecorder bulk, InteractionRecor
             pending.Add((line, interaction));
             if (pending.Count == Batch)
             {
-                var (r, p, f) = await FlushAsync(pending, errors, ct);
+                var (r, p, f) = await FlushAsync(connection, pending, errors, ct);
                 (recorded, repeated, failed) = (recorded + r, repeated + p, failed + f);
                 progress?.Report(new Progress(lines, recorded, repeated, failed));
             }
         }
-        var (r2, p2, f2) = await FlushAsync(pending, errors, ct);
+        var (r2, p2, f2) = await FlushAsync(connection, pending, errors, ct);
         (recorded, repeated, failed) = (recorded + r2, repeated + p2, failed + f2);
         progress?.Report(new Progress(lines, recorded, repeated, failed));
         return new Result(lines, recorded, repeated, failed, errors);
@@ -130,12 +131,12 @@ public sealed class InteractionImport(Db db, BulkRecorder bulk, InteractionRecor
     };
 
     /// <summary>Records a batch in one transaction; if that fails, row by row, so that one bad row costs only itself.</summary>
-    private async Task<(long Recorded, long Repeated, long Failed)> FlushAsync(List<(long Line, NewInteraction Interaction)> pending, List<RowError> errors, CancellationToken ct)
+    private async Task<(long Recorded, long Repeated, long Failed)> FlushAsync(DbConnection connection, List<(long Line, NewInteraction Interaction)> pending, List<RowError> errors, CancellationToken ct)
     {
         if (pending.Count == 0) return (0, 0, 0);
         try
         {
-            var counts = await db.InTransactionAsync((connection, tx) => bulk.RecordAsync(connection, tx, pending.ConvertAll(p => p.Interaction), ct), ct);
+            var counts = await db.InTransactionAsync(connection, (c, tx) => bulk.RecordAsync(c, tx, pending.ConvertAll(p => p.Interaction), ct), ct);
             pending.Clear();
             return (counts.Recorded, counts.Repeated, 0);
         }

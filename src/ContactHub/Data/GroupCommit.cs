@@ -53,7 +53,7 @@ public sealed class GroupCommit(Db db) : IAsyncDisposable
                 if (group.Count == 0) continue;
                 try
                 {
-                    connection ??= db.OpenAsync().GetAwaiter().GetResult();
+                    connection ??= db.OpenWriterAsync().GetAwaiter().GetResult();
                     db.InTransactionAsync(connection, async (c, transaction) =>
                     {
                         foreach (var unit in group) await unit.RunInSavepointAsync(c, transaction);
