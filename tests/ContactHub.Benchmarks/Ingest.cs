@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
+using ContactHub.Contacts;
+using ContactHub.Conversations;
 using ContactHub.Data;
 using ContactHub.Demo;
 using Dapper;
@@ -27,6 +29,30 @@ public static class Ingest
 
         // Baseline: the same interaction row inserted raw, one autocommit statement at a time, prepared once.
         var raw = (await Runs.MedianOf(async () => [Host.Postgres is null ? RawInsertRate(smoke ? 500 : 20_000) : await RawPostgresInsertRate(smoke ? 500 : 20_000)]))[0];
+
+        // The recorder itself, in process: one event at a time (each its own commit) and 32 at once (sharing group commits).
+        using (var host = new Host())
+        {
+            var recorder = host.Get<InteractionRecorder>();
+            var events = smoke ? 500 : 20_000;
+            NewInteraction Event(int n) => new("sms", "inbound", DateTimeOffset.UtcNow, null, null, [new Identifier(IdentifierKind.Phone, "", $"+336{30_000_000 + n % 1_000}")],
+                null, null, null, "received", null, "Is my flight on time?", "bench", $"p-{n}-{Guid.NewGuid():N}", null);
+            var rates = await Runs.MedianOf(async () =>
+            {
+                var watch = Stopwatch.StartNew();
+                for (var n = 0; n < events / 4; n++) await recorder.RecordAsync(Event(n));
+                var single = events / 4 / watch.Elapsed.TotalSeconds;
+                watch.Restart();
+                var next = 0;
+                await Task.WhenAll(Enumerable.Range(0, Connections).Select(async _ =>
+                {
+                    while (Interlocked.Increment(ref next) <= events) await recorder.RecordAsync(Event(next));
+                }));
+                return [single, events / watch.Elapsed.TotalSeconds];
+            });
+            lines.Add($"| InteractionRecorder in process, one event at a time (a commit each) | {rates[0]:0} | — | — | 0 | {rates[0] / raw:0.00} × raw insert |");
+            lines.Add($"| InteractionRecorder in process, {Connections} callers at once (group commit) | {rates[1]:0} | — | — | 0 | {rates[1] / raw:0.00} × raw insert |");
+        }
 
         using (var host = new Host())
         {
