@@ -51,7 +51,7 @@ public static class Ingest
                 return [single, events / watch.Elapsed.TotalSeconds];
             });
             lines.Add($"| InteractionRecorder in process, one event at a time (a commit each) | {rates[0]:0} | — | — | 0 | {rates[0] / raw:0.00} × raw insert |");
-            lines.Add($"| InteractionRecorder in process, {Connections} callers at once (group commit) | {rates[1]:0} | — | — | 0 | {rates[1] / raw:0.00} × raw insert |");
+            lines.Add($"| InteractionRecorder in process, {Connections} callers at once ({(Host.Postgres is null ? "group commit" : "a transaction each")}) | {rates[1]:0} | — | — | 0 | {rates[1] / raw:0.00} × raw insert |");
         }
 
         using (var host = new Host())
