@@ -109,17 +109,14 @@ public sealed class InteractionExport(Db db)
         }
     }
 
-    private static IEnumerable<IDictionary<string, object?>> Rows(DbDataReader reader, TimeZoneInfo zone, CancellationToken ct)
-    {
-        while (reader.Read())
+    /// <summary>The rows as MiniExcel takes them: named cells, numbers and times kept, anything else as text.</summary>
+    private static IEnumerable<IDictionary<string, object?>> Rows(DbDataReader reader, TimeZoneInfo zone, CancellationToken ct) =>
+        Values(reader, zone, ct).Select(values =>
         {
-            ct.ThrowIfCancellationRequested();
-            var values = Row(reader, zone);
             var row = new Dictionary<string, object?>(Headers.Length);
             for (var i = 0; i < Headers.Length; i++) row[Headers[i]] = values[i] is long or int or DateTime or null ? values[i] : Convert.ToString(values[i], CultureInfo.InvariantCulture);
-            yield return row;
-        }
-    }
+            return (IDictionary<string, object?>)row;
+        });
 
     /// <summary>Rows read ahead on another thread, at most this many waiting: reading and writing the workbook each take a core.</summary>
     private const int Ahead = 4_096;
