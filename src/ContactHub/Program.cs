@@ -5,6 +5,7 @@ using ContactHub.Channels.Twilio;
 using ContactHub.Contacts;
 using ContactHub.Conversations;
 using ContactHub.Data;
+using ContactHub.Demo;
 using ContactHub.Desk;
 using ContactHub.FollowUps;
 using ContactHub.Hosting;
@@ -29,6 +30,7 @@ builder.AddOutbox();           // durable outbound queue and its dispatcher
 builder.AddFollowUps();        // messages from a conversation, templates, follow-up tasks
 builder.AddReports();          // the report catalogue, scheduled Excel reports by email, streamed exports
 builder.AddDesk();             // the agent desk and the CRM embed (server-rendered pages, cookie sessions)
+builder.AddDemo();             // seed-demo: realistic demo data
 
 var app = builder.Build();
 
@@ -40,6 +42,7 @@ app.MapApiKeys();
 app.MapAudit();
 app.MapInteractions();
 app.MapContacts();
+app.MapContactHistory();
 app.MapConversations();
 app.MapConversationMessages();
 app.MapFollowUps();

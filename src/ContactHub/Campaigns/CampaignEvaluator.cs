@@ -1,5 +1,6 @@
 using ContactHub.Channels.Email;
 using ContactHub.Contacts;
+using ContactHub.Conversations;
 using ContactHub.FollowUps;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,7 @@ namespace ContactHub.Campaigns;
 /// so each trigger acts once, whatever the number of nodes — and queues the message through the outbox.
 /// </summary>
 public sealed class CampaignEvaluator(
-    CampaignStore store, CampaignTriggers triggers, ContactStore contacts, ConsentStore consents, ConversationMessenger messenger,
+    CampaignStore store, CampaignTriggers triggers, ContactStore contacts, ContactHistory history, ConsentStore consents, ConversationMessenger messenger,
     FollowUpStore followUps, IEmailTransport email, IOptions<CampaignOptions> options, TimeProvider clock, ILogger<CampaignEvaluator> logger)
 {
     public async Task<int> RunAsync(CancellationToken ct = default)
@@ -106,7 +107,7 @@ public sealed class CampaignEvaluator(
             return;
         }
 
-        var conversationId = candidate.ConversationId ?? (await contacts.ConversationsAsync(candidate.ContactId, 1, ct)).FirstOrDefault()?.Id;
+        var conversationId = candidate.ConversationId ?? (await history.ConversationsAsync(candidate.ContactId, 1, ct)).FirstOrDefault()?.Id;
         if (conversationId is null)
         {
             await store.SettleAsync(sendId, "skipped", "the contact has no conversation", null, ct);

@@ -101,7 +101,7 @@ public sealed class CampaignStore(Db db, TimeProvider clock)
                 scheduledFor = decision.ScheduledFor, now = clock.GetUtcNow(),
             }, cancellationToken: ct));
         }
-        catch (DbException ex) when (db.Dialect.IsUniqueViolation(ex) || ex is Npgsql.PostgresException { SqlState: "23505" })
+        catch (DbException ex) when (db.Dialect.IsUniqueViolation(ex))
         {
             return null;
         }

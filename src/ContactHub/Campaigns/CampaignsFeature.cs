@@ -7,7 +7,6 @@ public static class CampaignsFeature
 {
     public static WebApplicationBuilder AddCampaigns(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<ConsentStore>();
         builder.Services.AddValidatedOptions<CampaignOptions>(CampaignOptions.Section);
         builder.Services.AddSingleton<CampaignStore>();
         builder.Services.AddSingleton<CampaignTriggers>();

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using ContactHub.Conversations;
 using ContactHub.Hosting;
 using ContactHub.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,8 +16,6 @@ public static class ContactEndpoints
     public static RouteGroupBuilder MapContacts(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/contacts").WithTags("Contacts").ProducesProblem(404).ProducesValidationProblem();
-        group.MapGet("/lookup", Lookup).WithName("LookupContact").RequireAuthorization(Scopes.Read)
-            .WithSummary("Screen-pop: the contact with this phone, email, WhatsApp number or external id, its active conversation and last 10 interactions.");
         group.MapGet("/", Search).WithName("SearchContacts").RequireAuthorization(Scopes.Read)
             .WithSummary("Contacts whose name or any identifier starts with q.");
         group.MapGet("/duplicates", Duplicates).WithName("ListDuplicateContacts").RequireAuthorization(Scopes.Read)
@@ -32,10 +29,6 @@ public static class ContactEndpoints
             .WithRequestExample("""{"kind": "email", "value": "ana.lima@example.com"}""");
         group.MapDelete("/{id:long}/identifiers/{identifierId:long}", RemoveIdentifier).WithName("RemoveContactIdentifier").RequireAuthorization(Scopes.Write)
             .WithSummary("Removes an identifier from the contact.");
-        group.MapGet("/{id:long}/activities", Activities).WithName("ListContactActivities").RequireAuthorization(Scopes.Read)
-            .WithSummary("The contact's timeline across channels, newest first; pass nextBefore as before for the next page.");
-        group.MapGet("/{id:long}/conversations", Conversations).WithName("ListContactConversations").RequireAuthorization(Scopes.Read)
-            .WithSummary("The contact's conversations, latest activity first.");
         group.MapGet("/{id:long}/export", Export).WithName("ExportContact").RequireAuthorization(Scopes.Admin)
             .WithSummary("GDPR export: everything held on the contact (identifiers, conversations, interactions with bodies, notes, follow-ups, consents, campaign sends, merges, audit entries).");
         group.MapDelete("/{id:long}", Erase).WithName("EraseContact").RequireAuthorization(Scopes.Admin)
@@ -48,23 +41,6 @@ public static class ContactEndpoints
         merges.MapPost("/{id:long}/undo", Undo).WithName("UndoMerge").RequireAuthorization(Scopes.Write)
             .WithSummary("Puts back exactly what a merge moved.");
         return group;
-    }
-
-    private static async Task<Results<Ok<ScreenPop>, ProblemHttpResult, ValidationProblem>> Lookup(
-        ContactStore store, IdentifierNormalizer normalizer, AuditLog audit, HttpContext http, CancellationToken ct,
-        string? phone = null, string? email = null, string? whatsapp = null, string? externalId = null)
-    {
-        (string Field, string Kind, string? Value)[] given =
-            [("phone", IdentifierKind.Phone, phone), ("whatsapp", IdentifierKind.Phone, whatsapp), ("email", IdentifierKind.Email, email), ("externalId", IdentifierKind.External, externalId)];
-        var present = given.Where(g => !string.IsNullOrWhiteSpace(g.Value)).ToList();
-        if (present.Count != 1)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["query"] = ["Give exactly one of phone, email, whatsapp or externalId."] });
-        var (field, kind, value) = present[0];
-        if (normalizer.Normalize(kind, value) is not { } identifier)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"Not a valid {field}."] });
-        if (await store.LookupAsync(identifier, ct) is not { } pop) return Problems.NotFound($"No contact has this {field}.");
-        audit.Write(http, "contact.lookup", "contact", pop.Contact.Id, pop.Contact.Id, details: field);
-        return TypedResults.Ok(pop);
     }
 
     private static async Task<Results<Ok<IReadOnlyList<ContactSummary>>, ValidationProblem>> Search(
@@ -114,28 +90,6 @@ public static class ContactEndpoints
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveIdentifier(long id, long identifierId, ContactStore store, CancellationToken ct) =>
         await store.RemoveIdentifierAsync(id, identifierId, ct) ? TypedResults.NoContent() : Problems.NotFound($"Contact {id} has no identifier {identifierId}.");
-
-    private static async Task<Results<Ok<ActivityPage>, ProblemHttpResult, ValidationProblem>> Activities(
-        long id, ContactStore store, AuditLog audit, HttpContext http, CancellationToken ct, string? before = null, int? limit = 50, string? channel = null)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (!ActivityCursor.TryDecode(before, out var cursor)) errors["before"] = ["Not a cursor returned as nextBefore."];
-        if (limit is < 1 or > 200) errors["limit"] = ["Between 1 and 200."];
-        if (channel is not null && !InteractionChannels.All.Contains(channel)) errors["channel"] = [$"One of {string.Join(", ", InteractionChannels.All)}."];
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-        if (await store.GetAsync(id, ct) is not { } contact) return Problems.NotFound($"Contact {id} does not exist.");
-        audit.Write(http, "contact.timeline", "contact", contact.Id, contact.Id);
-        return TypedResults.Ok(await store.ActivitiesAsync(contact.Id, cursor, limit ?? 50, channel, ct));
-    }
-
-    private static async Task<Results<Ok<IReadOnlyList<ConversationSummary>>, ProblemHttpResult, ValidationProblem>> Conversations(
-        long id, ContactStore store, AuditLog audit, HttpContext http, CancellationToken ct, int? limit = 50)
-    {
-        if (limit is < 1 or > 200) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["Between 1 and 200."] });
-        if (await store.GetAsync(id, ct) is not { } contact) return Problems.NotFound($"Contact {id} does not exist.");
-        audit.Write(http, "contact.conversations", "contact", contact.Id, contact.Id);
-        return TypedResults.Ok(await store.ConversationsAsync(contact.Id, limit ?? 50, ct));
-    }
 
     private static async Task<Results<Ok<MergeResult>, ProblemHttpResult, ValidationProblem>> Merge(
         long id, MergeRequest request, MergeStore merges, ClaimsPrincipal user, AuditLog audit, HttpContext http, CancellationToken ct)

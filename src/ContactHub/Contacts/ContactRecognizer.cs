@@ -25,10 +25,10 @@ public sealed class ContactRecognizer(Db db, TimeProvider clock)
         """;
 
     private const string InsertIdentifierSql = """
-        INSERT INTO contact_identifiers (contact_id, kind, provider, value, created_at)
+        INSERT INTO contact_identifiers (contact_id, kind, provider, value, created_at) {OUTPUT_ID}
         SELECT @contactId, @kind, @provider, @value, @now
         WHERE NOT EXISTS (SELECT 1 FROM contact_identifiers {LOCK} WHERE kind = @kind AND provider = @provider AND value = @value)
-        {ON_CONFLICT_IGNORE}
+        {ON_CONFLICT_IGNORE} {RETURNING_ID}
         """;
 
     private const string FillNameSql = """
@@ -76,9 +76,7 @@ public sealed class ContactRecognizer(Db db, TimeProvider clock)
 
         foreach (var missing in identifiers.Where(i => !matches.Any(m => m.Kind == i.Kind && m.Provider == i.Provider && m.Value == i.Value)))
         {
-            var inserted = await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertIdentifierSql),
-                new { contactId, kind = missing.Kind, provider = missing.Provider, value = missing.Value, now }, transaction, cancellationToken: ct));
-            if (inserted == 0)
+            if (await ClaimAsync(connection, transaction, contactId, missing, ct) is null)
                 throw new ConcurrencyConflictException("An identifier was claimed by a concurrent request.");
         }
 
@@ -95,9 +93,14 @@ public sealed class ContactRecognizer(Db db, TimeProvider clock)
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(FillNameSql), new { id = contactId, name = filled, nameKey = NameKey(filled), now = clock.GetUtcNow() }, transaction, cancellationToken: ct));
     }
 
+    /// <summary>Gives the identifier to the contact unless another already owns it: the new identifier's id, or null.</summary>
+    public async Task<long?> ClaimAsync(DbConnection connection, DbTransaction? transaction, long contactId, Identifier identifier, CancellationToken ct) =>
+        await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(db.Sql(InsertIdentifierSql),
+            new { contactId, kind = identifier.Kind, provider = identifier.Provider, value = identifier.Value, now = clock.GetUtcNow() }, transaction, cancellationToken: ct));
+
     /// <summary>The contact an identifier belongs to, if any (a prepared probe of the unique key; see PreparedStatements).</summary>
-    public Task<long?> OwnerAsync(DbConnection connection, DbTransaction transaction, Identifier identifier, CancellationToken ct) =>
-        db.Prepared(connection, transaction, FindIdentifierSql, "kind", "provider", "value").Bind(identifier.Kind, identifier.Provider, identifier.Value).ScalarInt64Async(ct);
+    public Task<long?> OwnerAsync(DbConnection connection, DbTransaction? transaction, Identifier identifier, CancellationToken ct) =>
+        db.Prepared(connection, transaction, FindIdentifierSql, ("kind", identifier.Kind), ("provider", identifier.Provider), ("value", identifier.Value)).ScalarInt64Async(ct);
 
     public static string? Clean(string? name) => string.IsNullOrWhiteSpace(name) ? null : name.Trim();
 

@@ -1,11 +1,10 @@
 using System.Data.Common;
-using ContactHub.Conversations;
 using ContactHub.Data;
 using Dapper;
 
 namespace ContactHub.Contacts;
 
-public sealed class ContactStore(Db db, TimeProvider clock)
+public sealed class ContactStore(Db db, ContactRecognizer recognizer, TimeProvider clock)
 {
     private const string ContactSql = """
         SELECT id, display_name, external_id, created_at, updated_at, merged_into_id, erased_at FROM contacts WHERE id = @id
@@ -22,48 +21,20 @@ public sealed class ContactStore(Db db, TimeProvider clock)
         return await GetAsync(lease, id, ct);
     }
 
-    private static readonly string[] Id = ["id"];
-
-    private static async Task<Contact?> GetAsync(ReadConnections.Lease lease, long id, CancellationToken ct)
+    /// <summary>The same on a read connection the caller holds (the screen-pop reads several things on one).</summary>
+    public static async Task<Contact?> GetAsync(ReadConnections.Lease lease, long id, CancellationToken ct)
     {
         var requested = id;
         for (var hops = 0; hops < 16; hops++)
         {
-            var row = (await lease.QueryAsync<ContactRow>(ContactSql, Id, [id], ct)).SingleOrDefault();
+            var row = (await lease.QueryAsync<ContactRow>(ContactSql, ct, ("id", id))).SingleOrDefault();
             if (row is null || row.ErasedAt is not null) return null;
             if (row.MergedIntoId is { } target) { id = target; continue; }
-            var identifiers = await lease.QueryAsync<ContactIdentifier>(IdentifiersSql, Id, [id], ct);
+            var identifiers = await lease.QueryAsync<ContactIdentifier>(IdentifiersSql, ct, ("id", id));
             return new Contact(row.Id, row.DisplayName, row.ExternalId, row.CreatedAt, row.UpdatedAt,
                 identifiers.Select(i => i with { Provider = i.Provider is "" ? null : i.Provider }).ToList(), id == requested ? null : requested);
         }
         return null;
-    }
-
-    private const string FindByIdentifierSql = """
-        SELECT contact_id FROM contact_identifiers WHERE kind = @Kind AND provider = @Provider AND value = @Value
-        """;
-
-    private const string ActiveConversationSql = ConversationStore.Columns + """
-        WHERE cv.contact_id = @id AND cv.status = 'active'
-        ORDER BY cv.last_activity_at DESC {LIMIT:1}
-        """;
-
-    private const string OpenFollowUpsSql = """
-        SELECT id, contact_id, conversation_id, title, notes, assigned_to, due_at, status, created_by, created_at, completed_at, completed_interaction_id
-        FROM follow_ups WHERE contact_id = @id AND status = 'open'
-        ORDER BY CASE WHEN due_at IS NULL THEN 1 ELSE 0 END, due_at, id {LIMIT:20}
-        """;
-
-    /// <summary>Screen-pop: the contact, its active conversation, its last ten interactions and its open follow-ups.</summary>
-    public async Task<ScreenPop?> LookupAsync(Identifier identifier, CancellationToken ct = default)
-    {
-        await using var lease = await db.Reads.LeaseAsync(ct);
-        var owner = (await lease.QueryAsync<long?>(FindByIdentifierSql, ["Kind", "Provider", "Value"], [identifier.Kind, identifier.Provider, identifier.Value], ct)).SingleOrDefault();
-        if (owner is not { } contactId || await GetAsync(lease, contactId, ct) is not { } contact) return null;
-        var active = (await lease.QueryAsync<ConversationRow>(ActiveConversationSql, Id, [contact.Id], ct)).SingleOrDefault();
-        var recent = await ActivitiesAsync(lease, contact.Id, null, 10, null, ct);
-        var followUps = await lease.QueryAsync<FollowUps.FollowUp>(OpenFollowUpsSql, Id, [contact.Id], ct);
-        return new ScreenPop(contact, active?.ToSummary(), recent.Items, followUps);
     }
 
     private const string SearchSql = """
@@ -95,22 +66,12 @@ public sealed class ContactStore(Db db, TimeProvider clock)
             new { id, name = ContactRecognizer.Clean(name), nameKey = ContactRecognizer.NameKey(name), externalId, now = clock.GetUtcNow() }, cancellationToken: ct)) > 0;
     }
 
-    private const string InsertIdentifierSql = """
-        INSERT INTO contact_identifiers (contact_id, kind, provider, value, created_at) {OUTPUT_ID}
-        SELECT @contactId, @Kind, @Provider, @Value, @now
-        WHERE NOT EXISTS (SELECT 1 FROM contact_identifiers {LOCK} WHERE kind = @Kind AND provider = @Provider AND value = @Value)
-        {ON_CONFLICT_IGNORE} {RETURNING_ID}
-        """;
-
     /// <summary>Adds an identifier; returns its id, or the id of the contact that already owns it.</summary>
     public async Task<(long? IdentifierId, long? OwnerContactId)> AddIdentifierAsync(long contactId, Identifier identifier, CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);
-        var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(db.Sql(InsertIdentifierSql),
-            new { contactId, identifier.Kind, identifier.Provider, identifier.Value, now = clock.GetUtcNow() }, cancellationToken: ct));
-        if (id is not null) return (id, null);
-        var owner = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(db.Sql(FindByIdentifierSql), identifier, cancellationToken: ct));
-        return (null, owner);
+        if (await recognizer.ClaimAsync(connection, null, contactId, identifier, ct) is { } id) return (id, null);
+        return (null, await recognizer.OwnerAsync(connection, null, identifier, ct));
     }
 
     private const string DeleteIdentifierSql = "DELETE FROM contact_identifiers WHERE id = @identifierId AND contact_id = @contactId";
@@ -119,43 +80,6 @@ public sealed class ContactStore(Db db, TimeProvider clock)
     {
         await using var connection = await db.OpenAsync(ct);
         return await connection.ExecuteAsync(new CommandDefinition(db.Sql(DeleteIdentifierSql), new { contactId, identifierId }, cancellationToken: ct)) > 0;
-    }
-
-    private const string ActivitiesSql = """
-        SELECT id, conversation_id, channel, direction, occurred_at, ended_at, duration_seconds, agent, status, subject, body, provider, provider_ref, error
-        FROM interactions
-        WHERE contact_id = @contactId
-          AND (@channel IS NULL OR channel = @channel)
-          AND (@beforeAt IS NULL OR occurred_at < @beforeAt OR (occurred_at = @beforeAt AND id < @beforeId))
-        ORDER BY occurred_at DESC, id DESC {LIMIT:@limit}
-        """;
-
-    /// <summary>The timeline, newest first, by keyset: a page never repeats or skips rows while new ones arrive.</summary>
-    public async Task<ActivityPage> ActivitiesAsync(long contactId, ActivityCursor? before, int limit, string? channel, CancellationToken ct = default)
-    {
-        await using var lease = await db.Reads.LeaseAsync(ct);
-        return await ActivitiesAsync(lease, contactId, before, limit, channel, ct);
-    }
-
-    private static async Task<ActivityPage> ActivitiesAsync(ReadConnections.Lease lease, long contactId, ActivityCursor? before, int limit, string? channel, CancellationToken ct)
-    {
-        var rows = await lease.QueryAsync<Activity>(ActivitiesSql, ["contactId", "channel:String", "beforeAt:DateTimeOffset", "beforeId", "limit"],
-            [contactId, channel, before?.OccurredAt, before?.Id ?? 0, limit + 1], ct);
-        var more = rows.Count > limit;
-        if (more) rows.RemoveAt(rows.Count - 1);
-        return new ActivityPage(rows, more ? new ActivityCursor(rows[^1].OccurredAt, rows[^1].Id).Encode() : null);
-    }
-
-    private const string ConversationsSql = ConversationStore.Columns + """
-        WHERE cv.contact_id = @contactId
-        ORDER BY cv.last_activity_at DESC, cv.id DESC {LIMIT:@limit}
-        """;
-
-    public async Task<IReadOnlyList<ConversationSummary>> ConversationsAsync(long contactId, int limit, CancellationToken ct = default)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        var rows = await connection.QueryAsync<ConversationRow>(new CommandDefinition(db.Sql(ConversationsSql), new { contactId, limit }, cancellationToken: ct));
-        return rows.Select(r => r.ToSummary()).ToList();
     }
 
     private const string DuplicatesSql = """

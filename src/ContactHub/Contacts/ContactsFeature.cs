@@ -11,6 +11,7 @@ public static class ContactsFeature
         builder.Services.AddSingleton<IdentifierNormalizer>();
         builder.Services.AddSingleton<ContactRecognizer>();
         builder.Services.AddSingleton<ContactStore>();
+        builder.Services.AddSingleton<ConsentStore>();
         builder.Services.AddSingleton<MergeStore>();
         builder.Services.AddSingleton<ContactPrivacy>();
         builder.Services.AddValidatedOptions<RetentionOptions>(RetentionOptions.Section);

@@ -1,3 +1,4 @@
+using ContactHub.Channels;
 using System.ComponentModel;
 using ContactHub.Hosting;
 using ContactHub.Security;
@@ -19,7 +20,7 @@ public static class ConversationEndpoints
 
     public sealed record SummaryMessage(string? Channel, string? Template = null, string? Body = null, string? To = null);
 
-    public sealed record EndedConversation(ConversationSummary Conversation, FollowUps.QueuedMessage? SummaryMessage);
+    public sealed record EndedConversation(ConversationSummary Conversation, QueuedMessage? SummaryMessage);
 
     public static RouteGroupBuilder MapConversations(this IEndpointRouteBuilder routes)
     {
@@ -47,7 +48,7 @@ public static class ConversationEndpoints
     {
         var errors = new Dictionary<string, string[]>();
         if (status is not ("active" or "ended")) errors["status"] = ["active or ended."];
-        if (channel is not null && !InteractionChannels.All.Contains(channel)) errors["channel"] = [$"One of {string.Join(", ", InteractionChannels.All)}."];
+        if (channel is not null && !Channel.IsKnown(channel)) errors["channel"] = [$"One of {Channel.List(Channel.All)}."];
         if (limit is < 1 or > 500) errors["limit"] = ["Between 1 and 500."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         return TypedResults.Ok(await store.ListAsync(status!, string.IsNullOrWhiteSpace(agent) ? null : agent.Trim(), channel, limit ?? 100, ct));
@@ -88,20 +89,20 @@ public static class ConversationEndpoints
     }
 
     private static async Task<Results<Ok<EndedConversation>, ProblemHttpResult, ValidationProblem>> End(
-        long id, ConversationStore store, FollowUps.ConversationMessenger messenger, CancellationToken ct, EndRequest? request = null)
+        long id, ConversationStore store, ConversationMessenger messenger, CancellationToken ct, EndRequest? request = null)
     {
         if (request?.Summary?.Length > 20_000) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["summary"] = ["At most 20,000 characters."] });
         if (await store.GetAsync(id, ct) is not { } conversation) return Problems.NotFound($"Conversation {id} does not exist.");
         if (conversation.Status != "active") return TypedResults.Problem($"Conversation {id} has already ended.", statusCode: 409, title: "Conversation already ended");
 
         // The summary is queued first: if it cannot be sent (no phone, opted out…), the conversation stays open and nothing is lost.
-        FollowUps.QueuedMessage? queued = null;
+        QueuedMessage? queued = null;
         if (request?.SendSummary is { } send)
         {
-            var message = new FollowUps.SendMessageRequest(send.Channel, send.To, null, send.Body ?? (send.Template is null ? request.Summary : null), send.Template);
+            var message = new SendMessageRequest(send.Channel, send.To, null, send.Body ?? (send.Template is null ? request.Summary : null), send.Template);
             var result = await messenger.SendAsync(id, message, summary: true, idempotencyKey: $"summary:{id}", ct, summaryText: request.Summary);
-            if (result.Outcome != FollowUps.MessageOutcome.Queued)
-                return FollowUps.MessageEndpoints.ToResult(result, id).Result switch
+            if (result.Outcome != MessageOutcome.Queued)
+                return MessageEndpoints.ToResult(result, id).Result switch
                 {
                     ProblemHttpResult p => p,
                     ValidationProblem v => Prefix(v),

@@ -1,10 +1,5 @@
 namespace ContactHub.Conversations;
 
-public static class InteractionChannels
-{
-    public static readonly IReadOnlyList<string> All = ["call", "chat", "sms", "whatsapp", "messaging", "email"];
-}
-
 public static class Directions
 {
     public static readonly IReadOnlyList<string> All = ["inbound", "outbound"];

@@ -11,7 +11,13 @@ public static class ConversationsFeature
         builder.Services.AddSingleton<InteractionRecorder>();
         builder.Services.AddSingleton<BulkRecorder>();
         builder.Services.AddSingleton<ConversationStore>();
+        builder.Services.AddSingleton<ContactHistory>();
+        builder.Services.AddValidatedOptions<TemplatesOptions>(TemplatesOptions.Section);
+        builder.Services.AddSingleton<TemplateRenderer>();
+        builder.Services.AddSingleton<ConversationMessenger>();
         builder.Services.AddTransient<EndIdleConversationsJob>();
+        builder.Services.AddCommand(new(["import"], 1, "import FILE.csv                            record interactions from CSV (columns in the README; - reads stdin)",
+            (app, words, _) => ImportCommand.RunAsync(app, words[0])));
 
         var interval = builder.Configuration.GetSection(ConversationsOptions.Section).Get<ConversationsOptions>()?.IdleCheckInterval ?? TimeSpan.FromMinutes(1);
         builder.Services.AddQuartz(q =>

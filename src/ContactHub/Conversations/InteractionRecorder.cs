@@ -54,10 +54,6 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOp
         VALUES (@contactId, 'active', @occurredAt, @occurredAt, @agent, @subject, '', NULL, 0) {RETURNING_ID}
         """;
 
-    private static readonly string[] InsertInteractionParameters =
-        ["conversationId", "contactId", "channel", "direction", "occurredAt", "endedAt", "durationSeconds", "agent", "status",
-         "subject", "body", "provider", "providerRef", "campaignId", "metadata", "now"];
-
     private const string InsertInteractionSql = """
         INSERT INTO interactions (conversation_id, contact_id, channel, direction, occurred_at, ended_at, duration_seconds, agent, status,
             subject, body, provider, provider_ref, campaign_id, metadata, created_at, updated_at) {OUTPUT_ID}
@@ -96,7 +92,7 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOp
     /// </summary>
     public async Task<IReadOnlyList<(RecordResult? Result, DomainException? Refused)>> RecordEachAsync(IReadOnlyList<NewInteraction> interactions, CancellationToken ct = default)
     {
-        var queued = db.Provider == DatabaseProvider.Sqlite ? interactions.Select(i => RecordAsync(i, ct)).ToList() : null;
+        var queued = db.Dialect.SerializesWriters ? interactions.Select(i => RecordAsync(i, ct)).ToList() : null;
         var results = new List<(RecordResult?, DomainException?)>(interactions.Count);
         for (var n = 0; n < interactions.Count; n++)
         {
@@ -157,28 +153,29 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOp
 
     internal async Task<Existing?> FindByRefAsync(DbConnection connection, DbTransaction transaction, string? provider, string providerRef, CancellationToken ct)
     {
-        await using var reader = await db.Prepared(connection, transaction, FindByRefSql, "provider", "providerRef").Bind(provider, providerRef).ExecuteReaderAsync(ct);
+        await using var reader = await db.Prepared(connection, transaction, FindByRefSql, ("provider", provider), ("providerRef", providerRef)).ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? new Existing(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.NullableString(3)) : null;
     }
 
     /// <summary>The contact's active conversation with the latest activity, if any.</summary>
     internal async Task<OpenConversation?> ActiveConversationAsync(DbConnection connection, DbTransaction transaction, long contactId, CancellationToken ct)
     {
-        await using var reader = await db.Prepared(connection, transaction, ActiveConversationSql, "contactId").Bind(contactId).ExecuteReaderAsync(ct);
+        await using var reader = await db.Prepared(connection, transaction, ActiveConversationSql, ("contactId", contactId)).ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? new OpenConversation(reader.GetInt64(0), reader.Timestamp(1), reader.GetString(2)) : null;
     }
 
     internal async Task<long> StartConversationAsync(DbConnection connection, DbTransaction transaction, long contactId, NewInteraction i, CancellationToken ct) =>
-        (await db.Prepared(connection, transaction, InsertConversationSql, "contactId", "occurredAt", "agent", "subject")
-            .Bind(contactId, i.OccurredAt, i.Agent, i.Subject).ScalarInt64Async(ct))!.Value;
+        (await db.Prepared(connection, transaction, InsertConversationSql,
+            ("contactId", contactId), ("occurredAt", i.OccurredAt), ("agent", i.Agent), ("subject", i.Subject)).ScalarInt64Async(ct))!.Value;
 
     internal async Task<long> InsertAsync(DbConnection connection, DbTransaction transaction, long conversationId, long contactId, NewInteraction i, DateTimeOffset now, CancellationToken ct) =>
-        (await db.Prepared(connection, transaction, InsertInteractionSql, InsertInteractionParameters)
-            .Bind(conversationId, contactId, i.Channel, i.Direction, i.OccurredAt, i.EndedAt, i.DurationSeconds, i.Agent, i.Status,
-                i.Subject, i.Body, i.Provider, i.ProviderRef, i.CampaignId, i.Metadata, now).ScalarInt64Async(ct))!.Value;
+        (await db.Prepared(connection, transaction, InsertInteractionSql,
+            ("conversationId", conversationId), ("contactId", contactId), ("channel", i.Channel), ("direction", i.Direction), ("occurredAt", i.OccurredAt),
+            ("endedAt", i.EndedAt), ("durationSeconds", i.DurationSeconds), ("agent", i.Agent), ("status", i.Status), ("subject", i.Subject), ("body", i.Body),
+            ("provider", i.Provider), ("providerRef", i.ProviderRef), ("campaignId", i.CampaignId), ("metadata", i.Metadata), ("now", now)).ScalarInt64Async(ct))!.Value;
 
     internal async Task TouchAsync(DbConnection connection, DbTransaction transaction, long id, DateTimeOffset lastActivityAt, string channels, string? channel, string? agent,
         int added, bool reopen, CancellationToken ct) =>
-        await db.Prepared(connection, transaction, TouchConversationSql, "reopen", "lastActivityAt", "channels", "channel", "added", "agent", "id")
-            .Bind(reopen ? 1 : 0, lastActivityAt, channels, channel, added, agent, id).ExecuteNonQueryAsync(ct);
+        await db.Prepared(connection, transaction, TouchConversationSql, ("reopen", reopen ? 1 : 0), ("lastActivityAt", lastActivityAt),
+            ("channels", channels), ("channel", channel), ("added", added), ("agent", agent), ("id", id)).ExecuteNonQueryAsync(ct);
 }

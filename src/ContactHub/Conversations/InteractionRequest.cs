@@ -1,3 +1,4 @@
+using ContactHub.Channels;
 using System.ComponentModel;
 using System.Text.Json;
 using ContactHub.Contacts;
@@ -49,7 +50,7 @@ public static class InteractionValidation
         void Fail(string field, string message) => errors[field] = [message];
 
         var channel = request.Channel?.Trim().ToLowerInvariant();
-        if (channel is null || !InteractionChannels.All.Contains(channel)) Fail("channel", $"Required; one of {string.Join(", ", InteractionChannels.All)}.");
+        if (channel is null || !Channel.IsKnown(channel)) Fail("channel", $"Required; one of {Channel.List(Channel.All)}.");
         var direction = request.Direction?.Trim().ToLowerInvariant();
         if (direction is null || !Directions.All.Contains(direction)) Fail("direction", "Required; inbound or outbound.");
 

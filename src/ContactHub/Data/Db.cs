@@ -1,15 +1,12 @@
 using System.Data.Common;
-using Microsoft.Data.SqlClient;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace ContactHub.Data;
 
 /// <summary>The connection factory: one new, open connection per operation, for the configured engine.</summary>
 public sealed class Db : IAsyncDisposable
 {
-    private readonly NpgsqlDataSource? _postgres;
+    private readonly DbDataSource _source;
 
     static Db() => DapperSetup.Configure();
 
@@ -19,19 +16,19 @@ public sealed class Db : IAsyncDisposable
     public Db(DatabaseProvider provider, string connectionString, string contentRoot)
     {
         Dialect = SqlDialect.For(provider);
-        ConnectionString = provider == DatabaseProvider.Sqlite
-            ? PrepareSqlite(connectionString, contentRoot)
-            : connectionString;
-        if (provider == DatabaseProvider.Postgres)
-            _postgres = new NpgsqlDataSourceBuilder(ConnectionString).Build();
+        ConnectionString = Dialect.PrepareConnectionString(connectionString, contentRoot);
+        _source = Dialect.CreateDataSource(ConnectionString);
         Group = new GroupCommit(this);
         Reads = new ReadConnections(this);
     }
 
     public SqlDialect Dialect { get; }
 
-    /// <summary>Serialises this process's SQLite write transactions (see <see cref="Transactions.InTransactionAsync{T}"/>).</summary>
+    /// <summary>Serialises this process's write transactions where the engine has one writer (see <see cref="Transactions.InTransactionAsync{T}"/>).</summary>
     internal SemaphoreSlim WriteGate { get; } = new(1, 1);
+
+    /// <summary>True inside a unit of work that holds <see cref="WriteGate"/> (a nested unit does not wait for itself).</summary>
+    internal AsyncLocal<bool> HoldsWriteGate { get; } = new();
 
     /// <summary>This process's SQLite group commit (see <see cref="Transactions.InSharedTransactionAsync{T}"/>).</summary>
     internal GroupCommit Group { get; }
@@ -48,17 +45,11 @@ public sealed class Db : IAsyncDisposable
 
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
     {
-        DbConnection connection = Provider switch
-        {
-            DatabaseProvider.Postgres => _postgres!.CreateConnection(),
-            DatabaseProvider.SqlServer => new SqlConnection(ConnectionString),
-            _ => new SqliteConnection(ConnectionString),
-        };
+        var connection = _source.CreateConnection();
         try
         {
             await connection.OpenAsync(ct);
-            if (Provider == DatabaseProvider.Sqlite)
-                await SqlitePragmas(connection, ct);
+            await Dialect.OnOpenAsync(connection, ct);
             return connection;
         }
         catch
@@ -68,49 +59,18 @@ public sealed class Db : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// A connection for a long run of writes (the group-commit writer, an import): on SQLite it gets a 32 MiB page cache
-    /// instead of the default 2 MiB, so that the indexes an insert touches at random stay in memory (import: +25%).
-    /// </summary>
+    /// <summary>A connection for a long run of writes (the group-commit writer, an import), tuned by the engine for it.</summary>
     public async Task<DbConnection> OpenWriterAsync(CancellationToken ct = default)
     {
         var connection = await OpenAsync(ct);
-        if (Provider == DatabaseProvider.Sqlite)
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA cache_size = -32768;";
-            await command.ExecuteNonQueryAsync(ct);
-        }
+        await Dialect.OnOpenWriterAsync(connection, ct);
         return connection;
-    }
-
-    // Per-connection settings: NORMAL sync is durable in WAL mode except on power loss of the OS.
-    private static async Task SqlitePragmas(DbConnection connection, CancellationToken ct)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
-    /// <summary>Resolves a relative file against the content root and creates its folder.</summary>
-    internal static string PrepareSqlite(string connectionString, string contentRoot)
-    {
-        var builder = new SqliteConnectionStringBuilder(connectionString);
-        if (builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
-        {
-            var path = Path.GetFullPath(builder.DataSource, contentRoot);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            builder.DataSource = path;
-        }
-        builder.Pooling = true;
-        if (builder.DefaultTimeout < 30) builder.DefaultTimeout = 30;
-        return builder.ToString();
     }
 
     public async ValueTask DisposeAsync()
     {
         await Group.DisposeAsync();
         await Reads.DisposeAsync();
-        if (_postgres is not null) await _postgres.DisposeAsync();
+        await _source.DisposeAsync();
     }
 }

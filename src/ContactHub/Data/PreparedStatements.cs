@@ -9,49 +9,58 @@ namespace ContactHub.Data;
 /// insert of an interaction costs SQLite several times what running it does (about 25 µs against 6 µs here), and
 /// a long-lived connection (the group-commit writer, an import) runs the same few statements thousands of times.
 /// On a connection opened for one request the command is simply made once and dropped with it.
-/// Values are bound by position, in the order of the names given; timestamps are written in UTC as Dapper's handler does.
-/// A name may carry a type (<c>"channel:String"</c>) for a parameter that can be NULL where the engine must know its type.
+/// Values are bound by name, and every call must bind exactly the parameters the statement was prepared with: a call
+/// that forgets one fails instead of running with the previous call's value. Timestamps are written in UTC as Dapper's
+/// handler does. A name may carry a type (<c>"channel:String"</c>) for a parameter that can be NULL where the engine
+/// must know its type.
 /// </summary>
 public static class PreparedStatements
 {
     private static readonly ConditionalWeakTable<DbConnection, Dictionary<string, DbCommand>> Cache = new();
 
-    public static DbCommand Prepared(this Db db, DbConnection connection, DbTransaction? transaction, string portable, params string[] names)
+    public static DbCommand Prepared(this Db db, DbConnection connection, DbTransaction? transaction, string portable, params (string Name, object? Value)[] parameters)
     {
         var commands = Cache.GetOrCreateValue(connection);
         if (!commands.TryGetValue(portable, out var command))
         {
             command = connection.CreateCommand();
             command.CommandText = db.Sql(portable);
-            foreach (var name in names)
+            foreach (var (name, _) in parameters)
             {
                 var parameter = command.CreateParameter();
                 // "name:Type" types a parameter that may be NULL where the engine cannot infer it (PostgreSQL's "@p IS NULL").
                 var typed = name.Split(':');
                 parameter.ParameterName = "@" + typed[0];
                 if (typed.Length == 2) parameter.DbType = Enum.Parse<System.Data.DbType>(typed[1]);
-                parameter.Value = DBNull.Value;
                 command.Parameters.Add(parameter);
             }
-            // SQLite compiles once and rebinds; the server engines' drivers want typed sizes to prepare, so they plan per call.
-            if (db.Provider == DatabaseProvider.Sqlite) command.Prepare();
+            db.Dialect.Prepare(command);
             commands[portable] = command;
         }
         command.Transaction = transaction;
-        return command;
+        return Bind(command, parameters);
     }
 
-    public static DbCommand Bind(this DbCommand command, params object?[] values)
+    private static DbCommand Bind(DbCommand command, (string Name, object? Value)[] parameters)
     {
-        for (var n = 0; n < values.Length; n++)
-            command.Parameters[n].Value = values[n] switch
+        if (parameters.Length != command.Parameters.Count)
+            throw new InvalidOperationException($"The statement was prepared with {command.Parameters.Count} parameters ({Names(command)}); this call binds {parameters.Length}.");
+        foreach (var (name, value) in parameters)
+        {
+            var key = "@" + (name.IndexOf(':') is var colon and >= 0 ? name[..colon] : name);
+            if (!command.Parameters.Contains(key))
+                throw new InvalidOperationException($"The statement was prepared with the parameters {Names(command)}; this call binds {key}, which it does not have.");
+            command.Parameters[key].Value = value switch
             {
                 null => DBNull.Value,
                 DateTimeOffset at => at.ToUniversalTime(),
-                var value => value,
+                _ => value,
             };
+        }
         return command;
     }
+
+    private static string Names(DbCommand command) => string.Join(", ", command.Parameters.Cast<DbParameter>().Select(p => p.ParameterName));
 
     public static async Task<long?> ScalarInt64Async(this DbCommand command, CancellationToken ct) =>
         await command.ExecuteScalarAsync(ct) is { } value and not DBNull ? Convert.ToInt64(value, CultureInfo.InvariantCulture) : null;

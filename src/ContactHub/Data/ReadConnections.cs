@@ -13,6 +13,8 @@ namespace ContactHub.Data;
 /// </summary>
 public sealed class ReadConnections(Db db) : IAsyncDisposable
 {
+    private readonly Db db = db;
+
     public const int MaxKept = 8;
 
     private readonly ConcurrentBag<DbConnection> _idle = [];
@@ -20,13 +22,13 @@ public sealed class ReadConnections(Db db) : IAsyncDisposable
 
     public async ValueTask<Lease> LeaseAsync(CancellationToken ct)
     {
-        if (db.Provider == DatabaseProvider.Sqlite && _idle.TryTake(out var kept)) return new Lease(this, kept);
+        if (db.Dialect.KeepsConnections && _idle.TryTake(out var kept)) return new Lease(this, kept);
         return new Lease(this, await db.OpenAsync(ct));
     }
 
     private async ValueTask ReturnAsync(DbConnection connection)
     {
-        if (db.Provider == DatabaseProvider.Sqlite && !_disposed && connection.State == System.Data.ConnectionState.Open && _idle.Count < MaxKept)
+        if (db.Dialect.KeepsConnections && !_disposed && connection.State == System.Data.ConnectionState.Open && _idle.Count < MaxKept)
         {
             _idle.Add(connection);
             return;
@@ -44,16 +46,13 @@ public sealed class ReadConnections(Db db) : IAsyncDisposable
     {
         public DbConnection Connection { get; } = connection;
 
-        /// <summary>Rows of a prepared query mapped as Dapper maps them (names, type handlers); values bound in the order of the names.</summary>
-        public async Task<List<T>> QueryAsync<T>(string portable, string[] names, object?[] values, CancellationToken ct)
+        /// <summary>Rows of a prepared query mapped as Dapper maps them (names, type handlers); values bound by name.</summary>
+        public async Task<List<T>> QueryAsync<T>(string portable, CancellationToken ct, params (string Name, object? Value)[] parameters)
         {
-            await using var reader = await owner.PreparedAsync(Connection, portable, names, values, ct);
+            await using var reader = await owner.db.Prepared(Connection, null, portable, parameters).ExecuteReaderAsync(ct);
             return reader.Parse<T>().ToList();
         }
 
         public ValueTask DisposeAsync() => owner.ReturnAsync(Connection);
     }
-
-    private Task<DbDataReader> PreparedAsync(DbConnection connection, string portable, string[] names, object?[] values, CancellationToken ct) =>
-        db.Prepared(connection, null, portable, names).Bind(values).ExecuteReaderAsync(ct);
 }

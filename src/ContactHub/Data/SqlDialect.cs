@@ -44,7 +44,54 @@ public abstract partial class SqlDialect
 
     public abstract string Now { get; }
 
+    // ---- Connections: each engine opens and tunes its own.
+
+    /// <summary>The connection string as this engine wants it (SQLite: the file resolved against the content root, its folder created).</summary>
+    public virtual string PrepareConnectionString(string connectionString, string contentRoot) => connectionString;
+
+    /// <summary>Where connections come from: the driver's own pool or data source.</summary>
+    public abstract DbDataSource CreateDataSource(string connectionString);
+
+    /// <summary>Per-connection settings run once each time a connection is opened.</summary>
+    public virtual Task OnOpenAsync(DbConnection connection, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>Settings for a connection kept for a long run of writes (the group-commit writer, an import).</summary>
+    public virtual Task OnOpenWriterAsync(DbConnection connection, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>Prepares a command kept on its connection (see <see cref="PreparedStatements"/>); engines that plan per call leave it.</summary>
+    public virtual void Prepare(DbCommand command) { }
+
+    /// <summary>True when compiled statements are worth keeping on open connections between requests (see <see cref="ReadConnections"/>).</summary>
+    public virtual bool KeepsConnections => false;
+
+    // ---- Errors: what a driver's exception means to ContactHub.
+
     public abstract bool IsUniqueViolation(DbException exception);
+
+    /// <summary>A concurrent writer won (unique key, deadlock, serialization failure): the unit of work is retried from the start.</summary>
+    public virtual bool IsRaceLost(DbException exception) => IsUniqueViolation(exception);
+
+    /// <summary>The database cannot be reached or is busy: the request may be repeated later (503).</summary>
+    public virtual bool IsOutage(DbException exception) => exception.IsTransient;
+
+    /// <summary>The value cannot be stored by this engine (PostgreSQL refuses NUL characters in text): the client's input is at fault (400).</summary>
+    public virtual bool IsUnstorableText(DbException exception) => false;
+
+    /// <summary>The engine's own code for an error, for logs (never its message, which may hold data).</summary>
+    public virtual string ErrorCode(DbException exception) => exception.ErrorCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    // ---- Migrations and the scheduler's store.
+
+    /// <summary>The folder of sql/ holding this engine's migrations.</summary>
+    public abstract string MigrationsFolder { get; }
+
+    public abstract DbUp.Builder.UpgradeEngineBuilder Migrations(string connectionString);
+
+    /// <summary>Held while migrating, so that two instances starting together apply each script once.</summary>
+    public abstract Task<IAsyncDisposable> MigrationLockAsync(Db db, CancellationToken ct);
+
+    /// <summary>Quartz's persistent store on this engine, clustered where the engine allows it.</summary>
+    public abstract void UseQuartzStore(Quartz.IPersistentStoreBuilder store, string connectionString);
 
     /// <summary>Renders a portable query text for this engine (cached: each text is rendered once).</summary>
     public string Render(string sql) => _rendered.GetOrAdd(sql, RenderCore);
@@ -66,6 +113,7 @@ public abstract partial class SqlDialect
     [GeneratedRegex(@"\{([A-Z_]+)(?::([^}]+))?\}")]
     private static partial Regex Token();
 
+    /// <summary>The one place that names the engines: adding one is a subclass, its migrations and a line here.</summary>
     public static SqlDialect For(DatabaseProvider provider) => provider switch
     {
         DatabaseProvider.Sqlite => new SqliteDialect(),

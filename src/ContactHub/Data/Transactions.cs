@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Npgsql;
 
 namespace ContactHub.Data;
 
@@ -20,11 +19,11 @@ public static class Transactions
     /// <summary>The same on a connection the caller keeps open (null: a new one for this unit).</summary>
     internal static async Task<T> InTransactionAsync<T>(this Db db, DbConnection? connection, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
     {
-        // SQLite has one writer at a time: writers of this process queue here, in order and without sleeping,
+        // An engine with one writer at a time (SQLite): writers of this process queue here, in order and without sleeping,
         // instead of polling SQLite's lock with busy-timeout sleeps (which costs throughput and p99 under load).
-        var gate = db.Provider == DatabaseProvider.Sqlite && !HoldsWriteGate.Value ? db.WriteGate : null;
+        var gate = db.Dialect.SerializesWriters && !db.HoldsWriteGate.Value ? db.WriteGate : null;
         if (gate is not null) await gate.WaitAsync(ct);
-        HoldsWriteGate.Value = gate is not null || HoldsWriteGate.Value;
+        db.HoldsWriteGate.Value = gate is not null || db.HoldsWriteGate.Value;
         try
         {
             return await RunAsync(db, connection, work, ct);
@@ -33,7 +32,7 @@ public static class Transactions
         {
             if (gate is not null)
             {
-                HoldsWriteGate.Value = false;
+                db.HoldsWriteGate.Value = false;
                 gate.Release();
             }
         }
@@ -45,10 +44,7 @@ public static class Transactions
     /// a transaction already holding the write gate, it runs in its own transaction as <see cref="InTransactionAsync{T}"/>.
     /// </summary>
     public static Task<T> InSharedTransactionAsync<T>(this Db db, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default) =>
-        db.Provider == DatabaseProvider.Sqlite && !HoldsWriteGate.Value ? db.Group.RunAsync(work, ct) : db.InTransactionAsync(work, ct);
-
-    /// <summary>True inside a unit of work that holds the SQLite write gate (a nested unit does not wait for itself).</summary>
-    private static readonly AsyncLocal<bool> HoldsWriteGate = new();
+        db.Dialect.SerializesWriters && !db.HoldsWriteGate.Value ? db.Group.RunAsync(work, ct) : db.InTransactionAsync(work, ct);
 
     private static async Task<T> RunAsync<T>(Db db, DbConnection? kept, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
     {
@@ -74,9 +70,7 @@ public static class Transactions
     private static bool IsRaceLost(Db db, Exception ex) => ex switch
     {
         ConcurrencyConflictException => true,
-        PostgresException pg => pg.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure,
-        Microsoft.Data.SqlClient.SqlException sql => sql.Number is 1205 or 2627 or 2601,
-        DbException other => db.Dialect.IsUniqueViolation(other),
+        DbException other => db.Dialect.IsRaceLost(other),
         _ => false,
     };
 

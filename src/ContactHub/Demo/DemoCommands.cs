@@ -8,6 +8,15 @@ namespace ContactHub.Demo;
 /// <summary><c>seed-demo</c>: fills the configured database with demo data, with a progress line.</summary>
 public static class DemoCommands
 {
+    public static WebApplicationBuilder AddDemo(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddCommand(new(["seed-demo"], 0, """
+            seed-demo [--contacts 1000] [--interactions 10000] [--days 30] [--seed 42]
+                                                       fill the database with realistic demo data (progress on stderr)
+            """, (app, _, args) => SeedAsync(app, args.Option("--contacts"), args.Option("--interactions"), args.Option("--days"), args.Option("--seed"))));
+        return builder;
+    }
+
     public static async Task<int> SeedAsync(WebApplication app, string? contacts, string? interactions, string? days, string? seed)
     {
         if (!TryCount(contacts, 1_000, 10_000_000, out var c)) return Fail("--contacts is a number of contacts (1 to 10,000,000; default 1,000).");

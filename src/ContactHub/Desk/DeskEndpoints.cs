@@ -1,3 +1,4 @@
+using ContactHub.Channels;
 using System.Reflection;
 using ContactHub.Campaigns;
 using ContactHub.Contacts;
@@ -45,7 +46,7 @@ public static class DeskEndpoints
     {
         var texts = Texts.For(http);
         filter = filter == "mine" ? "mine" : "all";
-        channel = channel is not null && InteractionChannels.All.Contains(channel) ? channel : null;
+        channel = channel is not null && Channel.IsKnown(channel) ? channel : null;
         var active = await conversations.ListAsync("active", filter == "mine" ? Agent(http) : null, channel, 200, ct);
         var selected = conversation is { } id ? await conversations.GetDetailAsync(id, ct) : null;
         IReadOnlyList<FollowUp> tasks = selected is null ? [] : (await followUps.ListAsync(new FollowUpFilter(null, null, selected.Conversation.ContactId, null, null, 200), ct))
@@ -57,7 +58,7 @@ public static class DeskEndpoints
     private static async Task<IResult> ActiveFragment(HttpContext http, ConversationStore conversations, CancellationToken ct,
         string? filter = null, string? channel = null, long? selected = null)
     {
-        channel = channel is not null && InteractionChannels.All.Contains(channel) ? channel : null;
+        channel = channel is not null && Channel.IsKnown(channel) ? channel : null;
         var active = await conversations.ListAsync("active", filter == "mine" ? Agent(http) : null, channel, 200, ct);
         return new RazorComponentResult<ActiveList>(new { T = Texts.For(http), Items = active, Selected = selected, Filter = filter ?? "all", Channel = channel });
     }
@@ -70,7 +71,7 @@ public static class DeskEndpoints
         return new RazorComponentResult<SearchPage>(new { View = new SearchView(Texts.For(http), Agent(http), query, results) });
     }
 
-    private static async Task<IResult> ContactPage(long id, HttpContext http, ContactStore contacts, ConsentStore consents, AuditLog audit, CancellationToken ct,
+    private static async Task<IResult> ContactPage(long id, HttpContext http, ContactStore contacts, ContactHistory history, ConsentStore consents, AuditLog audit, CancellationToken ct,
         string? done = null, string? error = null, long? merge = null)
     {
         if (await contacts.GetAsync(id, ct) is not { } contact) return TypedResults.NotFound();
@@ -78,15 +79,15 @@ public static class DeskEndpoints
         audit.Write(http, "contact.read", "contact", id, id, "desk");
         var duplicates = (await contacts.DuplicatesAsync(500, ct)).Where(d => d.ContactId == id || d.OtherContactId == id).ToList();
         var texts = Texts.For(http);
-        var view = new ContactView(texts, Agent(http), CanWrite(http), contact, await consents.ListAsync(id, ct), await contacts.ActivitiesAsync(id, null, 50, null, ct),
-            await contacts.ConversationsAsync(id, 50, ct), duplicates, Flash(texts, done), error, merge);
+        var view = new ContactView(texts, Agent(http), CanWrite(http), contact, await consents.ListAsync(id, ct), await history.ActivitiesAsync(id, null, 50, null, ct),
+            await history.ConversationsAsync(id, 50, ct), duplicates, Flash(texts, done), error, merge);
         return new RazorComponentResult<ContactPage>(new { View = view });
     }
 
-    private static async Task<IResult> ActivitiesFragment(long id, HttpContext http, ContactStore contacts, CancellationToken ct, string? before = null)
+    private static async Task<IResult> ActivitiesFragment(long id, HttpContext http, ContactHistory history, CancellationToken ct, string? before = null)
     {
         if (!ActivityCursor.TryDecode(before, out var cursor)) return TypedResults.BadRequest();
-        var page = await contacts.ActivitiesAsync(id, cursor, 50, null, ct);
+        var page = await history.ActivitiesAsync(id, cursor, 50, null, ct);
         return new RazorComponentResult<TimelineItems>(new { T = Texts.For(http), ContactId = id, Page = page });
     }
 

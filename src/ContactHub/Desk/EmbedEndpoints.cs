@@ -1,3 +1,4 @@
+using ContactHub.Conversations;
 using System.ComponentModel;
 using ContactHub.Contacts;
 using ContactHub.Desk.Components;
@@ -42,13 +43,13 @@ public static class EmbedEndpoints
     }
 
     /// <summary>The compact timeline for a CRM iframe: framed only by Embed:AllowedOrigins, read-only, no script.</summary>
-    private static async Task<IResult> Page(HttpContext http, EmbedTokens tokens, ContactStore contacts, IOptions<EmbedOptions> options, CancellationToken ct, string? token = null)
+    private static async Task<IResult> Page(HttpContext http, EmbedTokens tokens, ContactHistory history, IOptions<EmbedOptions> options, CancellationToken ct, string? token = null)
     {
         var ancestors = options.Value.AllowedOrigins.Count == 0 ? "'self'" : "'self' " + string.Join(' ', options.Value.AllowedOrigins);
         http.Response.Headers.ContentSecurityPolicy = $"default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors {ancestors}; base-uri 'none'";
         var texts = Texts.For(http);
         var lookup = tokens.Read(token);
-        var pop = lookup is null ? null : await contacts.LookupAsync(lookup, ct);
+        var pop = lookup is null ? null : await history.LookupAsync(lookup, ct);
         return new RazorComponentResult<EmbedPage>(new { View = new EmbedView(texts, pop) }) { StatusCode = lookup is null ? 401 : pop is null ? 404 : 200 };
     }
 }

@@ -28,11 +28,7 @@ public static class HostingExtensions
             // Customer text may hold markup: <, >, &, ' and " are escaped in every answer; other Unicode stays readable.
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
         });
-        builder.Services.AddOpenApi(o =>
-        {
-            OpenApiSecurity.Configure(o);
-            OpenApiExamples.Configure(o);
-        });
+        builder.Services.AddOpenApi(OpenApiExamples.Configure);
         builder.Services.AddHealthChecks();
         builder.Services.AddSystemd();
         builder.Services.AddWindowsService(o => o.ServiceName = "ContactHub");

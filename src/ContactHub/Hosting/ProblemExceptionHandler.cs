@@ -20,13 +20,14 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             return true;
         }
 
+        var dialect = context.RequestServices.GetService<Data.Db>()?.Dialect;
         var problem = exception switch
         {
             BadHttpRequestException bad => BadRequest(bad),
             InvalidDataException => new ProblemDetails { Status = 400, Title = "The request could not be read", Detail = "The form body is malformed or has too many fields." },
             DomainException domain => new ProblemDetails { Status = domain.Status, Title = domain.Title, Detail = domain.Message },
-            _ when IsDatabaseOutage(exception) => Unavailable(context, exception),
-            Npgsql.PostgresException { SqlState: "22021" or "22P05" } => new ProblemDetails { Status = 400, Title = "The request could not be stored", Detail = "A text field contains a NUL character (U+0000), which cannot be stored." },
+            _ when IsDatabaseOutage(dialect, exception) => Unavailable(context, dialect, exception),
+            DbException unstorable when dialect?.IsUnstorableText(unstorable) == true => new ProblemDetails { Status = 400, Title = "The request could not be stored", Detail = "A text field contains a NUL character (U+0000), which cannot be stored." },
             _ => null,
         };
         if (problem is null)
@@ -78,20 +79,19 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
     private static string LineInfo(JsonException json) =>
         json.LineNumber is { } line ? $" (line {line + 1}, position {json.BytePositionInLine})" : "";
 
-    private static bool IsDatabaseOutage(Exception exception) => exception switch
+    private static bool IsDatabaseOutage(Data.SqlDialect? dialect, Exception exception) => exception switch
     {
-        DbException db => db.IsTransient || db is Npgsql.NpgsqlException { InnerException: System.Net.Sockets.SocketException or IOException or TimeoutException }
-            || db is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 },
+        DbException db => dialect?.IsOutage(db) ?? db.IsTransient,
         TimeoutException => true,
-        InvalidOperationException { InnerException: DbException inner } => IsDatabaseOutage(inner),
+        InvalidOperationException { InnerException: DbException inner } => IsDatabaseOutage(dialect, inner),
         _ => false,
     };
 
-    private ProblemDetails Unavailable(HttpContext context, Exception exception)
+    private ProblemDetails Unavailable(HttpContext context, Data.SqlDialect? dialect, Exception exception)
     {
         var error = exception.GetBaseException();
         HostingLog.DatabaseUnavailable(logger, context.Request.Method, context.Request.Path, error.GetType().Name,
-            error is Npgsql.PostgresException pg ? pg.SqlState : error is DbException db ? db.ErrorCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : "-");
+            error is DbException db ? dialect?.ErrorCode(db) ?? "-" : "-");
         context.Response.Headers.RetryAfter = "5";
         return new ProblemDetails { Status = 503, Title = "The database is unavailable", Detail = "Nothing was recorded. Retry the request; it is safe to repeat." };
     }

@@ -25,20 +25,8 @@ public static class Scheduling
             {
                 store.ProvisionSchema();
                 store.ConfigureStore(o => o.MisfireThreshold = misfire < TimeSpan.FromSeconds(1) ? TimeSpan.FromMinutes(1) : misfire);
-                switch (provider)
-                {
-                    case DatabaseProvider.Postgres:
-                        store.UsePostgres(database.ConnectionString!);
-                        store.UseClustering();
-                        break;
-                    case DatabaseProvider.SqlServer:
-                        store.UseSqlServer(database.ConnectionString!);
-                        store.UseClustering();
-                        break;
-                    default:
-                        store.UseSqlite(Db.PrepareSqlite(database.ConnectionString!, builder.Environment.ContentRootPath));
-                        break;
-                }
+                var dialect = SqlDialect.For(provider);
+                dialect.UseQuartzStore(store, dialect.PrepareConnectionString(database.ConnectionString!, builder.Environment.ContentRootPath));
             });
         });
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);

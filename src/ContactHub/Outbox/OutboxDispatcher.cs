@@ -1,6 +1,5 @@
 using System.Text.Json;
-using ContactHub.Channels.Email;
-using ContactHub.Channels.Twilio;
+using ContactHub.Contacts;
 using Microsoft.Extensions.Options;
 
 namespace ContactHub.Outbox;
@@ -11,9 +10,10 @@ namespace ContactHub.Outbox;
 /// being sent when the host stops is finished and recorded before the dispatcher exits.
 /// </summary>
 public sealed class OutboxDispatcher(
-    OutboxStore store, OutboxSignal signal, IEmailTransport email, IServiceProvider services,
+    OutboxStore store, OutboxSignal signal, OutboundChannels channels, ConsentStore consents,
     IOptions<OutboxOptions> options, TimeProvider clock, ILogger<OutboxDispatcher> logger) : BackgroundService
 {
+
     public string Node { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -49,63 +49,64 @@ public sealed class OutboxDispatcher(
         var items = await store.ClaimAsync(Node, o.BatchSize, o.LockDuration, finish);
         if (items.Count == 0) return 0;
 
-        var emails = items.Where(i => i.Channel == "email").ToList();
-        if (emails.Count > 0)
+        foreach (var round in items.GroupBy(i => i.Channel))
         {
-            var outgoing = emails.Select(i => (Item: i, Email: ToEmail(Read(i)))).ToList();
-            var results = await email.SendAsync(outgoing.Select(x => x.Email).ToList(), finish);
-            foreach (var (item, result) in outgoing.Select(x => x.Item).Zip(results))
-                await Settle(item, result.Sent, result.Permanent, result.Error, result.Sent ? result.MessageId : null, finish);
-        }
-
-        foreach (var item in items.Where(i => i.Channel is "sms" or "whatsapp"))
-        {
+            var group = round.ToList();
             if (stoppingToken.IsCancellationRequested)
             {
-                await store.RetryLaterAsync(item, Node, clock.GetUtcNow(), "host stopping before send", finish);
+                foreach (var item in group) await store.RetryLaterAsync(item, Node, clock.GetUtcNow(), "host stopping before send", finish);
                 continue;
             }
-            var payload = Read(item);
-            try
-            {
-                var sender = services.GetRequiredService<TwilioSender>();
-                var sent = await sender.SendAsync(item.ContactId, item.Channel, payload.To, payload.Body, payload.MediaUrls, finish);
-                await Settle(item, true, false, null, sent.Sid, finish);
-            }
-            catch (TwilioException ex)
-            {
-                await Settle(item, false, ex.Permanent, ex.Message, null, finish);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException or TaskCanceledException)
-            {
-                await Settle(item, false, false, $"Twilio unreachable ({ex.GetType().Name})", null, finish);
-            }
+            var outcomes = await SendAsync(round.Key, group, finish);
+            foreach (var (item, outcome) in group.Zip(outcomes)) await Settle(item, outcome, finish);
         }
         return items.Count;
     }
 
-    private async Task Settle(OutboxItem item, bool sent, bool permanent, string? error, string? providerRef, CancellationToken ct)
+    /// <summary>The channel's outcomes, one per item; a channel that is not configured, or that throws, fails them without losing them.</summary>
+    private async Task<IReadOnlyList<SendOutcome>> SendAsync(string channel, IReadOnlyList<OutboxItem> items, CancellationToken ct)
     {
-        if (sent)
+        if (channels.Find(channel) is not { } sender)
+            return items.Select(_ => SendOutcome.Permanent($"No outbound channel '{channel}' is configured here.")).ToList();
+        try
         {
-            await store.MarkSentAsync(item, Node, providerRef, ct);
-            OutboxLog.Sent(logger, item.Id, item.Channel, item.Attempts);
+            var outcomes = await sender.SendAsync(items.Select(i => new OutboundMessage(i.Id, i.ContactId, i.Channel, Read(i))).ToList(), ct);
+            if (outcomes.Count != items.Count) throw new InvalidOperationException($"The {channel} channel answered {outcomes.Count} outcomes for {items.Count} messages.");
+            return outcomes;
         }
-        else if (permanent || item.Attempts >= options.Value.MaxAttempts)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            await store.MarkFailedAsync(item, Node, error ?? "failed", ct);
-            OutboxLog.Failed(logger, item.Id, item.Channel, item.Attempts, Hosting.Redact.Text(error ?? "failed"));
+            // A channel should classify its failures itself; one that throws is treated as "try again later".
+            return items.Select(_ => SendOutcome.Transient($"{channel} channel failed ({ex.GetType().Name})")).ToList();
         }
-        else
+    }
+
+    private async Task Settle(OutboxItem item, SendOutcome outcome, CancellationToken ct)
+    {
+        var error = outcome.Error ?? "failed";
+        switch (outcome.Failure)
         {
-            var delay = options.Value.RetryBaseDelay * Math.Pow(2, item.Attempts - 1) * (0.8 + Random.Shared.NextDouble() * 0.4);
-            await store.RetryLaterAsync(item, Node, clock.GetUtcNow() + delay, error ?? "failed", ct);
-            OutboxLog.WillRetry(logger, item.Id, item.Channel, item.Attempts, delay);
+            case SendFailure.None:
+                await store.MarkSentAsync(item, Node, outcome.ProviderRef, ct);
+                OutboxLog.Sent(logger, item.Id, item.Channel, item.Attempts);
+                return;
+            case SendFailure.OptedOut:
+                // The recipient unsubscribed at the provider: no later message of this channel should try again.
+                await consents.SetAsync(item.ContactId, item.Channel, ConsentStatus.OptedOut, $"{item.Channel}:provider-opt-out", ct);
+                OutboxLog.OptedOut(logger, item.Id, item.Channel, item.ContactId);
+                goto case SendFailure.Permanent;
+            case SendFailure.Permanent:
+            case SendFailure.Transient when item.Attempts >= options.Value.MaxAttempts:
+                await store.MarkFailedAsync(item, Node, error, ct);
+                OutboxLog.Failed(logger, item.Id, item.Channel, item.Attempts, Hosting.Redact.Text(error));
+                return;
+            default:
+                var delay = options.Value.RetryBaseDelay * Math.Pow(2, item.Attempts - 1) * (0.8 + Random.Shared.NextDouble() * 0.4);
+                await store.RetryLaterAsync(item, Node, clock.GetUtcNow() + delay, error, ct);
+                OutboxLog.WillRetry(logger, item.Id, item.Channel, item.Attempts, delay);
+                return;
         }
     }
 
     private static OutboxPayload Read(OutboxItem item) => JsonSerializer.Deserialize<OutboxPayload>(item.Payload)!;
-
-    private static OutgoingEmail ToEmail(OutboxPayload p) => new(p.To, p.Subject ?? "", p.Body, p.Html, p.MessageId!, p.InReplyTo, p.References,
-        p.Attachments?.Select(a => new EmailAttachment(a.FileName, a.ContentType, Convert.FromBase64String(a.ContentBase64))).ToList());
 }

@@ -13,4 +13,7 @@ internal static partial class OutboxLog
 
     [LoggerMessage(6004, LogLevel.Warning, "Outbox round failed ({Error}); trying again at the next poll")]
     public static partial void RoundFailed(ILogger logger, string error);
+
+    [LoggerMessage(6005, LogLevel.Warning, "Outbox message {Id} ({Channel}) refused: contact {ContactId} unsubscribed at the provider; consent recorded as opted out")]
+    public static partial void OptedOut(ILogger logger, long id, string channel, long contactId);
 }

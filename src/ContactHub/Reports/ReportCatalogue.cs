@@ -1,3 +1,4 @@
+using ContactHub.Hosting;
 using System.Data.Common;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace ContactHub.Reports;
 
 /// <summary>A report definition that cannot be used; the message names the file and what is wrong.</summary>
-public sealed class ReportDefinitionException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class ReportDefinitionException(string message, Exception? inner = null) : ConfigurationException(message, inner);
 
 /// <summary>
 /// The reports of <c>Reports:CataloguePath</c>. Adding a report is adding a file there. Definitions are

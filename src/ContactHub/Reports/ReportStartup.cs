@@ -1,5 +1,6 @@
 using System.Data.Common;
 using ContactHub.Data;
+using ContactHub.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace ContactHub.Reports;
@@ -8,7 +9,7 @@ namespace ContactHub.Reports;
 /// Before the service takes traffic: every report definition is run against the database, the schedules of
 /// Reports:Schedules are created or updated, and Quartz is brought in line with report_schedules.
 /// </summary>
-public sealed class ReportStartup(ReportCatalogue catalogue, Db db, ReportScheduleStore schedules, ReportScheduler scheduler, IOptions<ReportsOptions> options)
+public sealed class ReportStartup(ReportCatalogue catalogue, Db db, ReportScheduleStore schedules, ReportScheduler scheduler, IOptions<ReportsOptions> options) : IStartupTask
 {
     public async Task PrepareAsync(CancellationToken ct = default)
     {

@@ -1,11 +1,12 @@
+using ContactHub.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace ContactHub.Security;
 
 /// <summary>On the first start with no key, creates an admin key, prints it once and writes it to a 0600 file.</summary>
-public sealed class InitialApiKey(ApiKeyStore store, IOptions<SecurityOptions> options, IHostEnvironment environment, ILogger<InitialApiKey> logger)
+public sealed class InitialApiKey(ApiKeyStore store, IOptions<SecurityOptions> options, IHostEnvironment environment, ILogger<InitialApiKey> logger) : IStartupTask
 {
-    public async Task EnsureAsync(CancellationToken ct = default)
+    public async Task PrepareAsync(CancellationToken ct = default)
     {
         if (await store.CountActiveAsync(ct) > 0) return;
         var (_, plaintext) = await store.CreateAsync("initial-admin", Scopes.All, ct);

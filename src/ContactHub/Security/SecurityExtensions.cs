@@ -17,7 +17,10 @@ public static class SecurityExtensions
         var security = builder.Configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<ApiKeyStore>();
-        builder.Services.AddSingleton<InitialApiKey>();
+        builder.Services.AddSingleton<InitialApiKey>().AddStartupTask<InitialApiKey>();
+        builder.Services.AddApiKeyCommands();
+        // The OpenAPI document shows the X-Api-Key scheme and each operation's scope.
+        builder.Services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", OpenApiSecurity.Configure);
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditLog>());
 

@@ -1,5 +1,5 @@
 using ContactHub.Data;
-using ContactHub.Tests.FollowUps;
+using ContactHub.Tests.Conversations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 

@@ -68,7 +68,7 @@ public abstract class MigrationSuite<TApp>(TApp app) : EngineSuite<TApp>(app), I
 
     private static List<string> ScriptsFor(DatabaseProvider provider)
     {
-        var prefix = $"sql/{Migrator.Folder(provider)}/";
+        var prefix = $"sql/{SqlDialect.For(provider).MigrationsFolder}/";
         var scripts = typeof(Migrator).Assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order().ToList();
         Assert.NotEmpty(scripts);
         return scripts;

@@ -1,5 +1,5 @@
 using ContactHub.Data;
-using ContactHub.Tests.FollowUps;
+using ContactHub.Tests.Conversations;
 using ContactHub.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;

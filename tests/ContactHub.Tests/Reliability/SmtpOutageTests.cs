@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using ContactHub.Data;
-using ContactHub.Tests.FollowUps;
+using ContactHub.Tests.Conversations;
 using ContactHub.Tests.Infrastructure;
 using Dapper;
 using MimeKit;

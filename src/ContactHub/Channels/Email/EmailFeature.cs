@@ -1,4 +1,6 @@
 using ContactHub.Hosting;
+using ContactHub.Outbox;
+using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace ContactHub.Channels.Email;
@@ -8,13 +10,11 @@ public static class EmailFeature
     public static WebApplicationBuilder AddEmail(this WebApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<EmailOptions>(EmailOptions.Section);
-        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<EmailOptions>, EmailTransportValidation>();
-        builder.Services.AddSingleton<SmtpEmailTransport>();
-        // Email:Transport picks the sender: your own SMTP server, or Exchange Online through Graph.
-        builder.Services.AddSingleton<IEmailTransport>(sp =>
-            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<EmailOptions>>().Value.Transport == EmailTransportKind.Graph
-                ? sp.GetRequiredService<Graph.GraphEmailTransport>()
-                : sp.GetRequiredService<SmtpEmailTransport>());
+        builder.Services.AddKeyedSingleton<IEmailTransport, SmtpEmailTransport>(EmailTransportKind.Smtp);
+        // Email:Transport picks the sender among the registered transports: your own SMTP server, or another (Graph registers itself).
+        builder.Services.AddSingleton(sp =>
+            sp.GetRequiredKeyedService<IEmailTransport>(sp.GetRequiredService<IOptions<EmailOptions>>().Value.Transport));
+        builder.Services.AddOutboundChannel<EmailChannel>();
         builder.Services.AddSingleton<InboundEmailRecorder>();
         builder.Services.AddSingleton<ImapIngest>();
         builder.Services.AddTransient<ImapIngestJob>();

@@ -1,3 +1,4 @@
+using ContactHub.Channels.Email;
 using ContactHub.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Graph;
@@ -18,7 +19,8 @@ public static class GraphFeature
             sp.GetRequiredService<IHttpClientFactory>().CreateClient("graph"),
             new BaseBearerTokenAuthenticationProvider(sp.GetRequiredService<GraphTokenProvider>()),
             sp.GetRequiredService<IOptions<GraphOptions>>().Value.BaseUrl));
-        builder.Services.AddSingleton<GraphEmailTransport>();
+        builder.Services.AddKeyedSingleton<IEmailTransport, GraphEmailTransport>(EmailTransportKind.Graph);
+        builder.Services.AddSingleton<IValidateOptions<EmailOptions>, GraphSendValidation>();
         builder.Services.AddSingleton<GraphMailboxSync>();
         builder.Services.AddSingleton<TeamsCallSync>();
         builder.Services.AddTransient<GraphSyncJob>();

@@ -1,4 +1,5 @@
 using ContactHub.Campaigns;
+using ContactHub.Contacts;
 
 namespace ContactHub.Channels.Twilio;
 

@@ -1,4 +1,5 @@
 using ContactHub.Hosting;
+using ContactHub.Outbox;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -11,7 +12,8 @@ public static class TwilioFeature
     {
         builder.Services.AddValidatedOptions<TwilioOptions>(TwilioOptions.Section);
         builder.Services.AddSingleton<TwilioSignatureFilter>();
-        builder.Services.AddTransient<TwilioSender>();
+        builder.Services.AddOutboundChannel<TwilioSmsChannel>();
+        builder.Services.AddOutboundChannel<TwilioWhatsAppChannel>();
         builder.Services.AddHttpClient<TwilioClient>()
             .AddResilienceHandler("twilio", (pipeline, context) =>
             {

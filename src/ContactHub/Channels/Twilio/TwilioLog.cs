@@ -10,7 +10,4 @@ internal static partial class TwilioLog
 
     [LoggerMessage(4003, LogLevel.Debug, "Status callback for message {Sid} that ContactHub did not record")]
     public static partial void UnknownMessage(ILogger logger, string sid);
-
-    [LoggerMessage(4004, LogLevel.Warning, "Twilio refused a send to contact {ContactId} on {Channel}: unsubscribed (21610); opt-out recorded")]
-    public static partial void Unsubscribed(ILogger logger, long contactId, string channel);
 }

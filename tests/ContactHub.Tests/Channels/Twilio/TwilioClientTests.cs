@@ -1,4 +1,5 @@
 using ContactHub.Channels.Twilio;
+using ContactHub.Outbox;
 using ContactHub.Tests.Infrastructure;
 
 namespace ContactHub.Tests.Channels.Twilio;
@@ -74,21 +75,19 @@ public sealed class TwilioClientTests(TwilioSqliteApp app) : IClassFixture<Twili
     }
 
     [Fact]
-    public async Task An_unsubscribed_recipient_fails_at_once_and_records_an_opt_out()
+    public async Task An_unsubscribed_recipient_fails_at_once_and_is_classified_as_an_opt_out()
     {
         var phone = Customers.Phone();
-        var contactId = (await app.Client().PostOk("/api/v1/interactions", new { channel = "sms", direction = "inbound", customer = new { phone } }, 201))["contactId"]!.GetValue<long>();
         Twilio.Enqueue(400, FakeTwilio.Error(21610, "Attempt to send to unsubscribed recipient", 400));
+        var sms = app.Get<IEnumerable<IOutboundChannel>>().Single(c => c.Channel == "sms");
 
+        IReadOnlyList<SendOutcome> outcomes = [];
         var requests = await SendAndCollect(async () =>
-        {
-            var error = await Assert.ThrowsAsync<TwilioException>(() => app.Get<TwilioSender>().SendAsync(contactId, "sms", phone, "promo"));
-            Assert.True(error.Permanent);
-        });
+            outcomes = await sms.SendAsync([new OutboundMessage(1, 1, "sms", new OutboxPayload(phone, "promo"))], CancellationToken.None));
 
         Assert.Single(requests);
-        var consent = (await app.Client().GetOk($"/api/v1/contacts/{contactId}/consents")).AsArray().Single()!;
-        Assert.Equal(("sms", "opted_out"), (consent["channel"]!.GetValue<string>(), consent["status"]!.GetValue<string>()));
+        Assert.Equal(SendFailure.OptedOut, outcomes.Single().Failure);
+        Assert.Contains("21610", outcomes.Single().Error);
     }
 
     [Fact]

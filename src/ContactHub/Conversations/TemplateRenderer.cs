@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 using Fluid;
 using Microsoft.Extensions.Options;
 
-namespace ContactHub.FollowUps;
+namespace ContactHub.Conversations;
 
 public sealed class TemplatesOptions : IValidatableObject
 {

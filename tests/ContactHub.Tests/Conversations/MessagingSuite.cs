@@ -5,7 +5,7 @@ using ContactHub.Data;
 using ContactHub.Tests.Infrastructure;
 using Dapper;
 
-namespace ContactHub.Tests.FollowUps;
+namespace ContactHub.Tests.Conversations;
 
 /// <summary>The seed's stories with real delivery: email through the SMTP server, SMS and WhatsApp through Twilio's fake.</summary>
 public abstract class MessagingSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where TApp : MessagingApp

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using ContactHub.Campaigns;
-using ContactHub.Channels.Email;
+using ContactHub.Channels;
 using ContactHub.Contacts;
 using ContactHub.Conversations;
 using ContactHub.Data;
@@ -8,7 +8,7 @@ using ContactHub.Outbox;
 using Dapper;
 using Microsoft.Extensions.Options;
 
-namespace ContactHub.FollowUps;
+namespace ContactHub.Conversations;
 
 public sealed record AttachmentRequest(string? FileName, string? ContentType, string? ContentBase64);
 
@@ -31,9 +31,8 @@ public sealed record MessageResult(MessageOutcome Outcome, QueuedMessage? Queued
 /// </summary>
 public sealed class ConversationMessenger(
     Db db, ConversationStore conversations, ContactStore contacts, ConsentStore consents, IdentifierNormalizer normalizer, TemplateRenderer templates,
-    InteractionRecorder recorder, OutboxStore outbox, OutboxSignal signal, IOptions<EmailOptions> email, TimeProvider clock)
+    InteractionRecorder recorder, OutboxStore outbox, OutboxSignal signal, OutboundChannels outbound, TimeProvider clock)
 {
-    public static readonly IReadOnlyList<string> Channels = ["email", "sms", "whatsapp"];
     private const int MaxAttachmentBytes = 10 * 1024 * 1024;
 
     private const string ThreadSql = """
@@ -60,12 +59,13 @@ public sealed class ConversationMessenger(
         string? summaryText = null, long? campaignId = null)
     {
         var channel = request.Channel?.Trim().ToLowerInvariant();
-        if (channel is null || !Channels.Contains(channel)) return MessageResult.Invalid("channel", "email, sms or whatsapp.");
+        if (channel is null || !Channel.Outbound.Contains(channel)) return MessageResult.Invalid("channel", "email, sms or whatsapp.");
         if (request.Purpose is not (null or "transactional" or "marketing")) return MessageResult.Invalid("purpose", "transactional (the default) or marketing.");
         if (request.Body?.Length > InteractionValidation.MaxBodyLength) return MessageResult.Invalid("body", $"At most {InteractionValidation.MaxBodyLength} characters.");
         if (request.Subject?.Length > 1000) return MessageResult.Invalid("subject", "At most 1000 characters.");
         if (idempotencyKey?.Length > 200) return MessageResult.Invalid("Idempotency-Key", "At most 200 characters.");
-        if (channel == "email" && !email.Value.Enabled) return MessageResult.Unprocessable("channel", "Email is not configured here (Email:FromAddress).");
+        if (outbound.Find(channel) is not { } sender) return MessageResult.Unprocessable("channel", $"No {channel} channel is configured here.");
+        if (sender.Unavailable is { } unavailable) return MessageResult.Unprocessable("channel", unavailable);
 
         var conversation = await conversations.GetAsync(conversationId, ct);
         if (conversation is null) return new(MessageOutcome.NotFound, Detail: $"Conversation {conversationId} does not exist.");
@@ -75,17 +75,17 @@ public sealed class ConversationMessenger(
         if (contact is null) return new(MessageOutcome.NotFound, Detail: $"The conversation's contact no longer exists.");
 
         // Where to: the address given, else the contact's own for that channel.
-        var kind = channel == "email" ? IdentifierKind.Email : IdentifierKind.Phone;
+        var kind = channel == Channel.Email ? IdentifierKind.Email : IdentifierKind.Phone;
         string? to;
         if (request.To is not null)
         {
             to = normalizer.Normalize(kind, request.To)?.Value;
-            if (to is null) return MessageResult.Invalid("to", $"Not a valid {(channel == "email" ? "email address" : "phone number")}.");
+            if (to is null) return MessageResult.Invalid("to", $"Not a valid {(channel == Channel.Email ? "email address" : "phone number")}.");
         }
         else
         {
             to = contact.Identifiers.FirstOrDefault(i => i.Kind == kind)?.Value;
-            if (to is null) return MessageResult.Unprocessable("to", $"Contact {contact.Id} has no {(channel == "email" ? "email address" : "phone number")}; give one in 'to'.");
+            if (to is null) return MessageResult.Unprocessable("to", $"Contact {contact.Id} has no {(channel == Channel.Email ? "email address" : "phone number")}; give one in 'to'.");
         }
 
         // Consent binds marketing only: a transactional message answers what the customer asked for in this conversation.
@@ -122,7 +122,7 @@ public sealed class ConversationMessenger(
         foreach (var (a, index) in (request.Attachments ?? []).Select((a, i) => (a, i)))
         {
             var field = $"attachments[{index}]";
-            if (channel != "email") return MessageResult.Invalid(field, "Attachments go with emails only.");
+            if (channel != Channel.Email) return MessageResult.Invalid(field, "Attachments go with emails only.");
             if (string.IsNullOrWhiteSpace(a.FileName) || a.FileName.Length > 200) return MessageResult.Invalid(field + ".fileName", "A file name of 1 to 200 characters.");
             if (!MimeKit.ContentType.TryParse(a.ContentType ?? "", out _)) return MessageResult.Invalid(field + ".contentType", "A MIME type such as application/pdf.");
             try { total += Convert.FromBase64String(a.ContentBase64 ?? "").Length; }
@@ -132,12 +132,11 @@ public sealed class ConversationMessenger(
         }
 
         var now = clock.GetUtcNow();
-        var domain = email.Value.MessageIdDomain ?? email.Value.FromAddress?.Split('@')[^1] ?? "contacthub.local";
-        var messageId = channel == "email" ? EmailComposer.NewMessageId(domain) : null;
-        if (channel == "email") subject ??= conversation.Subject is { } s ? $"Re: {s}" : "Your conversation with us";
+        var messageId = sender.NewProviderRef();
+        if (channel == Channel.Email) subject ??= conversation.Subject is { } s ? $"Re: {s}" : "Your conversation with us";
         var metadata = JsonSerializer.SerializeToElement(new { to, purpose = request.Purpose ?? "transactional", template = request.Template, attachments = attachments.Select(a => a.FileName) });
         var interaction = new NewInteraction(channel, "outbound", InteractionValidation.Micro(now), null, null, [new Identifier(kind, "", to)], null,
-            conversationId, request.Agent?.Trim() ?? conversation.Agent, "queued", subject, body, channel == "email" ? "email" : "twilio", messageId,
+            conversationId, request.Agent?.Trim() ?? conversation.Agent, "queued", subject, body, sender.Provider, messageId,
             metadata.GetRawText(), campaignId);
 
         var scope = $"conversation-message:{conversationId}";
@@ -147,7 +146,7 @@ public sealed class ConversationMessenger(
             if (idempotencyKey is not null && await connection.QuerySingleOrDefaultAsync<Earlier>(new CommandDefinition(db.Sql(FindIdempotentSql),
                     new { scope, key = idempotencyKey }, tx, cancellationToken: ct)) is { } earlier)
                 return (new QueuedMessage(earlier.Id, earlier.Status ?? "queued", channel, to), true);
-            var thread = channel == "email"
+            var thread = channel == Channel.Email
                 ? (await connection.QueryAsync<string>(new CommandDefinition(db.Sql(ThreadSql), new { conversationId }, tx, cancellationToken: ct))).ToList()
                 : [];
             var recorded = await recorder.RecordAsync(connection, tx, interaction, ct);

@@ -1,7 +1,7 @@
 using Fluid;
 using Fluid.Values;
 
-namespace ContactHub.FollowUps;
+namespace ContactHub.Conversations;
 
 /// <summary>
 /// The caller's data as Liquid sees it, noting every key a template asks for and the data lacks,

@@ -2,7 +2,7 @@ using ContactHub.Data;
 using ContactHub.Tests.Channels.Twilio;
 using ContactHub.Tests.Infrastructure;
 
-namespace ContactHub.Tests.FollowUps;
+namespace ContactHub.Tests.Conversations;
 
 /// <summary>Twilio's fake, the real SMTP server from test.sh, and an outbox that retries quickly.</summary>
 public abstract class MessagingApp(DatabaseProvider provider) : TwilioApp(provider)

@@ -1,9 +1,10 @@
 using ContactHub.Data;
-using ContactHub.FollowUps;
+using ContactHub.Conversations;
+using ContactHub.Tests.Conversations;
 using ContactHub.Tests.Infrastructure;
 using Dapper;
 
-namespace ContactHub.Tests.FollowUps;
+namespace ContactHub.Tests.Outbox;
 
 /// <summary>Each queued message is sent exactly once, across a stop mid-way and across two dispatching hosts.</summary>
 public abstract class OutboxSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where TApp : MessagingApp

@@ -1,9 +1,8 @@
-using ContactHub.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
-namespace ContactHub.Hosting;
+namespace ContactHub.Security;
 
 /// <summary>Documents the X-Api-Key scheme and, on each operation, the scope its policy requires.</summary>
 internal static class OpenApiSecurity

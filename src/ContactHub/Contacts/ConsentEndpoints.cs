@@ -1,10 +1,11 @@
+using ContactHub.Channels;
 using ContactHub.Contacts;
 using ContactHub.Conversations;
 using ContactHub.Hosting;
 using ContactHub.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace ContactHub.Campaigns;
+namespace ContactHub.Contacts;
 
 public static class ConsentEndpoints
 {
@@ -30,7 +31,7 @@ public static class ConsentEndpoints
         long id, string channel, SetConsentRequest request, ContactStore contacts, ConsentStore consents, AuditLog audit, HttpContext http, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!InteractionChannels.All.Contains(channel)) errors["channel"] = [$"One of {string.Join(", ", InteractionChannels.All)}."];
+        if (!Channel.IsKnown(channel)) errors["channel"] = [$"One of {Channel.List(Channel.All)}."];
         if (request.Status is not (ConsentStatus.OptedIn or ConsentStatus.OptedOut)) errors["status"] = ["opted_in or opted_out."];
         if (request.Source?.Length > 100) errors["source"] = ["At most 100 characters."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);

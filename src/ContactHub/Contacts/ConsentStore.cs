@@ -1,7 +1,7 @@
 using ContactHub.Data;
 using Dapper;
 
-namespace ContactHub.Campaigns;
+namespace ContactHub.Contacts;
 
 public static class ConsentStatus
 {

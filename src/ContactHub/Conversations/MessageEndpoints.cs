@@ -3,7 +3,7 @@ using ContactHub.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
-namespace ContactHub.FollowUps;
+namespace ContactHub.Conversations;
 
 public static class MessageEndpoints
 {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace ContactHub.Contacts;
+namespace ContactHub.Conversations;
 
 /// <summary>An opaque keyset position in a timeline: the (occurredAt, id) of the last row seen.</summary>
 public sealed record ActivityCursor(DateTimeOffset OccurredAt, long Id)

@@ -1,0 +1,49 @@
+using System.Data.Common;
+using DbUp;
+using DbUp.Builder;
+using Quartz;
+using Npgsql;
+
+namespace ContactHub.Data;
+
+/// <summary>The second server engine: what CI uses to prove server-mode behaviour (concurrency, clustering).</summary>
+public sealed class PostgresDialect : SqlDialect
+{
+    private const long MigrationLockKey = 0x436F6E7461637448; // "ContactH"
+
+    public override DatabaseProvider Provider => DatabaseProvider.Postgres;
+    public override string Limit(string count) => $"LIMIT {count}";
+    public override string In(string list) => $"= ANY({list})";
+    public override string Day(string column) => $"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
+    public override string Seconds(string start, string end) => $"CAST(ROUND(EXTRACT(EPOCH FROM ({end} - {start}))) AS bigint)";
+    public override string Now => "now()";
+
+    public override DbDataSource CreateDataSource(string connectionString) => new NpgsqlDataSourceBuilder(connectionString).Build();
+
+    public override bool IsUniqueViolation(DbException exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    public override bool IsRaceLost(DbException exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
+
+    public override bool IsOutage(DbException exception) =>
+        exception.IsTransient || exception is NpgsqlException { InnerException: System.Net.Sockets.SocketException or IOException or TimeoutException };
+
+    // 22021: invalid byte sequence (a NUL in text); 22P05: untranslatable character.
+    public override bool IsUnstorableText(DbException exception) => exception is PostgresException { SqlState: "22021" or "22P05" };
+
+    public override string ErrorCode(DbException exception) => exception is PostgresException pg ? pg.SqlState : "-";
+
+    public override string MigrationsFolder => "postgres";
+
+    public override UpgradeEngineBuilder Migrations(string connectionString) => DeployChanges.To.PostgresqlDatabase(connectionString);
+
+    public override Task<IAsyncDisposable> MigrationLockAsync(Db db, CancellationToken ct) =>
+        ConnectionLock.AcquireAsync(db, "SELECT pg_advisory_lock(@key)", "SELECT pg_advisory_unlock(@key)", new { key = MigrationLockKey }, 130, ct);
+
+    public override void UseQuartzStore(IPersistentStoreBuilder store, string connectionString)
+    {
+        store.UsePostgres(connectionString);
+        store.UseClustering();
+    }
+}
