@@ -1,6 +1,5 @@
 using ContactHub.Channels;
 using ContactHub.Contacts;
-using ContactHub.Conversations;
 using ContactHub.Hosting;
 using ContactHub.Security;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -31,7 +31,6 @@ public sealed class BulkRecorder(InteractionRecorder recorder, ContactRecognizer
     public async Task<Counts> RecordAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<NewInteraction> batch, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var timeout = options.Value.InactivityTimeout;
         var contactOf = new Dictionary<Identifier, long?>();
         var named = new HashSet<long>();
         var active = new Dictionary<long, Touched?>();
@@ -82,7 +81,7 @@ public sealed class BulkRecorder(InteractionRecorder recorder, ContactRecognizer
                 var open = await recorder.ActiveConversationAsync(connection, transaction, contactId, ct);
                 active[contactId] = conversation = open is null ? null : new Touched(open.Id, open.LastActivityAt, open.Channels, null);
             }
-            if (conversation is null || (i.OccurredAt - conversation.LastActivityAt).Duration() > timeout)
+            if (conversation is null || !options.Value.Continues(conversation.LastActivityAt, i.OccurredAt))
             {
                 var started = new Touched(await recorder.StartConversationAsync(connection, transaction, contactId, i, ct), i.OccurredAt, "", i.Agent);
                 // The contact's next event joins whichever active conversation has the latest activity, as the recorder's query does.

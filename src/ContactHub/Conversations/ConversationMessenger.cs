@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ContactHub.Campaigns;
 using ContactHub.Channels;
 using ContactHub.Contacts;
 using ContactHub.Conversations;

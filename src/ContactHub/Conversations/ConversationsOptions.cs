@@ -12,6 +12,9 @@ public sealed class ConversationsOptions : IValidatableObject
     /// <summary>How often idle conversations are looked for and ended.</summary>
     public TimeSpan IdleCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>The grouping rule (DESIGN §5), for the recorder and the bulk import alike: does an event continue a conversation last active then?</summary>
+    public bool Continues(DateTimeOffset lastActivityAt, DateTimeOffset occurredAt) => (occurredAt - lastActivityAt).Duration() <= InactivityTimeout;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext context)
     {
         if (InactivityTimeout < TimeSpan.FromSeconds(1) || InactivityTimeout > TimeSpan.FromDays(30))

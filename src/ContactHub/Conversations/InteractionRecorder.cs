@@ -133,7 +133,7 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOp
 
         if (conversation is null && !recognized.Created
             && await ActiveConversationAsync(connection, transaction, contactId, ct) is { } active
-            && (i.OccurredAt - active.LastActivityAt).Duration() <= options.Value.InactivityTimeout)
+            && options.Value.Continues(active.LastActivityAt, i.OccurredAt))
             conversation = active;
 
         var conversationCreated = conversation is null;

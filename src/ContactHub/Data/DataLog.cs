@@ -7,4 +7,7 @@ internal static partial class DataLog
 
     [LoggerMessage(1002, LogLevel.Information, "Database {Provider} is up to date ({Count} scripts applied now)")]
     public static partial void MigrationsDone(ILogger logger, DatabaseProvider provider, int count);
+
+    [LoggerMessage(1003, LogLevel.Warning, "Answered 503 on {Method} {Path}: the database failed ({Error}, {Code})")]
+    public static partial void Unavailable(ILogger logger, string method, string path, string error, string code);
 }

@@ -1,4 +1,5 @@
-using DbUp.Builder;
+using ContactHub.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace ContactHub.Data;
 
@@ -6,8 +7,14 @@ namespace ContactHub.Data;
 /// Applies the forward-only scripts of sql/{engine}/ with DbUp. Two instances starting together
 /// are serialised by the engine's own lock (<see cref="SqlDialect.MigrationLockAsync"/>).
 /// </summary>
-public sealed class Migrator(Db db, ILogger<Migrator> logger)
+public sealed class Migrator(Db db, ILogger<Migrator> logger, IOptions<DatabaseOptions>? options = null) : IStartupTask
 {
+    /// <summary>Before the service takes traffic: pending migrations, unless Database:MigrateOnStart is off.</summary>
+    async Task IStartupTask.PrepareAsync(CancellationToken ct)
+    {
+        if (options?.Value.MigrateOnStart != false) await MigrateAsync(ct);
+    }
+
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken ct = default)
     {
         await using var hold = await db.Dialect.MigrationLockAsync(db, ct);

@@ -1,18 +1,16 @@
-using ContactHub.Data;
 using Microsoft.Extensions.Options;
 
 namespace ContactHub.Hosting;
 
 /// <summary>
-/// <c>contacthub</c> runs the service; <c>contacthub migrate</c>, <c>apikey create|list|revoke</c>
-/// are administration commands that use the same configuration and exit.
+/// <c>contacthub</c> runs the service; <c>contacthub COMMAND …</c> runs one of the administration commands that the features
+/// register (<see cref="Command"/>), with the same configuration, and exits.
 /// </summary>
 public static class CommandLine
 {
     private const string OwnUsage = """
         Usage: ContactHub [command] [--Section:Key=value ...]
           (no command)                               run the service (migrations applied first)
-          migrate                                    apply pending database migrations and exit
         """;
 
     /// <summary>The usage text: the service's own commands, then each feature's.</summary>
@@ -30,7 +28,6 @@ public static class CommandLine
             // Configuration errors stop everything, each as one line naming the key.
             app.Services.GetService<IStartupValidator>()?.Validate();
             if (words is []) return await Serve(app);
-            if (words is ["migrate"]) return await Migrate(app);
             if (words is ["help"]) return Help(app, 0);
             var commands = app.Services.GetServices<Command>().ToList();
             var command = commands.Where(c => words.Length == c.Words.Length + c.Arguments && words.Take(c.Words.Length).SequenceEqual(c.Words))
@@ -51,21 +48,12 @@ public static class CommandLine
 
     private static async Task<int> Serve(WebApplication app)
     {
-        if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStart)
-            await app.Services.GetRequiredService<Migrator>().MigrateAsync();
         foreach (var task in app.Services.GetServices<IStartupTask>())
             await task.PrepareAsync(app.Lifetime.ApplicationStopping);
         // Start-up (migrations, the report catalogue's check against the database, hosted services) leaves garbage
         // behind: one compacting collection once everything runs gives that memory back before the first request.
         app.Lifetime.ApplicationStarted.Register(() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true));
         await app.RunAsync();
-        return 0;
-    }
-
-    private static async Task<int> Migrate(WebApplication app)
-    {
-        var applied = await app.Services.GetRequiredService<Migrator>().MigrateAsync();
-        Console.WriteLine(applied.Count == 0 ? "Database is up to date." : $"Applied {applied.Count} migration(s): {string.Join(", ", applied)}");
         return 0;
     }
 

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
@@ -7,10 +6,10 @@ using Microsoft.AspNetCore.Mvc;
 namespace ContactHub.Hosting;
 
 /// <summary>
-/// The one place exceptions become answers: unreadable input is a 400 naming the field, an
-/// unreachable database a 503, anything else a 500 without internals.
+/// The one place exceptions become answers: unreadable input is a 400 naming the field, what a feature's
+/// <see cref="IProblemMapper"/> says (the database's outage: 503), anything else a 500 without internals.
 /// </summary>
-public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, IEnumerable<IProblemMapper> mappers, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
@@ -20,15 +19,12 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             return true;
         }
 
-        var dialect = context.RequestServices.GetService<Data.Db>()?.Dialect;
         var problem = exception switch
         {
             BadHttpRequestException bad => BadRequest(bad),
             InvalidDataException => new ProblemDetails { Status = 400, Title = "The request could not be read", Detail = "The form body is malformed or has too many fields." },
             DomainException domain => new ProblemDetails { Status = domain.Status, Title = domain.Title, Detail = domain.Message },
-            _ when IsDatabaseOutage(dialect, exception) => Unavailable(context, dialect, exception),
-            DbException unstorable when dialect?.IsUnstorableText(unstorable) == true => new ProblemDetails { Status = 400, Title = "The request could not be stored", Detail = "A text field contains a NUL character (U+0000), which cannot be stored." },
-            _ => null,
+            _ => mappers.Select(m => m.Map(context, exception)).FirstOrDefault(p => p is not null),
         };
         if (problem is null)
         {
@@ -78,23 +74,6 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
 
     private static string LineInfo(JsonException json) =>
         json.LineNumber is { } line ? $" (line {line + 1}, position {json.BytePositionInLine})" : "";
-
-    private static bool IsDatabaseOutage(Data.SqlDialect? dialect, Exception exception) => exception switch
-    {
-        DbException db => dialect?.IsOutage(db) ?? db.IsTransient,
-        TimeoutException => true,
-        InvalidOperationException { InnerException: DbException inner } => IsDatabaseOutage(dialect, inner),
-        _ => false,
-    };
-
-    private ProblemDetails Unavailable(HttpContext context, Data.SqlDialect? dialect, Exception exception)
-    {
-        var error = exception.GetBaseException();
-        HostingLog.DatabaseUnavailable(logger, context.Request.Method, context.Request.Path, error.GetType().Name,
-            error is DbException db ? dialect?.ErrorCode(db) ?? "-" : "-");
-        context.Response.Headers.RetryAfter = "5";
-        return new ProblemDetails { Status = 503, Title = "The database is unavailable", Detail = "Nothing was recorded. Retry the request; it is safe to repeat." };
-    }
 
     [GeneratedRegex("""Failed to bind parameter "(?<type>[^ "]+) (?<name>[^ "]+)" from""")]
     private static partial Regex BindFailure();

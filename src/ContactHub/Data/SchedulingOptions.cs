@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace ContactHub.Hosting;
+namespace ContactHub.Data;
 
 public sealed class SchedulingOptions : IValidatableObject
 {

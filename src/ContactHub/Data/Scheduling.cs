@@ -1,7 +1,7 @@
-using ContactHub.Data;
+using ContactHub.Hosting;
 using Quartz;
 
-namespace ContactHub.Hosting;
+namespace ContactHub.Data;
 
 public static class Scheduling
 {
