@@ -72,7 +72,7 @@ public sealed class ReportRunStore(Db db, TimeProvider clock)
         }
         catch (DbException ex) when (dedupeKey is not null && db.Dialect.IsUniqueViolation(ex))
         {
-            var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(DedupeSql, new { dedupeKey }, cancellationToken: ct));
+            var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(DedupeSql), new { dedupeKey }, cancellationToken: ct));
             return (id, false);
         }
     }
@@ -80,8 +80,10 @@ public sealed class ReportRunStore(Db db, TimeProvider clock)
     public async Task<ReportRunRow?> GetAsync(long id, CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<ReportRunRow>(new CommandDefinition(Columns + "WHERE id = @id", new { id }, cancellationToken: ct));
+        return await connection.QuerySingleOrDefaultAsync<ReportRunRow>(new CommandDefinition(db.Sql(GetSql), new { id }, cancellationToken: ct));
     }
+
+    private const string GetSql = Columns + "WHERE id = @id";
 
     private const string ListSql = Columns + """
         WHERE (@report IS NULL OR report_name = @report) AND (@scheduleId IS NULL OR schedule_id = @scheduleId)
@@ -98,28 +100,28 @@ public sealed class ReportRunStore(Db db, TimeProvider clock)
     public async Task<bool> StartAttemptAsync(long id, CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(StartAttemptSql,
+        return await connection.ExecuteAsync(new CommandDefinition(db.Sql(StartAttemptSql),
             new { id }, cancellationToken: ct)) == 1;
     }
 
     public async Task AttemptFailedAsync(long id, string error, bool final, CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(AttemptFailedSql,
+        await connection.ExecuteAsync(new CommandDefinition(db.Sql(AttemptFailedSql),
             new { id, status = final ? RunStatus.Failed : RunStatus.Queued, error, finished = final ? clock.GetUtcNow() : (DateTimeOffset?)null }, cancellationToken: ct));
     }
 
     public async Task SucceededAsync(long id, long rows, string fileName, byte[] content, long durationMs, CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(SucceededSql, new { id, rows, bytes = (long)content.Length, fileName, content, durationMs, now = clock.GetUtcNow() }, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(db.Sql(SucceededSql), new { id, rows, bytes = (long)content.Length, fileName, content, durationMs, now = clock.GetUtcNow() }, cancellationToken: ct));
     }
 
     /// <summary>The workbook of a succeeded run.</summary>
     public async Task<(string FileName, byte[] Content)?> FileAsync(long id, CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<(string?, byte[]?)>(new CommandDefinition(FileSql, new { id }, cancellationToken: ct));
+        var row = await connection.QuerySingleOrDefaultAsync<(string?, byte[]?)>(new CommandDefinition(db.Sql(FileSql), new { id }, cancellationToken: ct));
         return row is (string name, byte[] content) ? (name, content) : null;
     }
 }

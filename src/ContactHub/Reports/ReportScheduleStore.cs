@@ -24,22 +24,28 @@ public sealed class ReportScheduleStore(Db db, TimeProvider clock)
         FROM report_schedules
         """ + "\n";
 
+    private const string ListSql = Columns + "ORDER BY id";
+
+    private const string GetSql = Columns + "WHERE id = @id";
+
+    private const string FindByNameSql = Columns + "WHERE name = @name";
+
     public async Task<IReadOnlyList<ReportSchedule>> ListAsync(CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);
-        return [.. (await connection.QueryAsync<Row>(new CommandDefinition(Columns + "ORDER BY id", cancellationToken: ct))).Select(r => r.ToSchedule())];
+        return [.. (await connection.QueryAsync<Row>(new CommandDefinition(db.Sql(ListSql), cancellationToken: ct))).Select(r => r.ToSchedule())];
     }
 
     public async Task<ReportSchedule?> GetAsync(long id, CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(Columns + "WHERE id = @id", new { id }, cancellationToken: ct)))?.ToSchedule();
+        return (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(db.Sql(GetSql), new { id }, cancellationToken: ct)))?.ToSchedule();
     }
 
     public async Task<ReportSchedule?> FindByNameAsync(string name, CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(Columns + "WHERE name = @name", new { name }, cancellationToken: ct)))?.ToSchedule();
+        return (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(db.Sql(FindByNameSql), new { name }, cancellationToken: ct)))?.ToSchedule();
     }
 
     private const string UpdateSql = """
@@ -84,7 +90,7 @@ public sealed class ReportScheduleStore(Db db, TimeProvider clock)
     public async Task<bool> UpdateAsync(long id, ScheduleInput s, CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(UpdateSql, new
+        return await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateSql), new
         {
             id, name = s.Name, report = s.Report, cron = s.Cron, zone = s.TimeZone, period = s.Period, recipients = string.Join(",", s.Recipients),
             enabled = s.Enabled ? 1L : 0L, now = clock.GetUtcNow(),
@@ -92,37 +98,35 @@ public sealed class ReportScheduleStore(Db db, TimeProvider clock)
     }
 
     /// <summary>Deletes the schedule; its runs stay, detached from it.</summary>
-    public async Task<bool> DeleteAsync(long id, CancellationToken ct = default)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(DetachRunsSql, new { id }, tx, cancellationToken: ct));
-        var deleted = await connection.ExecuteAsync(new CommandDefinition(DeleteSql, new { id }, tx, cancellationToken: ct));
-        await tx.CommitAsync(ct);
-        return deleted == 1;
-    }
+    public Task<bool> DeleteAsync(long id, CancellationToken ct = default) =>
+        db.InTransactionAsync(async (connection, tx) =>
+        {
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(DetachRunsSql), new { id }, tx, cancellationToken: ct));
+            return await connection.ExecuteAsync(new CommandDefinition(db.Sql(DeleteSql), new { id }, tx, cancellationToken: ct)) == 1;
+        }, ct);
 
     /// <summary>Counts a failed run; returns how many failed in a row, pausing the schedule when that reaches the limit.</summary>
-    public async Task<(long Failures, bool Paused)> RunFailedAsync(long id, int pauseAfter, string error, CancellationToken ct = default)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(CountFailureSql, new { id }, cancellationToken: ct));
-        var reason = $"Paused after {pauseAfter} failed runs in a row; the last one: {error}";
-        var paused = await connection.ExecuteAsync(new CommandDefinition(PauseSql, new { id, now = clock.GetUtcNow(), reason = reason.Length > 2000 ? reason[..2000] : reason, pauseAfter = (long)pauseAfter }, cancellationToken: ct)) == 1;
-        var failures = await connection.ExecuteScalarAsync<long>(new CommandDefinition(FailuresSql, new { id }, cancellationToken: ct));
-        return (failures, paused);
-    }
+    public Task<(long Failures, bool Paused)> RunFailedAsync(long id, int pauseAfter, string error, CancellationToken ct = default) =>
+        db.InTransactionAsync(async (connection, tx) =>
+        {
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(CountFailureSql), new { id }, tx, cancellationToken: ct));
+            var reason = $"Paused after {pauseAfter} failed runs in a row; the last one: {error}";
+            var paused = await connection.ExecuteAsync(new CommandDefinition(db.Sql(PauseSql),
+                new { id, now = clock.GetUtcNow(), reason = reason.Length > 2000 ? reason[..2000] : reason, pauseAfter = (long)pauseAfter }, tx, cancellationToken: ct)) == 1;
+            var failures = await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(FailuresSql), new { id }, tx, cancellationToken: ct));
+            return (failures, paused);
+        }, ct);
 
     public async Task RunSucceededAsync(long id, CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(ClearFailuresSql, new { id }, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(db.Sql(ClearFailuresSql), new { id }, cancellationToken: ct));
     }
 
     public async Task<bool> ResumeAsync(long id, CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(ResumeSql,
+        return await connection.ExecuteAsync(new CommandDefinition(db.Sql(ResumeSql),
             new { id, now = clock.GetUtcNow() }, cancellationToken: ct)) == 1;
     }
 }
