@@ -13,4 +13,7 @@ internal static partial class ReportLog
 
     [LoggerMessage(8004, LogLevel.Warning, "Report schedule {ScheduleId} fired again for {Period}: run {RunId} is already recorded, so it is not run twice")]
     public static partial void AlreadyRun(ILogger logger, long scheduleId, string period, long runId);
+
+    [LoggerMessage(8005, LogLevel.Error, "Report schedule {ScheduleId} paused at start-up: Quartz refused it ({Reason})")]
+    public static partial void ScheduleRefused(ILogger logger, long scheduleId, string reason);
 }

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using ContactHub.Hosting;
 using ContactHub.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace ContactHub.Reports;
 
@@ -45,9 +46,9 @@ public static class ReportScheduleEndpoints
         await store.GetAsync(id, ct) is { } s ? TypedResults.Ok(s) : NotFound(id);
 
     private static async Task<Results<Created<ReportSchedule>, ValidationProblem>> Create(ScheduleRequest request, ReportScheduleStore store,
-        ReportScheduler scheduler, ReportCatalogue catalogue, AuditLog audit, HttpContext http, CancellationToken ct)
+        ReportScheduler scheduler, ReportCatalogue catalogue, IOptions<ReportsOptions> options, TimeProvider clock, AuditLog audit, HttpContext http, CancellationToken ct)
     {
-        var (input, errors) = await ValidateAsync(request, null, store, catalogue, ct);
+        var (input, errors) = await ValidateAsync(request, null, store, catalogue, options, clock, ct);
         if (input is null) return TypedResults.ValidationProblem(errors);
         var id = await store.CreateAsync(input, "api", AuditLog.Actor(http.User), ct);
         var schedule = (await store.GetAsync(id, ct))!;
@@ -57,10 +58,10 @@ public static class ReportScheduleEndpoints
     }
 
     private static async Task<Results<Ok<ReportSchedule>, ProblemHttpResult, ValidationProblem>> Update(long id, ScheduleRequest request, ReportScheduleStore store,
-        ReportScheduler scheduler, ReportCatalogue catalogue, AuditLog audit, HttpContext http, CancellationToken ct)
+        ReportScheduler scheduler, ReportCatalogue catalogue, IOptions<ReportsOptions> options, TimeProvider clock, AuditLog audit, HttpContext http, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is null) return NotFound(id);
-        var (input, errors) = await ValidateAsync(request, id, store, catalogue, ct);
+        var (input, errors) = await ValidateAsync(request, id, store, catalogue, options, clock, ct);
         if (input is null) return TypedResults.ValidationProblem(errors);
         if (!await store.UpdateAsync(id, input, ct)) return NotFound(id);
         var schedule = (await store.GetAsync(id, ct))!;
@@ -106,10 +107,10 @@ public static class ReportScheduleEndpoints
     private static ProblemHttpResult NotFound(long id) => Problems.NotFound($"Report schedule {id} does not exist.");
 
     private static async Task<(ScheduleInput? Input, Dictionary<string, string[]> Errors)> ValidateAsync(ScheduleRequest r, long? id, ReportScheduleStore store,
-        ReportCatalogue catalogue, CancellationToken ct)
+        ReportCatalogue catalogue, IOptions<ReportsOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var recipients = r.Recipients?.Select(e => e?.Trim() ?? "").ToList();
-        var errors = ScheduleRules.Check(r.Report, r.Cron, r.TimeZone, r.Period, recipients)
+        var errors = ScheduleRules.Check(r.Report, r.Cron, r.TimeZone, r.Period, recipients, options.Value.MinimumScheduleInterval, clock.GetUtcNow())
             .GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => $"{g.Key} {e.Message}").ToArray());
         if (!errors.ContainsKey("report") && catalogue.Find(r.Report) is null) errors["report"] = [$"report: there is no report named {r.Report} (GET /api/v1/reports)."];
         var name = string.IsNullOrWhiteSpace(r.Name) ? null : r.Name.Trim();

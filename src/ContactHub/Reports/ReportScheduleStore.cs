@@ -59,6 +59,10 @@ public sealed class ReportScheduleStore(Db db, TimeProvider clock)
         WHERE id = @id AND paused_at IS NULL AND consecutive_failures >= @pauseAfter
         """;
 
+    private const string PauseNowSql = """
+        UPDATE report_schedules SET paused_at = @now, paused_reason = @reason, updated_at = @now WHERE id = @id AND paused_at IS NULL
+        """;
+
     private const string DetachRunsSql = "UPDATE report_runs SET schedule_id = NULL WHERE schedule_id = @id";
 
     private const string DeleteSql = "DELETE FROM report_schedules WHERE id = @id";
@@ -121,6 +125,14 @@ public sealed class ReportScheduleStore(Db db, TimeProvider clock)
     {
         await using var connection = await db.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(db.Sql(ClearFailuresSql), new { id }, cancellationToken: ct));
+    }
+
+    /// <summary>Pauses a schedule at once, keeping why (shown by GET; resume it explicitly).</summary>
+    public async Task PauseAsync(long id, string reason, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(db.Sql(PauseNowSql),
+            new { id, now = clock.GetUtcNow(), reason = reason.Length > 2000 ? reason[..2000] : reason }, cancellationToken: ct));
     }
 
     public async Task<bool> ResumeAsync(long id, CancellationToken ct = default)

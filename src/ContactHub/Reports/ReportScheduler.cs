@@ -7,7 +7,7 @@ namespace ContactHub.Reports;
 /// Keeps Quartz in step with report_schedules: one cron trigger per active schedule, in its time zone, in the
 /// persistent (and, on server engines, clustered) store, so that each firing runs on exactly one node.
 /// </summary>
-public sealed class ReportScheduler(ISchedulerFactory factory, ReportScheduleStore schedules, ReportCatalogue catalogue)
+public sealed class ReportScheduler(ISchedulerFactory factory, ReportScheduleStore schedules, ReportCatalogue catalogue, ILogger<ReportScheduler> logger)
 {
     public const string ManualKey = "manual";
     private const string ScheduleGroup = "report-schedules";
@@ -21,7 +21,19 @@ public sealed class ReportScheduler(ISchedulerFactory factory, ReportScheduleSto
         var scheduler = await factory.GetScheduler(ct);
         var all = await schedules.ListAsync(ct);
         foreach (var schedule in all)
-            await SyncAsync(schedule, ct);
+        {
+            try
+            {
+                await SyncAsync(schedule, ct);
+            }
+            catch (SchedulerException ex)
+            {
+                // No stored row may keep the service from starting: a schedule Quartz refuses is paused with the reason.
+                var reason = $"Quartz refused the schedule at start-up: {ex.Message}";
+                await schedules.PauseAsync(schedule.Id, reason, ct);
+                ReportLog.ScheduleRefused(logger, schedule.Id, ex.Message);
+            }
+        }
         var known = all.Select(s => JobOf(s.Id)).ToHashSet();
         foreach (var orphan in (await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(ScheduleGroup), ct)).Where(k => !known.Contains(k)))
             await scheduler.DeleteJob(orphan, ct);

@@ -30,6 +30,9 @@ public sealed class ReportsOptions : IValidatableObject
     /// <summary>The service's public address, for download links in report emails (e.g. https://contacthub.example.com).</summary>
     public string? PublicBaseUrl { get; set; }
 
+    /// <summary>No schedule may fire more often than this (a cron of every second would send an email a second).</summary>
+    public TimeSpan MinimumScheduleInterval { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Schedules created or updated from configuration at start-up, keyed by name.</summary>
     public Dictionary<string, ScheduleSeed> Schedules { get; set; } = [];
 
@@ -43,8 +46,9 @@ public sealed class ReportsOptions : IValidatableObject
         if (RetryDelay < TimeSpan.Zero) yield return new($"{Section}:RetryDelay must not be negative.");
         if (PauseAfterFailedRuns < 1) yield return new($"{Section}:PauseAfterFailedRuns must be at least 1.");
         if (PublicBaseUrl is not null && !Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out _)) yield return new($"{Section}:PublicBaseUrl must be an absolute URL (was '{PublicBaseUrl}').");
+        if (MinimumScheduleInterval < TimeSpan.FromSeconds(1)) yield return new($"{Section}:MinimumScheduleInterval must be at least 00:00:01.");
         foreach (var (name, seed) in Schedules)
-            foreach (var error in ScheduleRules.Check(seed.Report, seed.Cron, seed.TimeZone, seed.Period, seed.Recipients))
+            foreach (var error in ScheduleRules.Check(seed.Report, seed.Cron, seed.TimeZone, seed.Period, seed.Recipients, MinimumScheduleInterval, DateTimeOffset.UtcNow))
                 yield return new($"{Section}:Schedules:{name}:{error.Field} {error.Message}");
     }
 

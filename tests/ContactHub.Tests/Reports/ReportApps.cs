@@ -26,6 +26,7 @@ public abstract class ReportApp(DatabaseProvider provider) : ContactHubApp(provi
         new("Reports:RetryDelay", "00:00:00.050"),
         new("Reports:PublicBaseUrl", "https://contacthub.example"),
         new("Reports:MaxDetailRows", "5"),
+        new("Reports:MinimumScheduleInterval", "00:00:05"), // the cluster test fires every ten seconds
     ];
 
     protected override ValueTask DisposeExtrasAsync()

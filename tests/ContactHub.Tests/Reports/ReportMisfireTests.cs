@@ -23,7 +23,7 @@ public sealed class ReportMisfireTests
         [
             $"--Urls=http://127.0.0.1:{port}", $"--Database:ConnectionString=Data Source={database}", $"--Security:InitialKeyFile={folder}/key.txt",
             "--Scheduling:MisfireThreshold=00:00:02", "--Email:FromAddress=reports@contact-centre.example", $"--Email:Smtp:Host={Maildir.Server!.Split(':')[0]}",
-            $"--Email:Smtp:Port={Maildir.Server.Split(':')[1]}", "--Email:Smtp:Security=None", $"--Reports:OutputPath={folder}/reports", "--Logging:LogLevel:Default=Warning",
+            $"--Email:Smtp:Port={Maildir.Server.Split(':')[1]}", "--Email:Smtp:Security=None", $"--Reports:OutputPath={folder}/reports", "--Logging:LogLevel:Default=Warning", "--Reports:MinimumScheduleInterval=00:00:01",
         ];
         try
         {
