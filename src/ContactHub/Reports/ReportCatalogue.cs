@@ -80,9 +80,46 @@ public sealed partial class ReportCatalogue
             throw new ReportDefinitionException($"reports/{file}: not a valid report definition: {ex.Message}", ex);
         }
         if (report is null) throw new ReportDefinitionException($"reports/{file}: empty.");
-        report = report with { File = $"reports/{file}" };
+        report = WithQueries(report with { File = $"reports/{file}" }, Path.ChangeExtension(path, ".sql"));
         var error = Check(report, Path.GetFileNameWithoutExtension(path));
         return error is null ? report : throw new ReportDefinitionException($"reports/{file}: {error}");
+    }
+
+    /// <summary>
+    /// The queries of <c>name.sql</c> beside <c>name.json</c>: one section per query, headed <c>-- name: headlines</c> or
+    /// <c>-- name: Sheet name</c>. A query is given in one place only, and every section must belong to the report.
+    /// </summary>
+    private static ReportDefinition WithQueries(ReportDefinition report, string sqlPath)
+    {
+        if (!File.Exists(sqlPath)) return report;
+        var sqlFile = "reports/" + Path.GetFileName(sqlPath);
+        var sections = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? current = null;
+        var text = new System.Text.StringBuilder();
+        foreach (var line in File.ReadLines(sqlPath).Append("-- name: "))
+        {
+            if (SectionHeader().Match(line) is not { Success: true } header)
+            {
+                if (current is not null) text.AppendLine(line);
+                continue;
+            }
+            if (current is not null && !sections.TryAdd(current, text.ToString().Trim().TrimEnd(';').TrimEnd()))
+                throw new ReportDefinitionException($"{sqlFile}: the section \"{current}\" appears twice.");
+            current = header.Groups[1].Value.Trim();
+            text.Clear();
+        }
+        string? Take(string section, string? inline)
+        {
+            if (!sections.Remove(section, out var sql)) return inline;
+            return inline is null ? sql : throw new ReportDefinitionException($"{report.File}: {section}: the query is given both here and in {sqlFile}; keep one.");
+        }
+        report = report with
+        {
+            Headlines = report.Headlines is { } h ? h with { Sql = Take("headlines", h.Sql)! } : null,
+            Sheets = report.Sheets.Select(sheet => sheet with { Sql = Take(sheet.Name, sheet.Sql)! }).ToList(),
+        };
+        return sections.Count == 0 ? report
+            : throw new ReportDefinitionException($"{sqlFile}: the section \"{sections.Keys.First()}\" names neither \"headlines\" nor a sheet of {report.File}.");
     }
 
     private static string? Check(ReportDefinition r, string fileName)
@@ -145,6 +182,9 @@ public sealed partial class ReportCatalogue
         var beside = Path.GetFullPath(path, AppContext.BaseDirectory);
         return Directory.Exists(beside) ? beside : fromRoot;
     }
+
+    [GeneratedRegex(@"^--\s*name:\s*(.*)$")]
+    private static partial Regex SectionHeader();
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,99}$")]
     private static partial Regex Slug();

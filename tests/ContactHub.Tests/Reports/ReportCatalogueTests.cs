@@ -64,6 +64,26 @@ public sealed class ReportCatalogueTests
         finally { Directory.Delete(folder, true); }
     }
 
+    [Theory]
+    [InlineData("-- name: S\nSELECT 1 AS a;\n", """{"name": "split", "title": "T", "sheets": [{"name": "S", "columns": [{"header": "A", "field": "a"}]}]}""", null)]
+    [InlineData("-- name: T\nSELECT 1 AS a;\n", """{"name": "split", "title": "T", "sheets": [{"name": "S", "columns": [{"header": "A", "field": "a"}]}]}""", "the section \"T\" names neither")]
+    [InlineData("-- name: S\nSELECT 1 AS a;\n", """{"name": "split", "title": "T", "sheets": [{"name": "S", "sql": "SELECT 2 AS a", "columns": [{"header": "A", "field": "a"}]}]}""", "given both here and in reports/split.sql")]
+    [InlineData("-- name: S\nSELECT 1 AS a;\n-- name: S\nSELECT 2 AS a;\n", """{"name": "split", "title": "T", "sheets": [{"name": "S", "columns": [{"header": "A", "field": "a"}]}]}""", "appears twice")]
+    public void A_reports_queries_come_from_the_sql_file_beside_it_section_by_section(string sql, string json, string? error)
+    {
+        var folder = Directory.CreateTempSubdirectory("contacthub-catalogue-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "split.json"), json);
+            File.WriteAllText(Path.Combine(folder, "split.sql"), sql);
+            if (error is null)
+                Assert.Equal("SELECT 1 AS a", new ReportCatalogue(folder).Find("split")!.Sheets.Single().Sql);
+            else
+                Assert.Contains(error, Assert.Throws<ReportDefinitionException>(() => new ReportCatalogue(folder)).Message);
+        }
+        finally { Directory.Delete(folder, true); }
+    }
+
     [Fact]
     public async Task The_report_definition_in_the_readme_loads_and_its_queries_run()
     {

@@ -1,0 +1,28 @@
+-- The queries of reports/activity-summary.json, one per section: "-- name: headlines", then one per sheet by its name.
+-- Portable SQL with the dialect tokens ({DAY:…}, {SECONDS:…}, {LIMIT:…}) and @from / @to; see docs/ARCHITECTURE.md.
+
+-- name: headlines
+SELECT COUNT(*) AS interactions, COALESCE(SUM(CASE WHEN channel = 'call' THEN 1 ELSE 0 END), 0) AS calls, COALESCE(SUM(CASE WHEN channel = 'call' AND direction = 'inbound' AND status = 'missed' THEN 1 ELSE 0 END), 0) AS missed_calls, AVG(CASE WHEN channel = 'call' AND duration_seconds > 0 THEN duration_seconds * 1.0 END) AS average_call_seconds, COUNT(DISTINCT contact_id) AS contacts, COUNT(DISTINCT conversation_id) AS conversations
+FROM interactions
+WHERE occurred_at >= @from AND occurred_at < @to;
+
+-- name: By day
+SELECT d.day AS day, i.channel AS channel, i.direction AS direction, COUNT(*) AS interactions, SUM(CASE WHEN i.channel = 'call' AND i.direction = 'inbound' AND i.status = 'missed' THEN 1 ELSE 0 END) AS missed_calls, SUM(COALESCE(i.duration_seconds, 0)) AS duration_seconds
+FROM {REPORT_DAYS} d
+JOIN interactions i ON i.occurred_at >= d.day_from AND i.occurred_at < d.day_to
+GROUP BY d.day, i.channel, i.direction
+ORDER BY d.day, i.channel, i.direction;
+
+-- name: By agent
+SELECT COALESCE(agent, '(no agent)') AS agent, COUNT(*) AS interactions, SUM(CASE WHEN channel = 'call' THEN 1 ELSE 0 END) AS calls, SUM(CASE WHEN channel <> 'call' THEN 1 ELSE 0 END) AS messages, AVG(CASE WHEN channel = 'call' AND duration_seconds > 0 THEN duration_seconds * 1.0 END) AS average_call_seconds, COUNT(DISTINCT conversation_id) AS conversations
+FROM interactions
+WHERE occurred_at >= @from AND occurred_at < @to
+GROUP BY COALESCE(agent, '(no agent)')
+ORDER BY COUNT(*) DESC, COALESCE(agent, '(no agent)');
+
+-- name: Missed calls
+SELECT i.occurred_at AS occurred_at, i.contact_id AS contact_id, c.display_name AS contact_name, i.agent AS agent, CASE WHEN EXISTS (SELECT 1 FROM interactions r WHERE r.contact_id = i.contact_id AND r.direction = 'outbound' AND r.occurred_at > i.occurred_at) THEN 'yes' ELSE 'no' END AS called_back
+FROM interactions i
+JOIN contacts c ON c.id = i.contact_id
+WHERE i.channel = 'call' AND i.direction = 'inbound' AND i.status = 'missed' AND i.occurred_at >= @from AND i.occurred_at < @to
+ORDER BY i.occurred_at, i.id;

@@ -1,0 +1,19 @@
+-- The queries of reports/follow-ups.json, one per section: "-- name: headlines", then one per sheet by its name.
+-- Portable SQL with the dialect tokens ({DAY:…}, {SECONDS:…}, {LIMIT:…}) and @from / @to; see docs/ARCHITECTURE.md.
+
+-- name: headlines
+SELECT SUM(CASE WHEN status = 'open' AND created_at < @to THEN 1 ELSE 0 END) AS open_count, SUM(CASE WHEN status = 'open' AND due_at < @to THEN 1 ELSE 0 END) AS overdue, SUM(CASE WHEN created_at >= @from AND created_at < @to THEN 1 ELSE 0 END) AS created, SUM(CASE WHEN completed_at >= @from AND completed_at < @to THEN 1 ELSE 0 END) AS completed
+FROM follow_ups;
+
+-- name: By agent
+SELECT COALESCE(assigned_to, '(unassigned)') AS agent, SUM(CASE WHEN status = 'open' AND created_at < @to THEN 1 ELSE 0 END) AS open_count, SUM(CASE WHEN status = 'open' AND due_at < @to THEN 1 ELSE 0 END) AS overdue, SUM(CASE WHEN created_at >= @from AND created_at < @to THEN 1 ELSE 0 END) AS created, SUM(CASE WHEN completed_at >= @from AND completed_at < @to THEN 1 ELSE 0 END) AS completed
+FROM follow_ups
+GROUP BY COALESCE(assigned_to, '(unassigned)')
+ORDER BY SUM(CASE WHEN status = 'open' AND due_at < @to THEN 1 ELSE 0 END) DESC, COALESCE(assigned_to, '(unassigned)');
+
+-- name: Overdue
+SELECT f.id AS id, f.title AS title, f.contact_id AS contact_id, c.display_name AS contact_name, f.assigned_to AS agent, f.due_at AS due_at, f.created_at AS created_at
+FROM follow_ups f
+JOIN contacts c ON c.id = f.contact_id
+WHERE f.status = 'open' AND f.due_at < @to
+ORDER BY f.due_at, f.id;
