@@ -38,19 +38,13 @@ app.UseHosting();              // exception handler, ProblemDetails for every er
 app.UseSecurity();             // proxy headers, HTTPS, security headers, CORS, authentication, rate limits
 app.UseDesk();                 // anti-forgery on the desk's forms
 app.MapHosting();              // /health, /openapi, /scalar
-app.MapApiKeys();
-app.MapAudit();
-app.MapInteractions();
-app.MapContacts();
-app.MapContactHistory();
-app.MapConversations();
-app.MapConversationMessages();
-app.MapFollowUps();
-app.MapConsents();
-app.MapCampaigns();
-app.MapReports();
-app.MapReportSchedules();
-app.MapExports();
+var api = app.MapApi();        // /api/v1: an API key or bearer token, and the scope each route's group requires
+api.MapApiKeys().MapAudit();
+api.MapInteractions().MapContacts().MapContactHistory().MapConsents();
+api.MapConversations().MapConversationMessages().MapFollowUps();
+api.MapCampaigns();
+api.MapReports().MapReportSchedules().MapExports();
+api.MapEmbedTokens();
 app.MapDeskPages();            // /desk (cookie session), /embed/contact (signed token)
 app.MapTwilioWebhooks();       // signed by Twilio, not by API key
 app.MapGraphWebhooks();        // validated by clientState

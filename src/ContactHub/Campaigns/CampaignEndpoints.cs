@@ -12,26 +12,26 @@ public static class CampaignEndpoints
 
     public sealed record Preview(IReadOnlyList<Decision> Targeted, IReadOnlyList<Decision> Excluded);
 
-    public static RouteGroupBuilder MapCampaigns(this IEndpointRouteBuilder routes)
+    public static ApiGroups MapCampaigns(this ApiGroups api)
     {
-        var group = routes.MapGroup("/api/v1/campaigns").WithTags("Campaigns").ProducesProblem(404).ProducesValidationProblem();
-        group.MapGet("/", List).WithName("ListCampaigns").RequireAuthorization(Scopes.Read);
-        group.MapGet("/{id:long}", Get).WithName("GetCampaign").RequireAuthorization(Scopes.Read);
-        group.MapPost("/", Create).WithName("CreateCampaign").RequireAuthorization(Scopes.Write)
+        var group = api.Under("/campaigns", g => g.WithTags("Campaigns").ProducesProblem(404).ProducesValidationProblem());
+        group.Read.MapGet("/", List).WithName("ListCampaigns");
+        group.Read.MapGet("/{id:long}", Get).WithName("GetCampaign");
+        group.Write.MapPost("/", Create).WithName("CreateCampaign")
             .WithSummary("Creates a follow-up campaign: a trigger, an action (send or follow-up task), quiet hours and a frequency cap.")
             .WithRequestExample("""
                 {"name": "Call back missed callers", "trigger": "missed-call-not-returned", "parameters": {"minutes": 30},
                  "action": "send", "channel": "sms", "body": "Sorry we missed your call - reply here or call us back, we are here until 20:00.",
                  "quietStart": "21:00", "quietEnd": "08:00", "capCount": 1, "capDays": 7}
                 """);
-        group.MapPut("/{id:long}", Update).WithName("UpdateCampaign").RequireAuthorization(Scopes.Write)
+        group.Write.MapPut("/{id:long}", Update).WithName("UpdateCampaign")
             .WithSummary("Replaces a campaign's definition; \"paused\": true stops it and cancels its queued messages.");
-        group.MapPost("/{id:long}/preview", PreviewNow).WithName("PreviewCampaign").RequireAuthorization(Scopes.Read)
+        group.Read.MapPost("/{id:long}/preview", PreviewNow).WithName("PreviewCampaign")
             .WithSummary("Who would be targeted now, and why each excluded contact would not (opted out, capped, quiet hours, no address).");
-        group.MapGet("/{id:long}/sends", Sends).WithName("ListCampaignSends").RequireAuthorization(Scopes.Read);
-        group.MapGet("/{id:long}/stats", Stats).WithName("CampaignStats").RequireAuthorization(Scopes.Read)
+        group.Read.MapGet("/{id:long}/sends", Sends).WithName("ListCampaignSends");
+        group.Read.MapGet("/{id:long}/stats", Stats).WithName("CampaignStats")
             .WithSummary("Triggered, queued, deferred, skipped, sent, delivered, failed, replied within 72 h, opted out after.");
-        return group;
+        return api;
     }
 
     private static async Task<Ok<IReadOnlyList<Campaign>>> List(CampaignStore store, CancellationToken ct) =>

@@ -10,15 +10,15 @@ public static class ConsentEndpoints
 {
     public sealed record SetConsentRequest(string? Status, string? Source = null);
 
-    public static RouteGroupBuilder MapConsents(this IEndpointRouteBuilder routes)
+    public static ApiGroups MapConsents(this ApiGroups api)
     {
-        var group = routes.MapGroup("/api/v1/contacts/{id:long}/consents").WithTags("Contacts").ProducesProblem(404);
-        group.MapGet("/", List).WithName("ListContactConsents").RequireAuthorization(Scopes.Read)
+        var group = api.Under("/contacts/{id:long}/consents", g => g.WithTags("Contacts").ProducesProblem(404));
+        group.Read.MapGet("/", List).WithName("ListContactConsents")
             .WithSummary("The contact's consent per channel (opted_in / opted_out); no row means no objection recorded.");
-        group.MapPut("/{channel}", Set).WithName("SetContactConsent").RequireAuthorization(Scopes.Write)
+        group.Write.MapPut("/{channel}", Set).WithName("SetContactConsent")
             .WithSummary("Records consent given or withdrawn outside a keyword (e.g. said on a call).")
             .WithRequestExample("""{"status": "opted_out", "source": "agent:maria"}""");
-        return group;
+        return api;
     }
 
     private static async Task<Results<Ok<IReadOnlyList<Consent>>, ProblemHttpResult>> List(long id, ContactStore contacts, ConsentStore consents, CancellationToken ct) =>

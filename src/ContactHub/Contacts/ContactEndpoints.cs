@@ -13,34 +13,34 @@ public static class ContactEndpoints
 
     public sealed record MergeRequest(long? SourceContactId);
 
-    public static RouteGroupBuilder MapContacts(this IEndpointRouteBuilder routes)
+    public static ApiGroups MapContacts(this ApiGroups api)
     {
-        var group = routes.MapGroup("/api/v1/contacts").WithTags("Contacts").ProducesProblem(404).ProducesValidationProblem();
-        group.MapGet("/", Search).WithName("SearchContacts").RequireAuthorization(Scopes.Read)
+        var group = api.Under("/contacts", g => g.WithTags("Contacts").ProducesProblem(404).ProducesValidationProblem());
+        group.Read.MapGet("/", Search).WithName("SearchContacts")
             .WithSummary("Contacts whose name or any identifier starts with q.");
-        group.MapGet("/duplicates", Duplicates).WithName("ListDuplicateContacts").RequireAuthorization(Scopes.Read)
+        group.Read.MapGet("/duplicates", Duplicates).WithName("ListDuplicateContacts")
             .WithSummary("Contacts that share identifiers and may be the same person (never merged automatically).");
-        group.MapGet("/{id:long}", Get).WithName("GetContact").RequireAuthorization(Scopes.Read)
+        group.Read.MapGet("/{id:long}", Get).WithName("GetContact")
             .WithSummary("A contact with its identifiers; a merged contact's id returns the surviving contact.");
-        group.MapPatch("/{id:long}", Update).WithName("UpdateContact").RequireAuthorization(Scopes.Write)
+        group.Write.MapPatch("/{id:long}", Update).WithName("UpdateContact")
             .WithSummary("Changes the name or external id.");
-        group.MapPost("/{id:long}/identifiers", AddIdentifier).WithName("AddContactIdentifier").RequireAuthorization(Scopes.Write)
+        group.Write.MapPost("/{id:long}/identifiers", AddIdentifier).WithName("AddContactIdentifier")
             .WithSummary("Adds a phone, email, external id or handle; 409 when another contact owns it.")
             .WithRequestExample("""{"kind": "email", "value": "ana.lima@example.com"}""");
-        group.MapDelete("/{id:long}/identifiers/{identifierId:long}", RemoveIdentifier).WithName("RemoveContactIdentifier").RequireAuthorization(Scopes.Write)
+        group.Write.MapDelete("/{id:long}/identifiers/{identifierId:long}", RemoveIdentifier).WithName("RemoveContactIdentifier")
             .WithSummary("Removes an identifier from the contact.");
-        group.MapGet("/{id:long}/export", Export).WithName("ExportContact").RequireAuthorization(Scopes.Admin)
+        group.Admin.MapGet("/{id:long}/export", Export).WithName("ExportContact")
             .WithSummary("GDPR export: everything held on the contact (identifiers, conversations, interactions with bodies, notes, follow-ups, consents, campaign sends, merges, audit entries).");
-        group.MapDelete("/{id:long}", Erase).WithName("EraseContact").RequireAuthorization(Scopes.Admin)
+        group.Admin.MapDelete("/{id:long}", Erase).WithName("EraseContact")
             .WithSummary("GDPR erasure: removes the name, identifiers, bodies, subjects, metadata and notes; anonymous rows stay so that report totals do not change.");
-        group.MapPost("/{id:long}/merge", Merge).WithName("MergeContacts").RequireAuthorization(Scopes.Write)
+        group.Write.MapPost("/{id:long}/merge", Merge).WithName("MergeContacts")
             .WithSummary("Moves everything of sourceContactId into this contact; journalled and undoable.")
             .WithRequestExample("""{"sourceContactId": 57}""");
 
-        var merges = routes.MapGroup("/api/v1/merges").WithTags("Contacts").ProducesProblem(404);
-        merges.MapPost("/{id:long}/undo", Undo).WithName("UndoMerge").RequireAuthorization(Scopes.Write)
+        var merges = api.Under("/merges", g => g.WithTags("Contacts").ProducesProblem(404));
+        merges.Write.MapPost("/{id:long}/undo", Undo).WithName("UndoMerge")
             .WithSummary("Puts back exactly what a merge moved.");
-        return group;
+        return api;
     }
 
     private static async Task<Results<Ok<IReadOnlyList<ContactSummary>>, ValidationProblem>> Search(

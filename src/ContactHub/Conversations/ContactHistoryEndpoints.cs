@@ -9,16 +9,16 @@ namespace ContactHub.Conversations;
 /// <summary>The contact's history under /api/v1/contacts: the screen-pop, the timeline and the contact's conversations.</summary>
 public static class ContactHistoryEndpoints
 {
-    public static RouteGroupBuilder MapContactHistory(this IEndpointRouteBuilder routes)
+    public static ApiGroups MapContactHistory(this ApiGroups api)
     {
-        var group = routes.MapGroup("/api/v1/contacts").WithTags("Contacts").ProducesProblem(404).ProducesValidationProblem();
-        group.MapGet("/lookup", Lookup).WithName("LookupContact").RequireAuthorization(Scopes.Read)
+        var group = api.Under("/contacts", g => g.WithTags("Contacts").ProducesProblem(404).ProducesValidationProblem());
+        group.Read.MapGet("/lookup", Lookup).WithName("LookupContact")
             .WithSummary("Screen-pop: the contact with this phone, email, WhatsApp number or external id, its active conversation and last 10 interactions.");
-        group.MapGet("/{id:long}/activities", Activities).WithName("ListContactActivities").RequireAuthorization(Scopes.Read)
+        group.Read.MapGet("/{id:long}/activities", Activities).WithName("ListContactActivities")
             .WithSummary("The contact's timeline across channels, newest first; pass nextBefore as before for the next page.");
-        group.MapGet("/{id:long}/conversations", Conversations).WithName("ListContactConversations").RequireAuthorization(Scopes.Read)
+        group.Read.MapGet("/{id:long}/conversations", Conversations).WithName("ListContactConversations")
             .WithSummary("The contact's conversations, latest activity first.");
-        return group;
+        return api;
     }
 
     private static async Task<Results<Ok<ScreenPop>, ProblemHttpResult, ValidationProblem>> Lookup(

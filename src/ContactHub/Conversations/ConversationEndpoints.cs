@@ -22,25 +22,25 @@ public static class ConversationEndpoints
 
     public sealed record EndedConversation(ConversationSummary Conversation, QueuedMessage? SummaryMessage);
 
-    public static RouteGroupBuilder MapConversations(this IEndpointRouteBuilder routes)
+    public static ApiGroups MapConversations(this ApiGroups api)
     {
-        var group = routes.MapGroup("/api/v1/conversations").WithTags("Conversations").ProducesProblem(404).ProducesValidationProblem();
-        group.MapGet("/", List).WithName("ListConversations").RequireAuthorization(Scopes.Read)
+        var group = api.Under("/conversations", g => g.WithTags("Conversations").ProducesProblem(404).ProducesValidationProblem());
+        group.Read.MapGet("/", List).WithName("ListConversations")
             .WithSummary("The active conversations list (status=active by default), filtered by agent and channel, latest activity first.");
-        group.MapGet("/{id:long}", Get).WithName("GetConversation").RequireAuthorization(Scopes.Read)
+        group.Read.MapGet("/{id:long}", Get).WithName("GetConversation")
             .WithSummary("The selected conversation's documents: every interaction across channels in order, and its notes.");
-        group.MapPost("/", Start).WithName("StartConversation").RequireAuthorization(Scopes.Write)
+        group.Write.MapPost("/", Start).WithName("StartConversation")
             .WithSummary("Starts a conversation with a known contact.")
             .WithRequestExample("""{"contactId": 42, "agent": "maria", "subject": "Flight change"}""");
-        group.MapPost("/{id:long}/notes", AddNote).WithName("AddConversationNote").RequireAuthorization(Scopes.Write)
+        group.Write.MapPost("/{id:long}/notes", AddNote).WithName("AddConversationNote")
             .WithSummary("Adds an agent's note to the conversation.")
             .WithRequestExample("""{"body": "Prefers an aisle seat", "author": "maria"}""");
-        group.MapPost("/{id:long}/assign", Assign).WithName("AssignConversation").RequireAuthorization(Scopes.Write)
+        group.Write.MapPost("/{id:long}/assign", Assign).WithName("AssignConversation")
             .WithSummary("Assigns the conversation to an agent.");
-        group.MapPost("/{id:long}/end", End).WithName("EndConversation").RequireAuthorization(Scopes.Write)
+        group.Write.MapPost("/{id:long}/end", End).WithName("EndConversation")
             .WithSummary("Ends the conversation, with an optional summary; it stays under the contact's activities.")
             .WithRequestExample("""{"summary": "Flight moved to Friday 09:40, no fee.", "sendSummary": {"channel": "sms", "template": "conversation-summary"}}""");
-        return group;
+        return api;
     }
 
     private static async Task<Results<Ok<IReadOnlyList<ConversationSummary>>, ValidationProblem>> List(

@@ -23,9 +23,9 @@ public static class InteractionEndpoints
 
     public sealed record BatchResponse(int Recorded, int Repeated, int Failed, IReadOnlyList<BatchItemResult> Results);
 
-    public static RouteGroupBuilder MapInteractions(this IEndpointRouteBuilder routes)
+    public static ApiGroups MapInteractions(this ApiGroups api)
     {
-        var group = routes.MapGroup("/api/v1/interactions").WithTags("Interactions").RequireAuthorization(Scopes.Write);
+        var group = api.Write.MapGroup("/interactions").WithTags("Interactions");
         group.MapPost("/", Record).WithName("RecordInteraction")
             .WithSummary("Records one call, chat, SMS, WhatsApp, messaging or email event under the recognised contact.")
             .WithDescription("201 when recorded; 200 with the same ids when provider + providerRef was recorded before (a later status updates it).")
@@ -45,7 +45,7 @@ public static class InteractionEndpoints
                   {"channel": "sms", "direction": "outbound", "customer": {"phone": "+33612345678"}, "body": "Summary: flight moved to Friday 09:40", "agent": "maria"}
                 ]}
                 """);
-        return group;
+        return api;
     }
 
     /// <summary>An agent signed in with their own identity records as themselves unless they say otherwise.</summary>

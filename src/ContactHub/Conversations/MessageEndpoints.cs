@@ -7,9 +7,9 @@ namespace ContactHub.Conversations;
 
 public static class MessageEndpoints
 {
-    public static RouteHandlerBuilder MapConversationMessages(this IEndpointRouteBuilder routes) =>
-        routes.MapPost("/api/v1/conversations/{id:long}/messages", Send).WithTags("Conversations").WithName("SendConversationMessage")
-            .RequireAuthorization(Scopes.Write)
+    public static ApiGroups MapConversationMessages(this ApiGroups api)
+    {
+        api.Write.MapPost("/conversations/{id:long}/messages", Send).WithTags("Conversations").WithName("SendConversationMessage")
             .WithSummary("Queues an email, SMS or WhatsApp to the conversation's customer (202); it is sent by the outbox and recorded in the conversation.")
             .WithDescription("`to` defaults to the contact's address for the channel. A template renders {{ contact }}, {{ conversation }} and your `data`. " +
                 "Send an Idempotency-Key header to make a retried request safe. Marketing messages (purpose=marketing) respect opt-outs; " +
@@ -20,6 +20,8 @@ public static class MessageEndpoints
                 {"channel": "email", "template": "booking-update", "agent": "maria",
                  "data": {"booking": {"reference": "ZX81QF", "flight": "AF 1234 Paris → Lisbon", "departure": "Fri 27 Nov 09:40", "seat": "14A"}}}
                 """);
+        return api;
+    }
 
     private static async Task<Results<Accepted<QueuedMessage>, ProblemHttpResult, ValidationProblem>> Send(
         long id, SendMessageRequest request, ConversationMessenger messenger, System.Security.Claims.ClaimsPrincipal user,

@@ -21,17 +21,19 @@ public static class DeskAuth
 
     public static void MapDeskAuth(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/desk/sign-in", (HttpContext http, IOptions<DeskOptions> options, string? returnUrl) =>
-            new RazorComponentResult<SignInPage>(new { View = new SignInView(Texts.For(http), null, Local(returnUrl), options.Value.Oidc.Enabled) })).ExcludeFromDescription();
-        routes.MapGet("/desk/sign-in/oidc", (IOptions<DeskOptions> options, string? returnUrl) => options.Value.Oidc.Enabled
+        // Signing in and out is for callers who are not (or no longer) signed in.
+        var open = routes.MapGroup("/desk").AllowAnonymous().ExcludeFromDescription();
+        open.MapGet("/sign-in", (HttpContext http, IOptions<DeskOptions> options, string? returnUrl) =>
+            new RazorComponentResult<SignInPage>(new { View = new SignInView(Texts.For(http), null, Local(returnUrl), options.Value.Oidc.Enabled) }));
+        open.MapGet("/sign-in/oidc", (IOptions<DeskOptions> options, string? returnUrl) => options.Value.Oidc.Enabled
             ? Results.Challenge(new AuthenticationProperties { RedirectUri = Local(returnUrl) }, [OidcScheme])
-            : Results.NotFound()).ExcludeFromDescription();
-        routes.MapPost("/desk/sign-in", SignIn).ExcludeFromDescription();
-        routes.MapPost("/desk/sign-out", async (HttpContext http) =>
+            : Results.NotFound());
+        open.MapPost("/sign-in", SignIn);
+        open.MapPost("/sign-out", async (HttpContext http) =>
         {
             await http.SignOutAsync(Scheme);
             return TypedResults.LocalRedirect("/desk/sign-in");
-        }).ExcludeFromDescription();
+        });
     }
 
     private static async Task<IResult> SignIn(HttpContext http, [FromForm] string? key, [FromForm] string? returnUrl, ApiKeyStore store, AuditLog audit,

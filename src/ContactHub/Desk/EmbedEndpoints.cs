@@ -16,14 +16,17 @@ public static class EmbedEndpoints
 
     public sealed record EmbedToken(string Token, string Url, DateTimeOffset ExpiresAt);
 
-    public static void MapEmbed(this IEndpointRouteBuilder routes)
+    public static ApiGroups MapEmbedTokens(this ApiGroups api)
     {
-        routes.MapPost("/api/v1/embed-tokens", Issue).WithTags("Embed").WithName("CreateEmbedToken").RequireAuthorization(Scopes.Read)
+        api.Read.MapPost("/embed-tokens", Issue).WithTags("Embed").WithName("CreateEmbedToken")
             .ProducesValidationProblem()
             .WithSummary("For a CRM's server: a short-lived, read-only token for /embed/contact bound to one phone, email or CRM id.")
             .WithRequestExample("""{"phone": "+33612345678"}""");
-        routes.MapGet("/embed/contact", Page).ExcludeFromDescription().AllowAnonymous();
+        return api;
     }
+
+    public static void MapEmbed(this IEndpointRouteBuilder routes) =>
+        routes.MapGet("/embed/contact", Page).ExcludeFromDescription().AllowAnonymous();
 
     private static Results<Ok<EmbedToken>, ValidationProblem> Issue(EmbedTokenRequest request, IdentifierNormalizer normalizer, EmbedTokens tokens, AuditLog audit,
         HttpContext http)

@@ -12,19 +12,19 @@ public static class FollowUpEndpoints
     public sealed record UpdateFollowUpRequest(string? Status = null, string? Title = null, string? Notes = null, string? AssignedTo = null, DateTimeOffset? DueAt = null,
         long? CompletedByInteractionId = null);
 
-    public static RouteGroupBuilder MapFollowUps(this IEndpointRouteBuilder routes)
+    public static ApiGroups MapFollowUps(this ApiGroups api)
     {
-        var group = routes.MapGroup("/api/v1/follow-ups").WithTags("Follow-ups").ProducesProblem(404).ProducesValidationProblem();
-        group.MapGet("/", List).WithName("ListFollowUps").RequireAuthorization(Scopes.Read)
+        var group = api.Under("/follow-ups", g => g.WithTags("Follow-ups").ProducesProblem(404).ProducesValidationProblem());
+        group.Read.MapGet("/", List).WithName("ListFollowUps")
             .WithSummary("Follow-up tasks; due=overdue|today (in timeZone, UTC by default), by agent, contact or status.");
-        group.MapGet("/{id:long}", Get).WithName("GetFollowUp").RequireAuthorization(Scopes.Read);
-        group.MapPost("/", Create).WithName("CreateFollowUp").RequireAuthorization(Scopes.Write)
+        group.Read.MapGet("/{id:long}", Get).WithName("GetFollowUp");
+        group.Write.MapPost("/", Create).WithName("CreateFollowUp")
             .WithSummary("Creates a follow-up task for a contact (and optionally one of its conversations).")
             .WithRequestExample("""{"contactId": 42, "conversationId": 7, "title": "Call back with the refund amount", "assignedTo": "maria", "dueAt": "2026-11-25T09:00:00Z"}""");
-        group.MapPatch("/{id:long}", Update).WithName("UpdateFollowUp").RequireAuthorization(Scopes.Write)
+        group.Write.MapPatch("/{id:long}", Update).WithName("UpdateFollowUp")
             .WithSummary("Reassigns, reschedules or completes a task; completing may link the interaction that did it.")
             .WithRequestExample("""{"status": "done", "completedByInteractionId": 1234}""");
-        return group;
+        return api;
     }
 
     private static async Task<Results<Ok<IReadOnlyList<FollowUp>>, ValidationProblem>> List(FollowUpStore store, TimeProvider clock, CancellationToken ct,

@@ -8,14 +8,14 @@ public static class ExportEndpoints
 {
     private static readonly string[] Channels = ["call", "chat", "sms", "whatsapp", "messaging", "email"];
 
-    public static RouteGroupBuilder MapExports(this IEndpointRouteBuilder routes)
+    public static ApiGroups MapExports(this ApiGroups api)
     {
-        var group = routes.MapGroup("/api/v1/exports").WithTags("Reports").ProducesValidationProblem();
-        group.MapGet("/interactions.csv", Csv).WithName("ExportInteractionsCsv").RequireAuthorization(Scopes.Read)
+        var group = api.Under("/exports", g => g.WithTags("Reports").ProducesValidationProblem());
+        group.Read.MapGet("/interactions.csv", Csv).WithName("ExportInteractionsCsv")
             .WithSummary("Every interaction in [from, to) as CSV, streamed (no row limit); from/to are ISO 8601 instants, default the last 30 days.");
-        group.MapGet("/interactions.xlsx", Xlsx).WithName("ExportInteractionsXlsx").RequireAuthorization(Scopes.Read)
+        group.Read.MapGet("/interactions.xlsx", Xlsx).WithName("ExportInteractionsXlsx")
             .WithSummary("Every interaction in [from, to) as an .xlsx, streamed; a new sheet every 1,048,575 rows.");
-        return group;
+        return api;
     }
 
     private static Task<Results<EmptyHttpResult, ValidationProblem>> Csv(HttpContext http, InteractionExport export, AuditLog audit, TimeProvider clock, CancellationToken ct,

@@ -30,20 +30,20 @@ public static class ReportEndpoints
         }
     }
 
-    public static RouteGroupBuilder MapReports(this IEndpointRouteBuilder routes)
+    public static ApiGroups MapReports(this ApiGroups api)
     {
-        var group = routes.MapGroup("/api/v1/reports").WithTags("Reports").ProducesProblem(404).ProducesValidationProblem();
-        group.MapGet("/", List).WithName("ListReports").RequireAuthorization(Scopes.Read)
+        var group = api.Under("/reports", g => g.WithTags("Reports").ProducesProblem(404).ProducesValidationProblem());
+        group.Read.MapGet("/", List).WithName("ListReports")
             .WithSummary("The report catalogue: each report's name, title, sheets and the periods a schedule can use.");
-        group.MapPost("/{name}/runs", Run).WithName("RunReport").RequireAuthorization(Scopes.Write)
+        group.Write.MapPost("/{name}/runs", Run).WithName("RunReport")
             .WithSummary("Generates a report for whole local days [from, to] in a time zone; 202 with the run to poll. Optionally emails it.")
             .WithRequestExample("""{"from": "2026-10-01", "to": "2026-10-31", "timeZone": "Europe/Paris", "email": ["manager@example.com"]}""");
-        group.MapGet("/runs", Runs).WithName("ListReportRuns").RequireAuthorization(Scopes.Read);
-        group.MapGet("/runs/{id:long}", GetRun).WithName("GetReportRun").RequireAuthorization(Scopes.Read)
+        group.Read.MapGet("/runs", Runs).WithName("ListReportRuns");
+        group.Read.MapGet("/runs/{id:long}", GetRun).WithName("GetReportRun")
             .WithSummary("A run's status (queued, running, succeeded, failed), rows, bytes, duration, attempts and error.");
-        group.MapGet("/runs/{id:long}/file", File).WithName("DownloadReportRun").RequireAuthorization(Scopes.Read)
+        group.Read.MapGet("/runs/{id:long}/file", File).WithName("DownloadReportRun")
             .WithSummary("The workbook of a succeeded run (.xlsx).");
-        return group;
+        return api;
     }
 
     private static Ok<IReadOnlyList<ReportInfo>> List(ReportCatalogue catalogue) =>

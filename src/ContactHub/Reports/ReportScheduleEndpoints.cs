@@ -17,26 +17,26 @@ public static class ReportScheduleEndpoints
         IReadOnlyList<string>? Recipients = null,
         bool? Enabled = true);
 
-    public static RouteGroupBuilder MapReportSchedules(this IEndpointRouteBuilder routes)
+    public static ApiGroups MapReportSchedules(this ApiGroups api)
     {
-        var group = routes.MapGroup("/api/v1/report-schedules").WithTags("Reports").ProducesProblem(404).ProducesValidationProblem();
-        group.MapGet("/", List).WithName("ListReportSchedules").RequireAuthorization(Scopes.Read);
-        group.MapGet("/{id:long}", Get).WithName("GetReportSchedule").RequireAuthorization(Scopes.Read)
+        var group = api.Under("/report-schedules", g => g.WithTags("Reports").ProducesProblem(404).ProducesValidationProblem());
+        group.Read.MapGet("/", List).WithName("ListReportSchedules");
+        group.Read.MapGet("/{id:long}", Get).WithName("GetReportSchedule")
             .WithSummary("A schedule; \"paused\": true with \"pausedReason\" once its runs failed Reports:PauseAfterFailedRuns times in a row.");
-        group.MapPost("/", Create).WithName("CreateReportSchedule").RequireAuthorization(Scopes.Admin)
+        group.Admin.MapPost("/", Create).WithName("CreateReportSchedule")
             .WithSummary("Emails a report on a cron schedule, in a time zone, covering the period before each firing.")
             .WithRequestExample("""
                 {"name": "daily-activity", "report": "activity-summary", "cron": "0 0 7 * * ?", "timeZone": "Europe/Paris",
                  "period": "previous-day", "recipients": ["manager@example.com"]}
                 """);
-        group.MapPut("/{id:long}", Update).WithName("UpdateReportSchedule").RequireAuthorization(Scopes.Admin);
-        group.MapDelete("/{id:long}", Delete).WithName("DeleteReportSchedule").RequireAuthorization(Scopes.Admin);
-        group.MapPost("/{id:long}/resume", Resume).WithName("ResumeReportSchedule").RequireAuthorization(Scopes.Admin)
+        group.Admin.MapPut("/{id:long}", Update).WithName("UpdateReportSchedule");
+        group.Admin.MapDelete("/{id:long}", Delete).WithName("DeleteReportSchedule");
+        group.Admin.MapPost("/{id:long}/resume", Resume).WithName("ResumeReportSchedule")
             .WithSummary("Resumes a paused schedule and clears its failure count.");
-        group.MapPost("/{id:long}/run", RunNow).WithName("RunReportScheduleNow").RequireAuthorization(Scopes.Admin)
+        group.Admin.MapPost("/{id:long}/run", RunNow).WithName("RunReportScheduleNow")
             .WithSummary("Runs the schedule now for the period as of now (a test send); 202.");
-        group.MapGet("/{id:long}/runs", Runs).WithName("ListReportScheduleRuns").RequireAuthorization(Scopes.Read);
-        return group;
+        group.Read.MapGet("/{id:long}/runs", Runs).WithName("ListReportScheduleRuns");
+        return api;
     }
 
     private static async Task<Ok<IReadOnlyList<ReportSchedule>>> List(ReportScheduleStore store, CancellationToken ct) =>

@@ -11,13 +11,13 @@ public static class ApiKeyEndpoints
 
     public sealed record CreatedApiKey(long Id, string Name, string[] Scopes, [property: Description("Shown once; store it now.")] string Key);
 
-    public static RouteGroupBuilder MapApiKeys(this IEndpointRouteBuilder routes)
+    public static ApiGroups MapApiKeys(this ApiGroups api)
     {
-        var group = routes.MapGroup("/api/v1/api-keys").WithTags("API keys").RequireAuthorization(Security.Scopes.Admin);
+        var group = api.Admin.MapGroup("/api-keys").WithTags("API keys");
         group.MapGet("/", List).WithName("ListApiKeys").WithSummary("Lists API keys (never their secrets).");
         group.MapPost("/", Create).WithName("CreateApiKey").WithSummary("Creates an API key; the key is returned once.");
         group.MapDelete("/{id:long}", Revoke).WithName("RevokeApiKey").WithSummary("Revokes an API key.");
-        return group;
+        return api;
     }
 
     private static async Task<Ok<IReadOnlyList<ApiKeyInfo>>> List(ApiKeyStore store, CancellationToken ct) =>

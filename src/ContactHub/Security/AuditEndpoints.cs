@@ -4,10 +4,13 @@ namespace ContactHub.Security;
 
 public static class AuditEndpoints
 {
-    public static RouteHandlerBuilder MapAudit(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/api/v1/audit", Query).WithTags("Audit").WithName("QueryAuditTrail").RequireAuthorization(Scopes.Admin)
+    public static ApiGroups MapAudit(this ApiGroups api)
+    {
+        api.Admin.MapGet("/audit", Query).WithTags("Audit").WithName("QueryAuditTrail")
             .WithSummary("Who read, exported, erased or merged what, and who managed keys: newest first.")
             .ProducesValidationProblem();
+        return api;
+    }
 
     private static async Task<Results<Ok<IReadOnlyList<AuditRow>>, ValidationProblem>> Query(AuditLog audit, CancellationToken ct,
         long? contactId = null, string? actor = null, string? action = null, DateTimeOffset? from = null, DateTimeOffset? to = null, int? limit = 200)

@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using ContactHub.Hosting;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
@@ -56,6 +57,8 @@ public static class SecurityExtensions
             });
 
         builder.Services.AddAuthorizationBuilder()
+            // A route that says nothing about who may call it needs an authenticated caller; open routes say AllowAnonymous.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Scopes.Read, p => p.RequireAuthenticatedUser().RequireClaim(Scopes.ClaimType, Scopes.Read))
             .AddPolicy(Scopes.Write, p => p.RequireAuthenticatedUser().RequireClaim(Scopes.ClaimType, Scopes.Write))
             .AddPolicy(Scopes.Admin, p => p.RequireAuthenticatedUser().RequireClaim(Scopes.ClaimType, Scopes.Admin));
