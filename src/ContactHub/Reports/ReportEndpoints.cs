@@ -62,7 +62,9 @@ public static class ReportEndpoints
         var zoneId = request.TimeZone ?? "UTC";
         if (!ReportPeriod.TryFindZone(zoneId, out var zone)) errors["timeZone"] = ["An IANA time zone such as Europe/Paris."];
         var recipients = request.Email?.Select(e => e?.Trim() ?? "").ToList() ?? [];
-        if (recipients.Count > 50 || recipients.Any(e => !System.Net.Mail.MailAddress.TryCreate(e, out var a) || a.Address != e)) errors["email"] = ["Up to 50 email addresses."];
+        if (recipients.Count > 50) errors["email"] = [$"Up to 50 email addresses ({recipients.Count} given)."];
+        else if (recipients.FirstOrDefault(e => !System.Net.Mail.MailAddress.TryCreate(e, out var a) || a.Address != e) is { } bad)
+            errors["email"] = [$"'{bad}' is not an email address."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var period = new ReportPeriod(request.From!.Value, request.To!.Value, zone);

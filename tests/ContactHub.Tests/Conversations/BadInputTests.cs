@@ -29,7 +29,7 @@ public sealed class BadInputTests(KestrelSqliteApp app) : IClassFixture<KestrelS
         { """{"channel":"sms","direction":"inbound","customer":{"phone":"+33612345678"},"conversationId":"abc"}""", "conversationId" },
         { """{"channel":"sms","direction":"inbound","customer":{"phone":"+33612345678"},"metadata":[1,2]}""", "metadata" },
         { """{"channel":"sms","direction":"inbound","customer":{"phone":"+33612345678"},"providerRef":"REPEAT"}""".Replace("REPEAT", new string('r', 201)), "providerRef" },
-        { """[1,2,3]""", "body" },
+        { """[1,2,3]""", "$" },
     };
 
     [Theory]
@@ -77,8 +77,9 @@ public sealed class BadInputTests(KestrelSqliteApp app) : IClassFixture<KestrelS
         await request.Content.LoadIntoBufferAsync(); // a Content-Length for the server to judge
         var response = await Api.SendAsync(request);
 
-        await response.Expect(413);
+        var problem = await response.Expect(413);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("at most 512 KiB", problem["detail"]!.GetValue<string>());
         Assert.Empty(app.Logs.Errors);
     }
 
@@ -117,5 +118,34 @@ public sealed class BadInputTests(KestrelSqliteApp app) : IClassFixture<KestrelS
         Assert.InRange((int)response.StatusCode, 400, 404);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Empty(app.Logs.Errors);
+    }
+
+    [Fact]
+    public async Task Json_cut_short_is_named_as_the_document_not_as_a_field_called_body()
+    {
+        var problem = await (await Api.PostAsync("/api/v1/interactions", new StringContent("{\"channel\":", Encoding.UTF8, "application/json"))).Expect(400);
+
+        Assert.Null(problem["errors"]!["body"]);
+        Assert.Contains("cut short", problem["errors"]!["$"]![0]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("/api/v1/exports/interactions.csv?from=yesterday&to=2026-11-26T00:00:00Z", "from", "a date and time")]
+    [InlineData("/api/v1/contacts/1/activities?limit=abc", "limit", "a whole number")]
+    public async Task A_query_parameter_that_does_not_parse_is_named_with_what_it_should_be(string url, string field, string expected)
+    {
+        var problem = await (await Api.GetAsync(url)).Expect(400);
+
+        var message = problem["errors"]![field]![0]!.GetValue<string>();
+        Assert.Contains(expected, message);
+        Assert.DoesNotContain("Nullable", message);
+    }
+
+    [Fact]
+    public async Task A_body_of_another_type_is_a_415_saying_which_type_to_send()
+    {
+        var problem = await (await Api.PostAsync("/api/v1/interactions", new StringContent("channel=sms", Encoding.UTF8, "text/plain"))).Expect(415);
+
+        Assert.Contains("application/json", problem["detail"]!.GetValue<string>());
     }
 }
