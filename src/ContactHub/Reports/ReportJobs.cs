@@ -5,7 +5,7 @@ namespace ContactHub.Reports;
 /// <summary>A schedule's firing: the period it covers, recorded once however often the firing is seen, then run.</summary>
 [DisallowConcurrentExecution]
 public sealed class ReportScheduleJob(ReportScheduleStore schedules, ReportRunStore runs, ReportRunner runner, ReportScheduler scheduler,
-    Microsoft.Extensions.Options.IOptions<ReportsOptions> options, TimeProvider clock, ILogger<ReportScheduleJob> logger) : IJob
+    ILogger<ReportScheduleJob> logger) : IJob
 {
     public const string ScheduleIdKey = "scheduleId";
 
@@ -18,42 +18,43 @@ public sealed class ReportScheduleJob(ReportScheduleStore schedules, ReportRunSt
         DateTimeOffset.Parse(dedupeKey[(dedupeKey.IndexOf(':', "schedule:".Length) + 1)..], System.Globalization.CultureInfo.InvariantCulture,
             System.Globalization.DateTimeStyles.AssumeUniversal);
 
+    /// <summary>A firing recovered after a crash runs under a recovery trigger; the period is still that of the firing that was cut off.</summary>
+    private static DateTimeOffset? OriginalFireTime(IJobExecutionContext context) =>
+        context.Recovering && context.MergedJobDataMap.GetString(SchedulerConstants.FailedJobOriginalTriggerScheduledFireTime) is { } text
+            && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
+            ? at
+            : null;
+
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct)
     {
         var id = long.Parse(context.MergedJobDataMap.GetString(ScheduleIdKey)!, System.Globalization.CultureInfo.InvariantCulture);
         if (await schedules.GetAsync(id, ct) is not { Enabled: true, Paused: false } schedule || !ReportPeriod.TryFindZone(schedule.TimeZone, out var zone))
             return;
-        // A test run ("run now") covers the period as of now and is not deduplicated; a firing covers the period of its scheduled time, once.
-        var manual = context.MergedJobDataMap.ContainsKey(ReportScheduler.ManualKey);
-        var firedAt = manual ? clock.GetUtcNow() : context.ScheduledFireTimeUtc ?? context.FireTimeUtc;
+        // A firing covers the period of its scheduled time, once (a test send goes through ReportRunJob instead).
+        var firedAt = OriginalFireTime(context) ?? context.ScheduledFireTimeUtc ?? context.FireTimeUtc;
         var period = ReportPeriod.ForFiring(schedule.Period, firedAt, zone);
-        var dedupe = manual ? null : DedupeKey(id, firedAt);
-        var (runId, created) = await runs.QueueAsync(schedule.Report, period, $"schedule:{schedule.Name ?? id.ToString()}", schedule.Recipients, id, dedupe, ct);
-        if (!created)
+        var (runId, created) = await runs.QueueAsync(schedule.Report, period, $"schedule:{schedule.Name ?? id.ToString()}", schedule.Recipients, id, DedupeKey(id, firedAt), ct);
+        if (!created && (await runs.GetAsync(runId, ct))?.Status is RunStatus.Succeeded or RunStatus.Failed)
         {
             ReportLog.AlreadyRun(logger, id, period.Label, runId);
             return;
         }
-        if (await runner.RunAsync(runId, ct))
-        {
-            await schedules.RunSucceededAsync(id, CancellationToken.None);
-            return;
-        }
-        var error = (await runs.GetAsync(runId, CancellationToken.None))?.Error ?? "unknown error";
-        var (failures, paused) = await schedules.RunFailedAsync(id, options.Value.PauseAfterFailedRuns, error, CancellationToken.None);
-        if (paused)
-        {
-            ReportLog.SchedulePaused(logger, id, failures);
-            await scheduler.UnscheduleAsync(id, CancellationToken.None);
-        }
+        // Not finished: this firing was cut off (the process died) and Quartz recovers it; the run goes on where it stopped.
+        await scheduler.RecordOutcomeAsync(id, runId, await runner.RunAsync(runId, ct));
     }
 }
 
 /// <summary>An on-demand run (API or CLI), queued in report_runs and carried out by whichever node picks it up.</summary>
-public sealed class ReportRunJob(ReportRunner runner) : IJob
+/// A schedule's test send is one too, and counts toward the schedule's failures like a firing.
+public sealed class ReportRunJob(ReportRunner runner, ReportRunStore runs, ReportScheduler scheduler) : IJob
 {
     public const string RunIdKey = "runId";
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct) =>
-        await runner.RunAsync(long.Parse(context.MergedJobDataMap.GetString(RunIdKey)!, System.Globalization.CultureInfo.InvariantCulture), ct);
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct)
+    {
+        var runId = long.Parse(context.MergedJobDataMap.GetString(RunIdKey)!, System.Globalization.CultureInfo.InvariantCulture);
+        var succeeded = await runner.RunAsync(runId, ct);
+        if ((await runs.GetAsync(runId, CancellationToken.None))?.ScheduleId is { } scheduleId)
+            await scheduler.RecordOutcomeAsync(scheduleId, runId, succeeded);
+    }
 }

@@ -11,14 +11,13 @@ namespace ContactHub.Reports;
 /// Carries out one run: queries, workbook, file under Reports:OutputPath, email to the recipients. A failed attempt
 /// is tried again after Reports:RetryDelay, up to Reports:MaxAttempts; the run then fails with its last error.
 /// </summary>
-public sealed class ReportRunner(ReportCatalogue catalogue, ReportQueries queries, ReportRunStore runs, IEmailTransport email,
+public sealed class ReportRunner(ReportCatalogue catalogue, ReportQueries queries, ReportRunStore runs, ReportDeliveryStore deliveries, IEmailTransport email,
     IOptions<ReportsOptions> options, IOptions<EmailOptions> emailOptions, IHostEnvironment environment, TimeProvider clock, ILogger<ReportRunner> logger)
 {
     /// <summary>True when the run succeeded (now or before).</summary>
     public async Task<bool> RunAsync(long runId, CancellationToken ct = default)
     {
         var max = options.Value.MaxAttempts;
-        var delivered = new HashSet<string>(StringComparer.OrdinalIgnoreCase); // a retry does not email twice who already has it
         while (true)
         {
             var run = await runs.GetAsync(runId, ct);
@@ -28,7 +27,7 @@ public sealed class ReportRunner(ReportCatalogue catalogue, ReportQueries querie
             var attempt = run.Attempts + 1;
             try
             {
-                await AttemptAsync(run, delivered, ct);
+                await AttemptAsync(run, ct);
                 return true;
             }
             catch (Exception ex) when (ex is ReportRunException or DbException or IOException or TimeoutException or InvalidOperationException)
@@ -43,7 +42,7 @@ public sealed class ReportRunner(ReportCatalogue catalogue, ReportQueries querie
         }
     }
 
-    private async Task AttemptAsync(ReportRunRow run, HashSet<string> delivered, CancellationToken ct)
+    private async Task AttemptAsync(ReportRunRow run, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
         var report = catalogue.Find(run.ReportName) ?? throw new ReportRunException($"The report {run.ReportName} is no longer in the catalogue.", permanent: true);
@@ -56,12 +55,16 @@ public sealed class ReportRunner(ReportCatalogue catalogue, ReportQueries querie
         Directory.CreateDirectory(folder);
         await File.WriteAllBytesAsync(Path.Combine(folder, fileName), content, ct);
 
-        if (run.RecipientList.Count > 0) await SendAsync(run, data, chart, fileName, content, delivered, ct);
+        if (run.RecipientList.Count > 0) await SendAsync(run, data, chart, fileName, content, ct);
         await runs.SucceededAsync(run.Id, data.RowCount, fileName, content, watch.ElapsedMilliseconds, CancellationToken.None);
         ReportLog.Succeeded(logger, run.Id, report.Name, data.RowCount, content.Length, watch.ElapsedMilliseconds);
     }
 
-    private async Task SendAsync(ReportRunRow run, ReportData data, byte[]? chart, string fileName, byte[] content, HashSet<string> delivered, CancellationToken ct)
+    /// <summary>
+    /// Emails the recipients not yet marked as sent (see <see cref="ReportDeliveryStore"/>), one message and one connection
+    /// each, marking each as soon as the server accepts it: a crash between two recipients leaves the rest to the recovered run.
+    /// </summary>
+    private async Task SendAsync(ReportRunRow run, ReportData data, byte[]? chart, string fileName, byte[] content, CancellationToken ct)
     {
         if (!emailOptions.Value.Enabled) throw new ReportRunException("Email is not configured (Email:FromAddress), so the report cannot be sent.", permanent: true);
         var attach = content.Length <= options.Value.MaxAttachmentBytes;
@@ -72,13 +75,22 @@ public sealed class ReportRunner(ReportCatalogue catalogue, ReportQueries querie
         List<EmailAttachment> attachments = [];
         if (chart is not null) attachments.Add(new EmailAttachment("chart.png", "image/png", chart, ContentId: $"chart-{run.Id}@{domain}"));
         if (attach) attachments.Add(new EmailAttachment(fileName, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", content));
-        var emails = run.RecipientList.Where(to => !delivered.Contains(to)).Select(to => new OutgoingEmail(to, subject, text, html.Replace("cid:chart", $"cid:chart-{run.Id}@{domain}"),
-            EmailComposer.NewMessageId(domain), Attachments: attachments)).ToList();
-        var results = await email.SendAsync(emails, ct);
-        for (var i = 0; i < results.Count; i++)
-            if (results[i].Sent) delivered.Add(emails[i].To);
-        if (results.FirstOrDefault(r => !r.Sent) is { } failed)
-            throw new ReportRunException($"The email could not be sent: {failed.Error}", permanent: false);
+        string? failure = null;
+        foreach (var to in await deliveries.PlanAsync(run.Id, run.RecipientList, ct))
+        {
+            var message = new OutgoingEmail(to, subject, text, html.Replace("cid:chart", $"cid:chart-{run.Id}@{domain}"), EmailComposer.NewMessageId(domain), Attachments: attachments);
+            var result = (await email.SendAsync([message], ct)).Single();
+            if (result.Sent)
+                await deliveries.SentAsync(run.Id, to, message.MessageId, CancellationToken.None);
+            else
+            {
+                await deliveries.FailedAsync(run.Id, to, result.Error ?? "not sent", CancellationToken.None);
+                failure ??= result.Error ?? "not sent";
+                if (!result.Permanent) break; // the server is unreachable or busy: the next attempt tries the rest
+            }
+        }
+        if (failure is not null)
+            throw new ReportRunException($"The email could not be sent: {failure}", permanent: false);
     }
 
     private static (string Text, string Html) Body(ReportData data, bool chart, bool attached, string link)

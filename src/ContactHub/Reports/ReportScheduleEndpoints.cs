@@ -34,7 +34,7 @@ public static class ReportScheduleEndpoints
         group.Admin.MapPost("/{id:long}/resume", Resume).WithName("ResumeReportSchedule")
             .WithSummary("Resumes a paused schedule and clears its failure count.");
         group.Admin.MapPost("/{id:long}/run", RunNow).WithName("RunReportScheduleNow")
-            .WithSummary("Runs the schedule now for the period as of now (a test send); 202.");
+            .WithSummary("Runs the schedule now for the period as of now (a test send): 202 with the run's id; 409 when the schedule is paused (resume it first).");
         group.Read.MapGet("/{id:long}/runs", Runs).WithName("ListReportScheduleRuns");
         return api;
     }
@@ -89,13 +89,20 @@ public static class ReportScheduleEndpoints
         return TypedResults.Ok(schedule);
     }
 
-    private static async Task<Results<Accepted, ProblemHttpResult>> RunNow(long id, ReportScheduleStore store, ReportScheduler scheduler, AuditLog audit,
-        HttpContext http, CancellationToken ct)
+    private static async Task<Results<Accepted<ReportEndpoints.RunAccepted>, ProblemHttpResult>> RunNow(long id, ReportScheduleStore store, ReportRunStore runs,
+        ReportScheduler scheduler, TimeProvider clock, AuditLog audit, HttpContext http, CancellationToken ct)
     {
-        if (await store.GetAsync(id, ct) is null) return NotFound(id);
-        await scheduler.TriggerNowAsync(id, ct);
-        audit.Write(http, "report-schedule.run", "report-schedule", id);
-        return TypedResults.Accepted($"/api/v1/report-schedules/{id}/runs");
+        if (await store.GetAsync(id, ct) is not { } schedule) return NotFound(id);
+        if (schedule.Paused)
+            return TypedResults.Problem($"Schedule {id} is paused ({schedule.PausedReason}); resume it with POST /api/v1/report-schedules/{id}/resume, then run it.",
+                statusCode: 409, title: "Schedule paused");
+        if (!ReportPeriod.TryFindZone(schedule.TimeZone, out var zone)) return NotFound(id);
+        var period = ReportPeriod.ForFiring(schedule.Period, clock.GetUtcNow(), zone);
+        var (runId, _) = await runs.QueueAsync(schedule.Report, period, $"schedule:{schedule.Name ?? id.ToString()}", schedule.Recipients, id, ct: ct);
+        await scheduler.QueueRunAsync(runId, ct);
+        audit.Write(http, "report-schedule.run", "report-schedule", id, details: $"run {runId}");
+        var location = $"/api/v1/reports/runs/{runId}";
+        return TypedResults.Accepted(location, new ReportEndpoints.RunAccepted(runId, RunStatus.Queued, location));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<ReportEndpoints.RunView>>, ProblemHttpResult>> Runs(long id, ReportScheduleStore store, ReportRunStore runs,

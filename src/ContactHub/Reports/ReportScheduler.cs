@@ -7,10 +7,9 @@ namespace ContactHub.Reports;
 /// Keeps Quartz in step with report_schedules: one cron trigger per active schedule, in its time zone, in the
 /// persistent (and, on server engines, clustered) store, so that each firing runs on exactly one node.
 /// </summary>
-public sealed class ReportScheduler(ISchedulerFactory factory, ReportScheduleStore schedules, ReportCatalogue catalogue, ILogger<ReportScheduler> logger)
-{
-    public const string ManualKey = "manual";
-    private const string ScheduleGroup = "report-schedules";
+public sealed class ReportScheduler(ISchedulerFactory factory, ReportScheduleStore schedules, ReportRunStore runs, ReportCatalogue catalogue,
+    Microsoft.Extensions.Options.IOptions<ReportsOptions> options, ILogger<ReportScheduler> logger)
+{    private const string ScheduleGroup = "report-schedules";
     private const string RunGroup = "report-runs";
 
     private static JobKey JobOf(long scheduleId) => new($"schedule-{scheduleId}", ScheduleGroup);
@@ -51,7 +50,8 @@ public sealed class ReportScheduler(ISchedulerFactory factory, ReportScheduleSto
         var triggerKey = new TriggerKey(key.Name, ScheduleGroup);
         if (await scheduler.GetTrigger(triggerKey, ct) is ICronTrigger existing && existing.CronExpressionString == schedule.Cron && existing.TimeZone.Id == zone.Id)
             return;
-        var job = JobBuilder.Create<ReportScheduleJob>().WithIdentity(key).StoreDurably()
+        // A firing cut off by a crash is run again when a node starts (or, in a cluster, by another node): see ReportDeliveryStore.
+        var job = JobBuilder.Create<ReportScheduleJob>().WithIdentity(key).StoreDurably().RequestRecovery()
             .UsingJobData(ReportScheduleJob.ScheduleIdKey, schedule.Id.ToString(CultureInfo.InvariantCulture)).Build();
         var trigger = TriggerBuilder.Create().WithIdentity(triggerKey).ForJob(key)
             // A firing missed while every node was down runs once when one returns, not once per missed firing.
@@ -66,15 +66,21 @@ public sealed class ReportScheduler(ISchedulerFactory factory, ReportScheduleSto
         await scheduler.DeleteJob(JobOf(scheduleId), ct);
     }
 
-    /// <summary>Runs a schedule now, for the period as of now ("send me a test"), whether or not its trigger exists.</summary>
-    public async Task TriggerNowAsync(long scheduleId, CancellationToken ct = default)
+    /// <summary>A schedule's run ended: a success clears its failure count; enough failures in a row pause it.</summary>
+    public async Task RecordOutcomeAsync(long scheduleId, long runId, bool succeeded)
     {
-        var scheduler = await factory.GetScheduler(ct);
-        var key = new JobKey($"schedule-{scheduleId}-now-{Guid.NewGuid():N}", RunGroup);
-        var job = JobBuilder.Create<ReportScheduleJob>().WithIdentity(key)
-            .UsingJobData(ReportScheduleJob.ScheduleIdKey, scheduleId.ToString(CultureInfo.InvariantCulture))
-            .UsingJobData(ManualKey, "true").Build();
-        await scheduler.ScheduleJob(job, TriggerBuilder.Create().ForJob(key).StartNow().Build(), default, ct);
+        if (succeeded)
+        {
+            await schedules.RunSucceededAsync(scheduleId, CancellationToken.None);
+            return;
+        }
+        var error = (await runs.GetAsync(runId, CancellationToken.None))?.Error ?? "unknown error";
+        var (failures, paused) = await schedules.RunFailedAsync(scheduleId, options.Value.PauseAfterFailedRuns, error, CancellationToken.None);
+        if (paused)
+        {
+            ReportLog.SchedulePaused(logger, scheduleId, failures);
+            await UnscheduleAsync(scheduleId, CancellationToken.None);
+        }
     }
 
     /// <summary>Hands a queued on-demand run to the scheduler: it survives a restart and runs on one node.</summary>

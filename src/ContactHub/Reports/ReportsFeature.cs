@@ -10,6 +10,7 @@ public static class ReportsFeature
         builder.Services.AddSingleton<ReportCatalogue>();
         builder.Services.AddSingleton<ReportQueries>();
         builder.Services.AddSingleton<ReportRunStore>();
+        builder.Services.AddSingleton<ReportDeliveryStore>();
         builder.Services.AddSingleton<ReportScheduleStore>();
         builder.Services.AddSingleton<ReportRunner>();
         builder.Services.AddSingleton<ReportScheduler>();

@@ -21,6 +21,14 @@ public sealed class TcpProxy : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>Connections from this one on (counting from 1) are accepted but never relayed: the client waits in silence.</summary>
+    public int HoldFrom { get; set; } = int.MaxValue;
+
+    /// <summary>How many connections were accepted so far.</summary>
+    public int Accepted => _accepted;
+
+    private int _accepted;
+
     public void Start()
     {
         _stop = new CancellationTokenSource();
@@ -49,6 +57,11 @@ public sealed class TcpProxy : IAsyncDisposable
             Socket client;
             try { client = await listener.AcceptSocketAsync(ct); }
             catch (Exception) { return; }
+            if (Interlocked.Increment(ref _accepted) >= HoldFrom)
+            {
+                _open[client] = 0; // held: closed only by Cut or disposal
+                continue;
+            }
             var upstream = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             try { await upstream.ConnectAsync(IPAddress.Loopback, _upstreamPort, ct); }
             catch (Exception) { client.Close(0); continue; }

@@ -32,9 +32,9 @@ public sealed class ReportFailureTests(ReportSmtpDownApp app) : IClassFixture<Re
         Assert.Equal(3, paused["consecutiveFailures"]!.GetValue<long>());
         Assert.Contains("Paused after 3 failed runs in a row", paused["pausedReason"]!.GetValue<string>());
 
-        // A paused schedule does not run, even when asked; resuming clears the count.
-        await Api.PostOk($"/api/v1/report-schedules/{id}/run", new { }, 202);
-        await Task.Delay(1000);
+        // A paused schedule does not run, even when asked (409 says to resume it first); resuming clears the count.
+        var refused = await Api.PostOk($"/api/v1/report-schedules/{id}/run", new { }, 409);
+        Assert.Contains("resume", refused["detail"]!.GetValue<string>());
         Assert.Equal(3, (await Api.GetOk($"/api/v1/report-schedules/{id}/runs")).AsArray().Count);
         var resumed = await Api.PostOk($"/api/v1/report-schedules/{id}/resume", new { });
         Assert.False(resumed["paused"]!.GetValue<bool>());

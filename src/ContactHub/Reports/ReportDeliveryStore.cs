@@ -1,0 +1,63 @@
+using ContactHub.Data;
+using Dapper;
+
+namespace ContactHub.Reports;
+
+public sealed record ReportDelivery(string Recipient, string Status, long Attempts, string? MessageId, string? LastError, DateTimeOffset? SentAt);
+
+/// <summary>
+/// Who a report run was sent to, durably: a row per recipient is written before anything is sent and marked when the
+/// server accepts the email, so that a retried attempt, or the run recovered after the process died, sends only to
+/// the recipients not yet marked (at least once each, and twice only for one whose send was cut off unrecorded).
+/// </summary>
+public sealed class ReportDeliveryStore(Db db, TimeProvider clock)
+{
+    private const string PlanSql = """
+        INSERT INTO report_deliveries (run_id, recipient, status, attempts, created_at)
+        SELECT @runId, @recipient, 'pending', 0, @now
+        WHERE NOT EXISTS (SELECT 1 FROM report_deliveries {LOCK} WHERE run_id = @runId AND recipient = @recipient)
+        {ON_CONFLICT_IGNORE}
+        """;
+
+    private const string ListSql = """
+        SELECT recipient, status, attempts, message_id, last_error, sent_at FROM report_deliveries WHERE run_id = @runId ORDER BY id
+        """;
+
+    private const string SentSql = """
+        UPDATE report_deliveries SET status = 'sent', attempts = attempts + 1, message_id = @messageId, last_error = NULL, sent_at = @now
+        WHERE run_id = @runId AND recipient = @recipient
+        """;
+
+    private const string FailedSql = """
+        UPDATE report_deliveries SET attempts = attempts + 1, last_error = @error WHERE run_id = @runId AND recipient = @recipient
+        """;
+
+    /// <summary>Records the recipients of a run (again is harmless) and returns those still to be sent to, in order.</summary>
+    public Task<IReadOnlyList<string>> PlanAsync(long runId, IReadOnlyList<string> recipients, CancellationToken ct) =>
+        db.InTransactionAsync<IReadOnlyList<string>>(async (connection, tx) =>
+        {
+            foreach (var recipient in recipients.Distinct(StringComparer.OrdinalIgnoreCase))
+                await connection.ExecuteAsync(new CommandDefinition(db.Sql(PlanSql), new { runId, recipient, now = clock.GetUtcNow() }, tx, cancellationToken: ct));
+            var rows = await connection.QueryAsync<ReportDelivery>(new CommandDefinition(db.Sql(ListSql), new { runId }, tx, cancellationToken: ct));
+            return rows.Where(r => r.Status != "sent").Select(r => r.Recipient).ToList();
+        }, ct);
+
+    public async Task<IReadOnlyList<ReportDelivery>> ListAsync(long runId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return [.. await connection.QueryAsync<ReportDelivery>(new CommandDefinition(db.Sql(ListSql), new { runId }, cancellationToken: ct))];
+    }
+
+    public async Task SentAsync(long runId, string recipient, string messageId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(db.Sql(SentSql), new { runId, recipient, messageId, now = clock.GetUtcNow() }, cancellationToken: ct));
+    }
+
+    public async Task FailedAsync(long runId, string recipient, string error, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(db.Sql(FailedSql),
+            new { runId, recipient, error = error.Length > 2000 ? error[..2000] : error }, cancellationToken: ct));
+    }
+}
