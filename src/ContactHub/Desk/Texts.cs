@@ -1,34 +1,63 @@
 namespace ContactHub.Desk;
 
-/// <summary>The desk's words in English and French, chosen from the browser's Accept-Language.</summary>
-public sealed record Texts(
-    string Lang, string Desk, string SignIn, string SignOut, string ApiKey, string ApiKeyHelp, string BadKey, string Search, string SearchPlaceholder,
-    string Active, string Mine, string All, string AllChannels, string NoActive, string SelectConversation, string Contact, string Agent, string Started,
-    string LastActivity, string Channels, string Notes, string AddNote, string FollowUps, string CreateFollowUp, string Title, string Due, string Send,
-    string Message, string Template, string Channel, string End, string Summary, string SendSmsSummary, string Identifiers, string Consents,
-    string Activities, string Conversations, string Duplicates, string Merge, string Undo, string LoadMore, string NoResults, string Inbound,
-    string Outbound, string Sent, string Saved, string Ended, string Merged, string Undone, string EmbedExpired, string Open, string Status,
-    string Duration, string Skip, string SignInOrganisation)
+/// <summary>The desk's words in English and French, chosen from the browser's Accept-Language; each text named, in each language.</summary>
+public sealed partial class Texts
 {
-    public static readonly Texts En = new(
-        "en", "Agent desk", "Sign in", "Sign out", "Agent API key", "Your own key (ask an administrator: apikey create --name <you> --scopes read,write).",
-        "This key is unknown or revoked.", "Search", "Phone, email or name", "Active conversations", "Mine", "All", "All channels",
-        "No active conversation.", "Select a conversation.", "Contact", "Agent", "Started", "Last activity", "Channels", "Notes", "Add a note",
-        "Follow-ups", "Create a follow-up", "Title", "Due", "Send", "Message", "Template (optional)", "Channel", "End the conversation", "Summary",
-        "Also text the summary to the customer", "Identifiers", "Consent", "Activities", "Conversations", "Possible duplicates", "Merge into this contact",
-        "Undo the merge", "Load more", "Nothing found.", "inbound", "outbound", "Message queued.", "Saved.", "Conversation ended.", "Contacts merged.",
-        "Merge undone.", "This link has expired or is not valid. Reload the CRM page.", "Open", "Status", "Duration", "Skip to content",
-        "Sign in with your organisation");
-
-    public static readonly Texts Fr = new(
-        "fr", "Poste agent", "Se connecter", "Se déconnecter", "Clé d'API agent", "Votre clé personnelle (à demander à un administrateur : apikey create --name <vous> --scopes read,write).",
-        "Cette clé est inconnue ou révoquée.", "Rechercher", "Téléphone, e-mail ou nom", "Conversations actives", "Les miennes", "Toutes", "Tous les canaux",
-        "Aucune conversation active.", "Sélectionnez une conversation.", "Contact", "Agent", "Début", "Dernière activité", "Canaux", "Notes", "Ajouter une note",
-        "Suivis", "Créer un suivi", "Titre", "Échéance", "Envoyer", "Message", "Modèle (facultatif)", "Canal", "Clore la conversation", "Résumé",
-        "Envoyer aussi le résumé au client par SMS", "Identifiants", "Consentement", "Activités", "Conversations", "Doublons possibles", "Fusionner dans ce contact",
-        "Annuler la fusion", "Voir plus", "Aucun résultat.", "entrant", "sortant", "Message mis en file d'envoi.", "Enregistré.", "Conversation close.", "Contacts fusionnés.",
-        "Fusion annulée.", "Ce lien a expiré ou n'est pas valide. Rechargez la page du CRM.", "Ouvrir", "Statut", "Durée", "Aller au contenu",
-        "Se connecter avec votre organisation");
+    public required string Lang { get; init; }
+    public required string Desk { get; init; }
+    public required string SignIn { get; init; }
+    public required string SignOut { get; init; }
+    public required string ApiKey { get; init; }
+    public required string ApiKeyHelp { get; init; }
+    public required string BadKey { get; init; }
+    public required string Search { get; init; }
+    public required string SearchPlaceholder { get; init; }
+    public required string Active { get; init; }
+    public required string Mine { get; init; }
+    public required string All { get; init; }
+    public required string AllChannels { get; init; }
+    public required string NoActive { get; init; }
+    public required string SelectConversation { get; init; }
+    public required string Contact { get; init; }
+    public required string Agent { get; init; }
+    public required string Started { get; init; }
+    public required string LastActivity { get; init; }
+    public required string Channels { get; init; }
+    public required string Notes { get; init; }
+    public required string AddNote { get; init; }
+    public required string FollowUps { get; init; }
+    public required string CreateFollowUp { get; init; }
+    public required string Title { get; init; }
+    public required string Due { get; init; }
+    public required string Send { get; init; }
+    public required string Message { get; init; }
+    public required string Template { get; init; }
+    public required string Channel { get; init; }
+    public required string End { get; init; }
+    public required string Summary { get; init; }
+    public required string SendSmsSummary { get; init; }
+    public required string Identifiers { get; init; }
+    public required string Consents { get; init; }
+    public required string Activities { get; init; }
+    public required string Conversations { get; init; }
+    public required string Duplicates { get; init; }
+    public required string Merge { get; init; }
+    public required string Undo { get; init; }
+    public required string LoadMore { get; init; }
+    public required string NoResults { get; init; }
+    public required string Inbound { get; init; }
+    public required string Outbound { get; init; }
+    public required string Sent { get; init; }
+    public required string Saved { get; init; }
+    public required string Ended { get; init; }
+    public required string Merged { get; init; }
+    public required string Undone { get; init; }
+    public required string EmbedExpired { get; init; }
+    public required string Open { get; init; }
+    public required string Status { get; init; }
+    public required string Duration { get; init; }
+    public required string Skip { get; init; }
+    public required string SignInOrganisation { get; init; }
 
     /// <summary>French when the browser prefers it, English otherwise.</summary>
     public static Texts For(HttpContext http)

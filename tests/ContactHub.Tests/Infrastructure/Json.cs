@@ -6,7 +6,23 @@ namespace ContactHub.Tests.Infrastructure;
 
 public static class Json
 {
-    public static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+    /// <summary>The API's own JSON settings (camelCase, enums as kebab-case text), to read answers as the API's records.</summary>
+    public static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    /// <summary>Gets, asserts the status (showing the body when it differs) and reads the answer as the API's record.</summary>
+    public static async Task<T> Get<T>(this HttpClient client, string url, int expected = 200)
+    {
+        return (await (await client.GetAsync(url)).Expect(expected)).Deserialize<T>(Web)!;
+    }
+
+    /// <summary>Posts, asserts the status and reads the answer as the API's record.</summary>
+    public static async Task<T> Post<T>(this HttpClient client, string url, object body, int expected = 200)
+    {
+        return (await (await client.PostAsJsonAsync(url, body, Web)).Expect(expected)).Deserialize<T>(Web)!;
+    }
 
     public static async Task<JsonNode> ReadJsonAsync(this HttpResponseMessage response)
     {

@@ -1,3 +1,4 @@
+using ContactHub.Reports;
 using ContactHub.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 
@@ -32,11 +33,11 @@ public sealed class ReportDeliveryCrashTests
             {
                 await HostProcess.WaitUntilServingAsync(port, first);
                 using var api = await Api(port, folder);
-                var schedule = await api.PostOk("/api/v1/report-schedules", new
+                var schedule = await api.Post<ReportSchedule>("/api/v1/report-schedules", new
                 {
                     name = "weekly", report = "contacts", cron = "0 0 7 ? * MON", timeZone = "Europe/Paris", period = "previous-week", recipients = managers,
                 }, 201);
-                runId = (await api.PostOk($"/api/v1/report-schedules/{schedule["id"]!.GetValue<long>()}/run", new { }, 202))["runId"]!.GetValue<long>();
+                runId = (await api.Post<ReportEndpoints.RunAccepted>($"/api/v1/report-schedules/{schedule.Id}/run", new { }, 202)).RunId;
 
                 Assert.Single(await Maildir.WaitFor(managers[0], seconds: 60));
                 var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -52,7 +53,7 @@ public sealed class ReportDeliveryCrashTests
             await HostProcess.WaitUntilServingAsync(port, second);
             using var again = await Api(port, folder);
             var finished = DateTime.UtcNow.AddSeconds(60);
-            while ((await again.GetOk($"/api/v1/reports/runs/{runId}"))["status"]!.GetValue<string>() != "succeeded")
+            while ((await again.Get<ReportEndpoints.RunView>($"/api/v1/reports/runs/{runId}")).Status != RunStatus.Succeeded)
             {
                 Assert.True(DateTime.UtcNow < finished, "the run cut off by the crash was not carried on: " + second.Output);
                 await Task.Delay(200);

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using ContactHub.Reports;
 using ContactHub.Tests.Infrastructure;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -32,19 +33,19 @@ public sealed class ReportScheduleRulesTests(ReportSqliteApp app) : IClassFixtur
 
         var problem = await response.Expect(400);
         Assert.Contains(said, problem["errors"]!["cron"]![0]!.GetValue<string>());
-        Assert.DoesNotContain((await Api.GetOk("/api/v1/report-schedules")).AsArray(), s => s!["name"]!.GetValue<string>() == name);
+        Assert.DoesNotContain(await Api.Get<List<ReportSchedule>>("/api/v1/report-schedules"), s => s.Name == name);
     }
 
     [SkippableFact]
     public async Task Changing_a_schedule_to_a_cron_that_never_fires_is_refused_and_the_schedule_is_unchanged()
     {
         Skip.If(app.SkipReason is not null, app.SkipReason);
-        var id = (await Api.PostOk("/api/v1/report-schedules", Schedule("0 0 7 * * ?"), 201))["id"]!.GetValue<long>();
+        var id = (await Api.Post<ReportSchedule>("/api/v1/report-schedules", Schedule("0 0 7 * * ?"), 201)).Id;
 
         var response = await Api.PutAsJsonAsync($"/api/v1/report-schedules/{id}", Schedule("0 0 0 31 4 ?"));
 
         Assert.Contains("never fires", (await response.Expect(400))["errors"]!["cron"]![0]!.GetValue<string>());
-        Assert.Equal("0 0 7 * * ?", (await Api.GetOk($"/api/v1/report-schedules/{id}"))["cron"]!.GetValue<string>());
+        Assert.Equal("0 0 7 * * ?", (await Api.Get<ReportSchedule>($"/api/v1/report-schedules/{id}")).Cron);
     }
 
     [Fact]
@@ -74,9 +75,9 @@ public sealed class ReportScheduleRulesTests(ReportSqliteApp app) : IClassFixtur
             using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             api.DefaultRequestHeaders.Add("X-Api-Key", (await File.ReadAllTextAsync($"{folder}/key.txt")).Trim());
 
-            var schedule = (await api.GetOk("/api/v1/report-schedules")).AsArray().Single(s => s!["name"]!.GetValue<string>() == "thirtieth-of-february")!;
-            Assert.True(schedule["paused"]!.GetValue<bool>());
-            Assert.Contains("Quartz refused", schedule["pausedReason"]!.GetValue<string>());
+            var schedule = (await api.Get<List<ReportSchedule>>("/api/v1/report-schedules")).Single(s => s.Name == "thirtieth-of-february");
+            Assert.True(schedule.Paused);
+            Assert.Contains("Quartz refused", schedule.PausedReason);
             Assert.Equal(200, (int)(await api.GetAsync("/health/ready")).StatusCode);
         }
         finally
