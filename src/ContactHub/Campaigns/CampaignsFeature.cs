@@ -1,5 +1,5 @@
+using ContactHub.Data;
 using ContactHub.Hosting;
-using Quartz;
 
 namespace ContactHub.Campaigns;
 
@@ -11,15 +11,8 @@ public static class CampaignsFeature
         builder.Services.AddSingleton<CampaignStore>();
         builder.Services.AddSingleton<CampaignTriggers>();
         builder.Services.AddSingleton<CampaignEvaluator>();
-        builder.Services.AddTransient<CampaignEvaluatorJob>();
         var interval = builder.Configuration.GetSection(CampaignOptions.Section).Get<CampaignOptions>()?.EvaluationInterval ?? TimeSpan.FromMinutes(1);
-        if (interval < TimeSpan.FromSeconds(1)) interval = TimeSpan.FromMinutes(1);
-        builder.Services.AddQuartz(q =>
-        {
-            q.AddJob<CampaignEvaluatorJob>(j => j.WithIdentity(CampaignEvaluatorJob.Key).StoreDurably());
-            q.AddTrigger(t => t.ForJob(CampaignEvaluatorJob.Key).WithIdentity("campaign-evaluator").StartAt(DateTimeOffset.UtcNow + interval)
-                .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever()));
-        });
+        builder.Services.AddRecurringJob<CampaignEvaluatorJob>(CampaignEvaluatorJob.Key, interval, TimeSpan.FromMinutes(1));
         return builder;
     }
 }

@@ -1,5 +1,5 @@
+using ContactHub.Data;
 using ContactHub.Hosting;
-using Quartz;
 
 namespace ContactHub.Contacts;
 
@@ -18,12 +18,7 @@ public static class ContactsFeature
         builder.Services.AddTransient<RetentionJob>();
         var retention = builder.Configuration.GetSection(RetentionOptions.Section).Get<RetentionOptions>();
         if (retention is { MessageBodiesDays: > 0 } or { InteractionsDays: > 0 })
-            builder.Services.AddQuartz(q =>
-            {
-                q.AddJob<RetentionJob>(j => j.WithIdentity(RetentionJob.Key).StoreDurably());
-                q.AddTrigger(t => t.ForJob(RetentionJob.Key).WithIdentity("retention").StartAt(DateTimeOffset.UtcNow.AddMinutes(10))
-                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromHours(24)).RepeatForever()));
-            });
+            builder.Services.AddRecurringJob<RetentionJob>(RetentionJob.Key, TimeSpan.FromHours(24), TimeSpan.FromHours(24), firstAfter: TimeSpan.FromMinutes(10));
         return builder;
     }
 }

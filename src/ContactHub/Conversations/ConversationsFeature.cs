@@ -1,5 +1,5 @@
+using ContactHub.Data;
 using ContactHub.Hosting;
-using Quartz;
 
 namespace ContactHub.Conversations;
 
@@ -20,13 +20,7 @@ public static class ConversationsFeature
             (app, words, _) => ImportCommand.RunAsync(app, words[0])));
 
         var interval = builder.Configuration.GetSection(ConversationsOptions.Section).Get<ConversationsOptions>()?.IdleCheckInterval ?? TimeSpan.FromMinutes(1);
-        builder.Services.AddQuartz(q =>
-        {
-            q.AddJob<EndIdleConversationsJob>(j => j.WithIdentity(EndIdleConversationsJob.Key).StoreDurably());
-            q.AddTrigger(t => t.ForJob(EndIdleConversationsJob.Key).WithIdentity("end-idle-conversations")
-                .StartAt(DateTimeOffset.UtcNow.AddSeconds(10))
-                .WithSimpleSchedule(s => s.WithInterval(interval < TimeSpan.FromSeconds(1) ? TimeSpan.FromMinutes(1) : interval).RepeatForever()));
-        });
+        builder.Services.AddRecurringJob<EndIdleConversationsJob>(EndIdleConversationsJob.Key, interval, TimeSpan.FromMinutes(1), firstAfter: TimeSpan.FromSeconds(10));
         return builder;
     }
 }

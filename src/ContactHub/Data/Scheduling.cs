@@ -1,4 +1,5 @@
 using ContactHub.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Quartz;
 
 namespace ContactHub.Data;
@@ -31,5 +32,23 @@ public static class Scheduling
         });
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
+    }
+
+    /// <summary>
+    /// A job that runs every <paramref name="interval"/> (an interval under a second, a mistyped setting, falls back to
+    /// <paramref name="fallback"/>), first after <paramref name="firstAfter"/> (the interval when not given). Each firing runs
+    /// on one node of a cluster.
+    /// </summary>
+    public static IServiceCollection AddRecurringJob<TJob>(this IServiceCollection services, JobKey key, TimeSpan interval, TimeSpan fallback,
+        TimeSpan? firstAfter = null) where TJob : class, IJob
+    {
+        var every = interval >= TimeSpan.FromSeconds(1) ? interval : fallback;
+        services.TryAddTransient<TJob>();
+        return services.AddQuartz(q =>
+        {
+            q.AddJob<TJob>(j => j.WithIdentity(key).StoreDurably());
+            q.AddTrigger(t => t.ForJob(key).WithIdentity(key.Name).StartAt(DateTimeOffset.UtcNow + (firstAfter ?? every))
+                .WithSimpleSchedule(s => s.WithInterval(every).RepeatForever()));
+        });
     }
 }

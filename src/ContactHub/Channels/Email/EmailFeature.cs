@@ -1,7 +1,7 @@
+using ContactHub.Data;
 using ContactHub.Hosting;
 using ContactHub.Outbox;
 using Microsoft.Extensions.Options;
-using Quartz;
 
 namespace ContactHub.Channels.Email;
 
@@ -21,12 +21,7 @@ public static class EmailFeature
 
         var imap = builder.Configuration.GetSection(EmailOptions.Section).Get<EmailOptions>()?.Imap;
         if (imap is { Enabled: true })
-            builder.Services.AddQuartz(q =>
-            {
-                q.AddJob<ImapIngestJob>(j => j.WithIdentity(ImapIngestJob.Key).StoreDurably());
-                q.AddTrigger(t => t.ForJob(ImapIngestJob.Key).WithIdentity("imap-ingest").StartAt(DateTimeOffset.UtcNow + imap.PollInterval)
-                    .WithSimpleSchedule(s => s.WithInterval(imap.PollInterval >= TimeSpan.FromSeconds(1) ? imap.PollInterval : TimeSpan.FromMinutes(1)).RepeatForever()));
-            });
+            builder.Services.AddRecurringJob<ImapIngestJob>(ImapIngestJob.Key, imap.PollInterval, TimeSpan.FromMinutes(1));
         return builder;
     }
 }

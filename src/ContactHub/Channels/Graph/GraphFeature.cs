@@ -1,9 +1,9 @@
 using ContactHub.Channels.Email;
+using ContactHub.Data;
 using ContactHub.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Graph;
 using Microsoft.Kiota.Abstractions.Authentication;
-using Quartz;
 
 namespace ContactHub.Channels.Graph;
 
@@ -27,12 +27,7 @@ public static class GraphFeature
 
         var graph = builder.Configuration.GetSection(GraphOptions.Section).Get<GraphOptions>();
         if (graph is { Enabled: true } && (graph.Mailboxes.Count > 0 || graph.PstnCalls))
-            builder.Services.AddQuartz(q =>
-            {
-                q.AddJob<GraphSyncJob>(j => j.WithIdentity(GraphSyncJob.Key).StoreDurably());
-                q.AddTrigger(t => t.ForJob(GraphSyncJob.Key).WithIdentity("graph-sync").StartAt(DateTimeOffset.UtcNow + graph.PollInterval)
-                    .WithSimpleSchedule(s => s.WithInterval(graph.PollInterval >= TimeSpan.FromSeconds(1) ? graph.PollInterval : TimeSpan.FromMinutes(2)).RepeatForever()));
-            });
+            builder.Services.AddRecurringJob<GraphSyncJob>(GraphSyncJob.Key, graph.PollInterval, TimeSpan.FromMinutes(2));
         return builder;
     }
 }
