@@ -1,3 +1,4 @@
+using ContactHub.Channels;
 using ContactHub.Hosting;
 using ContactHub.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -86,7 +87,7 @@ public static class CampaignEndpoints
         if (p.MinConversations is < 1) Fail("parameters.minConversations", "At least 1.");
         if (r.Action == "send")
         {
-            var channels = r.Trigger == Triggers.FollowUpOverdue ? new[] { "email" } : ["sms", "whatsapp", "email"];
+            var channels = r.Trigger == Triggers.FollowUpOverdue ? new[] { Channel.Email } : Channel.Outbound.ToArray();
             if (r.Channel is null || !channels.Contains(r.Channel)) Fail("channel", $"One of {string.Join(", ", channels)}.");
             if (string.IsNullOrWhiteSpace(r.Template) == string.IsNullOrWhiteSpace(r.Body) && r.Trigger != Triggers.FollowUpOverdue) Fail("body", "Give a body or a template (not both).");
         }

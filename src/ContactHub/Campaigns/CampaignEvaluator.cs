@@ -1,4 +1,5 @@
 using ContactHub.Channels.Email;
+using ContactHub.Channels;
 using ContactHub.Contacts;
 using ContactHub.Conversations;
 using ContactHub.FollowUps;
@@ -67,7 +68,7 @@ public sealed class CampaignEvaluator(
                 : (Skip("the follow-up's agent has no email address"), null);
 
         var contact = await contacts.GetAsync(candidate.ContactId, ct);
-        var kind = campaign.Channel == "email" ? IdentifierKind.Email : IdentifierKind.Phone;
+        var kind = campaign.Channel == Channel.Email ? IdentifierKind.Email : IdentifierKind.Phone;
         var target = contact?.Identifiers.FirstOrDefault(i => i.Kind == kind)?.Value;
         if (target is null) return (Skip($"no {(kind == IdentifierKind.Email ? "email address" : "phone number")} for {campaign.Channel}"), null);
         if (!await consents.AllowsAsync(candidate.ContactId, campaign.Channel!, ct)) return (Skip($"opted out of {campaign.Channel}"), null);

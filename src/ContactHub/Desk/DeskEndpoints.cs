@@ -130,7 +130,7 @@ public static class DeskEndpoints
         if (await conversations.GetAsync(id, ct) is not { Status: "active" }) return Back(id, null, "This conversation has already ended.");
         if (sendSms is "on" or "true")
         {
-            var result = await messenger.SendAsync(id, new SendMessageRequest("sms", Template: "conversation-summary", Agent: Agent(http)), summary: true,
+            var result = await messenger.SendAsync(id, new SendMessageRequest(Channel.Sms, Template: "conversation-summary", Agent: Agent(http)), summary: true,
                 idempotencyKey: $"summary:{id}", ct, summaryText: summary);
             if (result.Outcome != MessageOutcome.Queued) return Back(id, null, Problem(result));
         }

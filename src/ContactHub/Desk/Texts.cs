@@ -71,12 +71,12 @@ public sealed partial class Texts
 
     public string ChannelName(string channel) => (Lang, channel) switch
     {
-        (_, "call") => Lang == "fr" ? "Appel" : "Call",
-        (_, "chat") => "Chat",
-        (_, "sms") => "SMS",
-        (_, "whatsapp") => "WhatsApp",
-        (_, "email") => Lang == "fr" ? "E-mail" : "Email",
-        (_, "messaging") => Lang == "fr" ? "Messagerie" : "Messaging",
+        (_, ContactHub.Channels.Channel.Call) => Lang == "fr" ? "Appel" : "Call",
+        (_, ContactHub.Channels.Channel.Chat) => "Chat",
+        (_, ContactHub.Channels.Channel.Sms) => "SMS",
+        (_, ContactHub.Channels.Channel.WhatsApp) => "WhatsApp",
+        (_, ContactHub.Channels.Channel.Email) => Lang == "fr" ? "E-mail" : "Email",
+        (_, ContactHub.Channels.Channel.Messaging) => Lang == "fr" ? "Messagerie" : "Messaging",
         _ => channel,
     };
 }

@@ -1,3 +1,4 @@
+using ContactHub.Channels;
 using ContactHub.Security;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -6,7 +7,6 @@ namespace ContactHub.Reports;
 
 public static class ExportEndpoints
 {
-    private static readonly string[] Channels = ["call", "chat", "sms", "whatsapp", "messaging", "email"];
 
     public static ApiGroups MapExports(this ApiGroups api)
     {
@@ -33,7 +33,7 @@ public static class ExportEndpoints
         var start = from ?? end.AddDays(-30);
         var errors = new Dictionary<string, string[]>();
         if (start >= end) errors["to"] = ["Must be after from."];
-        if (channel is not null && !Channels.Contains(channel)) errors["channel"] = [$"One of {string.Join(", ", Channels)}."];
+        if (channel is not null && !Channel.IsKnown(channel)) errors["channel"] = [$"One of {Channel.List(Channel.All)}."];
         if (!ReportPeriod.TryFindZone(timeZone ?? "UTC", out var zone)) errors["timeZone"] = ["An IANA time zone such as Europe/Paris (the zone occurred_at is written in)."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 

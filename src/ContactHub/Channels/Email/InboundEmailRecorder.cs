@@ -1,3 +1,4 @@
+using ContactHub.Channels;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ContactHub.Contacts;
@@ -52,7 +53,7 @@ public sealed partial class InboundEmailRecorder(Db db, InteractionRecorder reco
             source = email.Source, from = email.FromAddress, to = email.To.Take(50), cc = email.Cc.Take(50), messageId,
             attachments = email.Attachments.Take(100).Select(a => new { name = a.Name, size = a.Size }),
         });
-        var request = new InteractionRequest("email", "inbound", OccurredAt: occurred,
+        var request = new InteractionRequest(Channel.Email, "inbound", OccurredAt: occurred,
             Customer: new CustomerRef(Email: email.FromAddress, Name: email.FromName?.Length > 200 ? null : email.FromName),
             ConversationId: conversationId, Status: "received", Subject: email.Subject?.Length > 1000 ? email.Subject[..1000] : email.Subject,
             Body: body, Provider: Provider, ProviderRef: messageId.Length > 200 ? messageId[..200] : messageId, Metadata: metadata);

@@ -1,3 +1,4 @@
+using ContactHub.Channels;
 using System.Globalization;
 using System.Text.Json;
 using ContactHub.Channels.Email;
@@ -38,7 +39,7 @@ public sealed class TeamsCallSync(GraphServiceClient graph, SyncStateStore state
                 var inbound = row.CallType?.Contains("_in", StringComparison.OrdinalIgnoreCase) == true;
                 var number = inbound ? row.CallerNumber : row.CalleeNumber;
                 var duration = row.Duration ?? (row.EndDateTime - row.StartDateTime is { } span ? (int)span.TotalSeconds : null);
-                var call = new InteractionRequest("call", inbound ? "inbound" : "outbound", OccurredAt: row.StartDateTime, EndedAt: row.EndDateTime,
+                var call = new InteractionRequest(Channel.Call, inbound ? "inbound" : "outbound", OccurredAt: row.StartDateTime, EndedAt: row.EndDateTime,
                     DurationSeconds: duration, Customer: new CustomerRef(Phone: number), Agent: row.UserPrincipalName, Status: "completed",
                     Provider: "teams", ProviderRef: row.Id ?? row.CallId,
                     Metadata: JsonSerializer.SerializeToElement(new { callId = row.CallId, callType = row.CallType, userPrincipalName = row.UserPrincipalName }));

@@ -1,3 +1,4 @@
+using ContactHub.Channels;
 using System.Globalization;
 using System.Text.Json;
 using ContactHub.Campaigns;
@@ -48,7 +49,7 @@ public static class TwilioWebhooks
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var whatsapp = from!.StartsWith("whatsapp:", StringComparison.OrdinalIgnoreCase);
-        var channel = whatsapp ? "whatsapp" : "sms";
+        var channel = whatsapp ? Channel.WhatsApp : Channel.Sms;
         var media = Enumerable.Range(0, int.TryParse(Field(form, "NumMedia"), out var n) ? Math.Clamp(n, 0, 10) : 0)
             .Select(i => new { url = Field(form, $"MediaUrl{i}"), contentType = Field(form, $"MediaContentType{i}") })
             .Where(m => m.url is not null).ToList();
@@ -116,7 +117,7 @@ public static class TwilioWebhooks
         {
             from = Field(form, "From"), to = Field(form, "To"), direction, recordingUrl = Field(form, "RecordingUrl"), callerName = Field(form, "CallerName"),
         });
-        var request = new InteractionRequest("call", inbound ? "inbound" : "outbound", OccurredAt: final && duration is { } dur ? at.AddSeconds(-dur) : at,
+        var request = new InteractionRequest(Channel.Call, inbound ? "inbound" : "outbound", OccurredAt: final && duration is { } dur ? at.AddSeconds(-dur) : at,
             EndedAt: final ? at : null, DurationSeconds: duration, Customer: new CustomerRef(Phone: customerNumber), Status: status,
             Provider: "twilio", ProviderRef: sid, Metadata: metadata);
 
