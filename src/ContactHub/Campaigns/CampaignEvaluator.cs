@@ -1,5 +1,5 @@
-using ContactHub.Channels.Email;
 using ContactHub.Channels;
+using ContactHub.Channels.Email;
 using ContactHub.Contacts;
 using ContactHub.Conversations;
 using ContactHub.FollowUps;

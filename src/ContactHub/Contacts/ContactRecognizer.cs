@@ -1,6 +1,6 @@
 using System.Data.Common;
-using Dapper;
 using ContactHub.Data;
+using Dapper;
 
 namespace ContactHub.Contacts;
 

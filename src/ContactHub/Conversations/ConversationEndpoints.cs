@@ -1,5 +1,5 @@
-using ContactHub.Channels;
 using System.ComponentModel;
+using ContactHub.Channels;
 using ContactHub.Hosting;
 using ContactHub.Security;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,6 +1,6 @@
-using ContactHub.Channels;
 using System.ComponentModel;
 using System.Text.Json;
+using ContactHub.Channels;
 using ContactHub.Contacts;
 
 namespace ContactHub.Conversations;

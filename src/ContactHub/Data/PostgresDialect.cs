@@ -1,8 +1,8 @@
 using System.Data.Common;
 using DbUp;
 using DbUp.Builder;
-using Quartz;
 using Npgsql;
+using Quartz;
 
 namespace ContactHub.Data;
 

@@ -2,8 +2,8 @@ using System.Data.Common;
 using Dapper;
 using DbUp;
 using DbUp.Builder;
-using Quartz;
 using Microsoft.Data.Sqlite;
+using Quartz;
 
 namespace ContactHub.Data;
 

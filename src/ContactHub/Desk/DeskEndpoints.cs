@@ -1,10 +1,11 @@
-using ContactHub.Channels;
 using System.Reflection;
 using ContactHub.Campaigns;
+using ContactHub.Channels;
 using ContactHub.Contacts;
 using ContactHub.Conversations;
 using ContactHub.Desk.Components;
 using ContactHub.FollowUps;
+using ContactHub.Hosting;
 using ContactHub.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -107,16 +108,17 @@ public static class DeskEndpoints
         return await conversations.AddNoteAsync(id, Agent(http), body.Trim(), ct) is null ? TypedResults.NotFound() : Back(id, "saved", null);
     }
 
-    private static async Task<IResult> AddFollowUp(long id, HttpContext http, [FromForm] string? title, [FromForm] string? due, ConversationStore conversations,
-        FollowUpStore followUps, TimeProvider clock, CancellationToken ct)
+    /// <summary>The due time is what the agent typed in a datetime-local field: a wall-clock time in the browser's zone (sent by desk.js).</summary>
+    private static async Task<IResult> AddFollowUp(long id, HttpContext http, [FromForm] string? title, [FromForm] string? due, [FromForm] string? timeZone,
+        ConversationStore conversations, FollowUpStore followUps, TimeProvider clock, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(title) || title.Length > 500) return Back(id, null, "A title of 1 to 500 characters.");
         DateTimeOffset? dueAt = null;
         if (!string.IsNullOrWhiteSpace(due))
         {
-            if (!DateTime.TryParse(due, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var parsed))
-                return Back(id, null, "The due time is not a date and time.");
-            dueAt = new DateTimeOffset(parsed, TimeSpan.Zero);
+            var zone = LocalTimes.TryFindZone(timeZone, out var agentZone) ? agentZone : TimeZoneInfo.Utc;
+            if (!LocalTimes.TryRead(due, zone, endOfDay: false, out var at)) return Back(id, null, "The due time is not a date and time.");
+            dueAt = at;
         }
         if (await conversations.GetAsync(id, ct) is not { } conversation) return TypedResults.NotFound();
         await followUps.CreateAsync(conversation.ContactId, id, title.Trim(), null, Agent(http), dueAt, Agent(http), ct);

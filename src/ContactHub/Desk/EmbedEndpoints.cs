@@ -1,6 +1,6 @@
-using ContactHub.Conversations;
 using System.ComponentModel;
 using ContactHub.Contacts;
+using ContactHub.Conversations;
 using ContactHub.Desk.Components;
 using ContactHub.Hosting;
 using ContactHub.Security;

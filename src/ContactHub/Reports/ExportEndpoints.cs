@@ -1,4 +1,5 @@
 using ContactHub.Channels;
+using ContactHub.Hosting;
 using ContactHub.Security;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -19,22 +20,26 @@ public static class ExportEndpoints
     }
 
     private static Task<Results<EmptyHttpResult, ValidationProblem>> Csv(HttpContext http, InteractionExport export, AuditLog audit, TimeProvider clock, CancellationToken ct,
-        DateTimeOffset? from = null, DateTimeOffset? to = null, string? channel = null, string? timeZone = null) =>
+        string? from = null, string? to = null, string? channel = null, string? timeZone = null) =>
         StreamAsync(http, export, audit, clock, from, to, channel, timeZone, "csv", ct);
 
     private static Task<Results<EmptyHttpResult, ValidationProblem>> Xlsx(HttpContext http, InteractionExport export, AuditLog audit, TimeProvider clock, CancellationToken ct,
-        DateTimeOffset? from = null, DateTimeOffset? to = null, string? channel = null, string? timeZone = null) =>
+        string? from = null, string? to = null, string? channel = null, string? timeZone = null) =>
         StreamAsync(http, export, audit, clock, from, to, channel, timeZone, "xlsx", ct);
 
     private static async Task<Results<EmptyHttpResult, ValidationProblem>> StreamAsync(HttpContext http, InteractionExport export, AuditLog audit, TimeProvider clock,
-        DateTimeOffset? from, DateTimeOffset? to, string? channel, string? timeZone, string format, CancellationToken ct)
+        string? from, string? to, string? channel, string? timeZone, string format, CancellationToken ct)
     {
-        var end = to ?? clock.GetUtcNow();
-        var start = from ?? end.AddDays(-30);
         var errors = new Dictionary<string, string[]>();
-        if (start >= end) errors["to"] = ["Must be after from."];
-        if (channel is not null && !Channel.IsKnown(channel)) errors["channel"] = [$"One of {Channel.List(Channel.All)}."];
         if (!ReportPeriod.TryFindZone(timeZone ?? "UTC", out var zone)) errors["timeZone"] = ["An IANA time zone such as Europe/Paris (the zone occurred_at is written in)."];
+        // A date alone is a whole local day in timeZone, as in reports: from=2026-11-25&to=2026-11-26 is those two days.
+        const string Moment = "A date (a whole local day in timeZone), a local date and time, or an instant with its offset, e.g. 2026-11-25, 2026-11-25T09:00 or 2026-11-25T08:00:00Z.";
+        DateTimeOffset end = clock.GetUtcNow(), start = end.AddDays(-30);
+        if (to is not null && !LocalTimes.TryRead(to, zone, endOfDay: true, out end)) errors["to"] = [Moment];
+        if (from is not null && !LocalTimes.TryRead(from, zone, endOfDay: false, out start)) errors["from"] = [Moment];
+        else if (from is null) start = end.AddDays(-30);
+        if (!errors.ContainsKey("from") && !errors.ContainsKey("to") && start >= end) errors["to"] = ["Must be after from."];
+        if (channel is not null && !Channel.IsKnown(channel)) errors["channel"] = [$"One of {Channel.List(Channel.All)}."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var filter = new InteractionExport.Filter(start.ToUniversalTime(), end.ToUniversalTime(), channel, zone);

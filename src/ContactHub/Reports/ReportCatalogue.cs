@@ -1,8 +1,8 @@
-using ContactHub.Hosting;
 using System.Data.Common;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ContactHub.Data;
+using ContactHub.Hosting;
 using Dapper;
 using Microsoft.Extensions.Options;
 

@@ -1,3 +1,5 @@
+using ContactHub.Hosting;
+
 namespace ContactHub.Reports;
 
 /// <summary>
@@ -47,20 +49,7 @@ public sealed record ReportPeriod(DateOnly FirstDay, DateOnly LastDay, TimeZoneI
         };
     }
 
-    /// <summary>The instant a local day starts; where midnight does not exist (a DST jump at 00:00) the first instant after it.</summary>
-    private DateTimeOffset StartOf(DateOnly day)
-    {
-        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        while (TimeZone.IsInvalidTime(local)) local = local.AddMinutes(15);
-        // An ambiguous midnight (clocks going back over 00:00) starts at its first occurrence, the larger offset.
-        var offset = TimeZone.IsAmbiguousTime(local) ? TimeZone.GetAmbiguousTimeOffsets(local).Max() : TimeZone.GetUtcOffset(local);
-        return new DateTimeOffset(local, offset).ToUniversalTime();
-    }
+    private DateTimeOffset StartOf(DateOnly day) => LocalTimes.StartOfDay(day, TimeZone);
 
-    public static bool TryFindZone(string? id, out TimeZoneInfo zone)
-    {
-        zone = TimeZoneInfo.Utc;
-        if (string.IsNullOrWhiteSpace(id)) return false;
-        return TimeZoneInfo.TryFindSystemTimeZoneById(id, out zone!);
-    }
+    public static bool TryFindZone(string? id, out TimeZoneInfo zone) => LocalTimes.TryFindZone(id, out zone);
 }

@@ -1,5 +1,5 @@
-using Dapper;
 using ContactHub.Data;
+using Dapper;
 
 namespace ContactHub.Security;
 

@@ -130,7 +130,7 @@ public sealed class BadInputTests(KestrelSqliteApp app) : IClassFixture<KestrelS
     }
 
     [Theory]
-    [InlineData("/api/v1/exports/interactions.csv?from=yesterday&to=2026-11-26T00:00:00Z", "from", "a date and time")]
+    [InlineData("/api/v1/exports/interactions.csv?from=yesterday&to=2026-11-26T00:00:00Z", "from", "2026-11-25T09:00")]
     [InlineData("/api/v1/contacts/1/activities?limit=abc", "limit", "a whole number")]
     public async Task A_query_parameter_that_does_not_parse_is_named_with_what_it_should_be(string url, string field, string expected)
     {

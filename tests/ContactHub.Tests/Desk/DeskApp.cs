@@ -32,9 +32,9 @@ public sealed class Browser : IAsyncDisposable
         return new Browser(playwright, await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] }));
     }
 
-    public async Task<IPage> NewPageAsync(string baseUrl, int width = 1280, int height = 800, string locale = "en-GB")
+    public async Task<IPage> NewPageAsync(string baseUrl, int width = 1280, int height = 800, string locale = "en-GB", string? timeZone = null)
     {
-        var context = await _browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, Locale = locale, BaseURL = baseUrl });
+        var context = await _browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, Locale = locale, BaseURL = baseUrl, TimezoneId = timeZone });
         return await context.NewPageAsync();
     }
 
@@ -84,7 +84,8 @@ public sealed class DeskApp() : MessagingApp(DatabaseProvider.Sqlite), IAsyncLif
         if (SkipReason is null) Browser = await Desk.Browser.LaunchAsync();
     }
 
-    public Task<IPage> NewPageAsync(int width = 1280, int height = 800, string locale = "en-GB") => Browser!.NewPageAsync(BaseUrl, width, height, locale);
+    public Task<IPage> NewPageAsync(int width = 1280, int height = 800, string locale = "en-GB", string? timeZone = null) =>
+        Browser!.NewPageAsync(BaseUrl, width, height, locale, timeZone);
 
     protected override async ValueTask DisposeExtrasAsync()
     {

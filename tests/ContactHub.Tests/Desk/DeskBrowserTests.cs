@@ -10,10 +10,11 @@ namespace ContactHub.Tests.Desk;
 [Collection(Quiet.Name)]
 public sealed class DeskBrowserTests(DeskApp app) : EngineSuite<DeskApp>(app)
 {
-    private async Task<IPage> SignedIn(string scopes = "read,write", string name = "maria", int width = 1280, int height = 800, string locale = "en-GB")
+    private async Task<IPage> SignedIn(string scopes = "read,write", string name = "maria", int width = 1280, int height = 800, string locale = "en-GB",
+        string? timeZone = null)
     {
         var (_, key) = await App.Get<ContactHub.Security.ApiKeyStore>().CreateAsync(name, scopes.Split(','));
-        var page = await App.NewPageAsync(width, height, locale);
+        var page = await App.NewPageAsync(width, height, locale, timeZone);
         await page.GotoAsync("/desk");
         Assert.Contains("/desk/sign-in", page.Url);
         await page.GetByLabel(locale.StartsWith("fr") ? "Clé d'API agent" : "Agent API key").FillAsync(key);
@@ -72,6 +73,43 @@ public sealed class DeskBrowserTests(DeskApp app) : EngineSuite<DeskApp>(app)
         var channels = await page.Locator("#timeline > li.interaction").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.channel)");
         Assert.Equal(["sms", "sms", "call", "chat"], channels); // the reply, the customer's SMS, the call, the chat
         await page.SetViewportSizeAsync(1280, 800);
+    }
+
+    [SkippableFact]
+    public async Task A_follow_up_due_time_typed_in_paris_is_stored_as_paris_time_and_shown_back_as_typed()
+    {
+        var page = await SignedIn(timeZone: "Europe/Paris");
+        var phone = Customers.Phone();
+        var chat = await App.Client().PostOk("/api/v1/interactions", new { channel = "chat", direction = "inbound", customer = new { phone, name = "Paul Mercier" }, body = "Call me back tonight" }, 201);
+        await page.GotoAsync($"/desk?conversation={chat["conversationId"]}");
+
+        await page.Locator("#fu-title").FillAsync("Call Paul back");
+        await page.Locator("#fu-due").FillAsync("2026-11-26T18:30");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create a follow-up" }).ClickAsync();
+        await Assertions.Expect(page.Locator("ul.follow-ups")).ToContainTextAsync("Call Paul back");
+
+        var stored = (await App.Client().GetOk($"/api/v1/follow-ups?contactId={chat["contactId"]}")).AsArray().Single(f => f!["title"]!.GetValue<string>() == "Call Paul back")!;
+        Assert.Equal(new DateTimeOffset(2026, 11, 26, 17, 30, 0, TimeSpan.Zero), stored["dueAt"]!.GetValue<DateTimeOffset>());
+        await Assertions.Expect(page.Locator("ul.follow-ups li", new() { HasText = "Call Paul back" })).ToContainTextAsync("18:30");
+    }
+
+    [SkippableFact]
+    public async Task The_active_list_keeps_its_channel_filter_and_selection_when_it_refreshes()
+    {
+        var page = await SignedIn();
+        var texter = await App.Client().PostOk("/api/v1/interactions", new { channel = "sms", direction = "inbound", customer = new { phone = Customers.Phone(), name = "Texting Tess" }, body = "hi" }, 201);
+        await page.GotoAsync($"/desk?conversation={texter["conversationId"]}&filter=all&channel=sms");
+        await Assertions.Expect(page.Locator("#active-list")).ToContainTextAsync("Texting Tess");
+
+        // A call arrives after the page was drawn: the refreshed list must still show SMS conversations only.
+        await App.Client().PostOk("/api/v1/interactions", new { channel = "call", direction = "inbound", customer = new { phone = Customers.Phone(), name = "Calling Carl" } }, 201);
+        await page.WaitForTimeoutAsync(4_000); // more than one refresh (every 3 s)
+
+        await Assertions.Expect(page.Locator("#active-list")).Not.ToContainTextAsync("Calling Carl");
+        await Assertions.Expect(page.Locator("#active-list li.selected")).ToContainTextAsync("Texting Tess");
+        var link = await page.Locator("#active-list li.selected a").GetAttributeAsync("href");
+        Assert.Contains("channel=sms", link);
+        Assert.DoesNotContain("amp;", link);
     }
 
     [SkippableFact]

@@ -1,5 +1,5 @@
-using ContactHub.Data;
 using ContactHub.Conversations;
+using ContactHub.Data;
 using ContactHub.Tests.Conversations;
 using ContactHub.Tests.Infrastructure;
 using Dapper;

@@ -192,6 +192,21 @@ public abstract class ReportSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where
     }
 
     [SkippableFact]
+    public async Task Export_dates_without_a_time_are_whole_local_days_in_the_time_zone_as_in_reports()
+    {
+        // Paris, over the night clocks went forward (30 March 2025): 29 March starts at 23:00Z the day before, 31 March at 22:00Z.
+        string[] inside = ["2025-03-28T23:30:00Z", "2025-03-30T21:30:00Z"], outside = ["2025-03-28T22:30:00Z", "2025-03-30T22:30:00Z"];
+        foreach (var at in inside.Concat(outside)) await Record("sms", "inbound", DateTimeOffset.Parse(at), Customers.Phone());
+
+        var csv = await Api.GetStringAsync("/api/v1/exports/interactions.csv?from=2025-03-29&to=2025-03-30&timeZone=Europe/Paris");
+
+        var rows = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.Contains(rows, r => r.Contains("2025-03-29 00:30"));
+        Assert.Contains(rows, r => r.Contains("2025-03-30 23:30"));
+    }
+
+    [SkippableFact]
     public async Task A_detail_sheet_over_the_row_limit_becomes_a_link_to_the_streamed_export()
     {
         var at = DateTimeOffset.Parse("2026-04-14T09:00:00Z");

@@ -1,6 +1,6 @@
-using ContactHub.Channels;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ContactHub.Channels;
 using ContactHub.Contacts;
 using ContactHub.Conversations;
 using ContactHub.Data;

@@ -1,6 +1,6 @@
-using ContactHub.Channels;
 using System.Globalization;
 using System.Text.Json;
+using ContactHub.Channels;
 using ContactHub.Channels.Email;
 using ContactHub.Contacts;
 using ContactHub.Conversations;

@@ -1,7 +1,7 @@
-using ContactHub.Channels;
 using System.Globalization;
 using System.Text.Json;
 using ContactHub.Campaigns;
+using ContactHub.Channels;
 using ContactHub.Contacts;
 using ContactHub.Conversations;
 using Microsoft.AspNetCore.Mvc;

@@ -1,7 +1,8 @@
 // ContactHub agent desk: the little the pages need beyond HTML. Everything works without it, only less live.
 (function () {
   "use strict";
-  const lang = document.documentElement.lang || undefined;
+  // Dates follow the browser's own locale (en-GB writes 26/11/2026), whichever language the page's words are in.
+  const lang = navigator.language || document.documentElement.lang || undefined;
 
   // Times arrive in UTC; show them in the agent's own zone and language.
   function localTimes(root) {
@@ -9,6 +10,12 @@
       const d = new Date(t.getAttribute("datetime"));
       if (!isNaN(d)) t.textContent = d.toLocaleString(lang, { dateStyle: "short", timeStyle: "short" });
     });
+  }
+
+  // Times typed in datetime-local fields are wall-clock times in the agent's zone: the server needs to know which.
+  function timeZones(root) {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone) root.querySelectorAll("input[data-time-zone]").forEach(i => { i.value = zone; });
   }
 
   // The active list refreshes itself every 3 seconds, keeping keyboard focus where it was.
@@ -64,6 +71,7 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     localTimes(document);
+    timeZones(document);
     refreshActive();
     infiniteTimeline();
     autosubmit();

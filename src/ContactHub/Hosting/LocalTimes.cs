@@ -1,0 +1,64 @@
+using System.Globalization;
+
+namespace ContactHub.Hosting;
+
+/// <summary>
+/// The one rule for times people type: a value with an offset (Z, +01:00) is that instant; a date and time without one
+/// (an HTML datetime-local field) is a wall-clock time in the person's zone; a date alone is a whole local day there.
+/// DST-safe: a wall-clock time in the spring gap moves to the first instant after it, an ambiguous one takes its first
+/// occurrence.
+/// </summary>
+public static class LocalTimes
+{
+    private static readonly string[] DateTimeFormats = ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss"];
+
+    public static bool TryFindZone(string? id, out TimeZoneInfo zone)
+    {
+        zone = TimeZoneInfo.Utc;
+        return !string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out zone!);
+    }
+
+    /// <summary>The instant a local day starts (where midnight does not exist, the first instant after it).</summary>
+    public static DateTimeOffset StartOfDay(DateOnly day, TimeZoneInfo zone) => Instant(day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified), zone);
+
+    /// <summary>The instant a wall-clock time in a zone is.</summary>
+    public static DateTimeOffset Instant(DateTime local, TimeZoneInfo zone)
+    {
+        local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        while (zone.IsInvalidTime(local)) local = local.AddMinutes(15);
+        // An ambiguous time (clocks going back) is its first occurrence: the larger offset.
+        var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
+        return new DateTimeOffset(local, offset).ToUniversalTime();
+    }
+
+    /// <summary>
+    /// Reads what a person typed for a moment in <paramref name="zone"/>. A date alone is the start of that local day, or,
+    /// with <paramref name="endOfDay"/> (the end of a range), the start of the next one, so that "to=2026-11-26" includes the 26th.
+    /// </summary>
+    public static bool TryRead(string? text, TimeZoneInfo zone, bool endOfDay, out DateTimeOffset at)
+    {
+        at = default;
+        if (string.IsNullOrWhiteSpace(text)) return false;
+        text = text.Trim();
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            at = StartOfDay(endOfDay ? day.AddDays(1) : day, zone);
+            return true;
+        }
+        if (DateTime.TryParseExact(text, DateTimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+        {
+            at = Instant(local, zone);
+            return true;
+        }
+        // Anything else must say its offset (ISO 8601 with Z or ±hh:mm).
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var given) && HasOffset(text))
+        {
+            at = given.ToUniversalTime();
+            return true;
+        }
+        return false;
+    }
+
+    private static bool HasOffset(string text) =>
+        text.EndsWith('Z') || text.EndsWith('z') || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
+}
