@@ -14,6 +14,7 @@ public static class CellValues
     public static string ExcelFormat(ColumnFormat format) => format switch
     {
         ColumnFormat.Integer => "#,##0",
+        ColumnFormat.Id => "0", // an identifier, not a quantity: 1002, never 1,002
         ColumnFormat.Number => "#,##0.00",
         ColumnFormat.Percent => "0.0%",
         ColumnFormat.Date => "yyyy-mm-dd",
@@ -26,7 +27,7 @@ public static class CellValues
     public static object? Convert(object? value, ColumnFormat format, TimeZoneInfo zone) => value switch
     {
         null or DBNull => null,
-        _ when format is ColumnFormat.Integer or ColumnFormat.Number or ColumnFormat.Percent => ToDouble(value),
+        _ when format is ColumnFormat.Integer or ColumnFormat.Number or ColumnFormat.Percent or ColumnFormat.Id => ToDouble(value),
         _ when format is ColumnFormat.Duration => ToDouble(value) is double seconds ? seconds / 86_400d : null,
         _ when format is ColumnFormat.Date => ToDate(value),
         _ when format is ColumnFormat.Datetime => ToInstant(value) is { } instant ? TimeZoneInfo.ConvertTime(instant, zone).DateTime : value.ToString(),
@@ -41,6 +42,7 @@ public static class CellValues
         double d when format == ColumnFormat.Duration => Duration(TimeSpan.FromDays(d)),
         double d when format == ColumnFormat.Percent => d.ToString("0.0%", CultureInfo.InvariantCulture),
         double d when format == ColumnFormat.Integer => d.ToString("#,##0", CultureInfo.InvariantCulture),
+        double d when format == ColumnFormat.Id => d.ToString("0", CultureInfo.InvariantCulture),
         double d => d.ToString("#,##0.##", CultureInfo.InvariantCulture),
         DateTime t when format == ColumnFormat.Date => t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         DateTime t => t.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),

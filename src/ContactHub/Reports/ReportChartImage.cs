@@ -29,6 +29,9 @@ public static class ReportChartImage
         plot.Axes.Bottom.MinimumSize = points.Count > 8 ? 60 : 30; // room for the rotated labels
         plot.Title(chart.Title);
         plot.YLabel(columns[y].Header);
+        // Counts have whole ticks: no "0.5 interactions".
+        if (columns[y].Format is ColumnFormat.Integer or ColumnFormat.Id)
+            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         return plot.GetImageBytes(width, height, ScottPlot.ImageFormat.Png);
     }
 }

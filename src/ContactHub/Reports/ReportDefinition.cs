@@ -43,6 +43,6 @@ public sealed record ReportColumn(string Header, string Field, ColumnFormat Form
 public sealed record ReportChart(string Title, string Sheet, string X, string Y);
 
 /// <summary>How a column's values are written: durations are seconds; a list is comma-separated text (empty items dropped).</summary>
-public enum ColumnFormat { Text, Integer, Number, Percent, Date, Datetime, Duration, List }
+public enum ColumnFormat { Text, Integer, Number, Percent, Date, Datetime, Duration, List, Id }
 
 public enum ColumnTotal { None, Sum, Average, Count, Label }

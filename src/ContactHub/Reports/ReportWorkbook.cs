@@ -77,23 +77,46 @@ public static class ReportWorkbook
         var table = ws.Range(1, 1, sheet.Rows.Count + 1, columns.Count).CreateTable(TableName(sheet.Sheet.Name));
         table.Theme = XLTableTheme.TableStyleMedium2;
         table.ShowAutoFilter = true;
-        if (columns.Any(c => c.Total != ColumnTotal.None))
-        {
-            table.ShowTotalsRow = true;
-            for (var c = 0; c < columns.Count; c++)
-            {
-                var field = table.Field(c);
-                switch (columns[c].Total)
-                {
-                    case ColumnTotal.Sum: field.TotalsRowFunction = XLTotalsRowFunction.Sum; break;
-                    case ColumnTotal.Average: field.TotalsRowFunction = XLTotalsRowFunction.Average; break;
-                    case ColumnTotal.Count: field.TotalsRowFunction = XLTotalsRowFunction.Count; break;
-                    case ColumnTotal.Label: field.TotalsRowLabel = "Total"; break;
-                }
-            }
-        }
+        if (columns.Any(c => c.Total != ColumnTotal.None)) Totals(ws, sheet, zone, sheet.Rows.Count + 2);
         ws.SheetView.FreezeRows(1);
         Widths(ws, sheet, zone);
+        PrintSetup(ws, sheet);
+    }
+
+    /// <summary>
+    /// The totals under the table as values, not formulas: a table's SUBTOTAL formulas have no cached value (mail previews
+    /// and phones show nothing) and LibreOffice reads the unqualified structured references as #NAME?.
+    /// </summary>
+    private static void Totals(IXLWorksheet ws, SheetData sheet, TimeZoneInfo zone, int row)
+    {
+        var columns = sheet.Sheet.Columns;
+        for (var c = 0; c < columns.Count; c++)
+        {
+            var numbers = columns[c].Total is ColumnTotal.Sum or ColumnTotal.Average
+                ? sheet.Rows.Select(r => CellValues.Convert(r[c], columns[c].Format, zone)).OfType<double>().ToList()
+                : [];
+            var cell = ws.Cell(row, c + 1);
+            switch (columns[c].Total)
+            {
+                case ColumnTotal.Label: cell.SetValue("Total"); break;
+                case ColumnTotal.Sum: cell.SetValue(numbers.Sum()); cell.Style.NumberFormat.Format = CellValues.ExcelFormat(columns[c].Format); break;
+                case ColumnTotal.Average when numbers.Count > 0: cell.SetValue(numbers.Average()); cell.Style.NumberFormat.Format = CellValues.ExcelFormat(columns[c].Format); break;
+                case ColumnTotal.Count: cell.SetValue(sheet.Rows.Count(r => r[c] is not (null or DBNull))); cell.Style.NumberFormat.Format = "#,##0"; break;
+            }
+        }
+        var totals = ws.Range(row, 1, row, columns.Count).Style;
+        totals.Font.SetBold();
+        totals.Border.SetTopBorder(XLBorderStyleValues.Double);
+    }
+
+    /// <summary>Printed as managers expect: as wide as the page (landscape when wide), the header row on every page.</summary>
+    private static void PrintSetup(IXLWorksheet ws, SheetData sheet)
+    {
+        var width = Enumerable.Range(1, sheet.Sheet.Columns.Count).Sum(c => ws.Column(c).Width);
+        ws.PageSetup.PageOrientation = width > 90 ? XLPageOrientation.Landscape : XLPageOrientation.Portrait;
+        ws.PageSetup.FitToPages(1, 0); // one page wide, as many pages long as needed
+        ws.PageSetup.SetRowsToRepeatAtTop(1, 1);
+        ws.PageSetup.Margins.SetLeft(0.4).SetRight(0.4);
     }
 
     private static void About(IXLWorksheet ws, ReportData data)
