@@ -25,6 +25,7 @@ public sealed class BulkRecorder(InteractionRecorder recorder, ContactRecognizer
         public string? Agent { get; set; } = agent; // the first agent named in the batch; the stored one wins (COALESCE)
         public int Added { get; set; }
         public bool Reopen { get; set; }
+        public bool Ended { get; init; }
     }
 
     /// <param name="batch">Interactions without an explicit conversation (the import's rows).</param>
@@ -43,8 +44,10 @@ public sealed class BulkRecorder(InteractionRecorder recorder, ContactRecognizer
             if (i.ConversationId is not null) throw new ArgumentException("The bulk path groups by contact; an event for an explicit conversation goes through InteractionRecorder.");
             if (i.ProviderRef is not null && await recorder.FindByRefAsync(connection, transaction, i.Provider, i.ProviderRef, ct) is not null)
             {
-                // A repeat: the recorder's own path, which updates that interaction only (no conversation is touched).
-                await recorder.RecordAsync(connection, transaction, i, ct);
+                // A repeat: the recorder's own path, which updates that interaction (and its conversation's activity, in the database).
+                var again = await recorder.RecordAsync(connection, transaction, i, ct);
+                if (touched.FirstOrDefault(t => t.Id == again.ConversationId) is { } held && i.LastsUntil > held.LastActivityAt)
+                    held.LastActivityAt = i.LastsUntil; // this batch writes that conversation back last: keep the extension
                 repeated++;
                 continue;
             }
@@ -75,16 +78,20 @@ public sealed class BulkRecorder(InteractionRecorder recorder, ContactRecognizer
                 if (recognized.Created) active[contactId] = null;
             }
 
-            // Grouping: the contact's latest active conversation within the inactivity timeout, else a new one.
-            if (!active.TryGetValue(contactId, out var conversation))
+            // Grouping, as the recorder's rule: the contact's latest active conversation (for an event that is history, its latest
+            // conversation) within the inactivity timeout, else a new one.
+            var history = recorder.IsHistory(i, now);
+            if (!active.TryGetValue(contactId, out var conversation) || (conversation is { Ended: true } && !history))
             {
-                var open = await recorder.ActiveConversationAsync(connection, transaction, contactId, ct);
-                active[contactId] = conversation = open is null ? null : new Touched(open.Id, open.LastActivityAt, open.Channels, null);
+                var open = await recorder.ActiveConversationAsync(connection, transaction, contactId, history, ct);
+                conversation = open is null ? null
+                    : touched.FirstOrDefault(t => t.Id == open.Id) ?? new Touched(open.Id, open.LastActivityAt, open.Channels, null) { Ended = open.Ended };
+                active[contactId] = conversation;
             }
             if (conversation is null || !options.Value.Continues(conversation.LastActivityAt, i.OccurredAt))
             {
-                var started = new Touched(await recorder.StartConversationAsync(connection, transaction, contactId, i, ct), i.OccurredAt, "", i.Agent);
-                // The contact's next event joins whichever active conversation has the latest activity, as the recorder's query does.
+                var started = new Touched(await recorder.StartConversationAsync(connection, transaction, contactId, i, ct), i.LastsUntil, "", i.Agent) { Ended = history };
+                // The contact's next event joins whichever conversation has the latest activity, as the recorder's query does.
                 if (conversation is null || started.LastActivityAt > conversation.LastActivityAt) active[contactId] = started;
                 conversation = started;
             }
@@ -93,12 +100,12 @@ public sealed class BulkRecorder(InteractionRecorder recorder, ContactRecognizer
             await recorder.InsertAsync(connection, transaction, conversation.Id, contactId, i, now, ct);
             recorded++;
 
-            if (i.OccurredAt > conversation.LastActivityAt) conversation.LastActivityAt = i.OccurredAt;
+            if (i.LastsUntil > conversation.LastActivityAt) conversation.LastActivityAt = i.LastsUntil;
             conversation.Channels = ConversationRow.AddChannel(conversation.Channels, i.Channel);
             conversation.LastChannel = i.Channel;
             conversation.Agent ??= i.Agent;
             conversation.Added++;
-            conversation.Reopen |= i.Direction == "inbound";
+            conversation.Reopen |= i.Direction == "inbound" && !history;
         }
 
         foreach (var c in touched)

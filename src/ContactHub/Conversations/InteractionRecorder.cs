@@ -18,7 +18,7 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOp
     internal sealed record Existing(long Id, long ContactId, long ConversationId, string? Status);
 
     /// <summary>What grouping needs of a conversation: where it stands in time and the channels it used.</summary>
-    internal sealed record OpenConversation(long Id, DateTimeOffset LastActivityAt, string Channels);
+    internal sealed record OpenConversation(long Id, DateTimeOffset LastActivityAt, string Channels, bool Ended = false);
 
     private const string FindByRefSql = """
         SELECT id, contact_id, conversation_id, status FROM interactions WHERE provider = @provider AND provider_ref = @providerRef
@@ -40,18 +40,28 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOp
         WHERE cv.id = @id
         """;
 
+    // The conversation a new event may join: the contact's active one with the latest activity; for an event that is history
+    // (@history = 1), the one with the latest activity whatever its status, so that past events recorded today group as they happened.
     private const string ActiveConversationSql = """
-        SELECT id, last_activity_at, channels FROM conversations
-        WHERE contact_id = @contactId AND status = 'active'
+        SELECT id, last_activity_at, channels, status FROM conversations
+        WHERE contact_id = @contactId AND (status = 'active' OR @history = 1)
         ORDER BY last_activity_at DESC {LIMIT:1}
+        """;
+
+    // A call's end (a later status callback with its duration) is the conversation's latest activity too; an ended conversation ends then.
+    private const string ExtendConversationSql = """
+        UPDATE conversations SET
+            last_activity_at = CASE WHEN last_activity_at < @until THEN @until ELSE last_activity_at END,
+            ended_at = CASE WHEN status = 'ended' AND ended_at < @until THEN @until ELSE ended_at END
+        WHERE id = @id
         """;
 
     // Serialises grouping per contact on the server engines: two simultaneous first events make one conversation.
     private const string LockContactSql = "UPDATE contacts SET merged_into_id = merged_into_id WHERE id = @contactId";
 
     private const string InsertConversationSql = """
-        INSERT INTO conversations (contact_id, status, started_at, last_activity_at, agent, subject, channels, last_channel, interaction_count) {OUTPUT_ID}
-        VALUES (@contactId, 'active', @occurredAt, @occurredAt, @agent, @subject, '', NULL, 0) {RETURNING_ID}
+        INSERT INTO conversations (contact_id, status, started_at, last_activity_at, ended_at, agent, subject, channels, last_channel, interaction_count) {OUTPUT_ID}
+        VALUES (@contactId, @status, @occurredAt, @occurredAt, @endedAt, @agent, @subject, '', NULL, 0) {RETURNING_ID}
         """;
 
     private const string InsertInteractionSql = """
@@ -63,7 +73,8 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOp
 
     private const string TouchConversationSql = """
         UPDATE conversations SET
-            status = CASE WHEN @reopen = 1 THEN 'active' ELSE status END, ended_at = CASE WHEN @reopen = 1 THEN NULL ELSE ended_at END,
+            status = CASE WHEN @reopen = 1 THEN 'active' ELSE status END,
+            ended_at = CASE WHEN @reopen = 1 THEN NULL WHEN status = 'ended' AND ended_at < @lastActivityAt THEN @lastActivityAt ELSE ended_at END,
             last_activity_at = @lastActivityAt, channels = @channels,
             last_channel = @channel, interaction_count = interaction_count + @added, agent = COALESCE(agent, @agent)
         WHERE id = @id
@@ -113,6 +124,8 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOp
                     id = existing.Id, status = InteractionStatus.Next(existing.Status, i.Status), endedAt = i.EndedAt, durationSeconds = i.DurationSeconds,
                     agent = i.Agent, metadata = i.Metadata, error = (string?)null, now,
                 }, transaction, cancellationToken: ct));
+            if (i.LastsUntil > i.OccurredAt)
+                await connection.ExecuteAsync(new CommandDefinition(db.Sql(ExtendConversationSql), new { id = existing.ConversationId, until = i.LastsUntil }, transaction, cancellationToken: ct));
             return new RecordResult(existing.Id, existing.ContactId, existing.ConversationId, false, false, Repeated: true);
         }
 
@@ -132,7 +145,7 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOp
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(LockContactSql), new { contactId }, transaction, cancellationToken: ct));
 
         if (conversation is null && !recognized.Created
-            && await ActiveConversationAsync(connection, transaction, contactId, ct) is { } active
+            && await ActiveConversationAsync(connection, transaction, contactId, IsHistory(i, now), ct) is { } active
             && options.Value.Continues(active.LastActivityAt, i.OccurredAt))
             conversation = active;
 
@@ -140,10 +153,11 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOp
         var conversationId = conversation?.Id ?? await StartConversationAsync(connection, transaction, contactId, i, ct);
         var interactionId = await InsertAsync(connection, transaction, conversationId, contactId, i, now, ct);
 
-        var lastActivity = conversation is null || i.OccurredAt > conversation.LastActivityAt ? i.OccurredAt : conversation.LastActivityAt;
-        // The customer writing into an ended conversation resumes it; our own summary sent after the end does not.
+        var lastActivity = conversation is null || i.LastsUntil > conversation.LastActivityAt ? i.LastsUntil : conversation.LastActivityAt;
+        // The customer writing into an ended conversation resumes it (our own summary sent after the end does not), unless what
+        // they wrote is history: an event older than the inactivity window does not bring a conversation back to life.
         await TouchAsync(connection, transaction, conversationId, lastActivity, ConversationRow.AddChannel(conversation?.Channels ?? "", i.Channel), i.Channel, i.Agent,
-            added: 1, reopen: i.Direction == "inbound", ct);
+            added: 1, reopen: i.Direction == "inbound" && !IsHistory(i, now), ct);
 
         ConversationsLog.Recorded(logger, interactionId, i.Channel, i.Direction, contactId, conversationId);
         return new RecordResult(interactionId, contactId, conversationId, recognized.Created, conversationCreated, Repeated: false);
@@ -157,16 +171,23 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOp
         return await reader.ReadAsync(ct) ? new Existing(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.NullableString(3)) : null;
     }
 
-    /// <summary>The contact's active conversation with the latest activity, if any.</summary>
-    internal async Task<OpenConversation?> ActiveConversationAsync(DbConnection connection, DbTransaction transaction, long contactId, CancellationToken ct)
+    /// <summary>The contact's active conversation with the latest activity (for an event that is history, its latest conversation), if any.</summary>
+    internal async Task<OpenConversation?> ActiveConversationAsync(DbConnection connection, DbTransaction transaction, long contactId, bool history, CancellationToken ct)
     {
-        await using var reader = await db.Prepared(connection, transaction, ActiveConversationSql, ("contactId", contactId)).ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? new OpenConversation(reader.GetInt64(0), reader.Timestamp(1), reader.GetString(2)) : null;
+        await using var reader = await db.Prepared(connection, transaction, ActiveConversationSql, ("contactId", contactId), ("history", history ? 1 : 0)).ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? new OpenConversation(reader.GetInt64(0), reader.Timestamp(1), reader.GetString(2), reader.GetString(3) == "ended") : null;
     }
 
-    internal async Task<long> StartConversationAsync(DbConnection connection, DbTransaction transaction, long contactId, NewInteraction i, CancellationToken ct) =>
-        (await db.Prepared(connection, transaction, InsertConversationSql,
-            ("contactId", contactId), ("occurredAt", i.OccurredAt), ("agent", i.Agent), ("subject", i.Subject)).ScalarInt64Async(ct))!.Value;
+    /// <summary>An event that was over longer than the inactivity window ago: it starts, joins or reopens nothing live.</summary>
+    internal bool IsHistory(NewInteraction i, DateTimeOffset now) => i.LastsUntil < now && !options.Value.Continues(i.LastsUntil, now);
+
+    /// <summary>A new conversation; one that starts with an event older than the inactivity window is history, recorded already ended.</summary>
+    internal async Task<long> StartConversationAsync(DbConnection connection, DbTransaction transaction, long contactId, NewInteraction i, CancellationToken ct)
+    {
+        var past = IsHistory(i, clock.GetUtcNow());
+        return (await db.Prepared(connection, transaction, InsertConversationSql, ("contactId", contactId), ("status", past ? "ended" : "active"),
+            ("occurredAt", i.OccurredAt), ("endedAt:DateTimeOffset", past ? i.LastsUntil : null), ("agent", i.Agent), ("subject", i.Subject)).ScalarInt64Async(ct))!.Value;
+    }
 
     internal async Task<long> InsertAsync(DbConnection connection, DbTransaction transaction, long conversationId, long contactId, NewInteraction i, DateTimeOffset now, CancellationToken ct) =>
         (await db.Prepared(connection, transaction, InsertInteractionSql,

@@ -36,7 +36,11 @@ public sealed record InteractionRequest(
 /// <summary>A validated, normalised interaction, ready to be recorded.</summary>
 public sealed record NewInteraction(string Channel, string Direction, DateTimeOffset OccurredAt, DateTimeOffset? EndedAt, long? DurationSeconds,
     IReadOnlyList<Identifier> Identifiers, string? CustomerName, long? ConversationId, string? Agent, string? Status, string? Subject, string? Body,
-    string? Provider, string? ProviderRef, string? Metadata, long? CampaignId = null);
+    string? Provider, string? ProviderRef, string? Metadata, long? CampaignId = null)
+{
+    /// <summary>When the interaction was over: its end, else its start plus its duration (a call lasts), else its start.</summary>
+    public DateTimeOffset LastsUntil => EndedAt ?? (DurationSeconds is > 0 and long seconds ? OccurredAt.AddSeconds(seconds) : OccurredAt);
+}
 
 public static class InteractionValidation
 {

@@ -96,11 +96,12 @@ public abstract class ConversationSuite<TApp>(TApp app) : EngineSuite<TApp>(app)
     [SkippableFact]
     public async Task Idle_conversations_are_ended_by_the_scheduled_job_at_their_last_activity()
     {
-        var lastActivity = DateTimeOffset.UtcNow.AddHours(-2);
+        // Active when recorded (20 minutes ago is within the window); the job then runs as it would 15 minutes later.
+        var lastActivity = DateTimeOffset.UtcNow.AddMinutes(-20);
         var idle = await Record(new { channel = "chat", direction = "inbound", customer = new { phone = Customers.Phone() }, occurredAt = lastActivity });
         var fresh = await Record(new { channel = "chat", direction = "inbound", customer = new { phone = Customers.Phone() } });
 
-        var ended = await App.Get<EndIdleConversationsJob>().RunAsync();
+        var ended = await App.Get<ConversationStore>().EndIdleAsync(DateTimeOffset.UtcNow.AddMinutes(15) - App.Get<Microsoft.Extensions.Options.IOptions<ConversationsOptions>>().Value.InactivityTimeout);
 
         Assert.True(ended >= 1);
         var idleNow = await Api.GetOk($"/api/v1/conversations/{Id(idle, "conversationId")}");
@@ -108,6 +109,25 @@ public abstract class ConversationSuite<TApp>(TApp app) : EngineSuite<TApp>(app)
         Assert.Equal("ended", idleNow["conversation"]!["status"]!.GetValue<string>());
         Assert.Equal(InteractionValidation.Micro(lastActivity), idleNow["conversation"]!["endedAt"]!.GetValue<DateTimeOffset>());
         Assert.Equal("active", freshNow["conversation"]!["status"]!.GetValue<string>());
+    }
+
+    [SkippableFact]
+    public async Task An_event_older_than_the_inactivity_window_is_recorded_in_an_ended_conversation_that_its_neighbours_join()
+    {
+        var phone = Customers.Phone();
+        var threeDaysAgo = DateTimeOffset.UtcNow.AddDays(-3);
+        var first = await Record(new { channel = "chat", direction = "inbound", customer = new { phone }, occurredAt = threeDaysAgo });
+        var second = await Record(new { channel = "call", direction = "inbound", customer = new { phone }, occurredAt = threeDaysAgo.AddMinutes(5), durationSeconds = 60, status = "completed" });
+
+        Assert.Equal(Id(first, "conversationId"), Id(second, "conversationId"));
+        var conversation = (await Api.GetOk($"/api/v1/conversations/{Id(first, "conversationId")}"))["conversation"]!;
+        Assert.Equal("ended", conversation["status"]!.GetValue<string>());
+        Assert.Equal(InteractionValidation.Micro(threeDaysAgo.AddMinutes(6)), conversation["endedAt"]!.GetValue<DateTimeOffset>());
+        Assert.DoesNotContain((await Api.GetOk("/api/v1/conversations?status=active&limit=200")).AsArray(), c => Id(c!, "id") == Id(first, "conversationId"));
+
+        // Something new from the customer today starts a conversation of today.
+        var today = await Record(new { channel = "sms", direction = "inbound", customer = new { phone }, body = "me again" });
+        Assert.NotEqual(Id(first, "conversationId"), Id(today, "conversationId"));
     }
 }
 

@@ -237,6 +237,27 @@ public abstract class ReportSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where
     }
 
     [SkippableFact]
+    public async Task A_conversation_lasts_until_its_calls_end()
+    {
+        var start = DateTimeOffset.Parse("2026-05-19T08:00:00Z");
+        var longCall = Customers.Phone();
+        await Record("call", "inbound", start, longCall, "One Long Call", status: "completed", duration: 3725);
+        var callback = Customers.Phone();
+        await Record("call", "inbound", start.AddHours(3), callback, "Missed Then Called", status: "missed");
+        await Record("call", "outbound", start.AddHours(3).AddMinutes(25), callback, status: "completed", duration: 59, agent: "maria");
+
+        var run = await Finished(await RunReport("conversations", "2026-05-19", "2026-05-19", "UTC"));
+        using var workbook = await Download(run["id"]!.GetValue<long>());
+        var rows = workbook.Worksheet("Conversations").Tables.Single().DataRange.Rows().ToList();
+        var first = rows.Single(r => r.Cell(3).GetString() == "One Long Call");
+        var second = rows.Single(r => r.Cell(3).GetString() == "Missed Then Called");
+
+        Assert.Equal(3725 / 86400d, Number(first.Cell(7)), 6);
+        Assert.Equal(first.Cell(5).GetDateTime().AddSeconds(3725), first.Cell(6).GetDateTime());
+        Assert.Equal((25 * 60 + 59) / 86400d, Number(second.Cell(7)), 6);
+    }
+
+    [SkippableFact]
     public async Task Export_dates_without_a_time_are_whole_local_days_in_the_time_zone_as_in_reports()
     {
         // Paris, over the night clocks went forward (30 March 2025): 29 March starts at 23:00Z the day before, 31 March at 22:00Z.
@@ -299,8 +320,9 @@ public abstract class ReportSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where
         Assert.Equal("chat,call,sms", row.Cell(4).GetString());
         Assert.Equal(180 / 86400d, Number(row.Cell(10)), 6); // first response: the call back, 3 minutes in
         Assert.Equal(3, row.Cell(8).GetDouble());
-        Assert.True(row.Cell(7).IsEmpty(), "an open conversation has no duration yet");
-        Assert.Equal("active", row.Cell(11).GetString());
+        // May is history now: the conversation was recorded ended at its last activity (the SMS, 10 minutes in).
+        Assert.Equal(600 / 86400d, Number(row.Cell(7)), 6);
+        Assert.Equal("ended", row.Cell(11).GetString());
         var summary = workbook.Worksheet("Summary");
         Assert.Equal(1, Number(summary.RowsUsed().Single(r => Text(r.Cell(1)) == "Over several channels").Cell(2)));
         Assert.Equal(180 / 86400d, Number(summary.RowsUsed().Single(r => Text(r.Cell(1)) == "Average first response").Cell(2)), 6);
