@@ -20,6 +20,22 @@ public sealed class InteractionExport(Db db)
     private static readonly string[] Headers =
         ["id", "occurred_at", "contact_id", "contact_name", "conversation_id", "channel", "direction", "status", "agent", "duration_seconds", "subject"];
 
+    /// <summary>How the workbook shows each column: the time with its seconds (in the export's zone), ids without separators, widths that fit.</summary>
+    private static readonly MiniExcelLibs.Attributes.DynamicExcelColumn[] Columns =
+    [
+        new("id") { Width = 12, Format = "0" },
+        new("occurred_at") { Width = 20, Format = "yyyy-MM-dd HH:mm:ss" },
+        new("contact_id") { Width = 12, Format = "0" },
+        new("contact_name") { Width = 28 },
+        new("conversation_id") { Width = 16, Format = "0" },
+        new("channel") { Width = 11 },
+        new("direction") { Width = 11 },
+        new("status") { Width = 12 },
+        new("agent") { Width = 16 },
+        new("duration_seconds") { Width = 17, Format = "0" },
+        new("subject") { Width = 40 },
+    ];
+
     private const string Where = "WHERE i.occurred_at >= @from AND i.occurred_at < @to AND (@channel IS NULL OR i.channel = @channel)";
 
     private const string CountSql = "SELECT COUNT(*) FROM interactions i " + Where;
@@ -60,7 +76,7 @@ public sealed class InteractionExport(Db db)
         for (var s = 0; s < sheetCount; s++)
             sheets[s == 0 ? "Interactions" : $"Interactions {s + 1}"] = Take(rows, SheetRows);
         await using var forward = new ForwardOnly(new BufferedStream(output, 1 << 16));
-        MiniExcel.SaveAs(forward, sheets, configuration: new MiniExcelLibs.OpenXml.OpenXmlConfiguration { AutoFilter = true });
+        MiniExcel.SaveAs(forward, sheets, configuration: new MiniExcelLibs.OpenXml.OpenXmlConfiguration { AutoFilter = true, DynamicColumns = Columns });
     }
 
     /// <summary>A write-only, non-seekable view of the response, so that the zip writer streams instead of asking to update in place.</summary>

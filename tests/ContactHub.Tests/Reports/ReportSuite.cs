@@ -270,6 +270,16 @@ public abstract class ReportSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where
         Assert.Equal(2, rows.Count);
         Assert.Contains(rows, r => r.Contains("2025-03-29 00:30"));
         Assert.Contains(rows, r => r.Contains("2025-03-30 23:30"));
+
+        // The workbook shows the same local times with their time of day, in columns wide enough to read them.
+        using var xlsx = Workbooks.Open(await Api.GetByteArrayAsync("/api/v1/exports/interactions.xlsx?from=2025-03-29&to=2025-03-30&timeZone=Europe/Paris"));
+        var sheet = xlsx.Worksheet(1);
+        var occurred = sheet.Cell(2, 2);
+        Assert.Equal(XLDataType.DateTime, occurred.DataType);
+        Assert.Equal(new DateTime(2025, 3, 29, 0, 30, 0), occurred.GetDateTime());
+        Assert.Contains("mm:ss", occurred.Style.NumberFormat.Format, StringComparison.OrdinalIgnoreCase);
+        Assert.True(sheet.Column(2).Width >= 19, $"occurred_at is {sheet.Column(2).Width} characters wide");
+        Assert.Equal("0", sheet.Cell(2, 1).Style.NumberFormat.Format);
     }
 
     [SkippableFact]
