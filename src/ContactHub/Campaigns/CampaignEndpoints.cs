@@ -1,7 +1,11 @@
+using System.Text.Json.Nodes;
+using System.Text.Json;
 using ContactHub.Channels;
 using ContactHub.Hosting;
 using ContactHub.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace ContactHub.Campaigns;
 
@@ -26,7 +30,12 @@ public static class CampaignEndpoints
                  "quietStart": "21:00", "quietEnd": "08:00", "capCount": 1, "capDays": 7}
                 """);
         group.Write.MapPut("/{id:long}", Update).WithName("UpdateCampaign")
-            .WithSummary("Replaces a campaign's definition; \"paused\": true stops it and cancels its queued messages.");
+            .WithSummary("Replaces a campaign's whole definition: paused, quiet hours, cap and dates must be given (null for none); \"paused\": true stops it and cancels its queued messages.")
+            .Accepts<CampaignRequest>("application/json");
+        group.Write.MapPatch("/{id:long}", Patch).WithName("PatchCampaign")
+            .WithSummary("Changes only the fields given (null clears one), e.g. {\"paused\": true}; the others keep their values.")
+            .Accepts<CampaignRequest>("application/json")
+            .WithRequestExample("""{"paused": true}""");
         group.Read.MapPost("/{id:long}/preview", PreviewNow).WithName("PreviewCampaign")
             .WithSummary("Who would be targeted now, and why each excluded contact would not (opted out, capped, quiet hours, no address).");
         group.Read.MapGet("/{id:long}/sends", Sends).WithName("ListCampaignSends");
@@ -50,14 +59,46 @@ public static class CampaignEndpoints
         return TypedResults.Created($"/api/v1/campaigns/{id}", (await store.GetAsync(id, ct))!.ToCampaign());
     }
 
-    private static async Task<Results<Ok<Campaign>, ProblemHttpResult, ValidationProblem>> Update(long id, CampaignRequest request, CampaignStore store, AuditLog audit, HttpContext http, CancellationToken ct)
+    /// <summary>The settings a PUT must name (null for none): leaving one out used to reset it silently (un-pausing a paused campaign).</summary>
+    private static readonly string[] Replaced = ["paused", "quietStart", "quietEnd", "capCount", "capDays", "startsAt", "endsAt"];
+
+    private static async Task<Results<Ok<Campaign>, ProblemHttpResult, ValidationProblem>> Update(long id, JsonElement body, CampaignStore store,
+        IOptions<JsonOptions> json, AuditLog audit, HttpContext http, CancellationToken ct)
     {
+        if (body.ValueKind != JsonValueKind.Object) return Invalid("$", "A campaign object.");
+        var missing = Replaced.Where(name => !body.TryGetProperty(name, out _)).ToList();
+        if (missing.Count > 0)
+            return TypedResults.ValidationProblem(missing.ToDictionary(name => name,
+                name => new[] { $"PUT replaces the whole campaign: give {name} (null for none), or change only some fields with PATCH." }));
+        return await SaveAsync(id, body, store, json.Value.SerializerOptions, audit, http, ct);
+    }
+
+    private static async Task<Results<Ok<Campaign>, ProblemHttpResult, ValidationProblem>> Patch(long id, JsonElement body, CampaignStore store,
+        IOptions<JsonOptions> json, AuditLog audit, HttpContext http, CancellationToken ct)
+    {
+        if (body.ValueKind != JsonValueKind.Object) return Invalid("$", "An object with the fields to change.");
+        if (await store.GetAsync(id, ct) is not { } current) return NotFound(id);
+        // The campaign as it is, with each field the request names put over it.
+        var merged = JsonSerializer.SerializeToNode(current.ToCampaign(), json.Value.SerializerOptions)!.AsObject();
+        foreach (var field in body.EnumerateObject()) merged[field.Name] = JsonNode.Parse(field.Value.GetRawText());
+        return await SaveAsync(id, JsonSerializer.SerializeToElement(merged), store, json.Value.SerializerOptions, audit, http, ct);
+    }
+
+    private static async Task<Results<Ok<Campaign>, ProblemHttpResult, ValidationProblem>> SaveAsync(long id, JsonElement body, CampaignStore store,
+        JsonSerializerOptions options, AuditLog audit, HttpContext http, CancellationToken ct)
+    {
+        CampaignRequest request;
+        try { request = body.Deserialize<CampaignRequest>(options)!; }
+        catch (JsonException ex) { return Invalid((ex.Path ?? "$").TrimStart('$').TrimStart('.') is { Length: > 0 } field ? field : "$", "Not a valid value."); }
         var (input, errors) = Validate(request);
         if (input is null) return TypedResults.ValidationProblem(errors);
         if (!await store.UpdateAsync(id, input, ct)) return NotFound(id);
         audit.Write(http, input.Paused ? "campaign.pause" : "campaign.update", "campaign", id, details: input.Name);
         return TypedResults.Ok((await store.GetAsync(id, ct))!.ToCampaign());
     }
+
+    private static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
 
     private static async Task<Results<Ok<Preview>, ProblemHttpResult>> PreviewNow(long id, CampaignStore store, CampaignEvaluator evaluator, CancellationToken ct)
     {

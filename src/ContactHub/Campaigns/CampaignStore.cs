@@ -146,9 +146,14 @@ public sealed class CampaignStore(Db db, TimeProvider clock)
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(RecentSendsSql), new { contactId, since }, cancellationToken: ct));
     }
 
+    // A queued send's status is its message's from then on (sent, delivered, read, failed), as the stats count it.
     private const string SendsSql = """
-        SELECT id, campaign_id, contact_id, trigger_key, status, reason, interaction_id, scheduled_for, created_at FROM campaign_sends
-        WHERE campaign_id = @campaignId ORDER BY id DESC {LIMIT:@limit}
+        SELECT s.id, s.campaign_id, s.contact_id, s.trigger_key,
+            CASE WHEN s.status = 'queued' AND i.status IS NOT NULL THEN i.status ELSE s.status END AS status,
+            s.reason,
+            s.interaction_id, s.scheduled_for, s.created_at
+        FROM campaign_sends s LEFT JOIN interactions i ON i.id = s.interaction_id
+        WHERE s.campaign_id = @campaignId ORDER BY s.id DESC {LIMIT:@limit}
         """;
 
     public async Task<IReadOnlyList<CampaignSend>> SendsAsync(long campaignId, int limit, CancellationToken ct)

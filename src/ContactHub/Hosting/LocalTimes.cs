@@ -39,6 +39,19 @@ public static class LocalTimes
     {
         at = default;
         if (string.IsNullOrWhiteSpace(text)) return false;
+        try
+        {
+            return TryReadCore(text, zone, endOfDay, out at);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return false; // 9999-12-31 and its like: no instant after it
+        }
+    }
+
+    private static bool TryReadCore(string text, TimeZoneInfo zone, bool endOfDay, out DateTimeOffset at)
+    {
+        at = default;
         text = text.Trim();
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {

@@ -34,11 +34,16 @@ public static class ExportEndpoints
         if (!ReportPeriod.TryFindZone(timeZone ?? "UTC", out var zone)) errors["timeZone"] = ["An IANA time zone such as Europe/Paris (the zone occurred_at is written in)."];
         // A date alone is a whole local day in timeZone, as in reports: from=2026-11-25&to=2026-11-26 is those two days.
         const string Moment = "A date (a whole local day in timeZone), a local date and time, or an instant with its offset, e.g. 2026-11-25, 2026-11-25T09:00 or 2026-11-25T08:00:00Z.";
-        DateTimeOffset end = clock.GetUtcNow(), start = end.AddDays(-30);
-        if (to is not null && !LocalTimes.TryRead(to, zone, endOfDay: true, out end)) errors["to"] = [Moment];
+        var end = clock.GetUtcNow();
+        if (to is not null && !LocalTimes.TryRead(to, zone, endOfDay: true, out end))
+        {
+            errors["to"] = [Moment];
+            end = clock.GetUtcNow();
+        }
+        var start = end.AddDays(-30);
         if (from is not null && !LocalTimes.TryRead(from, zone, endOfDay: false, out start)) errors["from"] = [Moment];
-        else if (from is null) start = end.AddDays(-30);
-        if (!errors.ContainsKey("from") && !errors.ContainsKey("to") && start >= end) errors["to"] = ["Must be after from."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        if (start >= end) errors["to"] = ["Must be after from."];
         if (channel is not null && !Channel.IsKnown(channel)) errors["channel"] = [$"One of {Channel.List(Channel.All)}."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
