@@ -40,6 +40,7 @@ public sealed class ContactPrivacy(Db db, TimeProvider clock)
         WHERE (id = @id OR merged_into_id = @id) AND erased_at IS NULL
         """;
     private const string EraseIdentifiersSql = "DELETE FROM contact_identifiers WHERE contact_id = @id";
+    private const string EraseNameWordsSql = "DELETE FROM contact_name_words WHERE contact_id IN (SELECT id FROM contacts WHERE id = @id OR merged_into_id = @id)";
     private const string EraseInteractionsSql = """
         UPDATE interactions SET subject = NULL, body = NULL, metadata = NULL, error = NULL,
             provider_ref = CASE WHEN provider = 'email' THEN NULL ELSE provider_ref END, updated_at = @now
@@ -76,7 +77,7 @@ public sealed class ContactPrivacy(Db db, TimeProvider clock)
             var args = new { id, now = clock.GetUtcNow() };
             // The outbox first: it finds the contact's messages through interactions, which stay.
             foreach (var sql in new[] { EraseOutboxSql, EraseInteractionsSql, EraseConversationsSql, EraseNotesSql, EraseFollowUpsSql, EraseConsentsSql,
-                         EraseIdentifiersSql, ResolveDuplicatesSql, EraseContactSql })
+                         EraseIdentifiersSql, EraseNameWordsSql, ResolveDuplicatesSql, EraseContactSql })
                 await connection.ExecuteAsync(new CommandDefinition(db.Sql(sql), args, tx, cancellationToken: ct));
             return true;
         }, ct);

@@ -11,7 +11,7 @@ public sealed record Recognized(long ContactId, bool Created);
 /// is that contact, none creates one, several never auto-merge — the highest-priority match wins
 /// and the others are recorded as duplicate candidates. Runs inside the caller's transaction.
 /// </summary>
-public sealed class ContactRecognizer(Db db, TimeProvider clock)
+public sealed class ContactRecognizer(Db db, ContactNames names, TimeProvider clock)
 {
     private sealed record Match(long ContactId, string Kind, string Provider, string Value);
 
@@ -62,6 +62,7 @@ public sealed class ContactRecognizer(Db db, TimeProvider clock)
             var external = identifiers.FirstOrDefault(i => i.Kind == IdentifierKind.External)?.Value;
             contactId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(InsertContactSql),
                 new { name = Clean(name), nameKey = NameKey(name), externalId = external, now }, transaction, cancellationToken: ct));
+            await names.IndexAsync(connection, transaction, contactId, Clean(name), ct);
             created = true;
         }
         else
@@ -89,8 +90,9 @@ public sealed class ContactRecognizer(Db db, TimeProvider clock)
     /// <summary>Gives a contact without a name the one an event carries (a name already there is kept).</summary>
     public async Task FillNameAsync(DbConnection connection, DbTransaction transaction, long contactId, string? name, CancellationToken ct)
     {
-        if (Clean(name) is { } filled)
-            await connection.ExecuteAsync(new CommandDefinition(db.Sql(FillNameSql), new { id = contactId, name = filled, nameKey = NameKey(filled), now = clock.GetUtcNow() }, transaction, cancellationToken: ct));
+        if (Clean(name) is { } filled
+            && await connection.ExecuteAsync(new CommandDefinition(db.Sql(FillNameSql), new { id = contactId, name = filled, nameKey = NameKey(filled), now = clock.GetUtcNow() }, transaction, cancellationToken: ct)) > 0)
+            await names.IndexAsync(connection, transaction, contactId, filled, ct);
     }
 
     /// <summary>Gives the identifier to the contact unless another already owns it: the new identifier's id, or null.</summary>

@@ -4,7 +4,7 @@ using Dapper;
 
 namespace ContactHub.Contacts;
 
-public sealed class ContactStore(Db db, ContactRecognizer recognizer, TimeProvider clock)
+public sealed class ContactStore(Db db, ContactRecognizer recognizer, ContactNames names, TimeProvider clock)
 {
     private const string ContactSql = """
         SELECT id, display_name, external_id, created_at, updated_at, merged_into_id, erased_at FROM contacts WHERE id = @id
@@ -37,21 +37,54 @@ public sealed class ContactStore(Db db, ContactRecognizer recognizer, TimeProvid
         return null;
     }
 
-    private const string SearchSql = """
+    // Both searches are index probes: a word of the name; an identifier, or a phone number by its international prefix.
+    private const string SearchByNameSql = """
         SELECT id, display_name AS name, external_id, created_at, updated_at FROM contacts
         WHERE merged_into_id IS NULL AND erased_at IS NULL
-          AND (name_key LIKE @prefix ESCAPE '\' OR id IN (SELECT contact_id FROM contact_identifiers WHERE value LIKE @prefix ESCAPE '\'))
+          AND id IN (SELECT contact_id FROM contact_name_words WHERE word LIKE @word ESCAPE '\')
         ORDER BY updated_at DESC, id DESC {LIMIT:@limit}
         """;
 
-    /// <summary>Contacts whose name, phone, email or other identifier starts with the text.</summary>
+    private const string SearchByIdentifierSql = """
+        SELECT id, display_name AS name, external_id, created_at, updated_at FROM contacts
+        WHERE merged_into_id IS NULL AND erased_at IS NULL
+          AND (id IN (SELECT contact_id FROM contact_identifiers WHERE value LIKE @prefix ESCAPE '\')
+            OR id IN (SELECT contact_id FROM contact_identifiers WHERE value LIKE @phone ESCAPE '\'))
+        ORDER BY updated_at DESC, id DESC {LIMIT:@limit}
+        """;
+
+    /// <summary>
+    /// Contacts as agents type them: any part of the name, without minding case or accents ("zoe dup" finds Zoé Dupont), the
+    /// start of an email or other identifier, or a phone number as dialled nationally or internationally ("0612", "+33 6 12").
+    /// </summary>
     public async Task<IReadOnlyList<ContactSummary>> SearchAsync(string text, IdentifierNormalizer normalizer, int limit, CancellationToken ct = default)
     {
-        var term = normalizer.Phone(text) ?? text.Trim().ToLowerInvariant();
-        var prefix = term.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QueryAsync<ContactSummary>(new CommandDefinition(db.Sql(SearchSql), new { prefix, limit }, cancellationToken: ct))).ToList();
+        var words = ContactNames.Words(text);
+        var byName = new List<ContactSummary>();
+        if (words.Count > 0)
+        {
+            // The index finds the longest word; every other must start a word of the name too.
+            var word = Like(words.OrderByDescending(w => w.Length).First());
+            byName = (await connection.QueryAsync<ContactSummary>(new CommandDefinition(db.Sql(SearchByNameSql),
+                new { word, limit = words.Count > 1 ? limit * 5 : limit }, cancellationToken: ct))).Where(c => NameMatches(c.Name, words)).ToList();
+        }
+        var byIdentifier = await connection.QueryAsync<ContactSummary>(new CommandDefinition(db.Sql(SearchByIdentifierSql), new
+        {
+            prefix = Like(normalizer.Phone(text) ?? text.Trim().ToLowerInvariant()),
+            phone = normalizer.PhonePrefix(text) is { } dialled ? Like(dialled) : "",
+            limit,
+        }, cancellationToken: ct));
+        return byName.Concat(byIdentifier).DistinctBy(c => c.Id).OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id).Take(limit).ToList();
     }
+
+    private static bool NameMatches(string? name, IReadOnlyList<string> words)
+    {
+        var own = ContactNames.Words(name);
+        return words.All(w => own.Any(o => o.StartsWith(w, StringComparison.Ordinal)));
+    }
+
+    private static string Like(string prefix) => prefix.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
 
     private const string UpdateSql = """
         UPDATE contacts SET display_name = COALESCE(@name, display_name), name_key = COALESCE(@nameKey, name_key),
@@ -59,12 +92,14 @@ public sealed class ContactStore(Db db, ContactRecognizer recognizer, TimeProvid
         WHERE id = @id AND merged_into_id IS NULL AND erased_at IS NULL
         """;
 
-    public async Task<bool> UpdateAsync(long id, string? name, string? externalId, CancellationToken ct = default)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateSql),
-            new { id, name = ContactRecognizer.Clean(name), nameKey = ContactRecognizer.NameKey(name), externalId, now = clock.GetUtcNow() }, cancellationToken: ct)) > 0;
-    }
+    public Task<bool> UpdateAsync(long id, string? name, string? externalId, CancellationToken ct = default) =>
+        db.InTransactionAsync(async (connection, tx) =>
+        {
+            var updated = await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateSql),
+                new { id, name = ContactRecognizer.Clean(name), nameKey = ContactRecognizer.NameKey(name), externalId, now = clock.GetUtcNow() }, tx, cancellationToken: ct)) > 0;
+            if (updated && ContactRecognizer.Clean(name) is { } renamed) await names.IndexAsync(connection, tx, id, renamed, ct);
+            return updated;
+        }, ct);
 
     /// <summary>Adds an identifier; returns its id, or the id of the contact that already owns it.</summary>
     public async Task<(long? IdentifierId, long? OwnerContactId)> AddIdentifierAsync(long contactId, Identifier identifier, CancellationToken ct = default)

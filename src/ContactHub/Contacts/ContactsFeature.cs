@@ -9,6 +9,7 @@ public static class ContactsFeature
     {
         builder.Services.AddValidatedOptions<ContactsOptions>(ContactsOptions.Section);
         builder.Services.AddSingleton<IdentifierNormalizer>();
+        builder.Services.AddSingleton<ContactNames>().AddStartupTask<ContactNames>();
         builder.Services.AddSingleton<ContactRecognizer>();
         builder.Services.AddSingleton<ContactStore>();
         builder.Services.AddSingleton<ConsentStore>();

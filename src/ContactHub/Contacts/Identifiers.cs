@@ -41,6 +41,22 @@ public sealed class IdentifierNormalizer(IOptions<ContactsOptions> options)
         return _phones[raw] = ParsePhone(raw);
     }
 
+    /// <summary>
+    /// The start of an E.164 number as an agent types it: "+33 6 12", "0033612", or nationally "0612" (the default region's
+    /// trunk prefix replaced by its country code); null when the text is not the start of a phone number.
+    /// </summary>
+    public string? PhonePrefix(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text) || text.Length > 64) return null;
+        var compact = new string(text.Where(c => c is not (' ' or '.' or '-' or '(' or ')')).ToArray());
+        if (compact.StartsWith('+')) return compact.Length > 2 && compact[1..].All(char.IsAsciiDigit) ? compact : null;
+        if (compact.Length < 2 || !compact.All(char.IsAsciiDigit)) return null;
+        if (compact.StartsWith("00", StringComparison.Ordinal)) return "+" + compact[2..];
+        var trunk = Phones.GetNddPrefixForRegion(_region, true) ?? "";
+        var national = trunk.Length > 0 && compact.StartsWith(trunk, StringComparison.Ordinal) ? compact[trunk.Length..] : compact;
+        return $"+{Phones.GetCountryCodeForRegion(_region)}{national}";
+    }
+
     private string? ParsePhone(string? raw)
     {
         if (string.IsNullOrWhiteSpace(raw) || raw.Length > 64) return null;

@@ -17,7 +17,7 @@ public sealed record MergeJournal(long[] Identifiers, long[] Conversations, long
 /// Merge moves everything of the source contact to the target in one transaction and writes a journal;
 /// undo moves back exactly the journalled rows. A consent the target already has for a channel stays with the source.
 /// </summary>
-public sealed class MergeStore(Db db, TimeProvider clock)
+public sealed class MergeStore(Db db, ContactNames names, TimeProvider clock)
 {
     private sealed record Party(long Id, string? DisplayName, DateTimeOffset UpdatedAt, long? MergedIntoId, DateTimeOffset? ErasedAt);
 
@@ -77,8 +77,11 @@ public sealed class MergeStore(Db db, TimeProvider clock)
             await Move(connection, tx, journal, target, now, ct);
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(MarkMergedSql), new { target, source, now }, tx, cancellationToken: ct));
             if (t.DisplayName is null && s.DisplayName is not null)
+            {
                 await connection.ExecuteAsync(new CommandDefinition(db.Sql(FillTargetNameSql),
                     new { target, name = s.DisplayName, nameKey = ContactRecognizer.NameKey(s.DisplayName), now }, tx, cancellationToken: ct));
+                await names.IndexAsync(connection, tx, target, s.DisplayName, ct);
+            }
             var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(InsertJournalSql),
                 new { target, source, moved = JsonSerializer.Serialize(journal), actor, now }, tx, cancellationToken: ct));
             return (MergeOutcome.Merged, (string?)null, new MergeResult(id, target, source, journal));
@@ -116,6 +119,7 @@ public sealed class MergeStore(Db db, TimeProvider clock)
                 {
                     target = row.TargetContactId, name = (string?)null, nameKey = (string?)null, at = journal.TargetUpdatedAtBefore,
                 }, tx, cancellationToken: ct));
+            if (journal.TargetNameBefore is null) await names.IndexAsync(connection, tx, row.TargetContactId, null, ct);
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(MarkUndoneSql), new { id = mergeId, now = clock.GetUtcNow(), actor }, tx, cancellationToken: ct));
             return (MergeOutcome.Merged, (string?)null);
         }, ct);

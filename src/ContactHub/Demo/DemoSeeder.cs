@@ -11,7 +11,7 @@ namespace ContactHub.Demo;
 /// omnichannel conversations (a chat that becomes a call and ends with an SMS), call durations, missed calls,
 /// agents, business hours in Paris. Deterministic for a given seed.
 /// </summary>
-public sealed class DemoSeeder(Db db, TimeProvider clock)
+public sealed class DemoSeeder(Db db, ContactNames names, TimeProvider clock)
 {
     public sealed record Options(int Contacts, int Interactions, int Days, int Seed);
 
@@ -84,6 +84,7 @@ public sealed class DemoSeeder(Db db, TimeProvider clock)
         var created = random.Next(3) == 0 ? start.AddDays(-random.Next(1, 365)) : start;
         var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(ContactSql),
             new { name, nameKey = ContactRecognizer.NameKey(name), at = created }, tx, cancellationToken: ct));
+        await names.IndexAsync(connection, tx, id, name, ct);
         var phone = $"+336{10_000_000 + index:D8}";
         List<(string Kind, string Value)> identifiers = [(IdentifierKind.Phone, phone)];
         if (random.Next(10) < 6) identifiers.Add((IdentifierKind.Email, $"{name.Split(' ')[0].ToLowerInvariant()}.{index}@example.com"));

@@ -107,7 +107,7 @@ public sealed class BulkRecorderTests
     private static (InteractionRecorder Recorder, BulkRecorder Bulk) Recorders(Db db)
     {
         var options = Options.Create(new ConversationsOptions());
-        var recognizer = new ContactRecognizer(db, TimeProvider.System);
+        var recognizer = new ContactRecognizer(db, new ContactNames(db, NullLogger<ContactNames>.Instance), TimeProvider.System);
         var recorder = new InteractionRecorder(db, recognizer, options, TimeProvider.System, NullLogger<InteractionRecorder>.Instance);
         return (recorder, new BulkRecorder(recorder, recognizer, options, TimeProvider.System));
     }

@@ -54,7 +54,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
     public async Task Concurrent_events_share_transactions_and_a_retried_delivery_is_recorded_once()
     {
         var options = Options.Create(new ConversationsOptions());
-        var recorder = new InteractionRecorder(_db, new ContactRecognizer(_db, TimeProvider.System), options, TimeProvider.System, NullLogger<InteractionRecorder>.Instance);
+        var recorder = new InteractionRecorder(_db, new ContactRecognizer(_db, new ContactNames(_db, NullLogger<ContactNames>.Instance), TimeProvider.System), options, TimeProvider.System, NullLogger<InteractionRecorder>.Instance);
         NewInteraction Event(int n) => new("sms", "inbound", DateTimeOffset.UtcNow, null, null, [new Identifier(IdentifierKind.Phone, "", $"+3361200{n % 50:D4}")],
             null, n % 40 == 39 ? 999_999 : null, null, "received", null, $"hello {n}", "twilio", n % 40 == 39 ? $"missing-{n}" : $"SM{n % 250}", null);
 
