@@ -41,10 +41,13 @@ public sealed class InteractionImport(Db db, BulkRecorder bulk, InteractionRecor
         var identifiers = normalizer.Memoizing(); // a file names the same customers again and again
         await using var connection = await db.OpenWriterAsync(ct); // one connection: its statements stay prepared from batch to batch
 
+        long nextLine = 2; // the header is line 1
         while (await csv.ReadAsync(ct))
         {
             lines++;
-            var line = lines + 1; // the header is line 1; quoted fields spanning lines are rare in exports and not counted apart
+            // Errors name the row's first physical line, as an editor shows it: quoted fields may span lines.
+            var line = nextLine;
+            nextLine += 1 + LineBreaksIn(csv);
             string? Field(string name) => ordinals.TryGetValue(name, out var i) && i < csv.RowFieldCount && csv.GetString(i) is { Length: > 0 } v ? v : null;
             var (request, parseError) = Request(Field);
             var (interaction, problems) = request is null ? (null, new Dictionary<string, string[]>()) : InteractionValidation.Validate(request, identifiers, now);
@@ -67,6 +70,18 @@ public sealed class InteractionImport(Db db, BulkRecorder bulk, InteractionRecor
         (recorded, repeated, failed) = (recorded + r2, repeated + p2, failed + f2);
         progress?.Report(new Progress(lines, recorded, repeated, failed));
         return new Result(lines, recorded, repeated, failed, errors);
+    }
+
+    private static long LineBreaksIn(CsvDataReader csv)
+    {
+        long breaks = 0;
+        for (var i = 0; i < csv.RowFieldCount; i++)
+        {
+            var field = csv.GetFieldSpan(i);
+            if (field.IndexOfAny('\n', '\r') < 0) continue;
+            breaks += field.Count('\n') + field.Count('\r') - field.Count("\r\n".AsSpan());
+        }
+        return breaks;
     }
 
     private static Dictionary<string, int> Header(CsvDataReader csv)

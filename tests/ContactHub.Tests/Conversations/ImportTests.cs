@@ -13,7 +13,8 @@ public sealed class ImportTests
         chat,inbound,2026-10-05T09:00:00Z,,+33 6 11 22 33 44,,Ana Lima,,,Can I change my flight?,,
         call,outbound,2026-10-05T09:03:00Z,240,0611223344,,,maria,completed,,genesys,call-1
         sms,outbound,2026-10-05T09:10:00Z,,+33611223344,,,maria,delivered,"Done: Friday 09:40, seat 14C.",,
-        email,inbound,2026-10-05T10:00:00Z,,,ben@example.com,Ben Okafor,,,"Receipt, please",,
+        email,inbound,2026-10-05T10:00:00Z,,,ben@example.com,Ben Okafor,,,"Receipt for my trip,
+        please",,
         fax,inbound,2026-10-05T10:05:00Z,,+33611223344,,,,,,,
         sms,inbound,yesterday,,+33611223344,,,,,,,
         sms,inbound,2026-10-05T10:07:00Z,,12,,,,,,,
@@ -32,10 +33,11 @@ public sealed class ImportTests
             var (code, output) = await HostProcess.RunAsync(["import", file, .. settings]);
             Assert.True(code == 1, output); // some rows were refused
             Assert.True(output.Contains("8 rows, 4 recorded, 0 already there, 4 refused"), output);
-            Assert.Contains("line 6: channel:", output);
-            Assert.Contains("line 7: occurred_at: Not a date and time", output);
-            Assert.Contains("line 8: phone: Not a valid phone number.", output);
-            Assert.Contains("line 9: duration_seconds: Not a whole number of seconds.", output);
+            // Lines as an editor numbers them: the email's quoted body spans lines 5 and 6.
+            Assert.Contains("line 7: channel:", output);
+            Assert.Contains("line 8: occurred_at: Not a date and time", output);
+            Assert.Contains("line 9: phone: Not a valid phone number.", output);
+            Assert.Contains("line 10: duration_seconds: Not a whole number of seconds.", output);
             Assert.True(new FileInfo(Path.Combine(folder, "import.db")).Length > 100_000, string.Join(", ", Directory.GetFiles(folder).Select(f => $"{f} {new FileInfo(f).Length}")) + "\n" + output);
 
             await using (var db = new Db(DatabaseProvider.Sqlite, $"Data Source={folder}/import.db", folder))
