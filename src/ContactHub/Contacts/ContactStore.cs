@@ -117,6 +117,22 @@ public sealed class ContactStore(Db db, ContactRecognizer recognizer, ContactNam
         return await connection.ExecuteAsync(new CommandDefinition(db.Sql(DeleteIdentifierSql), new { contactId, identifierId }, cancellationToken: ct)) > 0;
     }
 
+    private const string LabelsSql = """
+        SELECT contact_id, MIN(value) AS label FROM contact_identifiers
+        WHERE contact_id {IN:@ids} AND kind IN ('phone', 'email')
+        GROUP BY contact_id
+        """;
+
+    /// <summary>What to call contacts that have no name: a phone number or an email address of theirs (the desk shows it, never "#2").</summary>
+    public async Task<IReadOnlyDictionary<long, string>> LabelsAsync(IEnumerable<long> contactIds, CancellationToken ct = default)
+    {
+        var ids = contactIds.Distinct().ToArray();
+        if (ids.Length == 0) return new Dictionary<long, string>();
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<(long ContactId, string Label)>(new CommandDefinition(db.Sql(LabelsSql), new { ids }, cancellationToken: ct));
+        return rows.ToDictionary(r => r.ContactId, r => r.Label);
+    }
+
     private const string DuplicatesSql = """
         SELECT d.id, d.contact_id, a.display_name AS contact_name, d.other_contact_id, b.display_name AS other_contact_name, d.reason, d.detected_at
         FROM duplicate_candidates d

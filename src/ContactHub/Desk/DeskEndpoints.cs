@@ -42,7 +42,7 @@ public static class DeskEndpoints
 
     private static bool CanWrite(HttpContext http) => http.User.HasClaim(Scopes.ClaimType, Scopes.Write);
 
-    private static async Task<IResult> Desk(HttpContext http, ConversationStore conversations, FollowUpStore followUps, CancellationToken ct,
+    private static async Task<IResult> Desk(HttpContext http, ConversationStore conversations, FollowUpStore followUps, ContactStore contacts, CancellationToken ct,
         long? conversation = null, string? filter = null, string? channel = null, string? done = null, string? error = null)
     {
         var texts = Texts.For(http);
@@ -52,16 +52,19 @@ public static class DeskEndpoints
         var selected = conversation is { } id ? await conversations.GetDetailAsync(id, ct) : null;
         IReadOnlyList<FollowUp> tasks = selected is null ? [] : (await followUps.ListAsync(new FollowUpFilter(null, null, selected.Conversation.ContactId, null, null, 200), ct))
             .Where(f => f.ConversationId == selected.Conversation.Id || f.Status == "open").ToList();
-        var view = new DeskView(texts, Agent(http), CanWrite(http), active, filter, channel, selected, tasks, Flash(texts, done), error, Guid.NewGuid().ToString("N"));
+        var labels = await contacts.LabelsAsync(active.Where(a => a.ContactName is null).Select(a => a.ContactId)
+            .Concat(selected?.Conversation is { ContactName: null } unnamed ? [unnamed.ContactId] : []), ct);
+        var view = new DeskView(texts, Agent(http), CanWrite(http), active, filter, channel, selected, tasks, Flash(texts, done), error, Guid.NewGuid().ToString("N"), labels);
         return new RazorComponentResult<DeskPage>(new { View = view });
     }
 
-    private static async Task<IResult> ActiveFragment(HttpContext http, ConversationStore conversations, CancellationToken ct,
+    private static async Task<IResult> ActiveFragment(HttpContext http, ConversationStore conversations, ContactStore contacts, CancellationToken ct,
         string? filter = null, string? channel = null, long? selected = null)
     {
         channel = channel is not null && Channel.IsKnown(channel) ? channel : null;
         var active = await conversations.ListAsync("active", filter == "mine" ? Agent(http) : null, channel, 200, ct);
-        return new RazorComponentResult<ActiveList>(new { T = Texts.For(http), Items = active, Selected = selected, Filter = filter ?? "all", Channel = channel });
+        var labels = await contacts.LabelsAsync(active.Where(a => a.ContactName is null).Select(a => a.ContactId), ct);
+        return new RazorComponentResult<ActiveList>(new { T = Texts.For(http), Items = active, Selected = selected, Filter = filter ?? "all", Channel = channel, Labels = labels });
     }
 
     private static async Task<IResult> Search(HttpContext http, ContactStore contacts, IdentifierNormalizer normalizer, CancellationToken ct, string? q = null)
@@ -69,7 +72,8 @@ public static class DeskEndpoints
         var query = q?.Trim() ?? "";
         IReadOnlyList<ContactSummary> results = query.Length is >= 2 and <= 320 ? await contacts.SearchAsync(query, normalizer, 20, ct) : [];
         if (results.Count == 1) return TypedResults.LocalRedirect($"/desk/contacts/{results[0].Id}");
-        return new RazorComponentResult<SearchPage>(new { View = new SearchView(Texts.For(http), Agent(http), query, results) });
+        var labels = await contacts.LabelsAsync(results.Where(r => r.Name is null).Select(r => r.Id), ct);
+        return new RazorComponentResult<SearchPage>(new { View = new SearchView(Texts.For(http), Agent(http), query, results, labels) });
     }
 
     private static async Task<IResult> ContactPage(long id, HttpContext http, ContactStore contacts, ContactHistory history, ConsentStore consents, AuditLog audit, CancellationToken ct,

@@ -6,13 +6,18 @@ using ContactHub.FollowUps;
 namespace ContactHub.Desk;
 
 public sealed record DeskView(Texts T, string User, bool CanWrite, IReadOnlyList<ConversationSummary> Active, string Filter, string? Channel,
-    ConversationDetail? Selected, IReadOnlyList<FollowUp> FollowUps, string? Flash, string? Error, string FormKey);
+    ConversationDetail? Selected, IReadOnlyList<FollowUp> FollowUps, string? Flash, string? Error, string FormKey, IReadOnlyDictionary<long, string> Labels)
+{
+    /// <summary>A contact as the desk names it: its name, else a phone or email of theirs.</summary>
+    public string Who(long contactId, string? name) => name ?? Labels.GetValueOrDefault(contactId) ?? $"#{contactId}";
+}
 
 public sealed record ContactView(Texts T, string User, bool CanWrite, Contact Contact, IReadOnlyList<Consent> Consents, ActivityPage Activities,
     IReadOnlyList<ConversationSummary> Conversations, IReadOnlyList<DuplicateCandidate> Duplicates, string? Flash, string? Error, long? UndoMergeId);
 
-public sealed record SearchView(Texts T, string User, string Query, IReadOnlyList<ContactSummary> Results);
+public sealed record SearchView(Texts T, string User, string Query, IReadOnlyList<ContactSummary> Results, IReadOnlyDictionary<long, string> Labels);
 
 public sealed record SignInView(Texts T, string? Error, string ReturnUrl, bool Oidc);
 
-public sealed record EmbedView(Texts T, ScreenPop? Pop);
+/// <summary>The embed: the contact with a page of activities (older pages by link), or a new caller's number, or neither (a bad token).</summary>
+public sealed record EmbedView(Texts T, ScreenPop? Pop, ActivityPage? Activities = null, Identifier? NewCaller = null, string? Token = null);

@@ -46,13 +46,22 @@ public static class EmbedEndpoints
     }
 
     /// <summary>The compact timeline for a CRM iframe: framed only by Embed:AllowedOrigins, read-only, no script.</summary>
-    private static async Task<IResult> Page(HttpContext http, EmbedTokens tokens, ContactHistory history, IOptions<EmbedOptions> options, CancellationToken ct, string? token = null)
+    /// <summary>
+    /// The contact a token names with a page of its activities (older ones by link: the page needs no script to work), or,
+    /// for a number nobody has yet, a "new caller" page with that number: a call from a stranger is normal, not an error.
+    /// </summary>
+    private static async Task<IResult> Page(HttpContext http, EmbedTokens tokens, ContactHistory history, IOptions<EmbedOptions> options, CancellationToken ct,
+        string? token = null, string? before = null)
     {
         var ancestors = options.Value.AllowedOrigins.Count == 0 ? "'self'" : "'self' " + string.Join(' ', options.Value.AllowedOrigins);
-        http.Response.Headers.ContentSecurityPolicy = $"default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors {ancestors}; base-uri 'none'";
+        // The desk's own script shows times in the agent's zone and language; nothing else runs.
+        http.Response.Headers.ContentSecurityPolicy = $"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors {ancestors}; base-uri 'none'";
         var texts = Texts.For(http);
-        var lookup = tokens.Read(token);
-        var pop = lookup is null ? null : await history.LookupAsync(lookup, ct);
-        return new RazorComponentResult<EmbedPage>(new { View = new EmbedView(texts, pop) }) { StatusCode = lookup is null ? 401 : pop is null ? 404 : 200 };
+        if (tokens.Read(token) is not { } lookup) return new RazorComponentResult<EmbedPage>(new { View = new EmbedView(texts, null) }) { StatusCode = 401 };
+        if (await history.LookupAsync(lookup, ct) is not { } pop)
+            return new RazorComponentResult<EmbedPage>(new { View = new EmbedView(texts, null, NewCaller: lookup) });
+        ActivityCursor.TryDecode(before, out var cursor);
+        var page = await history.ActivitiesAsync(pop.Contact.Id, cursor, 20, null, ct);
+        return new RazorComponentResult<EmbedPage>(new { View = new EmbedView(texts, pop, page, Token: token) });
     }
 }

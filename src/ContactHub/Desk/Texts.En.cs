@@ -60,5 +60,9 @@ public sealed partial class Texts
         Duration = "Duration",
         Skip = "Skip to content",
         SignInOrganisation = "Sign in with your organisation",
+        NewCaller = "New caller",
+        NewCallerHelp = "No contact has this number or address yet. The first call, message or email recorded for it creates the contact; to add it to a known customer, search for them on the desk and add the identifier there.",
+        Overdue = "overdue",
+        Older = "Older activities",
     };
 }

@@ -60,5 +60,9 @@ public sealed partial class Texts
         Duration = "Durée",
         Skip = "Aller au contenu",
         SignInOrganisation = "Se connecter avec votre organisation",
+        NewCaller = "Nouvel appelant",
+        NewCallerHelp = "Aucun contact n'a encore ce numéro ou cette adresse. Le premier appel, message ou e-mail enregistré crée le contact ; pour l'ajouter à un client connu, recherchez-le dans le poste agent et ajoutez-y l'identifiant.",
+        Overdue = "en retard",
+        Older = "Activités plus anciennes",
     };
 }

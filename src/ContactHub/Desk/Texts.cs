@@ -58,6 +58,10 @@ public sealed partial class Texts
     public required string Duration { get; init; }
     public required string Skip { get; init; }
     public required string SignInOrganisation { get; init; }
+    public required string NewCaller { get; init; }
+    public required string NewCallerHelp { get; init; }
+    public required string Overdue { get; init; }
+    public required string Older { get; init; }
 
     /// <summary>French when the browser prefers it, English otherwise.</summary>
     public static Texts For(HttpContext http)
@@ -68,6 +72,39 @@ public sealed partial class Texts
     }
 
     public string Direction(string direction) => direction == "inbound" ? Inbound : Outbound;
+
+    /// <summary>A stored status (an interaction's, a conversation's, a follow-up's, a consent's) in the page's language.</summary>
+    public string StatusName(string? status) => status is null ? "" : (Lang == "fr" ? FrenchStatuses : EnglishStatuses).GetValueOrDefault(status, status);
+
+    /// <summary>Why two contacts may be the same person ("phone, email shared"), in the page's language.</summary>
+    public string DuplicateReason(string reason)
+    {
+        if (Lang != "fr" || !reason.EndsWith(" shared", StringComparison.Ordinal)) return reason;
+        var kinds = reason[..^" shared".Length].Split(", ").Select(k => k switch
+        {
+            "phone" => "téléphone", "email" => "e-mail", "external" => "identifiant CRM", "handle" => "pseudonyme", _ => k,
+        });
+        return string.Join(", ", kinds) + " en commun";
+    }
+
+    /// <summary>A duration as agents read it: 4:05, 1:02:05.</summary>
+    public static string Length(long seconds) =>
+        seconds >= 3600 ? $"{seconds / 3600}:{seconds / 60 % 60:00}:{seconds % 60:00}" : $"{seconds / 60}:{seconds % 60:00}";
+
+    private static readonly Dictionary<string, string> EnglishStatuses = new()
+    {
+        ["active"] = "active", ["ended"] = "ended", ["open"] = "open", ["done"] = "done", ["cancelled"] = "cancelled",
+        ["opted_in"] = "opted in", ["opted_out"] = "opted out", ["in-progress"] = "in progress", ["no-answer"] = "no answer",
+    };
+
+    private static readonly Dictionary<string, string> FrenchStatuses = new()
+    {
+        ["active"] = "active", ["ended"] = "close", ["open"] = "à faire", ["done"] = "fait", ["cancelled"] = "annulé",
+        ["opted_in"] = "accepte", ["opted_out"] = "refuse", ["received"] = "reçu", ["queued"] = "en file d'envoi", ["sending"] = "en cours d'envoi",
+        ["sent"] = "envoyé", ["delivered"] = "remis", ["read"] = "lu", ["failed"] = "échec", ["undelivered"] = "non remis",
+        ["completed"] = "terminé", ["missed"] = "manqué", ["ringing"] = "sonne", ["in-progress"] = "en cours", ["no-answer"] = "sans réponse",
+        ["busy"] = "occupé", ["canceled"] = "annulé", ["voicemail"] = "messagerie vocale",
+    };
 
     public string ChannelName(string channel) => (Lang, channel) switch
     {

@@ -235,6 +235,65 @@ public sealed class DeskBrowserTests(DeskApp app) : EngineSuite<DeskApp>(app)
         Assert.Equal(HttpStatusCode.Unauthorized, (await App.Anonymous().PostAsJsonAsync("/api/v1/embed-tokens", new { phone })).StatusCode);
     }
 
+    [SkippableFact]
+    public async Task The_embed_greets_a_new_caller_with_the_number_instead_of_an_error()
+    {
+        var stranger = Customers.Phone();
+        var issued = await App.Client(ContactHub.Security.Scopes.Read).PostOk("/api/v1/embed-tokens", new { phone = stranger });
+        var page = await App.NewPageAsync(400, 700);
+
+        var response = await page.GotoAsync(issued["url"]!.GetValue<string>());
+
+        Assert.Equal(200, response!.Status);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "New caller" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync(stranger);
+        await Assertions.Expect(page.Locator("body")).Not.ToContainTextAsync("expired");
+    }
+
+    [SkippableFact]
+    public async Task The_french_embed_pages_through_the_whole_history_in_local_time_with_call_lengths_and_french_statuses()
+    {
+        var phone = Customers.Phone();
+        var start = DateTimeOffset.UtcNow.AddDays(-2);
+        for (var n = 0; n < 25; n++)
+            await App.Client().PostOk("/api/v1/interactions", new { channel = "call", direction = "inbound", customer = new { phone, name = "Inès Garnier" }, occurredAt = start.AddMinutes(n * 40), status = "completed", durationSeconds = 185 }, 201);
+        var issued = await App.Client(ContactHub.Security.Scopes.Read).PostOk("/api/v1/embed-tokens", new { phone });
+        var page = await App.NewPageAsync(400, 700, "fr-FR", "Europe/Paris");
+
+        await page.GotoAsync(issued["url"]!.GetValue<string>());
+        await Assertions.Expect(page.Locator("ol.timeline > li")).ToHaveCountAsync(20);
+        var first = page.Locator("ol.timeline > li").First;
+        await Assertions.Expect(first).ToContainTextAsync("terminé");
+        await Assertions.Expect(first).ToContainTextAsync("3:05");
+        await Assertions.Expect(first.Locator("time")).Not.ToContainTextAsync("UTC");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Activités plus anciennes" }).ClickAsync();
+        await Assertions.Expect(page.Locator("ol.timeline > li")).ToHaveCountAsync(5);
+    }
+
+    [SkippableFact]
+    public async Task The_french_desk_speaks_french_names_unnamed_contacts_by_number_and_marks_overdue_follow_ups()
+    {
+        var phone = Customers.Phone();
+        var chat = await App.Client().PostOk("/api/v1/interactions", new { channel = "chat", direction = "inbound", customer = new { phone }, body = "Bonjour" }, 201);
+        await App.Client().PostOk("/api/v1/follow-ups", new { contactId = chat["contactId"]!.GetValue<long>(), conversationId = chat["conversationId"]!.GetValue<long>(), title = "Rappeler", dueAt = DateTimeOffset.UtcNow.AddHours(-1) }, 201);
+        var page = await SignedIn(locale: "fr-FR");
+
+        await page.GotoAsync($"/desk?conversation={chat["conversationId"]}");
+
+        await Assertions.Expect(page.Locator("#active-list")).ToContainTextAsync(phone);
+        await Assertions.Expect(page.Locator("#pane-title")).ToHaveTextAsync(phone);
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Statut : active".Replace(" :", ":"));
+        var task = page.Locator("ul.follow-ups li", new() { HasText = "Rappeler" });
+        await Assertions.Expect(task).ToContainTextAsync("à faire");
+        await Assertions.Expect(task).ToContainTextAsync("en retard");
+        Assert.Equal("fr", await page.GetAttributeAsync("html", "lang"));
+
+        await page.GotoAsync($"/desk/contacts/{chat["contactId"]}");
+        var item = await page.Locator("#timeline > li.interaction").First.InnerTextAsync();
+        Assert.Matches(@"\d \S*Ouvrir|\s+Ouvrir", item); // "10:00 Ouvrir", never "10:00Ouvrir"
+        Assert.DoesNotMatch(@"\dOuvrir", item);
+    }
+
     private static async Task WaitFor(Func<bool> condition, string what)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
