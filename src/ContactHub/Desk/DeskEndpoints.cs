@@ -103,12 +103,12 @@ public static class DeskEndpoints
             Agent: Agent(http));
         // The form's one-time key makes a double submit (or a refresh of the POST) send once.
         var result = await messenger.SendAsync(id, request, summary: false, idempotencyKey: formKey is { Length: > 0 and <= 64 } ? "desk:" + formKey : null, ct);
-        return Back(id, result.Outcome == MessageOutcome.Queued ? "sent" : null, result.Outcome == MessageOutcome.Queued ? null : Problem(result));
+        return Back(id, result.Outcome == MessageOutcome.Queued ? "sent" : null, result.Outcome == MessageOutcome.Queued ? null : Problem(Texts.For(http), result));
     }
 
     private static async Task<IResult> AddNote(long id, HttpContext http, [FromForm] string? body, ConversationStore conversations, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(body) || body.Length > 20_000) return Back(id, null, "A note of 1 to 20,000 characters.");
+        if (string.IsNullOrWhiteSpace(body) || body.Length > 20_000) return Back(id, null, Texts.For(http).NoteLength);
         return await conversations.AddNoteAsync(id, Agent(http), body.Trim(), ct) is null ? TypedResults.NotFound() : Back(id, "saved", null);
     }
 
@@ -116,12 +116,12 @@ public static class DeskEndpoints
     private static async Task<IResult> AddFollowUp(long id, HttpContext http, [FromForm] string? title, [FromForm] string? due, [FromForm] string? timeZone,
         ConversationStore conversations, FollowUpStore followUps, TimeProvider clock, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(title) || title.Length > 500) return Back(id, null, "A title of 1 to 500 characters.");
+        if (string.IsNullOrWhiteSpace(title) || title.Length > 500) return Back(id, null, Texts.For(http).TitleLength);
         DateTimeOffset? dueAt = null;
         if (!string.IsNullOrWhiteSpace(due))
         {
             var zone = LocalTimes.TryFindZone(timeZone, out var agentZone) ? agentZone : TimeZoneInfo.Utc;
-            if (!LocalTimes.TryRead(due, zone, endOfDay: false, out var at)) return Back(id, null, "The due time is not a date and time.");
+            if (!LocalTimes.TryRead(due, zone, endOfDay: false, out var at)) return Back(id, null, Texts.For(http).BadDue);
             dueAt = at;
         }
         if (await conversations.GetAsync(id, ct) is not { } conversation) return TypedResults.NotFound();
@@ -132,13 +132,13 @@ public static class DeskEndpoints
     private static async Task<IResult> End(long id, HttpContext http, [FromForm] string? summary, [FromForm] string? sendSms, ConversationStore conversations,
         ConversationMessenger messenger, CancellationToken ct)
     {
-        if (summary?.Length > 20_000) return Back(id, null, "A summary of at most 20,000 characters.");
-        if (await conversations.GetAsync(id, ct) is not { Status: "active" }) return Back(id, null, "This conversation has already ended.");
+        if (summary?.Length > 20_000) return Back(id, null, Texts.For(http).SummaryLength);
+        if (await conversations.GetAsync(id, ct) is not { Status: "active" }) return Back(id, null, Texts.For(http).AlreadyEnded);
         if (sendSms is "on" or "true")
         {
             var result = await messenger.SendAsync(id, new SendMessageRequest(Channel.Sms, Template: "conversation-summary", Agent: Agent(http)), summary: true,
                 idempotencyKey: $"summary:{id}", ct, summaryText: summary);
-            if (result.Outcome != MessageOutcome.Queued) return Back(id, null, Problem(result));
+            if (result.Outcome != MessageOutcome.Queued) return Back(id, null, Problem(Texts.For(http), result));
         }
         await conversations.EndAsync(id, string.IsNullOrWhiteSpace(summary) ? null : summary.Trim(), ct);
         return Back(id, "ended", null);
@@ -162,8 +162,13 @@ public static class DeskEndpoints
     private static RedirectHttpResult Back(long conversation, string? done, string? error) =>
         TypedResults.LocalRedirect($"/desk?conversation={conversation}" + (done is null ? "" : $"&done={done}") + (error is null ? "" : "&error=" + Uri.EscapeDataString(error)));
 
-    private static string Problem(MessageResult result) =>
-        (result.Detail ?? string.Join(" ", result.Errors?.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}") ?? [])) is { Length: > 0 } text ? text : result.Outcome.ToString();
+    /// <summary>Why a message was not queued, in the agent's language where the desk knows the reason.</summary>
+    private static string Problem(Texts t, MessageResult result) => result switch
+    {
+        { Outcome: MessageOutcome.Invalid, Errors: { } errors } when errors.ContainsKey("body") && errors.Count == 1 => t.NeedBodyOrTemplate,
+        { Outcome: MessageOutcome.Ended } => t.AlreadyEnded,
+        _ => (result.Detail ?? string.Join(" ", result.Errors?.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}") ?? [])) is { Length: > 0 } text ? text : result.Outcome.ToString(),
+    };
 
     private static string? Flash(Texts t, string? done) => done switch
     {

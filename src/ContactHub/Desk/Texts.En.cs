@@ -64,5 +64,11 @@ public sealed partial class Texts
         NewCallerHelp = "No contact has this number or address yet. The first call, message or email recorded for it creates the contact; to add it to a known customer, search for them on the desk and add the identifier there.",
         Overdue = "overdue",
         Older = "Older activities",
+        NeedBodyOrTemplate = "Write a message or choose a template.",
+        NoteLength = "A note of 1 to 20,000 characters.",
+        TitleLength = "A title of 1 to 500 characters.",
+        BadDue = "The due time is not a date and time.",
+        SummaryLength = "A summary of at most 20,000 characters.",
+        AlreadyEnded = "This conversation has already ended.",
     };
 }

@@ -64,5 +64,11 @@ public sealed partial class Texts
         NewCallerHelp = "Aucun contact n'a encore ce numéro ou cette adresse. Le premier appel, message ou e-mail enregistré crée le contact ; pour l'ajouter à un client connu, recherchez-le dans le poste agent et ajoutez-y l'identifiant.",
         Overdue = "en retard",
         Older = "Activités plus anciennes",
+        NeedBodyOrTemplate = "Écrivez un message ou choisissez un modèle.",
+        NoteLength = "Une note de 1 à 20 000 caractères.",
+        TitleLength = "Un titre de 1 à 500 caractères.",
+        BadDue = "L'échéance n'est pas une date et une heure.",
+        SummaryLength = "Un résumé de 20 000 caractères au plus.",
+        AlreadyEnded = "Cette conversation est déjà close.",
     };
 }

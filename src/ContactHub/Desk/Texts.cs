@@ -62,6 +62,12 @@ public sealed partial class Texts
     public required string NewCallerHelp { get; init; }
     public required string Overdue { get; init; }
     public required string Older { get; init; }
+    public required string NeedBodyOrTemplate { get; init; }
+    public required string NoteLength { get; init; }
+    public required string TitleLength { get; init; }
+    public required string BadDue { get; init; }
+    public required string SummaryLength { get; init; }
+    public required string AlreadyEnded { get; init; }
 
     /// <summary>French when the browser prefers it, English otherwise.</summary>
     public static Texts For(HttpContext http)

@@ -283,6 +283,8 @@ public sealed class DeskBrowserTests(DeskApp app) : EngineSuite<DeskApp>(app)
         await Assertions.Expect(page.Locator("#active-list")).ToContainTextAsync(phone);
         await Assertions.Expect(page.Locator("#pane-title")).ToHaveTextAsync(phone);
         await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Statut : active".Replace(" :", ":"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Envoyer", Exact = true }).ClickAsync(); // nothing written
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Écrivez un message ou choisissez un modèle.");
         var task = page.Locator("ul.follow-ups li", new() { HasText = "Rappeler" });
         await Assertions.Expect(task).ToContainTextAsync("à faire");
         await Assertions.Expect(task).ToContainTextAsync("en retard");
