@@ -148,6 +148,14 @@ setup_chromium() {
   log "Chromium: $("$CONTACTHUB_TEST_CHROMIUM" --version 2>/dev/null | head -n 1)"
 }
 
+# The SQL Server model suite runs Microsoft's DacFx, which needs ICU (the service itself runs without culture data).
+setup_icu() {
+  if ! ldconfig -p 2>/dev/null | grep -q 'libicuuc\.so'; then
+    apt_install libicu72 || apt_install libicu-dev
+  fi
+}
+
+setup_icu
 setup_postgres
 setup_smtp
 setup_imap
@@ -173,7 +181,8 @@ if [ "$status" = 0 ] && [ $# = 0 ]; then
 fi
 
 # One closing line any CI can read: "N passed, N failed, N skipped".
-count() { grep -E "^ +$1: +[0-9]+" /tmp/contacthub-test.log | tail -n 1 | grep -oE '[0-9]+' || echo 0; }
+# One summary per test project (the service's suite and the SQL Server model suite): add them up.
+count() { grep -E "^ +$1: +[0-9]+" /tmp/contacthub-test.log | grep -oE '[0-9]+' | awk '{ n += $1 } END { print n + 0 }'; }
 echo
 echo "$(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
 grep -E '^ +Skipped ' /tmp/contacthub-test.log | sed 's/^ */skipped: /' || true

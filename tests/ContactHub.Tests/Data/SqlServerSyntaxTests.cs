@@ -65,7 +65,7 @@ public sealed class SqlServerSyntaxTests
 
     private static void AssertParses(string name, string sql)
     {
-        var parser = new TSql170Parser(initialQuotedIdentifiers: true);
+        var parser = new TSql160Parser(initialQuotedIdentifiers: true);
         using var reader = new StringReader(sql);
         parser.Parse(reader, out var errors);
         Assert.True(errors.Count == 0, $"{name}: " + string.Join("; ", errors.Select(e => $"line {e.Line}: {e.Message}")) + "\n" + sql);

@@ -31,7 +31,7 @@ public sealed class ReportCatalogueTests
         var period = new ReportPeriod(new DateOnly(2026, 10, 24), new DateOnly(2026, 10, 26), TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris"));
         var (rendered, _) = ReportQuery.Render(new SqlServerDialect(), sql, period);
         Assert.DoesNotMatch(@"\{[A-Z_]+(:[^}]+)?\}", rendered);
-        var parser = new TSql170Parser(initialQuotedIdentifiers: true);
+        var parser = new TSql160Parser(initialQuotedIdentifiers: true);
         parser.Parse(new StringReader(rendered), out var errors);
         Assert.True(errors.Count == 0, $"{which}: " + string.Join("; ", errors.Select(e => $"{e.Line}:{e.Column} {e.Message}")) + "\n" + rendered);
     }
