@@ -155,7 +155,15 @@ setup_icu() {
   fi
 }
 
+# The benchmark smoke drives the service from outside with Debian's wrk.
+setup_wrk() {
+  if ! command -v wrk >/dev/null; then
+    apt_install wrk
+  fi
+}
+
 setup_icu
+setup_wrk
 setup_postgres
 setup_smtp
 setup_imap

@@ -14,7 +14,7 @@ public static class Runner
 {
     public static async Task<int> Main(string[] args)
     {
-        // dotnet run -c Release --project tests/ContactHub.Benchmarks -- [audit|campaigns|reports|ingest|all] [--smoke] [--runs N] [--large] [--postgres CONN]
+        // dotnet run -c Release --project tests/ContactHub.Benchmarks -- [audit|campaigns|reports|ingest|outside|all] [--smoke] [--runs N] [--large] [--postgres CONN]
         // Every figure is printed beside a baseline measured in the same run, and as a ratio to it; each is the median of N runs (3).
         var smoke = args.Contains("--smoke");
         string? Option(string name) => Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
@@ -29,7 +29,46 @@ public static class Runner
         if (suites.Contains("all") || suites.Contains("campaigns")) await Campaigns(smoke);
         if (suites.Contains("all") || suites.Contains("reports")) await Reports.RunAsync(smoke);
         if (suites.Contains("all") || suites.Contains("ingest")) await Ingest.RunAsync(smoke);
+        if (suites.Contains("all") || suites.Contains("outside"))
+        {
+            var tables = Print(await Outside.RunAsync(smoke, Ingest.Large, Host.Postgres));
+            if (args.Contains("--update-docs") && !smoke) UpdateDocs(tables, Host.Postgres is null ? "sqlite" : "postgres");
+        }
         return 0;
+    }
+
+    /// <summary>Puts the tables between the markers of their engine in docs/BENCHMARKS.md (the rest of the page is prose).</summary>
+    private static void UpdateDocs(string tables, string engine)
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "ContactHub.sln"))) root = root.Parent!;
+        var path = Path.Combine(root.FullName, "docs", "BENCHMARKS.md");
+        var text = File.ReadAllText(path);
+        string begin = $"<!-- outside:{engine}:begin -->", end = $"<!-- outside:{engine}:end -->";
+        var from = text.IndexOf(begin, StringComparison.Ordinal);
+        var to = text.IndexOf(end, StringComparison.Ordinal);
+        if (from < 0 || to < from) throw new InvalidOperationException($"{path} has no {begin} … {end} markers.");
+        File.WriteAllText(path, text[..(from + begin.Length)] + $"\n_Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, medians of {Runs.Count} runs._\n" + tables + "\n" + text[to..]);
+        Console.WriteLine($"updated {path} ({engine})");
+    }
+
+    /// <summary>The outside figures as BENCHMARKS.md shows them: each with its ratio to the same run's no-op endpoint.</summary>
+    private static string Print(IReadOnlyList<(string Dataset, IReadOnlyList<Outside.Figure> Figures)> results)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var (dataset, figures) in results)
+        {
+            text.AppendLine().AppendLine($"### {dataset}");
+            text.AppendLine("| what | req/s | p50 ms | p99 ms | non-2xx | service CPU ms per request | ratio to no-op |");
+            text.AppendLine("|---|---|---|---|---|---|---|");
+            var noop = figures[0].PerSecond;
+            foreach (var f in figures)
+                text.AppendLine($"| {f.Name} | {f.PerSecond:0} | {f.P50Ms:0.00} | {f.P99Ms:0.00} | {f.Errors} | {f.CpuMsPerRequest:0.000} | {f.PerSecond / noop:0.00} |");
+        }
+        Console.WriteLine();
+        Console.WriteLine("## From outside: wrk (1 thread, 32 connections) against the Release service in its own process");
+        Console.Write(text);
+        return text.ToString();
     }
 
     private static async Task Audit(bool smoke)

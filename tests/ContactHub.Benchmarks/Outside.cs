@@ -1,0 +1,237 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace ContactHub.Benchmarks;
+
+/// <summary>
+/// HTTP figures as users measure them: the Release service in its own process, Debian's wrk in another (1 thread,
+/// 32 connections), on data the service's own seed-demo wrote, each figure the median of the runs and a ratio to the
+/// no-op endpoint measured in the same run. The service's CPU time per request is read from /proc.
+/// </summary>
+public static partial class Outside
+{
+    public sealed record Figure(string Name, double PerSecond, double P50Ms, double P99Ms, long Errors, double CpuMsPerRequest);
+
+    public static async Task<IReadOnlyList<(string Dataset, IReadOnlyList<Figure> Figures)>> RunAsync(bool smoke, bool large, string? postgres)
+    {
+        var sizes = smoke ? [(200, 2_000)] : large ? new[] { (100_000, 1_000_000), (1_000_000, 10_000_000) } : [(100_000, 1_000_000)];
+        var results = new List<(string, IReadOnlyList<Figure>)>();
+        foreach (var (contacts, interactions) in sizes)
+        {
+            await using var service = await ServiceProcess.StartAsync(contacts, interactions, postgres);
+            var seconds = smoke ? 1 : 10;
+            var figures = new List<Figure>
+            {
+                await MeasureAsync(service, "GET /health/live (no-op baseline)", Script.Get("/health/live"), seconds),
+                await MeasureAsync(service, "screen-pop GET /api/v1/contacts/lookup?phone= (random known phones)", Script.ScreenPop(contacts), seconds),
+                await MeasureAsync(service, "GET /api/v1/contacts/{id} (two queries)", Script.Contact(contacts), seconds),
+                await MeasureAsync(service, "GET /api/v1/contacts/{id}/activities (timeline)", Script.Timeline(contacts), seconds),
+                await MeasureAsync(service, "POST /api/v1/interactions (90% known contacts)", Script.Ingest(contacts), seconds),
+            };
+            results.Add(($"{Engine(postgres)}, seed-demo {contacts:N0} contacts / {interactions:N0} interactions", figures));
+        }
+        return results;
+    }
+
+    public static string Engine(string? postgres) => postgres is null ? "SQLite" : "PostgreSQL";
+
+    private static async Task<Figure> MeasureAsync(ServiceProcess service, string name, string lua, int seconds)
+    {
+        var script = Path.Combine(service.Folder, $"bench-{Guid.NewGuid():N}.lua");
+        await File.WriteAllTextAsync(script, $"wrk.headers[\"X-Api-Key\"] = \"{service.Key}\"\n" + lua);
+        await Wrk(service, script, 2); // warm-up: JIT, caches, pools
+        var runs = new List<Figure>();
+        for (var n = 0; n < Runs.Count; n++)
+        {
+            var cpuBefore = service.CpuTime();
+            var output = await Wrk(service, script, seconds);
+            var cpu = service.CpuTime() - cpuBefore;
+            var requests = double.Parse(Requests().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+            var errors = Errors().Match(output) is { Success: true } e ? long.Parse(e.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+            runs.Add(new Figure(name, double.Parse(Rate().Match(output).Groups[1].Value, CultureInfo.InvariantCulture), Latency(output, "50%"), Latency(output, "99%"),
+                errors, requests == 0 ? double.NaN : cpu.TotalMilliseconds / requests));
+        }
+        return new Figure(name, Runs.Median(runs.Select(r => r.PerSecond)), Runs.Median(runs.Select(r => r.P50Ms)), Runs.Median(runs.Select(r => r.P99Ms)),
+            runs.Sum(r => r.Errors), Runs.Median(runs.Select(r => r.CpuMsPerRequest)));
+    }
+
+    private static async Task<string> Wrk(ServiceProcess service, string script, int seconds)
+    {
+        var start = new ProcessStartInfo("wrk", ["-t1", "-c32", $"-d{seconds}s", "--latency", "-s", script, service.Url])
+            { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var wrk = Process.Start(start) ?? throw new InvalidOperationException("wrk did not start (apt-get install wrk).");
+        var output = await wrk.StandardOutput.ReadToEndAsync();
+        await wrk.WaitForExitAsync();
+        if (wrk.ExitCode != 0 || !Rate().IsMatch(output)) throw new InvalidOperationException($"wrk failed: {output}{await wrk.StandardError.ReadToEndAsync()}");
+        return output;
+    }
+
+    private static double Latency(string output, string percentile)
+    {
+        var m = Regex.Match(output, $@"^\s+{Regex.Escape(percentile)}\s+([\d.]+)(us|ms|s)\s*$", RegexOptions.Multiline);
+        if (!m.Success) return double.NaN;
+        var value = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+        return m.Groups[2].Value switch { "us" => value / 1000, "s" => value * 1000, _ => value };
+    }
+
+    [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
+    private static partial Regex Rate();
+
+    [GeneratedRegex(@"(\d+) requests in")]
+    private static partial Regex Requests();
+
+    [GeneratedRegex(@"Non-2xx or 3xx responses: (\d+)")]
+    private static partial Regex Errors();
+
+    /// <summary>The wrk scripts: a request per call, over the identifiers seed-demo wrote (+336 1000 0000 + n).</summary>
+    private static class Script
+    {
+        private const string Random = "math.randomseed(42)\n";
+
+        public static string Get(string path) => $"request = function() return wrk.format(\"GET\", \"{path}\") end\n";
+
+        public static string ScreenPop(int contacts) => Random + $$"""
+            request = function()
+              return wrk.format("GET", string.format("/api/v1/contacts/lookup?phone=%%2B336%08d", 10000000 + math.random(0, {{contacts - 1}})))
+            end
+            """;
+
+        public static string Contact(int contacts) => Random + $$"""
+            request = function() return wrk.format("GET", "/api/v1/contacts/" .. math.random(1, {{contacts}})) end
+            """;
+
+        public static string Timeline(int contacts) => Random + $$"""
+            request = function() return wrk.format("GET", "/api/v1/contacts/" .. math.random(1, {{contacts}}) .. "/activities") end
+            """;
+
+        public static string Ingest(int contacts) => Random + $$"""
+            local channels = { "chat", "call", "sms", "whatsapp" }
+            local run = os.time()
+            local n = 0
+            wrk.method = "POST"
+            wrk.headers["Content-Type"] = "application/json"
+            request = function()
+              n = n + 1
+              local phone
+              if math.random() < 0.9 then phone = string.format("+336%08d", 10000000 + math.random(0, {{contacts - 1}}))
+              else phone = string.format("+3376%07d", math.random(0, 9999999)) end
+              local body = string.format('{"channel":"%s","direction":"inbound","customer":{"phone":"%s"},"body":"benchmark","provider":"wrk","providerRef":"%d-%d"}',
+                channels[math.random(1, 4)], phone, run, n)
+              return wrk.format(nil, "/api/v1/interactions", nil, body)
+            end
+            """;
+    }
+}
+
+/// <summary>The Release service in a process of its own, on a database seed-demo filled, with an API key made by its own command.</summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string? _database;
+    private readonly string? _postgres;
+
+    private ServiceProcess(Process process, string folder, string url, string key, string? database, string? postgres) =>
+        (_process, Folder, Url, Key, _database, _postgres) = (process, folder, url, key, database, postgres);
+
+    public string Folder { get; }
+    public string Url { get; }
+    public string Key { get; }
+
+    /// <summary>The service DLL built in Release beside this harness (a project reference builds it).</summary>
+    private static string ServiceDll
+    {
+        get
+        {
+            var root = new DirectoryInfo(AppContext.BaseDirectory);
+            while (!File.Exists(Path.Combine(root.FullName, "ContactHub.sln"))) root = root.Parent!;
+            var dll = Path.Combine(root.FullName, "src", "ContactHub", "bin", "Release", "net10.0", "ContactHub.dll");
+            return File.Exists(dll) ? dll : throw new InvalidOperationException($"{dll} is missing: run the harness with -c Release.");
+        }
+    }
+
+    public static async Task<ServiceProcess> StartAsync(int contacts, int interactions, string? postgres)
+    {
+        var folder = Directory.CreateTempSubdirectory("contacthub-outside-").FullName;
+        string? database = null;
+        string connection;
+        if (postgres is null) connection = $"Data Source={folder}/bench.db";
+        else
+        {
+            database = "chout_" + Guid.NewGuid().ToString("N")[..12];
+            await using var admin = new Npgsql.NpgsqlConnection(postgres);
+            await admin.OpenAsync();
+            await using (var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {database}", admin)) await create.ExecuteNonQueryAsync();
+            connection = new Npgsql.NpgsqlConnectionStringBuilder(postgres) { Database = database }.ToString();
+        }
+        string[] settings =
+        [
+            $"--Database:Provider={(postgres is null ? "Sqlite" : "Postgres")}", $"--Database:ConnectionString={connection}", $"--Security:InitialKeyFile={folder}/key.txt",
+            "--Logging:LogLevel:Default=Warning", "--Security:RateLimits:ApiPerMinute=0", "--Outbox:DispatcherEnabled=false", "--Contacts:DefaultRegion=FR",
+        ];
+        var seed = Stopwatch.StartNew();
+        await Command(["seed-demo", "--contacts", contacts.ToString(CultureInfo.InvariantCulture), "--interactions", interactions.ToString(CultureInfo.InvariantCulture), .. settings]);
+        Console.Error.WriteLine($"seed-demo {contacts:N0} / {interactions:N0}: {seed.Elapsed.TotalSeconds:0} s");
+        var created = await Command(["apikey", "create", "--name", "bench", "--scopes", "read,write,admin", .. settings]);
+        var key = created.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Last();
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet", [ServiceDll, $"--Urls=http://127.0.0.1:{port}", .. settings])
+            { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(ServiceDll)! };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var service = new ServiceProcess(process, folder, $"http://127.0.0.1:{port}", key, database, postgres);
+        using var http = new HttpClient();
+        for (var deadline = DateTime.UtcNow.AddMinutes(2); ; await Task.Delay(200))
+        {
+            try { if ((await http.GetAsync(service.Url + "/health/ready")).IsSuccessStatusCode) return service; }
+            catch (HttpRequestException) { }
+            if (process.HasExited || DateTime.UtcNow > deadline) throw new InvalidOperationException("the service did not become ready");
+        }
+    }
+
+    /// <summary>The service's user and system CPU time so far (Linux /proc; clock ticks of 10 ms).</summary>
+    public TimeSpan CpuTime()
+    {
+        var fields = File.ReadAllText($"/proc/{_process.Id}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return TimeSpan.FromMilliseconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10);
+    }
+
+    private static async Task<string> Command(string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet", [ServiceDll, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(ServiceDll)! };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"ContactHub {string.Join(' ', args.Take(2))} failed: {await output}{await errors}");
+        return await output;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try { _process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        try { Directory.Delete(Folder, recursive: true); } catch (IOException) { }
+        if (_database is not null)
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await using var admin = new Npgsql.NpgsqlConnection(_postgres);
+            await admin.OpenAsync();
+            await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+}
