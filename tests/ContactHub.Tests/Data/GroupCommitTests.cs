@@ -2,6 +2,7 @@ using ContactHub.Contacts;
 using ContactHub.Conversations;
 using ContactHub.Data;
 using ContactHub.Hosting;
+using ContactHub.Tests.Infrastructure;
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -12,28 +13,12 @@ namespace ContactHub.Tests.Data;
 /// SQLite's group commit: many callers' units share one transaction, yet each succeeds or fails alone,
 /// a failed unit leaves nothing behind, and a retried event in the same group is still recorded once.
 /// </summary>
-public sealed class GroupCommitTests : IAsyncLifetime
+public sealed class GroupCommitTests() : MigratedSqlite("group")
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("contacthub-group-").FullName;
-    private Db _db = null!;
-
-    public async Task InitializeAsync()
-    {
-        _db = new Db(DatabaseProvider.Sqlite, $"Data Source={_folder}/group.db", _folder);
-        await new Migrator(_db, NullLogger<Migrator>.Instance).MigrateAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _db.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, true);
-    }
-
     [Fact]
     public async Task A_failing_unit_leaves_nothing_and_its_neighbours_in_the_same_transaction_commit()
     {
-        var units = Enumerable.Range(0, 300).Select(n => _db.InSharedTransactionAsync(async (connection, tx) =>
+        var units = Enumerable.Range(0, 300).Select(n => Db.InSharedTransactionAsync(async (connection, tx) =>
         {
             await connection.ExecuteAsync("INSERT INTO sync_state (name, value, updated_at) VALUES (@name, 'x', '2026-11-24')", new { name = $"unit-{n}" }, tx);
             if (n % 7 == 0) throw new InvalidOperationException($"unit {n} refuses");
@@ -45,7 +30,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
             if (n % 7 == 0) Assert.Equal($"unit {n} refuses", (await Assert.ThrowsAsync<InvalidOperationException>(() => units[n])).Message);
             else Assert.Equal(n, await units[n]);
         }
-        await using var check = await _db.OpenAsync();
+        await using var check = await Db.OpenAsync();
         var names = (await check.QueryAsync<string>("SELECT name FROM sync_state WHERE name LIKE 'unit-%'")).ToHashSet();
         Assert.Equal(Enumerable.Range(0, 300).Where(n => n % 7 != 0).Select(n => $"unit-{n}").ToHashSet(), names);
     }
@@ -54,7 +39,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
     public async Task Concurrent_events_share_transactions_and_a_retried_delivery_is_recorded_once()
     {
         var options = Options.Create(new ConversationsOptions());
-        var recorder = new InteractionRecorder(_db, new ContactRecognizer(_db, new ContactNames(_db, NullLogger<ContactNames>.Instance), TimeProvider.System), options, TimeProvider.System, NullLogger<InteractionRecorder>.Instance);
+        var recorder = new InteractionRecorder(Db, new ContactRecognizer(Db, new ContactNames(Db, NullLogger<ContactNames>.Instance), TimeProvider.System), options, TimeProvider.System, NullLogger<InteractionRecorder>.Instance);
         NewInteraction Event(int n) => new("sms", "inbound", DateTimeOffset.UtcNow, null, null, [new Identifier(IdentifierKind.Phone, "", $"+3361200{n % 50:D4}")],
             null, n % 40 == 39 ? 999_999 : null, null, "received", null, $"hello {n}", "twilio", n % 40 == 39 ? $"missing-{n}" : $"SM{n % 250}", null);
 
@@ -70,7 +55,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
         Assert.Equal(400 - 10, recorded.Count);
         foreach (var byRef in recorded.GroupBy(r => r.n % 250))
             Assert.Single(byRef.Select(r => r.Result!.InteractionId).Distinct()); // the same interaction, however often delivered
-        await using var check = await _db.OpenAsync();
+        await using var check = await Db.OpenAsync();
         var stored = await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM interactions");
         Assert.Equal(recorded.Select(r => r.n % 250).Distinct().Count(), stored);
         Assert.Equal(50, await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM contacts"));
