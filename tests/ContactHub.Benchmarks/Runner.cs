@@ -21,7 +21,7 @@ public static class Runner
         Host.Postgres = Option("--postgres");
         Runs.Count = smoke ? 1 : int.Parse(Option("--runs") ?? "3", CultureInfo.InvariantCulture);
         Ingest.Large = args.Contains("--large");
-        var suites = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] is not ("--postgres" or "--runs"))).DefaultIfEmpty("all").ToHashSet();
+        var suites = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] is not ("--postgres" or "--runs" or "--size"))).DefaultIfEmpty("all").ToHashSet();
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
         Console.WriteLine($"# ContactHub benchmarks — {DateTime.UtcNow:u}, {Environment.ProcessorCount} cores, .NET {Environment.Version}{(smoke ? " (smoke: tiny sizes, figures meaningless)" : $", medians of {Runs.Count} runs")}");
 
@@ -31,8 +31,8 @@ public static class Runner
         if (suites.Contains("all") || suites.Contains("ingest")) await Ingest.RunAsync(smoke);
         if (suites.Contains("all") || suites.Contains("outside"))
         {
-            var tables = Print(await Outside.RunAsync(smoke, Ingest.Large, Host.Postgres));
-            if (args.Contains("--update-docs") && !smoke) UpdateDocs(tables, Host.Postgres is null ? "sqlite" : "postgres");
+            var tables = Print(await Outside.RunAsync(smoke, Ingest.Large, Host.Postgres, Option("--size")));
+            if (args.Contains("--update-docs") && !smoke && Option("--size") is null) UpdateDocs(tables, Host.Postgres is null ? "sqlite" : "postgres");
         }
         return 0;
     }
