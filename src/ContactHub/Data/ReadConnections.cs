@@ -50,7 +50,12 @@ public sealed class ReadConnections(Db db) : IAsyncDisposable
         public async Task<List<T>> QueryAsync<T>(string portable, CancellationToken ct, params (string Name, object? Value)[] parameters)
         {
             await using var reader = await owner.db.Prepared(Connection, null, portable, parameters).ExecuteReaderAsync(ct);
-            return reader.Parse<T>().ToList();
+            // Rows are read asynchronously: on a server engine the end of a result may still be on the wire, and a
+            // synchronous read there blocks a thread-pool thread (under load: starvation and a long latency tail).
+            var parse = reader.GetRowParser<T>();
+            var rows = new List<T>();
+            while (await reader.ReadAsync(ct)) rows.Add(parse(reader));
+            return rows;
         }
 
         public ValueTask DisposeAsync() => owner.ReturnAsync(Connection);
