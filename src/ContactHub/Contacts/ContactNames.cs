@@ -54,6 +54,7 @@ public sealed class ContactNames(Db db, ILogger<ContactNames> logger) : IStartup
         string.IsNullOrWhiteSpace(text) ? [] : Fold(text).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => w.Length > 100 ? w[..100] : w).Distinct().ToList();
 
     /// <summary>Lower case, Latin accents and ligatures folded to their letters, anything but letters and digits a space.</summary>
+    /// <remarks>A table, not <c>string.Normalize(FormD)</c>: the service runs with InvariantGlobalization, where Normalize returns the text unchanged.</remarks>
     public static string Fold(string text)
     {
         var folded = new StringBuilder(text.Length);

@@ -95,9 +95,10 @@ public sealed class ContactStore(Db db, ContactRecognizer recognizer, ContactNam
     public Task<bool> UpdateAsync(long id, string? name, string? externalId, CancellationToken ct = default) =>
         db.InTransactionAsync(async (connection, tx) =>
         {
+            var renamed = ContactRecognizer.Clean(name);
             var updated = await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateSql),
-                new { id, name = ContactRecognizer.Clean(name), nameKey = ContactRecognizer.NameKey(name), externalId, now = clock.GetUtcNow() }, tx, cancellationToken: ct)) > 0;
-            if (updated && ContactRecognizer.Clean(name) is { } renamed) await names.IndexAsync(connection, tx, id, renamed, ct);
+                new { id, name = renamed, nameKey = ContactRecognizer.NameKey(name), externalId, now = clock.GetUtcNow() }, tx, cancellationToken: ct)) > 0;
+            if (updated && renamed is not null) await names.IndexAsync(connection, tx, id, renamed, ct);
             return updated;
         }, ct);
 

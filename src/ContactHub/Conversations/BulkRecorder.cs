@@ -90,7 +90,7 @@ public sealed class BulkRecorder(InteractionRecorder recorder, ContactRecognizer
             }
             if (conversation is null || !options.Value.Continues(conversation.LastActivityAt, i.OccurredAt))
             {
-                var started = new Touched(await recorder.StartConversationAsync(connection, transaction, contactId, i, ct), i.LastsUntil, "", i.Agent) { Ended = history };
+                var started = new Touched(await recorder.StartConversationAsync(connection, transaction, contactId, i, history, ct), i.LastsUntil, "", i.Agent) { Ended = history };
                 // The contact's next event joins whichever conversation has the latest activity, as the recorder's query does.
                 if (conversation is null || started.LastActivityAt > conversation.LastActivityAt) active[contactId] = started;
                 conversation = started;

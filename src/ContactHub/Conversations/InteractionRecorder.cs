@@ -144,20 +144,21 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOp
         if (!db.Dialect.SerializesWriters)
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(LockContactSql), new { contactId }, transaction, cancellationToken: ct));
 
+        var history = IsHistory(i, now);
         if (conversation is null && !recognized.Created
-            && await ActiveConversationAsync(connection, transaction, contactId, IsHistory(i, now), ct) is { } active
+            && await ActiveConversationAsync(connection, transaction, contactId, history, ct) is { } active
             && options.Value.Continues(active.LastActivityAt, i.OccurredAt))
             conversation = active;
 
         var conversationCreated = conversation is null;
-        var conversationId = conversation?.Id ?? await StartConversationAsync(connection, transaction, contactId, i, ct);
+        var conversationId = conversation?.Id ?? await StartConversationAsync(connection, transaction, contactId, i, history, ct);
         var interactionId = await InsertAsync(connection, transaction, conversationId, contactId, i, now, ct);
 
         var lastActivity = conversation is null || i.LastsUntil > conversation.LastActivityAt ? i.LastsUntil : conversation.LastActivityAt;
         // The customer writing into an ended conversation resumes it (our own summary sent after the end does not), unless what
         // they wrote is history: an event older than the inactivity window does not bring a conversation back to life.
         await TouchAsync(connection, transaction, conversationId, lastActivity, ConversationRow.AddChannel(conversation?.Channels ?? "", i.Channel), i.Channel, i.Agent,
-            added: 1, reopen: i.Direction == "inbound" && !IsHistory(i, now), ct);
+            added: 1, reopen: i.Direction == "inbound" && !history, ct);
 
         ConversationsLog.Recorded(logger, interactionId, i.Channel, i.Direction, contactId, conversationId);
         return new RecordResult(interactionId, contactId, conversationId, recognized.Created, conversationCreated, Repeated: false);
@@ -182,12 +183,9 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOp
     internal bool IsHistory(NewInteraction i, DateTimeOffset now) => i.LastsUntil < now && !options.Value.Continues(i.LastsUntil, now);
 
     /// <summary>A new conversation; one that starts with an event older than the inactivity window is history, recorded already ended.</summary>
-    internal async Task<long> StartConversationAsync(DbConnection connection, DbTransaction transaction, long contactId, NewInteraction i, CancellationToken ct)
-    {
-        var past = IsHistory(i, clock.GetUtcNow());
-        return (await db.Prepared(connection, transaction, InsertConversationSql, ("contactId", contactId), ("status", past ? "ended" : "active"),
-            ("occurredAt", i.OccurredAt), ("endedAt:DateTimeOffset", past ? i.LastsUntil : null), ("agent", i.Agent), ("subject", i.Subject)).ScalarInt64Async(ct))!.Value;
-    }
+    internal async Task<long> StartConversationAsync(DbConnection connection, DbTransaction transaction, long contactId, NewInteraction i, bool history, CancellationToken ct) =>
+        (await db.Prepared(connection, transaction, InsertConversationSql, ("contactId", contactId), ("status", history ? "ended" : "active"),
+            ("occurredAt", i.OccurredAt), ("endedAt:DateTimeOffset", history ? i.LastsUntil : null), ("agent", i.Agent), ("subject", i.Subject)).ScalarInt64Async(ct))!.Value;
 
     internal async Task<long> InsertAsync(DbConnection connection, DbTransaction transaction, long conversationId, long contactId, NewInteraction i, DateTimeOffset now, CancellationToken ct) =>
         (await db.Prepared(connection, transaction, InsertInteractionSql,

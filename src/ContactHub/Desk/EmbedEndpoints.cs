@@ -45,9 +45,8 @@ public static class EmbedEndpoints
         return TypedResults.Ok(new EmbedToken(token, "/embed/contact?token=" + Uri.EscapeDataString(token), expires));
     }
 
-    /// <summary>The compact timeline for a CRM iframe: framed only by Embed:AllowedOrigins, read-only, no script.</summary>
     /// <summary>
-    /// The contact a token names with a page of its activities (older ones by link: the page needs no script to work), or,
+    /// The compact timeline for a CRM iframe, framed only by Embed:AllowedOrigins and read-only: the contact a token names with a page of its activities (older ones by link: the page needs no script to work), or,
     /// for a number nobody has yet, a "new caller" page with that number: a call from a stranger is normal, not an error.
     /// </summary>
     private static async Task<IResult> Page(HttpContext http, EmbedTokens tokens, ContactHistory history, IOptions<EmbedOptions> options, CancellationToken ct,

@@ -13,7 +13,6 @@ public sealed class OutboxDispatcher(
     OutboxStore store, OutboxSignal signal, OutboundChannels channels, ConsentStore consents,
     IOptions<OutboxOptions> options, TimeProvider clock, ILogger<OutboxDispatcher> logger) : BackgroundService
 {
-
     public string Node { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

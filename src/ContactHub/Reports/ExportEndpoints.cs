@@ -8,7 +8,6 @@ namespace ContactHub.Reports;
 
 public static class ExportEndpoints
 {
-
     public static ApiGroups MapExports(this ApiGroups api)
     {
         var group = api.Under("/exports", g => g.WithTags("Reports").ProducesValidationProblem());
@@ -31,7 +30,7 @@ public static class ExportEndpoints
         string? from, string? to, string? channel, string? timeZone, string format, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!ReportPeriod.TryFindZone(timeZone ?? "UTC", out var zone)) errors["timeZone"] = ["An IANA time zone such as Europe/Paris (the zone occurred_at is written in)."];
+        if (!LocalTimes.TryFindZone(timeZone ?? "UTC", out var zone)) errors["timeZone"] = ["An IANA time zone such as Europe/Paris (the zone occurred_at is written in)."];
         // A date alone is a whole local day in timeZone, as in reports: from=2026-11-25&to=2026-11-26 is those two days.
         const string Moment = "A date (a whole local day in timeZone), a local date and time, or an instant with its offset, e.g. 2026-11-25, 2026-11-25T09:00 or 2026-11-25T08:00:00Z.";
         var end = clock.GetUtcNow();

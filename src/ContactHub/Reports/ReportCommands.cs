@@ -26,7 +26,7 @@ public static class ReportCommands
         if (!DateOnly.TryParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var last) || last < first)
             return Fail("--to is the last day of the period (included), yyyy-MM-dd, not before --from.");
         if (last.DayNumber - first.DayNumber + 1 > ReportPeriod.MaxDays) return Fail($"A period covers at most {ReportPeriod.MaxDays} days.");
-        if (!ReportPeriod.TryFindZone(zoneId, out var zone)) return Fail("--time-zone is an IANA time zone such as Europe/Paris.");
+        if (!LocalTimes.TryFindZone(zoneId, out var zone)) return Fail("--time-zone is an IANA time zone such as Europe/Paris.");
         if (string.IsNullOrWhiteSpace(output)) return Fail("--out names the .xlsx file to write.");
 
         var watch = Stopwatch.StartNew();

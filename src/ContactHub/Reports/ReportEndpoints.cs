@@ -60,7 +60,7 @@ public static class ReportEndpoints
         if (request.From > request.To) errors["to"] = ["Must not be before from."];
         else if (request.From is { } f && request.To is { } t && t.DayNumber - f.DayNumber + 1 > ReportPeriod.MaxDays) errors["to"] = [$"A period covers at most {ReportPeriod.MaxDays} days."];
         var zoneId = request.TimeZone ?? "UTC";
-        if (!ReportPeriod.TryFindZone(zoneId, out var zone)) errors["timeZone"] = ["An IANA time zone such as Europe/Paris."];
+        if (!LocalTimes.TryFindZone(zoneId, out var zone)) errors["timeZone"] = ["An IANA time zone such as Europe/Paris."];
         var recipients = request.Email?.Select(e => e?.Trim() ?? "").ToList() ?? [];
         if (recipients.Count > 50) errors["email"] = [$"Up to 50 email addresses ({recipients.Count} given)."];
         else if (recipients.FirstOrDefault(e => !System.Net.Mail.MailAddress.TryCreate(e, out var a) || a.Address != e) is { } bad)

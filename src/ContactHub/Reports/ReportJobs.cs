@@ -1,3 +1,4 @@
+using ContactHub.Hosting;
 using Quartz;
 
 namespace ContactHub.Reports;
@@ -28,7 +29,7 @@ public sealed class ReportScheduleJob(ReportScheduleStore schedules, ReportRunSt
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct)
     {
         var id = long.Parse(context.MergedJobDataMap.GetString(ScheduleIdKey)!, System.Globalization.CultureInfo.InvariantCulture);
-        if (await schedules.GetAsync(id, ct) is not { Enabled: true, Paused: false } schedule || !ReportPeriod.TryFindZone(schedule.TimeZone, out var zone))
+        if (await schedules.GetAsync(id, ct) is not { Enabled: true, Paused: false } schedule || !LocalTimes.TryFindZone(schedule.TimeZone, out var zone))
             return;
         // A firing covers the period of its scheduled time, once (a test send goes through ReportRunJob instead).
         var firedAt = OriginalFireTime(context) ?? context.ScheduledFireTimeUtc ?? context.FireTimeUtc;

@@ -50,6 +50,4 @@ public sealed record ReportPeriod(DateOnly FirstDay, DateOnly LastDay, TimeZoneI
     }
 
     private DateTimeOffset StartOf(DateOnly day) => LocalTimes.StartOfDay(day, TimeZone);
-
-    public static bool TryFindZone(string? id, out TimeZoneInfo zone) => LocalTimes.TryFindZone(id, out zone);
 }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using ContactHub.Data;
+using ContactHub.Hosting;
 using Dapper;
 
 namespace ContactHub.Reports;
@@ -19,7 +20,7 @@ public sealed record ReportRunRow(long Id, string ReportName, long? ScheduleId, 
 {
     public ReportPeriod Period()
     {
-        ReportPeriod.TryFindZone(TimeZone, out var zone);
+        LocalTimes.TryFindZone(TimeZone, out var zone);
         var first = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(PeriodFrom!.Value, zone).DateTime);
         var last = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(PeriodTo!.Value, zone).DateTime).AddDays(-1);
         return new ReportPeriod(first, last, zone);

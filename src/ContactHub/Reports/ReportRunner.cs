@@ -75,10 +75,11 @@ public sealed class ReportRunner(ReportCatalogue catalogue, ReportQueries querie
         List<EmailAttachment> attachments = [];
         if (chart is not null) attachments.Add(new EmailAttachment("chart.png", "image/png", chart, ContentId: $"chart-{run.Id}@{domain}"));
         if (attach) attachments.Add(new EmailAttachment(fileName, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", content));
+        var body = html.Replace("cid:chart", $"cid:chart-{run.Id}@{domain}");
         string? failure = null;
         foreach (var to in await deliveries.PlanAsync(run.Id, run.RecipientList, ct))
         {
-            var message = new OutgoingEmail(to, subject, text, html.Replace("cid:chart", $"cid:chart-{run.Id}@{domain}"), EmailComposer.NewMessageId(domain), Attachments: attachments);
+            var message = new OutgoingEmail(to, subject, text, body, EmailComposer.NewMessageId(domain), Attachments: attachments);
             var result = (await email.SendAsync([message], ct)).Single();
             if (result.Sent)
                 await deliveries.SentAsync(run.Id, to, message.MessageId, CancellationToken.None);

@@ -96,7 +96,7 @@ public static class ReportScheduleEndpoints
         if (schedule.Paused)
             return TypedResults.Problem($"Schedule {id} is paused ({schedule.PausedReason}); resume it with POST /api/v1/report-schedules/{id}/resume, then run it.",
                 statusCode: 409, title: "Schedule paused");
-        if (!ReportPeriod.TryFindZone(schedule.TimeZone, out var zone)) return NotFound(id);
+        if (!LocalTimes.TryFindZone(schedule.TimeZone, out var zone)) return NotFound(id);
         var period = ReportPeriod.ForFiring(schedule.Period, clock.GetUtcNow(), zone);
         var (runId, _) = await runs.QueueAsync(schedule.Report, period, $"schedule:{schedule.Name ?? id.ToString()}", schedule.Recipients, id, ct: ct);
         await scheduler.QueueRunAsync(runId, ct);

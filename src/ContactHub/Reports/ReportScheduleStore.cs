@@ -116,7 +116,7 @@ public sealed class ReportScheduleStore(Db db, TimeProvider clock)
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(CountFailureSql), new { id }, tx, cancellationToken: ct));
             var reason = $"Paused after {pauseAfter} failed runs in a row; the last one: {error}";
             var paused = await connection.ExecuteAsync(new CommandDefinition(db.Sql(PauseSql),
-                new { id, now = clock.GetUtcNow(), reason = reason.Length > 2000 ? reason[..2000] : reason, pauseAfter = (long)pauseAfter }, tx, cancellationToken: ct)) == 1;
+                new { id, now = clock.GetUtcNow(), reason = Clip(reason), pauseAfter = (long)pauseAfter }, tx, cancellationToken: ct)) == 1;
             var failures = await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(FailuresSql), new { id }, tx, cancellationToken: ct));
             return (failures, paused);
         }, ct);
@@ -132,7 +132,7 @@ public sealed class ReportScheduleStore(Db db, TimeProvider clock)
     {
         await using var connection = await db.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(db.Sql(PauseNowSql),
-            new { id, now = clock.GetUtcNow(), reason = reason.Length > 2000 ? reason[..2000] : reason }, cancellationToken: ct));
+            new { id, now = clock.GetUtcNow(), reason = Clip(reason) }, cancellationToken: ct));
     }
 
     public async Task<bool> ResumeAsync(long id, CancellationToken ct = default)
@@ -141,4 +141,6 @@ public sealed class ReportScheduleStore(Db db, TimeProvider clock)
         return await connection.ExecuteAsync(new CommandDefinition(db.Sql(ResumeSql),
             new { id, now = clock.GetUtcNow() }, cancellationToken: ct)) == 1;
     }
+
+    private static string Clip(string reason) => reason.Length <= 2000 ? reason : reason[..2000];
 }

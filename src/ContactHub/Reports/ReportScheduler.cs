@@ -1,4 +1,5 @@
 using System.Globalization;
+using ContactHub.Hosting;
 using Quartz;
 
 namespace ContactHub.Reports;
@@ -9,7 +10,8 @@ namespace ContactHub.Reports;
 /// </summary>
 public sealed class ReportScheduler(ISchedulerFactory factory, ReportScheduleStore schedules, ReportRunStore runs, ReportCatalogue catalogue,
     Microsoft.Extensions.Options.IOptions<ReportsOptions> options, ILogger<ReportScheduler> logger)
-{    private const string ScheduleGroup = "report-schedules";
+{
+    private const string ScheduleGroup = "report-schedules";
     private const string RunGroup = "report-runs";
 
     private static JobKey JobOf(long scheduleId) => new($"schedule-{scheduleId}", ScheduleGroup);
@@ -40,7 +42,7 @@ public sealed class ReportScheduler(ISchedulerFactory factory, ReportScheduleSto
 
     public async Task SyncAsync(ReportSchedule schedule, CancellationToken ct = default)
     {
-        if (!schedule.Enabled || schedule.Paused || catalogue.Find(schedule.Report) is null || !ReportPeriod.TryFindZone(schedule.TimeZone, out var zone))
+        if (!schedule.Enabled || schedule.Paused || catalogue.Find(schedule.Report) is null || !LocalTimes.TryFindZone(schedule.TimeZone, out var zone))
         {
             await UnscheduleAsync(schedule.Id, ct);
             return;

@@ -1,3 +1,5 @@
+using ContactHub.Hosting;
+
 namespace ContactHub.Reports;
 
 /// <summary>What makes a schedule valid, shared by the API and the schedules seeded from configuration.</summary>
@@ -13,7 +15,7 @@ public static class ScheduleRules
         TimeSpan minimumInterval, DateTimeOffset now)
     {
         if (string.IsNullOrWhiteSpace(report)) yield return new("report", "names a report of the catalogue (GET /api/v1/reports).");
-        var zoneKnown = ReportPeriod.TryFindZone(timeZone, out var zone);
+        var zoneKnown = LocalTimes.TryFindZone(timeZone, out var zone);
         if (string.IsNullOrWhiteSpace(cron) || !Quartz.CronExpression.TryParse(cron, out _))
             yield return new("cron", "must be a Quartz cron expression with seconds first, e.g. \"0 0 7 * * ?\" for 07:00 every day.");
         else if (FiringProblem(cron, zoneKnown ? zone : TimeZoneInfo.Utc, minimumInterval, now) is { } problem)
