@@ -7,6 +7,7 @@ using ContactHub.Conversations;
 using ContactHub.Data;
 using ContactHub.Demo;
 using ContactHub.Desk;
+using ContactHub.Events;
 using ContactHub.FollowUps;
 using ContactHub.Hosting;
 using ContactHub.Outbox;
@@ -20,6 +21,7 @@ builder.AddHosting();          // ProblemDetails, OpenAPI, telemetry, systemd / 
 builder.AddData();             // the configured engine (SQLite by default), migrations, readiness
 builder.AddScheduling();       // Quartz on the configured database, clustered on the server engines
 builder.AddSecurity();         // API keys with scopes
+builder.AddEvents();           // the event log written with each change, its feed and stream, signed webhook subscriptions
 builder.AddContacts();         // recognition, identifiers, merge
 builder.AddConversations();    // recording, grouping, the idle-conversation job
 builder.AddCampaigns();        // consent per channel, follow-up campaigns and their evaluator
@@ -45,6 +47,7 @@ api.MapConversations().MapConversationMessages().MapFollowUps();
 api.MapCampaigns();
 api.MapReports().MapReportSchedules().MapExports();
 api.MapEmbedTokens();
+api.MapEvents().MapEventSubscriptions();
 app.MapDeskPages();            // /desk (cookie session), /embed/contact (signed token)
 app.MapTwilioWebhooks();       // signed by Twilio, not by API key
 app.MapGraphWebhooks();        // validated by clientState

@@ -1,4 +1,5 @@
 using ContactHub.Data;
+using ContactHub.Events;
 using Dapper;
 
 namespace ContactHub.Contacts;
@@ -12,7 +13,7 @@ public static class ConsentStatus
 public sealed record Consent(string Channel, string Status, string? Source, DateTimeOffset UpdatedAt);
 
 /// <summary>Per contact and channel: has the customer said STOP (or START again)? Campaigns and marketing sends obey it.</summary>
-public sealed class ConsentStore(Db db, TimeProvider clock)
+public sealed class ConsentStore(Db db, EventLog events, TimeProvider clock)
 {
     private const string UpdateSql = """
         UPDATE consents SET status = @status, source = @source, updated_at = @now WHERE contact_id = @contactId AND channel = @channel
@@ -25,13 +26,20 @@ public sealed class ConsentStore(Db db, TimeProvider clock)
         {ON_CONFLICT_IGNORE}
         """;
 
+    private const string StatusSql = "SELECT status FROM consents WHERE contact_id = @contactId AND channel = @channel";
+
+    /// <summary>Records the customer's choice; consent.changed is told only when the status moved (a second STOP is no change).</summary>
     public Task SetAsync(long contactId, string channel, string status, string source, CancellationToken ct = default) =>
         db.InTransactionAsync(async (connection, tx) =>
         {
             var args = new { contactId, channel, status, source, now = clock.GetUtcNow() };
+            var previous = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(StatusSql, args, tx, cancellationToken: ct));
             if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateSql), args, tx, cancellationToken: ct)) == 0
                 && await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), args, tx, cancellationToken: ct)) == 0)
                 throw new ConcurrencyConflictException("The consent row was created concurrently.");
+            if (previous != status)
+                await events.AppendAsync(connection, tx, new NewEvent(EventTypes.ConsentChanged, contactId,
+                    new { contactId, channel, status, previousStatus = previous, source }) { Channel = channel, Changed = ["status"] }, ct);
             return 0;
         }, ct);
 

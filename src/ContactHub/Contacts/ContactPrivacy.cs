@@ -1,4 +1,5 @@
 using ContactHub.Data;
+using ContactHub.Events;
 using Dapper;
 
 namespace ContactHub.Contacts;
@@ -7,7 +8,7 @@ namespace ContactHub.Contacts;
 /// GDPR: export everything held on a contact; erase its personal data while keeping anonymous rows
 /// (channel, direction, times, durations, statuses), so that reports for past periods do not change.
 /// </summary>
-public sealed class ContactPrivacy(Db db, TimeProvider clock)
+public sealed class ContactPrivacy(Db db, EventLog events, TimeProvider clock)
 {
     private const string ContactRowSql = "SELECT * FROM contacts WHERE id = @id OR merged_into_id = @id ORDER BY id";
     private const string IdentifierRowsSql = "SELECT * FROM contact_identifiers WHERE contact_id = @id ORDER BY id";
@@ -79,6 +80,9 @@ public sealed class ContactPrivacy(Db db, TimeProvider clock)
             foreach (var sql in new[] { EraseOutboxSql, EraseInteractionsSql, EraseConversationsSql, EraseNotesSql, EraseFollowUpsSql, EraseConsentsSql,
                          EraseIdentifiersSql, EraseNameWordsSql, ResolveDuplicatesSql, EraseContactSql })
                 await connection.ExecuteAsync(new CommandDefinition(db.Sql(sql), args, tx, cancellationToken: ct));
+            // What the log said of the contact goes too (a delivery not yet sent carries the scrubbed payload); the erasure itself is told.
+            await events.ScrubAsync(connection, tx, id, ct);
+            await events.AppendAsync(connection, tx, new NewEvent(EventTypes.ContactErased, id, new { contactId = id, erasedAt = args.now }), ct);
             return true;
         }, ct);
 }

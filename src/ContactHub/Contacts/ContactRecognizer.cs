@@ -1,5 +1,6 @@
 using System.Data.Common;
 using ContactHub.Data;
+using ContactHub.Events;
 using Dapper;
 
 namespace ContactHub.Contacts;
@@ -11,7 +12,7 @@ public sealed record Recognized(long ContactId, bool Created);
 /// is that contact, none creates one, several never auto-merge — the highest-priority match wins
 /// and the others are recorded as duplicate candidates. Runs inside the caller's transaction.
 /// </summary>
-public sealed class ContactRecognizer(Db db, ContactNames names, TimeProvider clock)
+public sealed class ContactRecognizer(Db db, ContactNames names, EventLog events, TimeProvider clock)
 {
     private sealed record Match(long ContactId, string Kind, string Provider, string Value);
 
@@ -75,13 +76,19 @@ public sealed class ContactRecognizer(Db db, ContactNames names, TimeProvider cl
                 new { contactId = Math.Min(contactId, other), otherId = Math.Max(contactId, other), reason, now }, transaction, cancellationToken: ct));
         }
 
+        var added = new List<object>();
         foreach (var missing in identifiers.Where(i => !matches.Any(m => m.Kind == i.Kind && m.Provider == i.Provider && m.Value == i.Value)))
         {
-            if (await ClaimAsync(connection, transaction, contactId, missing, ct) is null)
+            if (await ClaimAsync(connection, transaction, contactId, missing, ct) is not { } identifierId)
                 throw new ConcurrencyConflictException("An identifier was claimed by a concurrent request.");
+            var shown = new { identifierId, kind = missing.Kind, provider = NoProvider(missing.Provider), value = missing.Value };
+            if (created) added.Add(shown);
+            else await events.AppendAsync(connection, transaction, new NewEvent(EventTypes.ContactIdentifierAdded, contactId, new { contactId, identifier = shown }), ct);
         }
 
-        if (!created)
+        if (created)
+            await events.AppendAsync(connection, transaction, new NewEvent(EventTypes.ContactCreated, contactId, new { contactId, displayName = Clean(name), identifiers = added }), ct);
+        else
             await FillNameAsync(connection, transaction, contactId, name, ct);
 
         return new Recognized(contactId, created);
@@ -92,7 +99,10 @@ public sealed class ContactRecognizer(Db db, ContactNames names, TimeProvider cl
     {
         if (Clean(name) is { } filled
             && await connection.ExecuteAsync(new CommandDefinition(db.Sql(FillNameSql), new { id = contactId, name = filled, nameKey = NameKey(filled), now = clock.GetUtcNow() }, transaction, cancellationToken: ct)) > 0)
+        {
             await names.IndexAsync(connection, transaction, contactId, filled, ct);
+            await events.AppendAsync(connection, transaction, new NewEvent(EventTypes.ContactUpdated, contactId, new { contactId, displayName = filled }) { Changed = ["displayName"] }, ct);
+        }
     }
 
     /// <summary>Gives the identifier to the contact unless another already owns it: the new identifier's id, or null.</summary>
@@ -103,6 +113,9 @@ public sealed class ContactRecognizer(Db db, ContactNames names, TimeProvider cl
     /// <summary>The contact an identifier belongs to, if any (a prepared probe of the unique key; see PreparedStatements).</summary>
     public Task<long?> OwnerAsync(DbConnection connection, DbTransaction? transaction, Identifier identifier, CancellationToken ct) =>
         db.Prepared(connection, transaction, FindIdentifierSql, ("kind", identifier.Kind), ("provider", identifier.Provider), ("value", identifier.Value)).ScalarInt64Async(ct);
+
+    /// <summary>Identifiers of most kinds have no provider (stored as ""); events leave it out then.</summary>
+    public static string? NoProvider(string provider) => provider.Length == 0 ? null : provider;
 
     public static string? Clean(string? name) => string.IsNullOrWhiteSpace(name) ? null : name.Trim();
 

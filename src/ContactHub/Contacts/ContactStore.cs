@@ -1,10 +1,11 @@
 using System.Data.Common;
 using ContactHub.Data;
+using ContactHub.Events;
 using Dapper;
 
 namespace ContactHub.Contacts;
 
-public sealed class ContactStore(Db db, ContactRecognizer recognizer, ContactNames names, TimeProvider clock)
+public sealed class ContactStore(Db db, ContactRecognizer recognizer, ContactNames names, EventLog events, TimeProvider clock)
 {
     private const string ContactSql = """
         SELECT id, display_name, external_id, created_at, updated_at, merged_into_id, erased_at FROM contacts WHERE id = @id
@@ -92,31 +93,59 @@ public sealed class ContactStore(Db db, ContactRecognizer recognizer, ContactNam
         WHERE id = @id AND merged_into_id IS NULL AND erased_at IS NULL
         """;
 
+    private const string CurrentSql = "SELECT display_name, external_id FROM contacts WHERE id = @id AND merged_into_id IS NULL AND erased_at IS NULL";
+
+    private sealed record Current(string? DisplayName, string? ExternalId);
+
+    /// <summary>Renames or re-keys a contact; contact.updated names the fields that really changed (none: no event).</summary>
     public Task<bool> UpdateAsync(long id, string? name, string? externalId, CancellationToken ct = default) =>
         db.InTransactionAsync(async (connection, tx) =>
         {
             var renamed = ContactRecognizer.Clean(name);
+            if (await connection.QuerySingleOrDefaultAsync<Current>(new CommandDefinition(CurrentSql, new { id }, tx, cancellationToken: ct)) is not { } current) return false;
             var updated = await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateSql),
                 new { id, name = renamed, nameKey = ContactRecognizer.NameKey(name), externalId, now = clock.GetUtcNow() }, tx, cancellationToken: ct)) > 0;
             if (updated && renamed is not null) await names.IndexAsync(connection, tx, id, renamed, ct);
+            var changed = new List<string>();
+            if (renamed is not null && renamed != current.DisplayName) changed.Add("displayName");
+            if (externalId is not null && externalId != current.ExternalId) changed.Add("externalId");
+            if (updated && changed.Count > 0)
+                await events.AppendAsync(connection, tx, new NewEvent(EventTypes.ContactUpdated, id, new
+                {
+                    contactId = id, displayName = changed.Contains("displayName") ? renamed : null, externalId = changed.Contains("externalId") ? externalId : null, changed,
+                }) { Changed = changed }, ct);
             return updated;
         }, ct);
 
     /// <summary>Adds an identifier; returns its id, or the id of the contact that already owns it.</summary>
-    public async Task<(long? IdentifierId, long? OwnerContactId)> AddIdentifierAsync(long contactId, Identifier identifier, CancellationToken ct = default)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        if (await recognizer.ClaimAsync(connection, null, contactId, identifier, ct) is { } id) return (id, null);
-        return (null, await recognizer.OwnerAsync(connection, null, identifier, ct));
-    }
+    public Task<(long? IdentifierId, long? OwnerContactId)> AddIdentifierAsync(long contactId, Identifier identifier, CancellationToken ct = default) =>
+        db.InTransactionAsync<(long?, long?)>(async (connection, tx) =>
+        {
+            if (await recognizer.ClaimAsync(connection, tx, contactId, identifier, ct) is not { } identifierId)
+                return (null, await recognizer.OwnerAsync(connection, tx, identifier, ct));
+            await events.AppendAsync(connection, tx, new NewEvent(EventTypes.ContactIdentifierAdded, contactId, new
+            {
+                contactId, identifier = new { identifierId, kind = identifier.Kind, provider = ContactRecognizer.NoProvider(identifier.Provider), value = identifier.Value },
+            }), ct);
+            return (identifierId, null);
+        }, ct);
+
+    private const string IdentifierSql = "SELECT kind, provider, value FROM contact_identifiers WHERE id = @identifierId AND contact_id = @contactId";
 
     private const string DeleteIdentifierSql = "DELETE FROM contact_identifiers WHERE id = @identifierId AND contact_id = @contactId";
 
-    public async Task<bool> RemoveIdentifierAsync(long contactId, long identifierId, CancellationToken ct = default)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(db.Sql(DeleteIdentifierSql), new { contactId, identifierId }, cancellationToken: ct)) > 0;
-    }
+    public Task<bool> RemoveIdentifierAsync(long contactId, long identifierId, CancellationToken ct = default) =>
+        db.InTransactionAsync(async (connection, tx) =>
+        {
+            if (await connection.QuerySingleOrDefaultAsync<Identifier>(new CommandDefinition(IdentifierSql, new { contactId, identifierId }, tx, cancellationToken: ct)) is not { } removed)
+                return false;
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(DeleteIdentifierSql), new { contactId, identifierId }, tx, cancellationToken: ct));
+            await events.AppendAsync(connection, tx, new NewEvent(EventTypes.ContactIdentifierRemoved, contactId, new
+            {
+                contactId, identifier = new { identifierId, kind = removed.Kind, provider = ContactRecognizer.NoProvider(removed.Provider), value = removed.Value },
+            }), ct);
+            return true;
+        }, ct);
 
     private const string LabelsSql = """
         SELECT contact_id, MIN(value) AS label FROM contact_identifiers

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using ContactHub.Data;
+using ContactHub.Events;
 using Dapper;
 
 namespace ContactHub.Contacts;
@@ -17,7 +18,7 @@ public sealed record MergeJournal(long[] Identifiers, long[] Conversations, long
 /// Merge moves everything of the source contact to the target in one transaction and writes a journal;
 /// undo moves back exactly the journalled rows. A consent the target already has for a channel stays with the source.
 /// </summary>
-public sealed class MergeStore(Db db, ContactNames names, TimeProvider clock)
+public sealed class MergeStore(Db db, ContactNames names, EventLog events, TimeProvider clock)
 {
     private sealed record Party(long Id, string? DisplayName, DateTimeOffset UpdatedAt, long? MergedIntoId, DateTimeOffset? ErasedAt);
 
@@ -84,6 +85,10 @@ public sealed class MergeStore(Db db, ContactNames names, TimeProvider clock)
             }
             var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(InsertJournalSql),
                 new { target, source, moved = JsonSerializer.Serialize(journal), actor, now }, tx, cancellationToken: ct));
+            await events.AppendAsync(connection, tx, new NewEvent(EventTypes.ContactMerged, target, new
+            {
+                mergeId = id, contactId = target, sourceContactId = source, moved = Counts(journal),
+            }), ct);
             return (MergeOutcome.Merged, (string?)null, new MergeResult(id, target, source, journal));
         }, ct);
     }
@@ -121,6 +126,10 @@ public sealed class MergeStore(Db db, ContactNames names, TimeProvider clock)
                 }, tx, cancellationToken: ct));
             if (journal.TargetNameBefore is null) await names.IndexAsync(connection, tx, row.TargetContactId, null, ct);
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(MarkUndoneSql), new { id = mergeId, now = clock.GetUtcNow(), actor }, tx, cancellationToken: ct));
+            await events.AppendAsync(connection, tx, new NewEvent(EventTypes.ContactMergeUndone, row.TargetContactId, new
+            {
+                mergeId, contactId = row.TargetContactId, sourceContactId = row.SourceContactId, moved = Counts(journal),
+            }), ct);
             return (MergeOutcome.Merged, (string?)null);
         }, ct);
 
@@ -138,6 +147,12 @@ public sealed class MergeStore(Db db, ContactNames names, TimeProvider clock)
         foreach (var chunk in journal.Duplicates.Chunk(500))
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(ResolveDuplicatesSql), new { at = resolvedAt, ids = chunk }, tx, cancellationToken: ct));
     }
+
+    private static object Counts(MergeJournal j) => new
+    {
+        identifiers = j.Identifiers.Length, conversations = j.Conversations.Length, interactions = j.Interactions.Length,
+        notes = j.Notes.Length, followUps = j.FollowUps.Length, consents = j.Consents.Length,
+    };
 
     private async Task<Party?> Get(DbConnection connection, DbTransaction tx, long id, CancellationToken ct) =>
         await connection.QuerySingleOrDefaultAsync<Party>(new CommandDefinition(db.Sql(PartySql), new { id }, tx, cancellationToken: ct));

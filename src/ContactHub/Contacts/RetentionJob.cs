@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using ContactHub.Data;
+using ContactHub.Events;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Quartz;
@@ -16,15 +17,19 @@ public sealed class RetentionOptions : IValidatableObject
     /// <summary>Delete interactions older than this many days (0: keep them).</summary>
     public int InteractionsDays { get; set; }
 
+    /// <summary>Delete events of the event log older than this many days, with their webhook deliveries (0: keep them).</summary>
+    public int EventsDays { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext context)
     {
-        if (MessageBodiesDays < 0 || InteractionsDays < 0) yield return new($"{Section}:MessageBodiesDays and {Section}:InteractionsDays must be 0 (off) or a number of days.");
+        if (MessageBodiesDays < 0 || InteractionsDays < 0 || EventsDays < 0)
+            yield return new($"{Section}:MessageBodiesDays, {Section}:InteractionsDays and {Section}:EventsDays must be 0 (off) or a number of days.");
     }
 }
 
-/// <summary>The daily retention pass (off by default): old bodies blanked, old interactions deleted.</summary>
+/// <summary>The daily retention pass (off by default): old bodies blanked, old interactions and old events deleted.</summary>
 [DisallowConcurrentExecution]
-public sealed class RetentionJob(Db db, IOptions<RetentionOptions> options, TimeProvider clock, ILogger<RetentionJob> logger) : IJob
+public sealed class RetentionJob(Db db, EventLog events, IOptions<RetentionOptions> options, TimeProvider clock, ILogger<RetentionJob> logger) : IJob
 {
     public static readonly JobKey Key = new("retention", "privacy");
 
@@ -60,6 +65,7 @@ public sealed class RetentionJob(Db db, IOptions<RetentionOptions> options, Time
                 await connection.ExecuteAsync(new CommandDefinition(db.Sql(UnlinkOldFollowUpsSql), args, tx, cancellationToken: ct));
                 return await connection.ExecuteAsync(new CommandDefinition(db.Sql(DeleteOldInteractionsSql), args, tx, cancellationToken: ct));
             }, ct);
+        if (o.EventsDays > 0) await events.DeleteOlderThanAsync(now.AddDays(-o.EventsDays), ct);
         return (blanked, deleted);
     }
 }

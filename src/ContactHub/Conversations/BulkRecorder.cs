@@ -1,5 +1,6 @@
 using System.Data.Common;
 using ContactHub.Contacts;
+using ContactHub.Events;
 using Microsoft.Extensions.Options;
 
 namespace ContactHub.Conversations;
@@ -11,7 +12,7 @@ namespace ContactHub.Conversations;
 /// updated once at the end. Anything off the common path — a repeat, an identifier not seen yet, several contacts
 /// matching — goes through the recorder and the recogniser themselves, so that the rules live in one place.
 /// </summary>
-public sealed class BulkRecorder(InteractionRecorder recorder, ContactRecognizer recognizer, IOptions<ConversationsOptions> options, TimeProvider clock)
+public sealed class BulkRecorder(InteractionRecorder recorder, ContactRecognizer recognizer, EventLog events, IOptions<ConversationsOptions> options, TimeProvider clock)
 {
     public sealed record Counts(long Recorded, long Repeated);
 
@@ -91,13 +92,15 @@ public sealed class BulkRecorder(InteractionRecorder recorder, ContactRecognizer
             if (conversation is null || !options.Value.Continues(conversation.LastActivityAt, i.OccurredAt))
             {
                 var started = new Touched(await recorder.StartConversationAsync(connection, transaction, contactId, i, history, ct), i.LastsUntil, "", i.Agent) { Ended = history };
+                await events.AppendAsync(connection, transaction, InteractionRecorder.Started(started.Id, contactId, i, history), ct);
                 // The contact's next event joins whichever conversation has the latest activity, as the recorder's query does.
                 if (conversation is null || started.LastActivityAt > conversation.LastActivityAt) active[contactId] = started;
                 conversation = started;
             }
             if (conversation.Added == 0) touched.Add(conversation);
 
-            await recorder.InsertAsync(connection, transaction, conversation.Id, contactId, i, now, ct);
+            var interactionId = await recorder.InsertAsync(connection, transaction, conversation.Id, contactId, i, now, ct);
+            await events.AppendAsync(connection, transaction, InteractionRecorder.Recorded(interactionId, conversation.Id, contactId, i), ct);
             recorded++;
 
             if (i.LastsUntil > conversation.LastActivityAt) conversation.LastActivityAt = i.LastsUntil;

@@ -3,6 +3,7 @@ using ContactHub.Channels;
 using ContactHub.Contacts;
 using ContactHub.Conversations;
 using ContactHub.Data;
+using ContactHub.Events;
 using ContactHub.Outbox;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -30,7 +31,7 @@ public sealed record MessageResult(MessageOutcome Outcome, QueuedMessage? Queued
 /// </summary>
 public sealed class ConversationMessenger(
     Db db, ConversationStore conversations, ContactStore contacts, ConsentStore consents, IdentifierNormalizer normalizer, TemplateRenderer templates,
-    InteractionRecorder recorder, OutboxStore outbox, OutboxSignal signal, OutboundChannels outbound, TimeProvider clock)
+    InteractionRecorder recorder, OutboxStore outbox, OutboxSignal signal, OutboundChannels outbound, EventLog events, TimeProvider clock)
 {
     private const int MaxAttachmentBytes = 10 * 1024 * 1024;
 
@@ -149,6 +150,11 @@ public sealed class ConversationMessenger(
                 ? (await connection.QueryAsync<string>(new CommandDefinition(db.Sql(ThreadSql), new { conversationId }, tx, cancellationToken: ct))).ToList()
                 : [];
             var recorded = await recorder.RecordAsync(connection, tx, interaction, ct);
+            if (campaignId is { } campaign)
+                await events.AppendAsync(connection, tx, new NewEvent(EventTypes.CampaignMessageQueued, recorded.ContactId, new
+                {
+                    campaignId = campaign, interactionId = recorded.InteractionId, conversationId, contactId = recorded.ContactId, channel,
+                }) { ConversationId = conversationId, InteractionId = recorded.InteractionId, Channel = channel, Agent = interaction.Agent }, ct);
             await outbox.EnqueueAsync(connection, tx, recorded.InteractionId, channel, new OutboxPayload(to, body, subject, null, messageId,
                 thread.LastOrDefault(), thread.TakeLast(20).ToList(), null, attachments.Count == 0 ? null : attachments), ct);
             if (idempotencyKey is not null)

@@ -1,9 +1,10 @@
 using ContactHub.Data;
+using ContactHub.Events;
 using Dapper;
 
 namespace ContactHub.Conversations;
 
-public sealed class ConversationStore(Db db, TimeProvider clock)
+public sealed class ConversationStore(Db db, EventLog events, TimeProvider clock)
 {
     /// <summary>The select list of <see cref="ConversationRow"/>; queries elsewhere append their WHERE to it.</summary>
     internal const string Columns = """
@@ -60,11 +61,16 @@ public sealed class ConversationStore(Db db, TimeProvider clock)
         """;
 
     /// <summary>Starts a conversation for a known contact (e.g. an agent's outbound call); null when the contact is unknown.</summary>
-    public async Task<long?> StartAsync(long contactId, string? agent, string? subject, CancellationToken ct = default)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(db.Sql(InsertSql), new { contactId, agent, subject, now = clock.GetUtcNow() }, cancellationToken: ct));
-    }
+    public Task<long?> StartAsync(long contactId, string? agent, string? subject, CancellationToken ct = default) =>
+        db.InTransactionAsync(async (connection, tx) =>
+        {
+            var now = clock.GetUtcNow();
+            var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(db.Sql(InsertSql), new { contactId, agent, subject, now }, tx, cancellationToken: ct));
+            if (id is { } conversationId)
+                await events.AppendAsync(connection, tx, new NewEvent(EventTypes.ConversationStarted, contactId,
+                    new { conversationId, contactId, agent, startedAt = now, ended = false }) { ConversationId = conversationId, Agent = agent }, ct);
+            return id;
+        }, ct);
 
     private const string InsertNoteSql = """
         INSERT INTO conversation_notes (conversation_id, contact_id, author, body, created_at) {OUTPUT_ID}
@@ -80,13 +86,24 @@ public sealed class ConversationStore(Db db, TimeProvider clock)
         return noteId is { } n ? new Note(n, id, author, body, now) : null;
     }
 
+    private const string CurrentSql = "SELECT contact_id, agent, status, last_channel FROM conversations WHERE id = @id";
+
+    private sealed record Current(long ContactId, string? Agent, string Status, string? LastChannel);
+
     private const string AssignSql = "UPDATE conversations SET agent = @agent WHERE id = @id";
 
-    public async Task<bool> AssignAsync(long id, string agent, CancellationToken ct = default)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(db.Sql(AssignSql), new { id, agent }, cancellationToken: ct)) > 0;
-    }
+    /// <summary>Gives the conversation to an agent; false when it does not exist. Giving it to the agent it has already changes nothing.</summary>
+    public Task<bool> AssignAsync(long id, string agent, CancellationToken ct = default) =>
+        db.InTransactionAsync(async (connection, tx) =>
+        {
+            if (await connection.QuerySingleOrDefaultAsync<Current>(new CommandDefinition(CurrentSql, new { id }, tx, cancellationToken: ct)) is not { } current) return false;
+            if (current.Agent == agent) return true;
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(AssignSql), new { id, agent }, tx, cancellationToken: ct));
+            await events.AppendAsync(connection, tx, new NewEvent(EventTypes.ConversationAssigned, current.ContactId,
+                new { conversationId = id, contactId = current.ContactId, agent, previousAgent = current.Agent })
+            { ConversationId = id, Agent = agent, Channel = current.LastChannel, Changed = ["agent"] }, ct);
+            return true;
+        }, ct);
 
     private const string EndSql = """
         UPDATE conversations SET status = 'ended', ended_at = @now, summary = COALESCE(@summary, summary)
@@ -94,21 +111,54 @@ public sealed class ConversationStore(Db db, TimeProvider clock)
         """;
 
     /// <summary>Ends an active conversation; false when it does not exist or has already ended.</summary>
-    public async Task<bool> EndAsync(long id, string? summary, CancellationToken ct = default)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(db.Sql(EndSql), new { id, summary, now = clock.GetUtcNow() }, cancellationToken: ct)) > 0;
-    }
+    public Task<bool> EndAsync(long id, string? summary, CancellationToken ct = default) =>
+        db.InTransactionAsync(async (connection, tx) =>
+        {
+            var now = clock.GetUtcNow();
+            if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(EndSql), new { id, summary, now }, tx, cancellationToken: ct)) == 0) return false;
+            var current = await connection.QuerySingleAsync<Current>(new CommandDefinition(CurrentSql, new { id }, tx, cancellationToken: ct));
+            await events.AppendAsync(connection, tx, Ended(id, current, now, "agent"), ct);
+            return true;
+        }, ct);
+
+    private const string IdleSql = """
+        SELECT id FROM conversations WHERE status = 'active' AND last_activity_at < @cutoff ORDER BY id {LIMIT:@limit}
+        """;
 
     private const string EndIdleSql = """
         UPDATE conversations SET status = 'ended', ended_at = last_activity_at
-        WHERE status = 'active' AND last_activity_at < @cutoff
+        WHERE id = @id AND status = 'active' AND last_activity_at < @cutoff
         """;
 
-    /// <summary>Ends conversations idle since before the cutoff; they end at their last activity.</summary>
+    private const string EndedAtSql = "SELECT ended_at FROM conversations WHERE id = @id";
+
+    /// <summary>Ends conversations idle since before the cutoff; they end at their last activity, each with its conversation.ended event.</summary>
     public async Task<int> EndIdleAsync(DateTimeOffset cutoff, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(db.Sql(EndIdleSql), new { cutoff }, cancellationToken: ct));
+        const int batch = 500;
+        var total = 0;
+        while (true)
+        {
+            var (seen, ended) = await db.InTransactionAsync(async (connection, tx) =>
+            {
+                var ids = (await connection.QueryAsync<long>(new CommandDefinition(db.Sql(IdleSql), new { cutoff, limit = batch }, tx, cancellationToken: ct))).AsList();
+                var count = 0;
+                foreach (var id in ids)
+                {
+                    if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(EndIdleSql), new { id, cutoff }, tx, cancellationToken: ct)) == 0) continue;
+                    var current = await connection.QuerySingleAsync<Current>(new CommandDefinition(CurrentSql, new { id }, tx, cancellationToken: ct));
+                    var endedAt = await connection.ExecuteScalarAsync<DateTimeOffset>(new CommandDefinition(EndedAtSql, new { id }, tx, cancellationToken: ct));
+                    await events.AppendAsync(connection, tx, Ended(id, current, endedAt, "idle"), ct);
+                    count++;
+                }
+                return (ids.Count, count);
+            }, ct);
+            total += ended;
+            if (seen < batch) return total;
+        }
     }
+
+    private static NewEvent Ended(long id, Current current, DateTimeOffset endedAt, string reason) =>
+        new(EventTypes.ConversationEnded, current.ContactId, new { conversationId = id, contactId = current.ContactId, endedAt, reason, agent = current.Agent })
+        { ConversationId = id, Agent = current.Agent, Channel = current.LastChannel };
 }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using ContactHub.Contacts;
 using ContactHub.Data;
+using ContactHub.Events;
 using ContactHub.Hosting;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,7 @@ public sealed record RecordResult(long InteractionId, long ContactId, long Conve
 /// Records one interaction in one transaction: idempotency on (provider, providerRef), recognition
 /// of the contact, then grouping into the explicit, the active, or a new conversation (DESIGN §5).
 /// </summary>
-public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOptions<ConversationsOptions> options, TimeProvider clock, ILogger<InteractionRecorder> logger)
+public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, EventLog events, IOptions<ConversationsOptions> options, TimeProvider clock, ILogger<InteractionRecorder> logger)
 {
     internal sealed record Existing(long Id, long ContactId, long ConversationId, string? Status);
 
@@ -85,11 +86,13 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOp
         db.InSharedTransactionAsync(async (connection, transaction) =>
         {
             if (await FindByRefAsync(connection, transaction, provider, providerRef, ct) is not { } existing) return false;
+            var next = InteractionStatus.Next(existing.Status, status);
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateByRefSql), new
             {
-                id = existing.Id, status = InteractionStatus.Next(existing.Status, status), endedAt = (DateTimeOffset?)null, durationSeconds = (long?)null,
+                id = existing.Id, status = next, endedAt = (DateTimeOffset?)null, durationSeconds = (long?)null,
                 agent = (string?)null, metadata = (string?)null, error, now = clock.GetUtcNow(),
             }, transaction, cancellationToken: ct));
+            await StatusChangedAsync(connection, transaction, existing, next, error, ct);
             return true;
         }, ct);
 
@@ -118,12 +121,14 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOp
         var now = clock.GetUtcNow();
         if (i.ProviderRef is not null && await FindByRefAsync(connection, transaction, i.Provider, i.ProviderRef, ct) is { } existing)
         {
+            var next = InteractionStatus.Next(existing.Status, i.Status);
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateByRefSql),
                 new
                 {
-                    id = existing.Id, status = InteractionStatus.Next(existing.Status, i.Status), endedAt = i.EndedAt, durationSeconds = i.DurationSeconds,
+                    id = existing.Id, status = next, endedAt = i.EndedAt, durationSeconds = i.DurationSeconds,
                     agent = i.Agent, metadata = i.Metadata, error = (string?)null, now,
                 }, transaction, cancellationToken: ct));
+            await StatusChangedAsync(connection, transaction, existing, next, null, ct);
             if (i.LastsUntil > i.OccurredAt)
                 await connection.ExecuteAsync(new CommandDefinition(db.Sql(ExtendConversationSql), new { id = existing.ConversationId, until = i.LastsUntil }, transaction, cancellationToken: ct));
             return new RecordResult(existing.Id, existing.ContactId, existing.ConversationId, false, false, Repeated: true);
@@ -160,8 +165,30 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, IOp
         await TouchAsync(connection, transaction, conversationId, lastActivity, ConversationRow.AddChannel(conversation?.Channels ?? "", i.Channel), i.Channel, i.Agent,
             added: 1, reopen: i.Direction == "inbound" && !history, ct);
 
+        if (conversationCreated) await events.AppendAsync(connection, transaction, Started(conversationId, contactId, i, history), ct);
+        await events.AppendAsync(connection, transaction, Recorded(interactionId, conversationId, contactId, i), ct);
         ConversationsLog.Recorded(logger, interactionId, i.Channel, i.Direction, contactId, conversationId);
         return new RecordResult(interactionId, contactId, conversationId, recognized.Created, conversationCreated, Repeated: false);
+    }
+
+    internal static NewEvent Started(long conversationId, long contactId, NewInteraction i, bool history) =>
+        new(EventTypes.ConversationStarted, contactId, new { conversationId, contactId, channel = i.Channel, agent = i.Agent, startedAt = i.OccurredAt, ended = history })
+        { ConversationId = conversationId, Channel = i.Channel, Agent = i.Agent };
+
+    internal static NewEvent Recorded(long interactionId, long conversationId, long contactId, NewInteraction i) =>
+        new(EventTypes.InteractionRecorded, contactId, new
+        {
+            interactionId, conversationId, contactId, channel = i.Channel, direction = i.Direction, occurredAt = i.OccurredAt, endedAt = i.EndedAt,
+            durationSeconds = i.DurationSeconds, status = i.Status, agent = i.Agent, provider = i.Provider, providerRef = i.ProviderRef, campaignId = i.CampaignId,
+        }) { ConversationId = conversationId, InteractionId = interactionId, Channel = i.Channel, Agent = i.Agent };
+
+    /// <summary>interaction.status-changed, when the status really moved (a repeated callback with the same status is no change).</summary>
+    private async Task StatusChangedAsync(DbConnection connection, DbTransaction transaction, Existing existing, string? next, string? error, CancellationToken ct)
+    {
+        if (next is null || next == existing.Status) return;
+        await events.AppendAsync(connection, transaction, new NewEvent(EventTypes.InteractionStatusChanged, existing.ContactId,
+            new { interactionId = existing.Id, conversationId = existing.ConversationId, contactId = existing.ContactId, status = next, previousStatus = existing.Status, error })
+        { ConversationId = existing.ConversationId, InteractionId = existing.Id, Changed = ["status"] }, ct);
     }
 
     // The statements every event runs, prepared once per connection (see PreparedStatements); shared with BulkRecorder.

@@ -4,6 +4,7 @@ using ContactHub.Channels;
 using ContactHub.Contacts;
 using ContactHub.Conversations;
 using ContactHub.Desk.Components;
+using ContactHub.Events;
 using ContactHub.FollowUps;
 using ContactHub.Hosting;
 using ContactHub.Security;
@@ -15,7 +16,8 @@ namespace ContactHub.Desk;
 
 /// <summary>
 /// The agent desk: server-rendered pages (Razor components, no client framework), forms that post back and redirect,
-/// two fragments that a few lines of script refresh (the active list every 3 s, the next page of a timeline).
+/// fragments that a few lines of script refresh (the active list and the open conversation as events arrive on /desk/events, every 3 s
+/// while that stream is down; the next page of a timeline).
 /// </summary>
 public static class DeskEndpoints
 {
@@ -25,6 +27,7 @@ public static class DeskEndpoints
         var desk = routes.MapGroup("/desk").ExcludeFromDescription().RequireAuthorization(DeskAuth.ReadPolicy).AddEndpointFilter(ContentSecurityPolicy);
         desk.MapGet("/", Desk);
         desk.MapGet("/active", ActiveFragment);
+        desk.MapGet("/events", Events);
         desk.MapGet("/search", Search);
         desk.MapGet("/contacts/{id:long}", ContactPage);
         desk.MapGet("/contacts/{id:long}/activities", ActivitiesFragment);
@@ -66,6 +69,15 @@ public static class DeskEndpoints
         var labels = await contacts.LabelsAsync(active.Where(a => a.ContactName is null).Select(a => a.ContactId), ct);
         return new RazorComponentResult<ActiveList>(new { T = Texts.For(http), Items = active, Selected = selected, Filter = filter ?? "all", Channel = channel, Labels = labels });
     }
+
+    /// <summary>What the desk redraws for: a conversation's messages and moves, as Server-Sent Events (the page falls back to polling without them).</summary>
+    private static readonly IReadOnlyList<string> DeskEvents =
+    [
+        EventTypes.InteractionRecorded, EventTypes.InteractionStatusChanged, EventTypes.ConversationStarted, EventTypes.ConversationAssigned, EventTypes.ConversationEnded,
+    ];
+
+    private static async Task Events(HttpContext http, EventStream stream, CancellationToken ct) =>
+        await stream.WriteAsync(http, await stream.StartAsync(http, null, ct), DeskEvents, null, ct);
 
     private static async Task<IResult> Search(HttpContext http, ContactStore contacts, IdentifierNormalizer normalizer, CancellationToken ct, string? q = null)
     {

@@ -1,4 +1,5 @@
 using ContactHub.Data;
+using ContactHub.Events;
 using Dapper;
 
 namespace ContactHub.FollowUps;
@@ -16,7 +17,7 @@ public sealed record FollowUp(long Id, long ContactId, long? ConversationId, str
 
 public sealed record FollowUpFilter(string? Status, string? AssignedTo, long? ContactId, DateTimeOffset? DueFrom, DateTimeOffset? DueBefore, int Limit);
 
-public sealed class FollowUpStore(Db db, TimeProvider clock)
+public sealed class FollowUpStore(Db db, EventLog events, TimeProvider clock)
 {
     private const string Columns = """
         SELECT id, contact_id, conversation_id, title, notes, assigned_to, due_at, status, created_by, created_at, completed_at, completed_interaction_id
@@ -33,12 +34,16 @@ public sealed class FollowUpStore(Db db, TimeProvider clock)
         """;
 
     /// <summary>Null when the contact does not exist or the conversation is not the contact's.</summary>
-    public async Task<long?> CreateAsync(long contactId, long? conversationId, string title, string? notes, string? assignedTo, DateTimeOffset? dueAt, string? createdBy, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(db.Sql(InsertSql),
-            new { contactId, conversationId, title, notes, assignedTo, dueAt, createdBy, now = clock.GetUtcNow() }, cancellationToken: ct));
-    }
+    public Task<long?> CreateAsync(long contactId, long? conversationId, string title, string? notes, string? assignedTo, DateTimeOffset? dueAt, string? createdBy, CancellationToken ct) =>
+        db.InTransactionAsync(async (connection, tx) =>
+        {
+            var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(db.Sql(InsertSql),
+                new { contactId, conversationId, title, notes, assignedTo, dueAt, createdBy, now = clock.GetUtcNow() }, tx, cancellationToken: ct));
+            if (id is { } followUpId)
+                await events.AppendAsync(connection, tx, new NewEvent(EventTypes.FollowUpCreated, contactId,
+                    new { followUpId, contactId, conversationId, assignedTo, dueAt, createdBy }) { ConversationId = conversationId, Agent = assignedTo }, ct);
+            return id;
+        }, ct);
 
     private const string GetSql = Columns + "WHERE id = @id";
 
@@ -80,10 +85,24 @@ public sealed class FollowUpStore(Db db, TimeProvider clock)
         return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(db.Sql(InteractionOwnerSql), new { id = interactionId }, cancellationToken: ct));
     }
 
-    public async Task<bool> UpdateAsync(long id, string? status, string? title, string? notes, string? assignedTo, DateTimeOffset? dueAt, long? completedInteractionId, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateSql),
-            new { id, status, title, notes, assignedTo, dueAt, completedInteractionId, now = clock.GetUtcNow() }, cancellationToken: ct)) > 0;
-    }
+    private const string StateSql = "SELECT contact_id, conversation_id, status, assigned_to, completed_interaction_id FROM follow_ups WHERE id = @id";
+
+    private sealed record State(long ContactId, long? ConversationId, string Status, string? AssignedTo, long? CompletedInteractionId);
+
+    /// <summary>Changes a task; the change that marks it done is told as follow-up.completed.</summary>
+    public Task<bool> UpdateAsync(long id, string? status, string? title, string? notes, string? assignedTo, DateTimeOffset? dueAt, long? completedInteractionId, CancellationToken ct) =>
+        db.InTransactionAsync(async (connection, tx) =>
+        {
+            var now = clock.GetUtcNow();
+            if (await connection.QuerySingleOrDefaultAsync<State>(new CommandDefinition(StateSql, new { id }, tx, cancellationToken: ct)) is not { } before) return false;
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateSql),
+                new { id, status, title, notes, assignedTo, dueAt, completedInteractionId, now }, tx, cancellationToken: ct));
+            if (status == FollowUpStatus.Done && before.Status != FollowUpStatus.Done)
+                await events.AppendAsync(connection, tx, new NewEvent(EventTypes.FollowUpCompleted, before.ContactId, new
+                {
+                    followUpId = id, contactId = before.ContactId, conversationId = before.ConversationId, completedAt = now,
+                    completedByInteractionId = completedInteractionId ?? before.CompletedInteractionId, assignedTo = assignedTo ?? before.AssignedTo,
+                }) { ConversationId = before.ConversationId, Agent = assignedTo ?? before.AssignedTo, Changed = ["status"] }, ct);
+            return true;
+        }, ct);
 }

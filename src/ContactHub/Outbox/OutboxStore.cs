@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using ContactHub.Data;
+using ContactHub.Events;
 using Dapper;
 
 namespace ContactHub.Outbox;
@@ -9,7 +10,7 @@ namespace ContactHub.Outbox;
 /// The durable queue: a row is written in the same transaction as its outbound interaction, then
 /// claimed by exactly one dispatcher (a conditional UPDATE: the node whose update changed the row owns it).
 /// </summary>
-public sealed class OutboxStore(Db db, TimeProvider clock)
+public sealed class OutboxStore(Db db, EventLog events, TimeProvider clock)
 {
     private const string EnqueueSql = """
         INSERT INTO outbox (interaction_id, channel, payload, status, attempts, next_attempt_at, created_at) {OUTPUT_ID}
@@ -68,8 +69,24 @@ public sealed class OutboxStore(Db db, TimeProvider clock)
         {
             var now = clock.GetUtcNow();
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(SentSql), new { id = item.Id, node, now }, tx, cancellationToken: ct));
-            return await connection.ExecuteAsync(new CommandDefinition(db.Sql(InteractionSentSql), new { interactionId = item.InteractionId, providerRef, now }, tx, cancellationToken: ct));
+            var before = await StatusAsync(connection, tx, item, ct);
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(InteractionSentSql), new { interactionId = item.InteractionId, providerRef, now }, tx, cancellationToken: ct));
+            if (before.Status == "queued") await StatusChangedAsync(connection, tx, item, before, "sent", null, ct);
+            return 0;
         }, ct);
+
+    private const string InteractionStatusSql = "SELECT conversation_id, status FROM interactions WHERE id = @interactionId";
+
+    private sealed record Before(long ConversationId, string? Status);
+
+    private static async Task<Before> StatusAsync(DbConnection connection, DbTransaction tx, OutboxItem item, CancellationToken ct) =>
+        await connection.QuerySingleAsync<Before>(new CommandDefinition(InteractionStatusSql, new { interactionId = item.InteractionId }, tx, cancellationToken: ct));
+
+    private Task StatusChangedAsync(DbConnection connection, DbTransaction tx, OutboxItem item, Before before, string status, string? error, CancellationToken ct) =>
+        events.AppendAsync(connection, tx, new NewEvent(EventTypes.InteractionStatusChanged, item.ContactId, new
+        {
+            interactionId = item.InteractionId, conversationId = before.ConversationId, contactId = item.ContactId, status, previousStatus = before.Status, error,
+        }) { ConversationId = before.ConversationId, InteractionId = item.InteractionId, Channel = item.Channel, Changed = ["status"] }, ct);
 
     private const string RetrySql = """
         UPDATE outbox SET locked_by = NULL, locked_until = NULL, next_attempt_at = @next, last_error = @error
@@ -93,8 +110,11 @@ public sealed class OutboxStore(Db db, TimeProvider clock)
         db.InTransactionAsync(async (connection, tx) =>
         {
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(FailSql), new { id = item.Id, node, error = Clip(error) }, tx, cancellationToken: ct));
-            return await connection.ExecuteAsync(new CommandDefinition(db.Sql(InteractionFailedSql),
+            var before = await StatusAsync(connection, tx, item, ct);
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(InteractionFailedSql),
                 new { interactionId = item.InteractionId, error = Clip(error), now = clock.GetUtcNow() }, tx, cancellationToken: ct));
+            if (before.Status != "failed") await StatusChangedAsync(connection, tx, item, before, "failed", Clip(error), ct);
+            return 0;
         }, ct);
 
     private static string Clip(string error) => error.Length <= 500 ? error : error[..500];

@@ -1,4 +1,5 @@
 using ContactHub.Data;
+using ContactHub.Events;
 using Dapper;
 
 namespace ContactHub.Reports;
@@ -10,7 +11,7 @@ public sealed record ReportDelivery(string Recipient, string Status, long Attemp
 /// server accepts the email, so that a retried attempt, or the run recovered after the process died, sends only to
 /// the recipients not yet marked (at least once each, and twice only for one whose send was cut off unrecorded).
 /// </summary>
-public sealed class ReportDeliveryStore(Db db, TimeProvider clock)
+public sealed class ReportDeliveryStore(Db db, EventLog events, TimeProvider clock)
 {
     private const string PlanSql = """
         INSERT INTO report_deliveries (run_id, recipient, status, attempts, created_at)
@@ -48,11 +49,23 @@ public sealed class ReportDeliveryStore(Db db, TimeProvider clock)
         return [.. await connection.QueryAsync<ReportDelivery>(new CommandDefinition(db.Sql(ListSql), new { runId }, cancellationToken: ct))];
     }
 
-    public async Task SentAsync(long runId, string recipient, string messageId, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(db.Sql(SentSql), new { runId, recipient, messageId, now = clock.GetUtcNow() }, cancellationToken: ct));
-    }
+    private const string RunSql = "SELECT report_name, schedule_id, period_from, period_to FROM report_runs WHERE id = @runId";
+
+    private sealed record Run(string ReportName, long? ScheduleId, DateTimeOffset? PeriodFrom, DateTimeOffset? PeriodTo);
+
+    /// <summary>Marks a recipient's copy as accepted by the mail server, with its report.delivered event.</summary>
+    public Task SentAsync(long runId, string recipient, string messageId, CancellationToken ct) =>
+        db.InTransactionAsync(async (connection, tx) =>
+        {
+            var now = clock.GetUtcNow();
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(SentSql), new { runId, recipient, messageId, now }, tx, cancellationToken: ct));
+            var run = await connection.QuerySingleAsync<Run>(new CommandDefinition(RunSql, new { runId }, tx, cancellationToken: ct));
+            await events.AppendAsync(connection, tx, new NewEvent(EventTypes.ReportDelivered, null, new
+            {
+                runId, report = run.ReportName, scheduleId = run.ScheduleId, periodFrom = run.PeriodFrom, periodTo = run.PeriodTo, recipient, deliveredAt = now,
+            }), ct);
+            return 0;
+        }, ct);
 
     public async Task FailedAsync(long runId, string recipient, string error, CancellationToken ct)
     {

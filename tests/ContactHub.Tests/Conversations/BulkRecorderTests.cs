@@ -107,9 +107,10 @@ public sealed class BulkRecorderTests
     private static (InteractionRecorder Recorder, BulkRecorder Bulk) Recorders(Db db)
     {
         var options = Options.Create(new ConversationsOptions());
-        var recognizer = new ContactRecognizer(db, new ContactNames(db, NullLogger<ContactNames>.Instance), TimeProvider.System);
-        var recorder = new InteractionRecorder(db, recognizer, options, TimeProvider.System, NullLogger<InteractionRecorder>.Instance);
-        return (recorder, new BulkRecorder(recorder, recognizer, options, TimeProvider.System));
+        var events = new ContactHub.Events.EventLog(db, new ContactHub.Events.EventSignals(), TimeProvider.System);
+        var recognizer = new ContactRecognizer(db, new ContactNames(db, NullLogger<ContactNames>.Instance), events, TimeProvider.System);
+        var recorder = new InteractionRecorder(db, recognizer, events, options, TimeProvider.System, NullLogger<InteractionRecorder>.Instance);
+        return (recorder, new BulkRecorder(recorder, recognizer, events, options, TimeProvider.System));
     }
 
     /// <summary>Every row the recording writes, without the clock's columns (created/updated/detected at).</summary>

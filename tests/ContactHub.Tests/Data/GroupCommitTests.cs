@@ -39,7 +39,9 @@ public sealed class GroupCommitTests() : MigratedSqlite("group")
     public async Task Concurrent_events_share_transactions_and_a_retried_delivery_is_recorded_once()
     {
         var options = Options.Create(new ConversationsOptions());
-        var recorder = new InteractionRecorder(Db, new ContactRecognizer(Db, new ContactNames(Db, NullLogger<ContactNames>.Instance), TimeProvider.System), options, TimeProvider.System, NullLogger<InteractionRecorder>.Instance);
+        var events = new ContactHub.Events.EventLog(Db, new ContactHub.Events.EventSignals(), TimeProvider.System);
+        var recorder = new InteractionRecorder(Db, new ContactRecognizer(Db, new ContactNames(Db, NullLogger<ContactNames>.Instance), events, TimeProvider.System), events, options,
+            TimeProvider.System, NullLogger<InteractionRecorder>.Instance);
         NewInteraction Event(int n) => new("sms", "inbound", DateTimeOffset.UtcNow, null, null, [new Identifier(IdentifierKind.Phone, "", $"+3361200{n % 50:D4}")],
             null, n % 40 == 39 ? 999_999 : null, null, "received", null, $"hello {n}", "twilio", n % 40 == 39 ? $"missing-{n}" : $"SM{n % 250}", null);
 

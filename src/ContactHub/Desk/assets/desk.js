@@ -18,28 +18,57 @@
     if (zone) root.querySelectorAll("input[data-time-zone]").forEach(i => { i.value = zone; });
   }
 
-  // The active list refreshes itself every 3 seconds, keeping keyboard focus where it was.
-  function refreshActive() {
+  // Replaces a live region with the same region of a fresh copy of its page, keeping keyboard focus where it was.
+  async function redraw(region, url) {
+    const response = await fetch(url, { headers: { "Accept": "text/html" }, credentials: "same-origin" });
+    if (!response.ok) return;
+    const focused = document.activeElement && document.activeElement.closest("[data-conversation]");
+    const focusedId = focused && focused.dataset.conversation;
+    const holder = document.createElement("div");
+    holder.innerHTML = await response.text();
+    const fresh = holder.querySelector("#" + region.id);
+    if (!fresh || fresh.innerHTML === region.innerHTML) return;
+    region.innerHTML = fresh.innerHTML;
+    localTimes(region);
+    if (focusedId) {
+      const again = region.querySelector(`[data-conversation="${focusedId}"] a`);
+      if (again) again.focus();
+    }
+  }
+
+  // The active list and the open conversation follow the event stream (/desk/events) and redraw as soon as something
+  // happens to them. While the stream is down they poll every 3 seconds instead; when it comes back they catch up once.
+  function live() {
     const list = document.getElementById("active-list");
-    if (!list) return;
-    setInterval(async () => {
-      try {
-        const response = await fetch(list.dataset.refresh, { headers: { "Accept": "text/html" }, credentials: "same-origin" });
-        if (!response.ok) return;
-        const focused = document.activeElement && document.activeElement.closest("[data-conversation]");
-        const focusedId = focused && focused.dataset.conversation;
-        const holder = document.createElement("div");
-        holder.innerHTML = await response.text();
-        const fresh = holder.querySelector("#active-list");
-        if (!fresh || fresh.innerHTML === list.innerHTML) return;
-        list.innerHTML = fresh.innerHTML;
-        localTimes(list);
-        if (focusedId) {
-          const again = list.querySelector(`[data-conversation="${focusedId}"] a`);
-          if (again) again.focus();
-        }
-      } catch (e) { /* offline for a moment: the next tick tries again */ }
-    }, 3000);
+    const pane = document.getElementById("conversation-live");
+    if (!list && !pane) return;
+    // A burst of events (an import, a busy minute) redraws once per 100 ms, not once per event.
+    const coalesced = redrawOnce => { let timer = null; return () => { if (!timer) timer = setTimeout(() => { timer = null; redrawOnce(); }, 100); }; };
+    const refreshList = coalesced(() => list && redraw(list, list.dataset.refresh).catch(() => {}));
+    const refreshPane = coalesced(() => pane && redraw(pane, location.href).catch(() => {}));
+    let polling = null;
+    const poll = on => {
+      if (on && !polling) polling = setInterval(() => { refreshList(); refreshPane(); }, 3000);
+      if (!on && polling) { clearInterval(polling); polling = null; }
+    };
+    if (!("EventSource" in window)) { poll(true); return; }
+    const source = new EventSource("/desk/events");
+    let opened = false;
+    source.onopen = () => {
+      poll(false);
+      if (opened) { refreshList(); refreshPane(); } // back after a drop: what happened meanwhile
+      opened = true;
+      document.documentElement.dataset.live = "stream";
+    };
+    source.onerror = () => { poll(true); document.documentElement.dataset.live = "polling"; };
+    const changed = e => {
+      let event = null;
+      try { event = JSON.parse(e.data); } catch (_) { return; }
+      refreshList();
+      if (pane && event.data && String(event.data.conversationId) === pane.dataset.conversationId) refreshPane();
+    };
+    ["interaction.recorded", "interaction.status-changed", "conversation.started", "conversation.assigned", "conversation.ended"]
+      .forEach(type => source.addEventListener(type, changed));
   }
 
   // The timeline loads its next page when the "load more" item scrolls into view.
@@ -72,7 +101,7 @@
   document.addEventListener("DOMContentLoaded", () => {
     localTimes(document);
     timeZones(document);
-    refreshActive();
+    live();
     infiniteTimeline();
     autosubmit();
   });

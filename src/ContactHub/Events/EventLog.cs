@@ -1,0 +1,86 @@
+using System.Data.Common;
+using System.Text.Json;
+using ContactHub.Data;
+using Dapper;
+
+namespace ContactHub.Events;
+
+/// <summary>
+/// The durable event log. A store appends its events on the connection and in the transaction of the change itself: the
+/// change and its events commit together or not at all. The appended row has no cursor yet; <see cref="EventSequencer"/>
+/// gives it one once it is committed, and only then do the feed, the stream and the subscriptions see it.
+/// </summary>
+public sealed class EventLog(Db db, EventSignals signals, TimeProvider clock)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private const string AppendSql = """
+        INSERT INTO events (type, contact_id, conversation_id, interaction_id, channel, agent, changed, data, occurred_at)
+        VALUES (@type, @contactId, @conversationId, @interactionId, @channel, @agent, @changed, @data, @now)
+        """;
+
+    public async Task AppendAsync(DbConnection connection, DbTransaction transaction, NewEvent e, CancellationToken ct)
+    {
+        await db.Prepared(connection, transaction, AppendSql, ("type", e.Type), ("contactId:Int64", e.ContactId), ("conversationId:Int64", e.ConversationId),
+            ("interactionId:Int64", e.InteractionId), ("channel:String", e.Channel), ("agent:String", Clip(e.Agent, 200)),
+            ("changed:String", e.Changed is { Count: > 0 } changed ? Clip(string.Join(',', changed), 400) : null),
+            ("data", JsonSerializer.Serialize(e.Data, Json)), ("now", clock.GetUtcNow())).ExecuteNonQueryAsync(ct);
+        signals.Appended();
+    }
+
+    public async Task AppendAsync(DbConnection connection, DbTransaction transaction, IEnumerable<NewEvent> events, CancellationToken ct)
+    {
+        foreach (var e in events) await AppendAsync(connection, transaction, e, ct);
+    }
+
+    private const string ReadSql = """
+        SELECT id, position, type, contact_id, channel, agent, changed, data, occurred_at FROM events
+        WHERE position > @after AND (@contactId IS NULL OR contact_id = @contactId) AND (@allTypes = 1 OR type {IN:@types})
+        ORDER BY position {LIMIT:@limit}
+        """;
+
+    /// <summary>Sequenced events after a cursor, oldest first (keyset: the last row's position is the next call's <paramref name="after"/>).</summary>
+    public async Task<IReadOnlyList<EventRow>> ReadAsync(long after, IReadOnlyList<string> types, long? contactId, int limit, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<EventRow>(new CommandDefinition(db.Sql(ReadSql),
+            new { after, contactId, allTypes = types.Count == 0 ? 1 : 0, types = types.Count == 0 ? new[] { "-" } : types.ToArray(), limit }, cancellationToken: ct))).AsList();
+    }
+
+    private const string HeadSql = "SELECT last_position FROM event_sequence WHERE name = 'events'";
+
+    /// <summary>The newest cursor: a stream that starts now starts after it.</summary>
+    public async Task<long> HeadAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(HeadSql, cancellationToken: ct));
+    }
+
+    private const string ScrubSql = """
+        UPDATE events SET data = @data, agent = NULL, changed = NULL WHERE contact_id = @contactId AND type <> @erased
+        """;
+
+    /// <summary>An erased contact's earlier events keep their type, time and ids and lose everything else.</summary>
+    public Task<int> ScrubAsync(DbConnection connection, DbTransaction transaction, long contactId, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(db.Sql(ScrubSql),
+            new { contactId, erased = EventTypes.ContactErased, data = JsonSerializer.Serialize(new { contactId, scrubbed = true }, Json) }, transaction, cancellationToken: ct));
+
+    private const string DeleteOldDeliveriesSql = """
+        DELETE FROM event_deliveries WHERE event_id IN (SELECT id FROM events WHERE occurred_at < @cutoff AND position IS NOT NULL)
+        """;
+
+    private const string DeleteOldSql = "DELETE FROM events WHERE occurred_at < @cutoff AND position IS NOT NULL";
+
+    /// <summary>Retention: events older than the cutoff, with their deliveries (a consumer further behind than that reads on from what remains).</summary>
+    public Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken ct) =>
+        db.InTransactionAsync(async (connection, tx) =>
+        {
+            await connection.ExecuteAsync(new CommandDefinition(DeleteOldDeliveriesSql, new { cutoff }, tx, cancellationToken: ct));
+            return await connection.ExecuteAsync(new CommandDefinition(DeleteOldSql, new { cutoff }, tx, cancellationToken: ct));
+        }, ct);
+
+    private static string? Clip(string? text, int max) => text is null || text.Length <= max ? text : text[..max];
+}

@@ -1,0 +1,65 @@
+using ContactHub.Data;
+using Dapper;
+using Microsoft.Extensions.Options;
+
+namespace ContactHub.Events;
+
+/// <summary>
+/// Gives committed events their cursor. Identity values are taken when a row is inserted, but transactions commit in any
+/// order, so "id greater than the last one I read" would skip a row whose transaction commits late. The sequencer numbers
+/// only what is committed, in the order it sees it, under the lock of the one event_sequence row: any node may run it, one
+/// at a time does. Every reader then follows "position after N" and never misses a row.
+/// </summary>
+public sealed class EventSequencer(Db db, EventSignals signals, IOptions<EventsOptions> options, ILogger<EventSequencer> logger) : BackgroundService
+{
+    private const int BatchSize = 1000;
+
+    private const string AnyUnsequencedSql = "SELECT MIN(id) FROM events WHERE position IS NULL";
+    private const string LockSql = "UPDATE event_sequence SET last_position = last_position WHERE name = 'events'";
+    private const string LastSql = "SELECT last_position FROM event_sequence WHERE name = 'events'";
+    private const string UnsequencedSql = "SELECT id FROM events WHERE position IS NULL ORDER BY id {LIMIT:@limit}";
+    private const string PlaceSql = "UPDATE events SET position = @position WHERE id = @id";
+    private const string SaveSql = "UPDATE event_sequence SET last_position = @last WHERE name = 'events'";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var placed = 0;
+            try
+            {
+                placed = await SequenceOnceAsync(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                EventsLog.SequencerFailed(logger, ex.GetType().Name + " " + Hosting.Redact.Text(ex.Message));
+                await Task.Delay(options.Value.PollInterval, stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
+            }
+            if (placed >= BatchSize) continue;
+            await signals.WaitAppendedAsync(options.Value.PollInterval, stoppingToken);
+            // An append signals before its transaction commits; give the commit a moment to land.
+            if (!stoppingToken.IsCancellationRequested) await Task.Delay(TimeSpan.FromMilliseconds(10), stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Numbers the committed events that have no position yet; returns how many.</summary>
+    public async Task<int> SequenceOnceAsync(CancellationToken ct = default)
+    {
+        await using (var probe = await db.OpenAsync(ct))
+        {
+            if (await probe.ExecuteScalarAsync<long?>(new CommandDefinition(AnyUnsequencedSql, cancellationToken: ct)) is null) return 0;
+        }
+        var placed = await db.InTransactionAsync(async (connection, tx) =>
+        {
+            await connection.ExecuteAsync(new CommandDefinition(LockSql, transaction: tx, cancellationToken: ct));
+            var last = await connection.ExecuteScalarAsync<long>(new CommandDefinition(LastSql, transaction: tx, cancellationToken: ct));
+            var ids = (await connection.QueryAsync<long>(new CommandDefinition(db.Sql(UnsequencedSql), new { limit = BatchSize }, tx, cancellationToken: ct))).AsList();
+            foreach (var id in ids)
+                await db.Prepared(connection, tx, PlaceSql, ("position", ++last), ("id", id)).ExecuteNonQueryAsync(ct);
+            if (ids.Count > 0) await connection.ExecuteAsync(new CommandDefinition(SaveSql, new { last }, tx, cancellationToken: ct));
+            return ids.Count;
+        }, ct);
+        if (placed > 0) signals.Sequenced();
+        return placed;
+    }
+}
