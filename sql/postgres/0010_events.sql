@@ -54,7 +54,7 @@ CREATE TABLE event_deliveries (
     next_attempt_at timestamptz NOT NULL,
     locked_by varchar(200) NULL,
     locked_until timestamptz NULL,
-    last_status_code int NULL,
+    last_status_code bigint NULL,
     last_error varchar(500) NULL,
     created_at timestamptz NOT NULL,
     last_attempt_at timestamptz NULL,

@@ -54,7 +54,7 @@ CREATE TABLE event_deliveries (
     next_attempt_at datetimeoffset(7) NOT NULL,
     locked_by nvarchar(200) NULL,
     locked_until datetimeoffset(7) NULL,
-    last_status_code int NULL,
+    last_status_code bigint NULL,
     last_error nvarchar(500) NULL,
     created_at datetimeoffset(7) NOT NULL,
     last_attempt_at datetimeoffset(7) NULL,

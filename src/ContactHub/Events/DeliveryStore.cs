@@ -111,7 +111,7 @@ public sealed class DeliveryStore(Db db, TimeProvider clock)
         {
             var now = clock.GetUtcNow();
             await connection.ExecuteAsync(new CommandDefinition(DeliveredSql, new { id = item.DeliveryId, node, now, code }, tx, cancellationToken: ct));
-            return await connection.ExecuteAsync(new CommandDefinition(HealthySql, new { item.SubscriptionId }, tx, cancellationToken: ct));
+            return await connection.ExecuteAsync(new CommandDefinition(HealthySql, new { subscriptionId = item.SubscriptionId }, tx, cancellationToken: ct));
         }, ct);
 
     private const string RetrySql = """
@@ -134,9 +134,9 @@ public sealed class DeliveryStore(Db db, TimeProvider clock)
         {
             var now = clock.GetUtcNow();
             await connection.ExecuteAsync(new CommandDefinition(RetrySql, new { id = item.DeliveryId, node, next, code, error = Clip(error) }, tx, cancellationToken: ct));
-            await connection.ExecuteAsync(new CommandDefinition(FailingSql, new { item.SubscriptionId, now }, tx, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(FailingSql, new { subscriptionId = item.SubscriptionId, now }, tx, cancellationToken: ct));
             return await connection.ExecuteAsync(new CommandDefinition(DisableSql,
-                new { item.SubscriptionId, now, failingBefore = disableBefore, reason = Clip(reason) }, tx, cancellationToken: ct)) == 1;
+                new { subscriptionId = item.SubscriptionId, now, failingBefore = disableBefore, reason = Clip(reason) }, tx, cancellationToken: ct)) == 1;
         }, ct);
 
     private const string ListSql = """

@@ -36,7 +36,7 @@ public static class SubscriptionStatus
 
 /// <summary>One delivery of one event to one subscription, with its attempts so far.</summary>
 public sealed record EventDelivery(long Id, long SubscriptionId, long EventId, long Position, long ContactKey, string Status, long Attempts, DateTimeOffset NextAttemptAt,
-    int? LastStatusCode, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset? LastAttemptAt, DateTimeOffset? DeliveredAt)
+    long? LastStatusCode, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset? LastAttemptAt, DateTimeOffset? DeliveredAt)
 {
     public string WebhookId => EventEnvelope.IdOf(EventId);
 }

@@ -76,6 +76,45 @@ public sealed class DeskBrowserTests(DeskApp app) : EngineSuite<DeskApp>(app)
     }
 
     [SkippableFact]
+    public async Task The_active_list_and_the_open_conversation_show_a_new_inbound_message_within_a_second_from_the_event_stream()
+    {
+        var page = await SignedIn();
+        await Assertions.Expect(page.Locator("html[data-live=stream]")).ToHaveCountAsync(1); // following /desk/events, not polling
+
+        var phone = Customers.Phone();
+        var name = "Live " + Guid.NewGuid().ToString("N")[..6];
+        await App.Client().PostOk("/api/v1/interactions", new { channel = "whatsapp", direction = "inbound", customer = new { phone, name }, body = "Hello?" }, 201);
+        var item = page.Locator("#active-list li", new() { HasText = name });
+        await Assertions.Expect(item).ToBeVisibleAsync(new() { Timeout = 1_000 });
+
+        await item.GetByRole(AriaRole.Link).ClickAsync();
+        var documents = page.Locator("#conversation-live ol.documents > li");
+        await Assertions.Expect(documents).ToHaveCountAsync(1);
+        await page.Locator("#msg-body").FillAsync("typing a reply"); // what the agent is typing survives the redraw
+        Assert.Equal(HttpStatusCode.OK, (await InboundSms(phone, "Are you there?")).StatusCode);
+        await Assertions.Expect(documents).ToHaveCountAsync(2, new() { Timeout = 1_000 });
+        await Assertions.Expect(documents.Nth(1)).ToContainTextAsync("Are you there?");
+        Assert.Equal("typing a reply", await page.Locator("#msg-body").InputValueAsync());
+    }
+
+    [SkippableFact]
+    public async Task Without_the_event_stream_the_desk_falls_back_to_polling()
+    {
+        var (_, key) = await App.Get<ContactHub.Security.ApiKeyStore>().CreateAsync("no-stream", ["read", "write"]);
+        var page = await App.NewPageAsync(1280, 800, "en-GB", null);
+        await page.RouteAsync("**/desk/events", route => route.AbortAsync()); // a proxy that refuses long-lived responses
+        await page.GotoAsync("/desk");
+        await page.GetByLabel("Agent API key").FillAsync(key);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync("**/desk");
+        await Assertions.Expect(page.Locator("html[data-live=polling]")).ToHaveCountAsync(1);
+
+        var name = "Polled " + Guid.NewGuid().ToString("N")[..6];
+        await App.Client().PostOk("/api/v1/interactions", new { channel = "chat", direction = "inbound", customer = new { phone = Customers.Phone(), name } }, 201);
+        await Assertions.Expect(page.Locator("#active-list li", new() { HasText = name })).ToBeVisibleAsync(new() { Timeout = 5_000 });
+    }
+
+    [SkippableFact]
     public async Task A_follow_up_due_time_typed_in_paris_is_stored_as_paris_time_and_shown_back_as_typed()
     {
         var page = await SignedIn(timeZone: "Europe/Paris");
