@@ -2,7 +2,8 @@
 # Runs the whole ContactHub test suite on a Debian machine, installing and starting what it needs:
 # PostgreSQL (a throwaway role and database), an SMTP server writing to a Maildir (aiosmtpd), an
 # IMAP server (Dovecot, its own config and a test user, on a loopback port) and Chromium for the
-# browser tests of the agent desk (Playwright drives Debian's Chromium; its own download is not used).
+# browser tests of the agent desk (Playwright drives Debian's Chromium; its own download is not used), and Node.js
+# (the README's webhook-verification function is run against real deliveries).
 # SQL Server is used when CONTACTHUB_TEST_SQLSERVER is set.
 # Safe to run again: it reuses a running server and recreates the throwaway role's database.
 set -euo pipefail
@@ -155,6 +156,13 @@ setup_icu() {
   fi
 }
 
+# The README's Node.js webhook-verification function is run by the tests against real deliveries.
+setup_node() {
+  if ! command -v node >/dev/null && ! command -v nodejs >/dev/null; then
+    apt_install nodejs
+  fi
+}
+
 # The benchmark smoke drives the service from outside with Debian's wrk.
 setup_wrk() {
   if ! command -v wrk >/dev/null; then
@@ -164,6 +172,7 @@ setup_wrk() {
 
 setup_icu
 setup_wrk
+setup_node
 setup_postgres
 setup_smtp
 setup_imap

@@ -55,6 +55,9 @@ public sealed class SchemaFolder
                         if (!_indexes.Remove((Name(clause.Object), clause.Index.Value)))
                             throw new InvalidOperationException($"{source}: DROP INDEX {clause.Index.Value} ON {Name(clause.Object)}: no such index.");
                     break;
+                case InsertStatement { InsertSpecification.Target: NamedTableReference target }:
+                    Table(source, target.SchemaObject); // seed data: the schema is unchanged, the table must exist
+                    break;
                 default:
                     throw new NotSupportedException($"{source}: a {statement.GetType().Name} is not folded into the schema yet; teach SchemaFolder what it does.");
             }

@@ -47,6 +47,39 @@ public abstract class WebhookSuite<TApp>(TApp app) : EngineSuite<TApp>(app) wher
         return r.Signature!.Split(' ').Any(s => CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(s), Encoding.ASCII.GetBytes(expected)));
     }
 
+    /// <summary>Runs the README's Node verification function on a delivery as received, then on it with one character of the body changed.</summary>
+    private static async Task<string> ReadmeNodeVerify(string secret, WebhookReceiver.Received r)
+    {
+        var node = new[] { "/usr/bin/node", "/usr/bin/nodejs", "/usr/local/bin/node" }.FirstOrDefault(File.Exists);
+        if (node is null)
+        {
+            if (TestEngine.InCi) throw new InvalidOperationException("CI=true but Node.js is missing: run ./test.sh (it installs the nodejs package).");
+            Skip.If(true, "Node.js is not installed (./test.sh installs it)");
+        }
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "ContactHub.sln"))) root = root.Parent!;
+        var readme = await File.ReadAllTextAsync(Path.Combine(root.FullName, "README.md"));
+        var start = readme.IndexOf("```js\n", readme.IndexOf("<!-- verify-node", StringComparison.Ordinal), StringComparison.Ordinal) + 6;
+        var function = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
+        var input = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            secret, body = r.Body, headers = new Dictionary<string, string?> { ["webhook-id"] = r.Id, ["webhook-timestamp"] = r.Timestamp, ["webhook-signature"] = r.Signature },
+        });
+        var script = function + """
+
+            const input = JSON.parse(require("node:fs").readFileSync(0, "utf8"));
+            console.log(verify(input.secret, input.headers, input.body), verify(input.secret, input.headers, input.body + " "));
+            """;
+        var start2 = new System.Diagnostics.ProcessStartInfo(node, ["-e", script]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = System.Diagnostics.Process.Start(start2)!;
+        await process.StandardInput.WriteAsync(input);
+        process.StandardInput.Close();
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, await process.StandardError.ReadToEndAsync());
+        return output.Trim();
+    }
+
     [SkippableFact]
     public async Task Bad_subscriptions_get_a_problem_naming_the_field_and_only_an_admin_may_subscribe()
     {
@@ -102,6 +135,15 @@ public abstract class WebhookSuite<TApp>(TApp app) : EngineSuite<TApp>(app) wher
         Assert.True(SignatureHolds(fieldsSecret, updated), "the contact.updated signature");
         Assert.False(SignatureHolds(secret, updated), "a signature made with another subscription's secret");
         Assert.Equal(recorded.Id, recorded.Json["id"]!.GetValue<string>());
+
+        // The README's receivers accept it too, and refuse a tampered body: the C# lines (the StandardWebhooks package) and the Node function.
+        var headers = new Microsoft.AspNetCore.Http.HeaderDictionary
+        {
+            ["webhook-id"] = recorded.Id, ["webhook-timestamp"] = recorded.Timestamp, ["webhook-signature"] = recorded.Signature,
+        };
+        new StandardWebhooks.StandardWebhook(secret).Verify(recorded.Body, headers);
+        Assert.ThrowsAny<Exception>(() => new StandardWebhooks.StandardWebhook(secret).Verify(recorded.Body.Replace("sms", "SMS"), headers));
+        Assert.Equal("true false", await ReadmeNodeVerify(secret, recorded));
         Assert.InRange(long.Parse(recorded.Timestamp!, System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds(),
             DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
     }
@@ -182,6 +224,19 @@ public abstract class WebhookSuite<TApp>(TApp app) : EngineSuite<TApp>(app) wher
     }
 
     [SkippableFact]
+    public async Task A_quiet_stream_writes_heartbeat_comments_so_that_proxies_keep_it_open()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/events/stream?types=report.delivered");
+        using var response = await App.Client("read").SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.True(response.Headers.CacheControl is { NoCache: true, NoTransform: true }, $"Cache-Control: {response.Headers.CacheControl}");
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var beats = 0;
+        while (beats < 2)
+            if (await reader.ReadLineAsync(timeout.Token) == ": keep-alive") beats++;
+    }
+
+    [SkippableFact]
     public async Task A_delivery_is_listed_with_its_attempts_and_can_be_sent_again()
     {
         await using var receiver = new WebhookReceiver();
@@ -206,7 +261,8 @@ public abstract class WebhookSuite<TApp>(TApp app) : EngineSuite<TApp>(app) wher
 public abstract class WebhookApp(DatabaseProvider provider) : ContactHubApp(provider)
 {
     protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
-        [new("Events:RetryBaseDelay", "00:00:00.200"), new("Events:MaxRetryDelay", "00:00:02"), new("Events:PollInterval", "00:00:00.100")];
+        [new("Events:RetryBaseDelay", "00:00:00.200"), new("Events:MaxRetryDelay", "00:00:02"), new("Events:PollInterval", "00:00:00.100"),
+         new("Events:Heartbeat", "00:00:00.300")];
 }
 
 public sealed class WebhookSqliteApp() : WebhookApp(DatabaseProvider.Sqlite);

@@ -27,7 +27,9 @@ public sealed class ScopeMatrixTests(JwtApp app) : IClassFixture<JwtApp>
     {
         var request = new HttpRequestMessage(method, path) { Content = method == HttpMethod.Get ? null : JsonContent.Create(new { }) };
         authenticate?.Invoke(request);
-        return (await client.SendAsync(request)).StatusCode;
+        // Headers only: a stream (the event stream) answers its status at once and is closed when the response is disposed.
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        return response.StatusCode;
     }
 
     private static Action<HttpRequestMessage> Bearer(string token) => r => r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
