@@ -45,10 +45,12 @@ public static class DeskEndpoints
 
     private static bool CanWrite(HttpContext http) => http.User.HasClaim(Scopes.ClaimType, Scopes.Write);
 
-    private static async Task<IResult> Desk(HttpContext http, ConversationStore conversations, FollowUpStore followUps, ContactStore contacts, CancellationToken ct,
-        long? conversation = null, string? filter = null, string? channel = null, string? done = null, string? error = null)
+    private static async Task<IResult> Desk(HttpContext http, ConversationStore conversations, FollowUpStore followUps, ContactStore contacts, EventLog events,
+        CancellationToken ct, long? conversation = null, string? filter = null, string? channel = null, string? done = null, string? error = null)
     {
         var texts = Texts.For(http);
+        // Read before the page's data: the stream the page opens starts here, so a change made while the page loads still arrives.
+        var cursor = await events.HeadAsync(ct);
         filter = filter == "mine" ? "mine" : "all";
         channel = channel is not null && Channel.IsKnown(channel) ? channel : null;
         var active = await conversations.ListAsync("active", filter == "mine" ? Agent(http) : null, channel, 200, ct);
@@ -57,7 +59,7 @@ public static class DeskEndpoints
             .Where(f => f.ConversationId == selected.Conversation.Id || f.Status == "open").ToList();
         var labels = await contacts.LabelsAsync(active.Where(a => a.ContactName is null).Select(a => a.ContactId)
             .Concat(selected?.Conversation is { ContactName: null } unnamed ? [unnamed.ContactId] : []), ct);
-        var view = new DeskView(texts, Agent(http), CanWrite(http), active, filter, channel, selected, tasks, Flash(texts, done), error, Guid.NewGuid().ToString("N"), labels);
+        var view = new DeskView(texts, Agent(http), CanWrite(http), active, filter, channel, selected, tasks, Flash(texts, done), error, Guid.NewGuid().ToString("N"), labels, cursor);
         return new RazorComponentResult<DeskPage>(new { View = view });
     }
 
@@ -76,8 +78,8 @@ public static class DeskEndpoints
         EventTypes.InteractionRecorded, EventTypes.InteractionStatusChanged, EventTypes.ConversationStarted, EventTypes.ConversationAssigned, EventTypes.ConversationEnded,
     ];
 
-    private static async Task Events(HttpContext http, EventStream stream, CancellationToken ct) =>
-        await stream.WriteAsync(http, await stream.StartAsync(http, null, ct), DeskEvents, null, ct);
+    private static async Task Events(HttpContext http, EventStream stream, CancellationToken ct, long? after = null) =>
+        await stream.WriteAsync(http, await stream.StartAsync(http, after is >= 0 ? after : null, ct), DeskEvents, null, ct);
 
     private static async Task<IResult> Search(HttpContext http, ContactStore contacts, IdentifierNormalizer normalizer, CancellationToken ct, string? q = null)
     {

@@ -6,8 +6,12 @@ using ContactHub.FollowUps;
 namespace ContactHub.Desk;
 
 public sealed record DeskView(Texts T, string User, bool CanWrite, IReadOnlyList<ConversationSummary> Active, string Filter, string? Channel,
-    ConversationDetail? Selected, IReadOnlyList<FollowUp> FollowUps, string? Flash, string? Error, string FormKey, IReadOnlyDictionary<long, string> Labels)
+    ConversationDetail? Selected, IReadOnlyList<FollowUp> FollowUps, string? Flash, string? Error, string FormKey, IReadOnlyDictionary<long, string> Labels,
+    long EventCursor)
 {
+    /// <summary>Where the page's event stream starts: the log's head when the page was read, so that nothing after it is missed.</summary>
+    public string EventsUrl => $"/desk/events?after={EventCursor}";
+
     /// <summary>A contact as the desk names it: its name, else a phone or email of theirs.</summary>
     public string Who(long contactId, string? name) => name ?? Labels.GetValueOrDefault(contactId) ?? $"#{contactId}";
 }

@@ -33,13 +33,19 @@ public sealed class EventSequencer(Db db, EventSignals signals, IOptions<EventsO
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 EventsLog.SequencerFailed(logger, ex.GetType().Name + " " + Hosting.Redact.Text(ex.Message));
-                await Task.Delay(options.Value.PollInterval, stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
+                await PauseAsync(options.Value.PollInterval, stoppingToken);
             }
             if (placed >= BatchSize) continue;
             await signals.WaitAppendedAsync(options.Value.PollInterval, stoppingToken);
             // An append signals before its transaction commits; give the commit a moment to land.
-            if (!stoppingToken.IsCancellationRequested) await Task.Delay(TimeSpan.FromMilliseconds(10), stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
+            await PauseAsync(TimeSpan.FromMilliseconds(10), stoppingToken);
         }
+    }
+
+    private static async Task PauseAsync(TimeSpan delay, CancellationToken ct)
+    {
+        try { await Task.Delay(delay, ct); }
+        catch (OperationCanceledException) { }
     }
 
     /// <summary>Numbers the committed events that have no position yet; returns how many.</summary>

@@ -102,7 +102,7 @@ public sealed class DeskBrowserTests(DeskApp app) : EngineSuite<DeskApp>(app)
     {
         var (_, key) = await App.Get<ContactHub.Security.ApiKeyStore>().CreateAsync("no-stream", ["read", "write"]);
         var page = await App.NewPageAsync(1280, 800, "en-GB", null);
-        await page.RouteAsync("**/desk/events", route => route.AbortAsync()); // a proxy that refuses long-lived responses
+        await page.RouteAsync("**/desk/events?*", route => route.AbortAsync()); // a proxy that refuses long-lived responses
         await page.GotoAsync("/desk");
         await page.GetByLabel("Agent API key").FillAsync(key);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();

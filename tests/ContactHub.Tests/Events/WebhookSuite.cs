@@ -192,6 +192,7 @@ public abstract class WebhookSuite<TApp>(TApp app) : EngineSuite<TApp>(app) wher
         var sibling = await App.StartSiblingAsync();
         try
         {
+            await App.Get<ContactHub.Events.EventSequencer>().SequenceOnceAsync(); // the stream starts after what is numbered
             using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/events/stream?types=interaction.recorded");
             using var stream = await App.Client("read").SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
             using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync());

@@ -52,7 +52,8 @@
       if (!on && polling) { clearInterval(polling); polling = null; }
     };
     if (!("EventSource" in window)) { poll(true); return; }
-    const source = new EventSource("/desk/events");
+    const desk = document.getElementById("desk");
+    const source = new EventSource((desk && desk.dataset.events) || "/desk/events");
     let opened = false;
     source.onopen = () => {
       poll(false);
