@@ -26,3 +26,13 @@ FROM interactions i
 JOIN contacts c ON c.id = i.contact_id
 WHERE i.channel = 'call' AND i.direction = 'inbound' AND i.status = 'missed' AND i.occurred_at >= @from AND i.occurred_at < @to
 ORDER BY i.occurred_at, i.id;
+
+-- name: Outcomes
+SELECT COALESCE(l.label, '(no wrap-up code)') AS outcome, COALESCE(cv.agent, '(no agent)') AS agent, COALESCE(cv.last_channel, '') AS channel, COUNT(*) AS conversations, SUM({SECONDS:cv.started_at,cv.ended_at}) AS handling_seconds, AVG({SECONDS:cv.started_at,cv.ended_at} * 1.0) AS average_handling_seconds
+FROM conversations cv
+LEFT JOIN (SELECT conversation_id, MIN(id) AS first_id FROM conversation_wrap_ups GROUP BY conversation_id) f ON f.conversation_id = cv.id
+LEFT JOIN conversation_wrap_ups w ON w.id = f.first_id
+LEFT JOIN wrap_up_code_labels l ON l.version_id = w.version_id AND l.language = 'en'
+WHERE cv.status = 'ended' AND cv.ended_at >= @from AND cv.ended_at < @to
+GROUP BY COALESCE(l.label, '(no wrap-up code)'), COALESCE(cv.agent, '(no agent)'), COALESCE(cv.last_channel, '')
+ORDER BY COUNT(*) DESC, COALESCE(l.label, '(no wrap-up code)'), COALESCE(cv.agent, '(no agent)'), COALESCE(cv.last_channel, '');

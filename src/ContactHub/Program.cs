@@ -43,7 +43,7 @@ app.MapHosting();              // /health, /openapi, /scalar
 var api = app.MapApi();        // /api/v1: an API key or bearer token, and the scope each route's group requires
 api.MapApiKeys().MapAudit();
 api.MapInteractions().MapContacts().MapContactHistory().MapConsents();
-api.MapConversations().MapConversationMessages().MapFollowUps();
+api.MapConversations().MapWrapUpCodes().MapConversationMessages().MapFollowUps();
 api.MapCampaigns();
 api.MapReports().MapReportSchedules().MapExports();
 api.MapEmbedTokens();

@@ -2,7 +2,9 @@ using System.ComponentModel;
 using ContactHub.Channels;
 using ContactHub.Hosting;
 using ContactHub.Security;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace ContactHub.Conversations;
 
@@ -16,11 +18,12 @@ public static class ConversationEndpoints
 
     public sealed record EndRequest(
         [property: Description("What was agreed; kept on the conversation.")] string? Summary = null,
-        [property: Description("Also send the summary to the customer (e.g. by SMS) before the conversation ends.")] SummaryMessage? SendSummary = null);
+        [property: Description("Also send the summary to the customer (e.g. by SMS) before the conversation ends.")] SummaryMessage? SendSummary = null,
+        [property: Description("Wrap-up codes (GET /api/v1/wrap-up-codes); required for the channels in Conversations:RequireWrapUpFor.")] IReadOnlyList<string>? WrapUpCodes = null);
 
     public sealed record SummaryMessage(string? Channel, string? Template = null, string? Body = null, string? To = null);
 
-    public sealed record EndedConversation(ConversationSummary Conversation, QueuedMessage? SummaryMessage);
+    public sealed record EndedConversation(ConversationSummary Conversation, QueuedMessage? SummaryMessage, IReadOnlyList<AppliedWrapUp> WrapUps);
 
     public static ApiGroups MapConversations(this ApiGroups api)
     {
@@ -89,11 +92,20 @@ public static class ConversationEndpoints
     }
 
     private static async Task<Results<Ok<EndedConversation>, ProblemHttpResult, ValidationProblem>> End(
-        long id, ConversationStore store, ConversationMessenger messenger, CancellationToken ct, EndRequest? request = null)
+        long id, ConversationStore store, ConversationMessenger messenger, WrapUpCodeStore wrapUps, IOptions<ConversationsOptions> options, ClaimsPrincipal user,
+        CancellationToken ct, EndRequest? request = null)
     {
         if (request?.Summary?.Length > 20_000) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["summary"] = ["At most 20,000 characters."] });
+        var codes = request?.WrapUpCodes ?? [];
+        if (await WrapUpCodeEndpoints.CheckCodes(codes, "wrapUpCodes", wrapUps, ct) is { } badCodes) return badCodes;
         if (await store.GetAsync(id, ct) is not { } conversation) return Problems.NotFound($"Conversation {id} does not exist.");
         if (conversation.Status != "active") return TypedResults.Problem($"Conversation {id} has already ended.", statusCode: 409, title: "Conversation already ended");
+        if (codes.Count == 0 && options.Value.RequireWrapUpFor.Intersect(conversation.Channels).ToList() is { Count: > 0 } requiring
+            && (await wrapUps.AppliedAsync([id], ct)).Count == 0)
+            return TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]>
+            {
+                ["wrapUpCodes"] = [$"A wrap-up code is required to end a conversation on {string.Join(", ", requiring)} (GET /api/v1/wrap-up-codes lists them)."],
+            }) { Status = 422, Title = "A wrap-up code is required" });
 
         // The summary is queued first: if it cannot be sent (no phone, opted out…), the conversation stays open and nothing is lost.
         QueuedMessage? queued = null;
@@ -110,8 +122,9 @@ public static class ConversationEndpoints
                 };
             queued = result.Queued;
         }
-        await store.EndAsync(id, request?.Summary, ct);
-        return TypedResults.Ok(new EndedConversation((await store.GetAsync(id, ct))!, queued));
+        if (!await store.EndAsync(id, request?.Summary, ct, codes, user.Identity?.Name))
+            return TypedResults.Problem($"Conversation {id} ended meanwhile, or one of its codes was retired meanwhile.", statusCode: 409, title: "Conversation not ended");
+        return TypedResults.Ok(new EndedConversation((await store.GetAsync(id, ct))!, queued, await wrapUps.AppliedAsync([id], ct)));
     }
 
     /// <summary>Errors about the summary message are reported under sendSummary.*.</summary>

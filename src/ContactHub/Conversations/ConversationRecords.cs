@@ -26,5 +26,6 @@ public sealed record Note(long Id, long ConversationId, string? Author, string B
 public sealed record InteractionView(long Id, long ConversationId, long ContactId, string Channel, string Direction, DateTimeOffset OccurredAt, DateTimeOffset? EndedAt,
     long? DurationSeconds, string? Agent, string? Status, string? Subject, string? Body, string? Provider, string? ProviderRef, string? Metadata, string? Error);
 
-/// <summary>The "selected conversation documents": everything across channels, in order, with notes.</summary>
-public sealed record ConversationDetail(ConversationSummary Conversation, IReadOnlyList<InteractionView> Interactions, IReadOnlyList<Note> Notes);
+/// <summary>The "selected conversation documents": everything across channels, in order, with notes and the wrap-up codes it was given.</summary>
+public sealed record ConversationDetail(ConversationSummary Conversation, IReadOnlyList<InteractionView> Interactions, IReadOnlyList<Note> Notes,
+    IReadOnlyList<AppliedWrapUp> WrapUps);

@@ -4,7 +4,7 @@ using Dapper;
 
 namespace ContactHub.Conversations;
 
-public sealed class ConversationStore(Db db, EventLog events, TimeProvider clock)
+public sealed class ConversationStore(Db db, EventLog events, WrapUpCodeStore wrapUps, TimeProvider clock)
 {
     /// <summary>The select list of <see cref="ConversationRow"/>; queries elsewhere append their WHERE to it.</summary>
     internal const string Columns = """
@@ -51,7 +51,7 @@ public sealed class ConversationStore(Db db, EventLog events, TimeProvider clock
         if (row is null) return null;
         var interactions = await connection.QueryAsync<InteractionView>(new CommandDefinition(db.Sql(InteractionsSql), new { id }, cancellationToken: ct));
         var notes = await connection.QueryAsync<Note>(new CommandDefinition(db.Sql(NotesSql), new { id }, cancellationToken: ct));
-        return new ConversationDetail(row.ToSummary(), interactions.ToList(), notes.ToList());
+        return new ConversationDetail(row.ToSummary(), interactions.ToList(), notes.ToList(), await wrapUps.AppliedAsync([id], ct));
     }
 
     private const string InsertSql = """
@@ -110,15 +110,36 @@ public sealed class ConversationStore(Db db, EventLog events, TimeProvider clock
         WHERE id = @id AND status = 'active'
         """;
 
-    /// <summary>Ends an active conversation; false when it does not exist or has already ended.</summary>
-    public Task<bool> EndAsync(long id, string? summary, CancellationToken ct = default) =>
+    /// <summary>
+    /// Ends an active conversation with its wrap-up codes (checked by the caller: <see cref="WrapUpCodeStore.UnknownAsync"/>); false when it does not
+    /// exist, has already ended, or a code was retired meanwhile (nothing is changed then).
+    /// </summary>
+    public Task<bool> EndAsync(long id, string? summary, CancellationToken ct = default, IReadOnlyList<string>? wrapUpCodes = null, string? endedBy = null) =>
         db.InTransactionAsync(async (connection, tx) =>
         {
             var now = clock.GetUtcNow();
+            var (codes, unknown) = await wrapUps.ResolveAsync(connection, tx, wrapUpCodes ?? [], ct);
+            if (unknown.Count > 0) return false;
             if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(EndSql), new { id, summary, now }, tx, cancellationToken: ct)) == 0) return false;
+            await wrapUps.ApplyAsync(connection, tx, id, null, codes, endedBy, ct);
             var current = await connection.QuerySingleAsync<Current>(new CommandDefinition(CurrentSql, new { id }, tx, cancellationToken: ct));
-            await events.AppendAsync(connection, tx, Ended(id, current, now, "agent"), ct);
+            await events.AppendAsync(connection, tx, Ended(id, current, now, "agent", codes.Select(c => c.Code).ToList()), ct);
             return true;
+        }, ct);
+
+    /// <summary>Gives a conversation (or one of its interactions) more wrap-up codes, ended or not; the codes added (none: it had them all).</summary>
+    public Task<IReadOnlyList<string>?> WrapUpAsync(long id, long? interactionId, IReadOnlyList<string> wrapUpCodes, string? appliedBy, CancellationToken ct = default) =>
+        db.InTransactionAsync<IReadOnlyList<string>?>(async (connection, tx) =>
+        {
+            if (await connection.QuerySingleOrDefaultAsync<Current>(new CommandDefinition(CurrentSql, new { id }, tx, cancellationToken: ct)) is not { } current) return null;
+            var (codes, unknown) = await wrapUps.ResolveAsync(connection, tx, wrapUpCodes, ct);
+            if (unknown.Count > 0) return null;
+            var added = await wrapUps.ApplyAsync(connection, tx, id, interactionId, codes, appliedBy, ct);
+            if (added.Count > 0)
+                await events.AppendAsync(connection, tx, new NewEvent(EventTypes.ConversationWrappedUp, current.ContactId,
+                    new { conversationId = id, contactId = current.ContactId, interactionId, wrapUpCodes = added, appliedBy })
+                { ConversationId = id, InteractionId = interactionId, Agent = current.Agent, Channel = current.LastChannel }, ct);
+            return added;
         }, ct);
 
     private const string IdleSql = """
@@ -148,7 +169,7 @@ public sealed class ConversationStore(Db db, EventLog events, TimeProvider clock
                     if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(EndIdleSql), new { id, cutoff }, tx, cancellationToken: ct)) == 0) continue;
                     var current = await connection.QuerySingleAsync<Current>(new CommandDefinition(CurrentSql, new { id }, tx, cancellationToken: ct));
                     var endedAt = await connection.ExecuteScalarAsync<DateTimeOffset>(new CommandDefinition(EndedAtSql, new { id }, tx, cancellationToken: ct));
-                    await events.AppendAsync(connection, tx, Ended(id, current, endedAt, "idle"), ct);
+                    await events.AppendAsync(connection, tx, Ended(id, current, endedAt, "idle", []), ct);
                     count++;
                 }
                 return (ids.Count, count);
@@ -158,7 +179,7 @@ public sealed class ConversationStore(Db db, EventLog events, TimeProvider clock
         }
     }
 
-    private static NewEvent Ended(long id, Current current, DateTimeOffset endedAt, string reason) =>
-        new(EventTypes.ConversationEnded, current.ContactId, new { conversationId = id, contactId = current.ContactId, endedAt, reason, agent = current.Agent })
+    private static NewEvent Ended(long id, Current current, DateTimeOffset endedAt, string reason, IReadOnlyList<string> wrapUpCodes) =>
+        new(EventTypes.ConversationEnded, current.ContactId, new { conversationId = id, contactId = current.ContactId, endedAt, reason, agent = current.Agent, wrapUpCodes })
         { ConversationId = id, Agent = current.Agent, Channel = current.LastChannel };
 }

@@ -11,6 +11,7 @@ public static class ConversationsFeature
         builder.Services.AddSingleton<InteractionRecorder>();
         builder.Services.AddSingleton<BulkRecorder>();
         builder.Services.AddSingleton<ConversationStore>();
+        builder.Services.AddSingleton<WrapUpCodeStore>();
         builder.Services.AddSingleton<ContactHistory>();
         builder.Services.AddValidatedOptions<TemplatesOptions>(TemplatesOptions.Section);
         builder.Services.AddSingleton<TemplateRenderer>();

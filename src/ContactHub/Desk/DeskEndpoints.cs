@@ -46,7 +46,7 @@ public static class DeskEndpoints
     private static bool CanWrite(HttpContext http) => http.User.HasClaim(Scopes.ClaimType, Scopes.Write);
 
     private static async Task<IResult> Desk(HttpContext http, ConversationStore conversations, FollowUpStore followUps, ContactStore contacts, EventLog events,
-        CancellationToken ct, long? conversation = null, string? filter = null, string? channel = null, string? done = null, string? error = null)
+        WrapUpCodeStore wrapUps, IOptions<ConversationsOptions> conversationOptions, CancellationToken ct, long? conversation = null, string? filter = null, string? channel = null, string? done = null, string? error = null)
     {
         var texts = Texts.For(http);
         // Read before the page's data: the stream the page opens starts here, so a change made while the page loads still arrives.
@@ -59,7 +59,8 @@ public static class DeskEndpoints
             .Where(f => f.ConversationId == selected.Conversation.Id || f.Status == "open").ToList();
         var labels = await contacts.LabelsAsync(active.Where(a => a.ContactName is null).Select(a => a.ContactId)
             .Concat(selected?.Conversation is { ContactName: null } unnamed ? [unnamed.ContactId] : []), ct);
-        var view = new DeskView(texts, Agent(http), CanWrite(http), active, filter, channel, selected, tasks, Flash(texts, done), error, Guid.NewGuid().ToString("N"), labels, cursor);
+        var view = new DeskView(texts, Agent(http), CanWrite(http), active, filter, channel, selected, tasks, Flash(texts, done), error, Guid.NewGuid().ToString("N"), labels, cursor,
+            selected is null ? [] : await wrapUps.ListAsync(includeRetired: false, ct), selected is not null && RequiresWrapUp(conversationOptions.Value, selected.Conversation));
         return new RazorComponentResult<DeskPage>(new { View = view });
     }
 
@@ -143,18 +144,27 @@ public static class DeskEndpoints
         return Back(id, "saved", null);
     }
 
-    private static async Task<IResult> End(long id, HttpContext http, [FromForm] string? summary, [FromForm] string? sendSms, ConversationStore conversations,
-        ConversationMessenger messenger, CancellationToken ct)
+    private static bool RequiresWrapUp(ConversationsOptions options, ConversationSummary conversation) =>
+        options.RequireWrapUpFor.Intersect(conversation.Channels).Any();
+
+    private static async Task<IResult> End(long id, HttpContext http, [FromForm] string? summary, [FromForm] string? sendSms,
+        ConversationStore conversations, ConversationMessenger messenger, WrapUpCodeStore wrapUps, IOptions<ConversationsOptions> options, CancellationToken ct)
     {
+        // The ticked wrap-up codes: one "wrapUp" field each (read from the form itself: binding string[] from a form fails on .NET 10's string.TryParse).
+        var codes = (await http.Request.ReadFormAsync(ct))["wrapUp"].Where(c => !string.IsNullOrWhiteSpace(c)).Select(c => c!).ToList();
         if (summary?.Length > 20_000) return Back(id, null, Texts.For(http).SummaryLength);
-        if (await conversations.GetAsync(id, ct) is not { Status: "active" }) return Back(id, null, Texts.For(http).AlreadyEnded);
+        if (await conversations.GetAsync(id, ct) is not { Status: "active" } conversation) return Back(id, null, Texts.For(http).AlreadyEnded);
+        if ((await wrapUps.UnknownAsync(codes, ct)).Count > 0) return Back(id, null, Texts.For(http).WrapUpUnknown);
+        if (codes.Count == 0 && RequiresWrapUp(options.Value, conversation) && (await wrapUps.AppliedAsync([id], ct)).Count == 0)
+            return Back(id, null, Texts.For(http).WrapUpRequired);
         if (sendSms is "on" or "true")
         {
             var result = await messenger.SendAsync(id, new SendMessageRequest(Channel.Sms, Template: "conversation-summary", Agent: Agent(http)), summary: true,
                 idempotencyKey: $"summary:{id}", ct, summaryText: summary);
             if (result.Outcome != MessageOutcome.Queued) return Back(id, null, Problem(Texts.For(http), result));
         }
-        await conversations.EndAsync(id, string.IsNullOrWhiteSpace(summary) ? null : summary.Trim(), ct);
+        if (!await conversations.EndAsync(id, string.IsNullOrWhiteSpace(summary) ? null : summary.Trim(), ct, codes, Agent(http)))
+            return Back(id, null, Texts.For(http).WrapUpUnknown);
         return Back(id, "ended", null);
     }
 

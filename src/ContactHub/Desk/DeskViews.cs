@@ -7,7 +7,7 @@ namespace ContactHub.Desk;
 
 public sealed record DeskView(Texts T, string User, bool CanWrite, IReadOnlyList<ConversationSummary> Active, string Filter, string? Channel,
     ConversationDetail? Selected, IReadOnlyList<FollowUp> FollowUps, string? Flash, string? Error, string FormKey, IReadOnlyDictionary<long, string> Labels,
-    long EventCursor)
+    long EventCursor, IReadOnlyList<ContactHub.Conversations.WrapUpCode> WrapUpCodes, bool WrapUpRequired)
 {
     /// <summary>Where the page's event stream starts: the log's head when the page was read, so that nothing after it is missed.</summary>
     public string EventsUrl => $"/desk/events?after={EventCursor}";

@@ -36,6 +36,9 @@ public sealed partial class Texts
     public required string End { get; init; }
     public required string Summary { get; init; }
     public required string SendSmsSummary { get; init; }
+    public required string WrapUp { get; init; }
+    public required string WrapUpRequired { get; init; }
+    public required string WrapUpUnknown { get; init; }
     public required string Identifiers { get; init; }
     public required string Consents { get; init; }
     public required string Activities { get; init; }

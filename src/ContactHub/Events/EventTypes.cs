@@ -8,6 +8,7 @@ public static class EventTypes
     public const string ConversationStarted = "conversation.started";
     public const string ConversationAssigned = "conversation.assigned";
     public const string ConversationEnded = "conversation.ended";
+    public const string ConversationWrappedUp = "conversation.wrapped-up";
     public const string ContactCreated = "contact.created";
     public const string ContactUpdated = "contact.updated";
     public const string ContactIdentifierAdded = "contact.identifier-added";
@@ -23,7 +24,7 @@ public static class EventTypes
 
     public static IReadOnlyList<string> All { get; } =
     [
-        InteractionRecorded, InteractionStatusChanged, ConversationStarted, ConversationAssigned, ConversationEnded,
+        InteractionRecorded, InteractionStatusChanged, ConversationStarted, ConversationAssigned, ConversationEnded, ConversationWrappedUp,
         ContactCreated, ContactUpdated, ContactIdentifierAdded, ContactIdentifierRemoved, ContactMerged, ContactMergeUndone, ContactErased,
         ConsentChanged, FollowUpCreated, FollowUpCompleted, CampaignMessageQueued, ReportDelivered,
     ];

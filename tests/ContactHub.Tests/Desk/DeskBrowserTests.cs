@@ -97,6 +97,34 @@ public sealed class DeskBrowserTests(DeskApp app) : EngineSuite<DeskApp>(app)
         Assert.Equal("typing a reply", await page.Locator("#msg-body").InputValueAsync());
     }
 
+    [SkippableTheory]
+    [InlineData("en-GB", "Refund", "End the conversation", "Wrap-up codes")]
+    [InlineData("fr-FR", "Remboursement", "Clore la conversation", "Codes de clôture")]
+    public async Task An_agent_ends_a_conversation_with_wrap_up_codes_picked_from_the_keyboard(string locale, string label, string endButton, string legend)
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var (refund, complaint) = ($"refund-{suffix}", $"complaint-{suffix}");
+        await App.Client().PostOk("/api/v1/wrap-up-codes", new { code = refund, labels = new Dictionary<string, string> { ["en"] = "Refund", ["fr"] = "Remboursement" }, group = "Billing " + suffix }, 201);
+        await App.Client().PostOk("/api/v1/wrap-up-codes", new { code = complaint, labels = new Dictionary<string, string> { ["en"] = "Complaint", ["fr"] = "Réclamation" } }, 201);
+        var chat = await App.Client().PostOk("/api/v1/interactions", new { channel = "chat", direction = "inbound", customer = new { phone = Customers.Phone() }, body = "I want my money back" }, 201);
+        var page = await SignedIn(locale: locale);
+        await page.GotoAsync($"/desk?conversation={chat["conversationId"]}");
+
+        await Assertions.Expect(page.Locator("fieldset.wrap-up legend")).ToHaveTextAsync(legend);
+        // The codes of other tests share this database: this test's code is found by its value, and its label checked.
+        await Assertions.Expect(page.Locator($"label:has(input[value='{refund}'])")).ToHaveTextAsync(label);
+        var box = page.Locator($"input[name=wrapUp][value='{refund}']");
+        await box.FocusAsync();
+        await page.Keyboard.PressAsync("Space");
+        await Assertions.Expect(box).ToBeCheckedAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = endButton }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("ul.wrap-ups li")).ToHaveTextAsync([label]);
+        var detail = await App.Client().GetFromJsonAsync<JsonNode>($"/api/v1/conversations/{chat["conversationId"]}");
+        Assert.Equal(refund, detail!["wrapUps"]![0]!["code"]!.GetValue<string>());
+        Assert.Equal("maria", detail["wrapUps"]![0]!["appliedBy"]!.GetValue<string>());
+    }
+
     [SkippableFact]
     public async Task Without_the_event_stream_the_desk_falls_back_to_polling()
     {

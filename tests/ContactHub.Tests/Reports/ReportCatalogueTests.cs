@@ -147,11 +147,11 @@ public sealed class ReportCatalogueTests
             var (exitCode, printed) = await HostProcess.RunAsync("report", "run", "conversations", "--from", "2026-10-01", "--to", "2026-10-31",
                 "--time-zone", "Europe/Paris", "--out", output, $"--Database:ConnectionString=Data Source={Path.Combine(folder, "contacthub.db")}");
             Assert.True(exitCode == 0, printed);
-            Assert.Contains("[0/4] querying 3 queries side by side", printed);
-            Assert.Contains("[1/4] By channels: ", printed);
+            Assert.Contains("[0/5] querying 4 queries side by side", printed);
+            Assert.Contains("[1/5] By channels: ", printed);
             Assert.Contains("wrote " + output, printed);
             using var workbook = Workbooks.Open(File.ReadAllBytes(output));
-            Assert.Equal(["Summary", "By channels", "Conversations", "About"], workbook.Worksheets.Select(w => w.Name));
+            Assert.Equal(["Summary", "By channels", "Outcomes", "Conversations", "About"], workbook.Worksheets.Select(w => w.Name));
 
             (exitCode, printed) = await HostProcess.RunAsync("report", "run", "conversations", "--from", "2026-10-31", "--to", "2026-10-01", "--out", output,
                 $"--Database:ConnectionString=Data Source={Path.Combine(folder, "contacthub.db")}");
