@@ -20,6 +20,12 @@ public sealed class ContactPrivacy(Db db, EventLog events, TimeProvider clock)
     private const string CampaignSendRowsSql = "SELECT * FROM campaign_sends WHERE contact_id = @id ORDER BY id";
     private const string MergeRowsSql = "SELECT * FROM merge_journal WHERE target_contact_id = @id OR source_contact_id = @id ORDER BY id";
     private const string AuditRowsSql = "SELECT * FROM audit_log WHERE contact_id = @id ORDER BY id";
+    private const string WrapUpRowsSql = """
+        SELECT w.conversation_id, c.code, w.version_id, w.interaction_id, w.applied_by, w.applied_at
+        FROM conversation_wrap_ups w JOIN conversations cv ON cv.id = w.conversation_id JOIN wrap_up_codes c ON c.id = w.code_id
+        WHERE cv.contact_id = @id ORDER BY w.id
+        """;
+    private const string EventRowsSql = "SELECT id, position, type, occurred_at, data FROM events WHERE contact_id = @id ORDER BY id";
 
     /// <summary>Every row about the contact, table by table, as stored.</summary>
     public async Task<Dictionary<string, object>> ExportAsync(long id, CancellationToken ct)
@@ -30,7 +36,7 @@ public sealed class ContactPrivacy(Db db, EventLog events, TimeProvider clock)
         {
             ("contacts", ContactRowSql), ("identifiers", IdentifierRowsSql), ("conversations", ConversationRowsSql), ("interactions", InteractionRowsSql),
             ("notes", NoteRowsSql), ("followUps", FollowUpRowsSql), ("consents", ConsentRowsSql), ("campaignSends", CampaignSendRowsSql),
-            ("merges", MergeRowsSql), ("auditEntries", AuditRowsSql),
+            ("merges", MergeRowsSql), ("auditEntries", AuditRowsSql), ("wrapUps", WrapUpRowsSql), ("events", EventRowsSql),
         })
             export[name] = (await connection.QueryAsync(new CommandDefinition(db.Sql(sql), new { id }, cancellationToken: ct))).ToList();
         return export;

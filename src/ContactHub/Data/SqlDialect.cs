@@ -7,7 +7,7 @@ namespace ContactHub.Data;
 /// <summary>
 /// The only SQL that differs between engines. Queries are written once as portable text with
 /// tokens — <c>{LIMIT:@n}</c>, <c>{IN:@list}</c>, <c>{OUTPUT_ID}</c>, <c>{RETURNING_ID}</c>, <c>{LOCK}</c>,
-/// <c>{ON_CONFLICT_IGNORE}</c>, <c>{DAY:column}</c>, <c>{SECONDS:start,end}</c>, <c>{NOW}</c> — and rendered here once per text.
+/// <c>{ON_CONFLICT_IGNORE}</c>, <c>{DAY:column}</c>, <c>{SECONDS:start,end}</c>, <c>{NOW}</c>, <c>{LIST:expression}</c> — and rendered here once per text.
 /// </summary>
 public abstract partial class SqlDialect
 {
@@ -37,6 +37,9 @@ public abstract partial class SqlDialect
     public virtual string OnConflictIgnore => "ON CONFLICT DO NOTHING";
 
     /// <summary>The UTC calendar day of a timestamp column, as 'yyyy-MM-dd' text.</summary>
+    /// <summary>An aggregate joining a text column's values with ", " (the wrap-up codes of a conversation in one cell).</summary>
+    public abstract string List(string expression);
+
     public abstract string Day(string column);
 
     /// <summary>Whole seconds from one timestamp expression to another (NULL when either is NULL).</summary>
@@ -107,6 +110,7 @@ public abstract partial class SqlDialect
         "DAY" => Day(m.Groups[2].Value),
         "SECONDS" when m.Groups[2].Value.Split(',') is [var start, var end] => Seconds(start.Trim(), end.Trim()),
         "NOW" => Now,
+        "LIST" => List(m.Groups[2].Value),
         var unknown => throw new InvalidOperationException($"Unknown SQL token {{{unknown}}}."),
     });
 

@@ -14,6 +14,7 @@ public sealed class SqliteDialect : SqlDialect
     public override bool SerializesWriters => true; // Microsoft.Data.Sqlite begins transactions IMMEDIATE
     public override string Limit(string count) => $"LIMIT {count}";
     public override string Day(string column) => $"substr({column}, 1, 10)";
+    public override string List(string expression) => $"group_concat({expression}, ', ')";
     public override string Seconds(string start, string end) => $"CAST(ROUND((julianday({end}) - julianday({start})) * 86400) AS INTEGER)";
     public override string Now => "strftime('%Y-%m-%d %H:%M:%f+00:00', 'now')";
 

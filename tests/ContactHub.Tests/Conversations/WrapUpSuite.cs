@@ -102,6 +102,14 @@ public abstract class WrapUpSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where
             .Where(e => e!["data"]!["conversationId"]!.GetValue<long>() == id).ToList();
         Assert.Equal([refund], events[0]!["data"]!["wrapUpCodes"]!.AsArray().Select(c => c!.GetValue<string>()));
         Assert.Equal([complaint], events[1]!["data"]!["wrapUpCodes"]!.AsArray().Select(c => c!.GetValue<string>())); // refund it had already
+
+        // The export carries the conversation's codes on each of its interactions.
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
+        var csv = (await Api.GetStringAsync($"/api/v1/exports/interactions.csv?from={today}&to={today}&timeZone=UTC")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var headers = csv[0].TrimStart('\uFEFF').Trim().Split(',');
+        var row = csv.Skip(1).Select(l => l.Trim().Split(',')).Single(cells => cells[Array.IndexOf(headers, "conversation_id")] == id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var codes = string.Join(",", row.Skip(Array.IndexOf(headers, "wrap_up_codes"))).Trim('"').Split(", ");
+        Assert.Equal([complaint, refund], codes.Order());
     }
 
     [SkippableFact]

@@ -63,6 +63,9 @@ public abstract class PrivacySuite<TApp>(TApp app) : EngineSuite<TApp>(app) wher
         var chat = await Api.PostOk("/api/v1/interactions", new { channel = "chat", direction = "inbound", customer = new { phone, name = "Exporta" }, body }, 201);
         await Api.PostOk($"/api/v1/conversations/{Id(chat, "conversationId")}/notes", new { body = "a note" }, 201);
         await App.Client("write").PutAsJsonAsync($"/api/v1/contacts/{Id(chat, "contactId")}/consents/sms", new { status = "opted_out" });
+        var code = "export-" + Guid.NewGuid().ToString("N")[..6];
+        await App.Client("admin").PostOk("/api/v1/wrap-up-codes", new { code, labels = new Dictionary<string, string> { ["en"] = "Exported" } }, 201);
+        await Api.PostOk($"/api/v1/conversations/{Id(chat, "conversationId")}/end", new { wrapUpCodes = new[] { code } });
 
         var export = await App.Client("admin").GetOk($"/api/v1/contacts/{Id(chat, "contactId")}/export");
 
@@ -72,6 +75,8 @@ public abstract class PrivacySuite<TApp>(TApp app) : EngineSuite<TApp>(app) wher
         Assert.Contains("a note", Values(export, "notes", "body"));
         Assert.Contains("opted_out", Values(export, "consents", "status"));
         Assert.Contains("contact.export", Values(export, "auditEntries", "action"));
+        Assert.Contains(code, Values(export, "wrapUps", "code"));
+        Assert.Contains("interaction.recorded", Values(export, "events", "type")); // what the event log holds about the contact, too
     }
 
     public static TheoryData<string> Hostile() =>
