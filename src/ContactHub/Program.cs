@@ -42,8 +42,8 @@ app.UseDesk();                 // anti-forgery on the desk's forms
 app.MapHosting();              // /health, /openapi, /scalar
 var api = app.MapApi();        // /api/v1: an API key or bearer token, and the scope each route's group requires
 api.MapApiKeys().MapAudit();
-api.MapInteractions().MapContacts().MapContactHistory().MapConsents();
-api.MapConversations().MapWrapUpCodes().MapConversationMessages().MapFollowUps();
+api.MapInteractions().MapContacts().MapTags().MapContactHistory().MapConsents();
+api.MapConversations().MapWrapUpCodes().MapConversationTags().MapConversationMessages().MapFollowUps();
 api.MapCampaigns();
 api.MapReports().MapReportSchedules().MapExports();
 api.MapEmbedTokens();

@@ -44,11 +44,19 @@ public static class ContactEndpoints
     }
 
     private static async Task<Results<Ok<IReadOnlyList<ContactSummary>>, ValidationProblem>> Search(
-        ContactStore store, IdentifierNormalizer normalizer, CancellationToken ct, string? q = null, int? limit = 20)
+        ContactStore store, TagStore tags, IdentifierNormalizer normalizer, CancellationToken ct, string? q = null, string? tag = null, int? limit = 20)
     {
-        if (string.IsNullOrWhiteSpace(q) || q.Length > 200) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["q"] = ["Give 1 to 200 characters."] });
+        var normalTag = tag is null ? null : TagStore.Normalize(tag);
+        if (tag is not null && normalTag is null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["tag"] = ["A tag (letters, digits, '-', '_', ':')."] });
+        if ((normalTag is null && string.IsNullOrWhiteSpace(q)) || q?.Length > 200)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["q"] = ["Give 1 to 200 characters (or a tag)."] });
         if (limit is < 1 or > 100) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["Between 1 and 100."] });
-        return TypedResults.Ok(await store.SearchAsync(q, normalizer, limit ?? 20, ct));
+        if (string.IsNullOrWhiteSpace(q)) return TypedResults.Ok(await tags.ContactsTaggedAsync(normalTag!, limit ?? 20, ct));
+        var found = await store.SearchAsync(q, normalizer, normalTag is null ? limit ?? 20 : 100, ct);
+        if (normalTag is null) return TypedResults.Ok(found);
+        // Both: the name or identifier search, kept to the contacts carrying the tag.
+        var tagged = await tags.WithTagAsync(normalTag, found.Select(c => c.Id).ToList(), ct);
+        return TypedResults.Ok<IReadOnlyList<ContactSummary>>(found.Where(c => tagged.Contains(c.Id)).Take(limit ?? 20).ToList());
     }
 
     private static async Task<Results<Ok<IReadOnlyList<DuplicateCandidate>>, ValidationProblem>> Duplicates(ContactStore store, CancellationToken ct, int? limit = 100)

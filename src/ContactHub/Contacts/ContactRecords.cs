@@ -4,7 +4,11 @@ public sealed record ContactRow(long Id, string? DisplayName, string? ExternalId
 
 public sealed record ContactIdentifier(long Id, string Kind, string? Provider, string Value, DateTimeOffset CreatedAt);
 
-public sealed record Contact(long Id, string? Name, string? ExternalId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<ContactIdentifier> Identifiers, long? RedirectedFrom = null);
+public sealed record Contact(long Id, string? Name, string? ExternalId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<ContactIdentifier> Identifiers, long? RedirectedFrom = null)
+{
+    /// <summary>The contact's tags, normalised, in order.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+}
 
 public sealed record ContactSummary(long Id, string? Name, string? ExternalId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 

@@ -15,6 +15,11 @@ public sealed class ContactStore(Db db, ContactRecognizer recognizer, ContactNam
         SELECT id, kind, provider, value, created_at FROM contact_identifiers WHERE contact_id = @id ORDER BY id
         """;
 
+    private const string TagsSql = "SELECT tag FROM contact_tags WHERE contact_id = @id ORDER BY tag";
+
+    /// <summary>A tag as a row: the read lease's parser reads records, not a bare column.</summary>
+    private sealed record TagRow(string Tag);
+
     /// <summary>The contact, following merges to the surviving one; null when unknown or erased.</summary>
     public async Task<Contact?> GetAsync(long id, CancellationToken ct = default)
     {
@@ -32,8 +37,9 @@ public sealed class ContactStore(Db db, ContactRecognizer recognizer, ContactNam
             if (row is null || row.ErasedAt is not null) return null;
             if (row.MergedIntoId is { } target) { id = target; continue; }
             var identifiers = await lease.QueryAsync<ContactIdentifier>(IdentifiersSql, ct, ("id", id));
+            var tags = (await lease.QueryAsync<TagRow>(TagsSql, ct, ("id", id))).Select(t => t.Tag);
             return new Contact(row.Id, row.DisplayName, row.ExternalId, row.CreatedAt, row.UpdatedAt,
-                identifiers.Select(i => i with { Provider = i.Provider is "" ? null : i.Provider }).ToList(), id == requested ? null : requested);
+                identifiers.Select(i => i with { Provider = i.Provider is "" ? null : i.Provider }).ToList(), id == requested ? null : requested) { Tags = tags.ToList() };
         }
         return null;
     }

@@ -12,6 +12,7 @@ public static class ContactsFeature
         builder.Services.AddSingleton<ContactNames>().AddStartupTask<ContactNames>();
         builder.Services.AddSingleton<ContactRecognizer>();
         builder.Services.AddSingleton<ContactStore>();
+        builder.Services.AddSingleton<TagStore>();
         builder.Services.AddSingleton<ConsentStore>();
         builder.Services.AddSingleton<MergeStore>();
         builder.Services.AddSingleton<ContactPrivacy>();

@@ -28,4 +28,4 @@ public sealed record InteractionView(long Id, long ConversationId, long ContactI
 
 /// <summary>The "selected conversation documents": everything across channels, in order, with notes and the wrap-up codes it was given.</summary>
 public sealed record ConversationDetail(ConversationSummary Conversation, IReadOnlyList<InteractionView> Interactions, IReadOnlyList<Note> Notes,
-    IReadOnlyList<AppliedWrapUp> WrapUps);
+    IReadOnlyList<AppliedWrapUp> WrapUps, IReadOnlyList<string> Tags);

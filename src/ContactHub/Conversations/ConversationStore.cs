@@ -1,10 +1,11 @@
+using ContactHub.Contacts;
 using ContactHub.Data;
 using ContactHub.Events;
 using Dapper;
 
 namespace ContactHub.Conversations;
 
-public sealed class ConversationStore(Db db, EventLog events, WrapUpCodeStore wrapUps, TimeProvider clock)
+public sealed class ConversationStore(Db db, EventLog events, WrapUpCodeStore wrapUps, TagStore tags, TimeProvider clock)
 {
     /// <summary>The select list of <see cref="ConversationRow"/>; queries elsewhere append their WHERE to it.</summary>
     internal const string Columns = """
@@ -51,7 +52,8 @@ public sealed class ConversationStore(Db db, EventLog events, WrapUpCodeStore wr
         if (row is null) return null;
         var interactions = await connection.QueryAsync<InteractionView>(new CommandDefinition(db.Sql(InteractionsSql), new { id }, cancellationToken: ct));
         var notes = await connection.QueryAsync<Note>(new CommandDefinition(db.Sql(NotesSql), new { id }, cancellationToken: ct));
-        return new ConversationDetail(row.ToSummary(), interactions.ToList(), notes.ToList(), await wrapUps.AppliedAsync([id], ct));
+        return new ConversationDetail(row.ToSummary(), interactions.ToList(), notes.ToList(), await wrapUps.AppliedAsync([id], ct),
+            await tags.ListAsync(TagTarget.Conversation, id, ct));
     }
 
     private const string InsertSql = """

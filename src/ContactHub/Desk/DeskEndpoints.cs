@@ -37,6 +37,8 @@ public static class DeskEndpoints
         write.MapPost("/conversations/{id:long}/follow-ups", AddFollowUp);
         write.MapPost("/conversations/{id:long}/end", End);
         write.MapPost("/contacts/{id:long}/merge", Merge);
+        write.MapPost("/contacts/{id:long}/tags", AddTag);
+        write.MapPost("/contacts/{id:long}/tags/remove", RemoveTag);
         write.MapPost("/merges/{id:long}/undo", Undo);
         routes.MapGet("/desk/assets/{file}", Asset).ExcludeFromDescription().AllowAnonymous();
     }
@@ -166,6 +168,24 @@ public static class DeskEndpoints
         if (!await conversations.EndAsync(id, string.IsNullOrWhiteSpace(summary) ? null : summary.Trim(), ct, codes, Agent(http)))
             return Back(id, null, Texts.For(http).WrapUpUnknown);
         return Back(id, "ended", null);
+    }
+
+    private static async Task<IResult> AddTag(long id, HttpContext http, [FromForm] string? tag, TagStore tags, ContactStore contacts, CancellationToken ct)
+    {
+        if (await contacts.GetAsync(id, ct) is not { } contact) return TypedResults.NotFound();
+        id = contact.Id;
+        if (TagStore.Normalize(tag) is not { } normal)
+            return TypedResults.LocalRedirect($"/desk/contacts/{id}?error=" + Uri.EscapeDataString(Texts.For(http).BadTag));
+        await tags.ChangeAsync(TagTarget.Contact, id, [normal], [], ct);
+        return TypedResults.LocalRedirect($"/desk/contacts/{id}#tags");
+    }
+
+    private static async Task<IResult> RemoveTag(long id, [FromForm] string? tag, TagStore tags, ContactStore contacts, CancellationToken ct)
+    {
+        if (await contacts.GetAsync(id, ct) is not { } contact) return TypedResults.NotFound();
+        id = contact.Id;
+        if (TagStore.Normalize(tag) is { } normal) await tags.ChangeAsync(TagTarget.Contact, id, [], [normal], ct);
+        return TypedResults.LocalRedirect($"/desk/contacts/{id}#tags");
     }
 
     private static async Task<IResult> Merge(long id, HttpContext http, [FromForm] long? source, MergeStore merges, CancellationToken ct)

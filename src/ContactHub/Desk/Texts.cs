@@ -37,6 +37,10 @@ public sealed partial class Texts
     public required string Summary { get; init; }
     public required string SendSmsSummary { get; init; }
     public required string WrapUp { get; init; }
+    public required string Tags { get; init; }
+    public required string AddTag { get; init; }
+    public required string Add { get; init; }
+    public required string BadTag { get; init; }
     public required string WrapUpRequired { get; init; }
     public required string WrapUpUnknown { get; init; }
     public required string Identifiers { get; init; }
@@ -83,6 +87,8 @@ public sealed partial class Texts
     public string Direction(string direction) => direction == "inbound" ? Inbound : Outbound;
 
     /// <summary>A stored status (an interaction's, a conversation's, a follow-up's, a consent's) in the page's language.</summary>
+    public string RemoveTag(string tag) => Lang == "fr" ? $"Retirer l'étiquette {tag}" : $"Remove the tag {tag}";
+
     public string StatusName(string? status) => status is null ? "" : (Lang == "fr" ? FrenchStatuses : EnglishStatuses).GetValueOrDefault(status, status);
 
     /// <summary>Why two contacts may be the same person ("phone, email shared"), in the page's language.</summary>

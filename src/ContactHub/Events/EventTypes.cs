@@ -9,6 +9,7 @@ public static class EventTypes
     public const string ConversationAssigned = "conversation.assigned";
     public const string ConversationEnded = "conversation.ended";
     public const string ConversationWrappedUp = "conversation.wrapped-up";
+    public const string ConversationTagged = "conversation.tagged";
     public const string ContactCreated = "contact.created";
     public const string ContactUpdated = "contact.updated";
     public const string ContactIdentifierAdded = "contact.identifier-added";
@@ -24,7 +25,7 @@ public static class EventTypes
 
     public static IReadOnlyList<string> All { get; } =
     [
-        InteractionRecorded, InteractionStatusChanged, ConversationStarted, ConversationAssigned, ConversationEnded, ConversationWrappedUp,
+        InteractionRecorded, InteractionStatusChanged, ConversationStarted, ConversationAssigned, ConversationEnded, ConversationWrappedUp, ConversationTagged,
         ContactCreated, ContactUpdated, ContactIdentifierAdded, ContactIdentifierRemoved, ContactMerged, ContactMergeUndone, ContactErased,
         ConsentChanged, FollowUpCreated, FollowUpCompleted, CampaignMessageQueued, ReportDelivered,
     ];

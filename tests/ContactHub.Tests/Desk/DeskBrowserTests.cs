@@ -126,6 +126,22 @@ public sealed class DeskBrowserTests(DeskApp app) : EngineSuite<DeskApp>(app)
     }
 
     [SkippableFact]
+    public async Task An_agent_tags_a_contact_and_removes_the_tag_on_the_contact_page()
+    {
+        var chat = await App.Client().PostOk("/api/v1/interactions", new { channel = "chat", direction = "inbound", customer = new { phone = Customers.Phone(), name = "Tina Tag" } }, 201);
+        var page = await SignedIn();
+        await page.GotoAsync($"/desk/contacts/{chat["contactId"]}");
+        await page.GetByLabel("Add a tag").FillAsync("  VIP customer ");
+        await page.GetByLabel("Add a tag").PressAsync("Enter");
+        await Assertions.Expect(page.Locator("ul.tags li .tag")).ToHaveTextAsync(["vip-customer"]);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remove the tag vip-customer" }).ClickAsync();
+        await Assertions.Expect(page.Locator("ul.tags li")).ToHaveCountAsync(0);
+        await page.GetByLabel("Add a tag").FillAsync("<b>");
+        await page.GetByLabel("Add a tag").PressAsync("Enter");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("A tag is letters");
+    }
+
+    [SkippableFact]
     public async Task Without_the_event_stream_the_desk_falls_back_to_polling()
     {
         var (_, key) = await App.Get<ContactHub.Security.ApiKeyStore>().CreateAsync("no-stream", ["read", "write"]);
