@@ -12,7 +12,11 @@ public enum MergeOutcome { Merged, NotFound, Invalid }
 
 /// <summary>Exactly what a merge moved, so that undo puts back those rows and no others.</summary>
 public sealed record MergeJournal(long[] Identifiers, long[] Conversations, long[] Interactions, long[] Notes, long[] FollowUps, long[] Consents,
-    long[] Duplicates, string? TargetNameBefore, DateTimeOffset TargetUpdatedAtBefore, DateTimeOffset SourceUpdatedAtBefore);
+    long[] Duplicates, string? TargetNameBefore, DateTimeOffset TargetUpdatedAtBefore, DateTimeOffset SourceUpdatedAtBefore)
+{
+    /// <summary>The source's tags the target did not have, given to the target (the source keeps its own rows, for undo). Empty in older journals.</summary>
+    public string[] Tags { get; init; } = [];
+}
 
 /// <summary>
 /// Merge moves everything of the source contact to the target in one transaction and writes a journal;
@@ -33,6 +37,12 @@ public sealed class MergeStore(Db db, ContactNames names, EventLog events, TimeP
         SELECT id FROM consents s WHERE s.contact_id = @source
           AND NOT EXISTS (SELECT 1 FROM consents t WHERE t.contact_id = @target AND t.channel = s.channel)
         """;
+    private const string NewTagsSql = """
+        SELECT s.tag FROM contact_tags s WHERE s.contact_id = @source
+          AND NOT EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = @target AND t.tag = s.tag)
+        """;
+    private const string GiveTagSql = "INSERT INTO contact_tags (contact_id, tag, created_at) VALUES (@target, @tag, @now)";
+    private const string TakeBackTagSql = "DELETE FROM contact_tags WHERE contact_id = @target AND tag = @tag";
     private const string PairDuplicatesSql = """
         SELECT id FROM duplicate_candidates WHERE resolved_at IS NULL
           AND ((contact_id = @source AND other_contact_id = @target) OR (contact_id = @target AND other_contact_id = @source))
@@ -72,10 +82,15 @@ public sealed class MergeStore(Db db, ContactNames names, EventLog events, TimeP
                 await Ids(connection, tx, SourceIdentifiersSql, args, ct), await Ids(connection, tx, SourceConversationsSql, args, ct),
                 await Ids(connection, tx, SourceInteractionsSql, args, ct), await Ids(connection, tx, SourceNotesSql, args, ct),
                 await Ids(connection, tx, SourceFollowUpsSql, args, ct), await Ids(connection, tx, MovableConsentsSql, args, ct),
-                await Ids(connection, tx, PairDuplicatesSql, args, ct), t.DisplayName, t.UpdatedAt, s.UpdatedAt);
+                await Ids(connection, tx, PairDuplicatesSql, args, ct), t.DisplayName, t.UpdatedAt, s.UpdatedAt)
+            {
+                Tags = (await connection.QueryAsync<string>(new CommandDefinition(NewTagsSql, args, tx, cancellationToken: ct))).ToArray(),
+            };
 
             var now = clock.GetUtcNow();
             await Move(connection, tx, journal, target, now, ct);
+            foreach (var tag in journal.Tags)
+                await connection.ExecuteAsync(new CommandDefinition(GiveTagSql, new { target, tag, now }, tx, cancellationToken: ct));
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(MarkMergedSql), new { target, source, now }, tx, cancellationToken: ct));
             if (t.DisplayName is null && s.DisplayName is not null)
             {
@@ -116,6 +131,8 @@ public sealed class MergeStore(Db db, ContactNames names, EventLog events, TimeP
 
             var journal = JsonSerializer.Deserialize<MergeJournal>(row.Moved)!;
             await Move(connection, tx, journal with { Duplicates = [] }, row.SourceContactId, null, ct);
+            foreach (var tag in journal.Tags)
+                await connection.ExecuteAsync(new CommandDefinition(TakeBackTagSql, new { target = row.TargetContactId, tag }, tx, cancellationToken: ct));
             foreach (var chunk in journal.Duplicates.Chunk(500))
                 await connection.ExecuteAsync(new CommandDefinition(db.Sql(ReopenDuplicatesSql), new { ids = chunk }, tx, cancellationToken: ct));
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(RestoreSourceSql), new { source = row.SourceContactId, at = journal.SourceUpdatedAtBefore }, tx, cancellationToken: ct));
@@ -151,7 +168,7 @@ public sealed class MergeStore(Db db, ContactNames names, EventLog events, TimeP
     private static object Counts(MergeJournal j) => new
     {
         identifiers = j.Identifiers.Length, conversations = j.Conversations.Length, interactions = j.Interactions.Length,
-        notes = j.Notes.Length, followUps = j.FollowUps.Length, consents = j.Consents.Length,
+        notes = j.Notes.Length, followUps = j.FollowUps.Length, consents = j.Consents.Length, tags = j.Tags.Length,
     };
 
     private async Task<Party?> Get(DbConnection connection, DbTransaction tx, long id, CancellationToken ct) =>

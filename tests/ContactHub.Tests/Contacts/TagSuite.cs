@@ -58,6 +58,21 @@ public abstract class TagSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where TA
     }
 
     [SkippableFact]
+    public async Task A_merge_gives_the_target_the_sources_tags_and_its_undo_takes_back_exactly_those()
+    {
+        var (target, _) = await Contact("Merge Target");
+        var (source, _) = await Contact("Merge Source");
+        await Api.PostOk($"/api/v1/contacts/{target}/tags", new { tags = new[] { "gold", "shared" } });
+        await Api.PostOk($"/api/v1/contacts/{source}/tags", new { tags = new[] { "shared", "newsletter" } });
+
+        var merge = await Api.PostOk($"/api/v1/contacts/{target}/merge", new { sourceContactId = source });
+        Assert.Equal(["gold", "newsletter", "shared"], Strings((await Api.GetFromJsonAsync<JsonNode>($"/api/v1/contacts/{target}"))!["tags"]));
+        await Api.PostOk($"/api/v1/merges/{merge["mergeId"]}/undo", new { }, 204);
+        Assert.Equal(["gold", "shared"], Strings((await Api.GetFromJsonAsync<JsonNode>($"/api/v1/contacts/{target}"))!["tags"]));
+        Assert.Equal(["newsletter", "shared"], Strings((await Api.GetFromJsonAsync<JsonNode>($"/api/v1/contacts/{source}"))!["tags"]));
+    }
+
+    [SkippableFact]
     public async Task Conversation_tags_and_contact_tags_are_told_exported_and_erased()
     {
         var (contactId, conversationId) = await Contact("Erin Export");
