@@ -42,7 +42,7 @@ app.UseDesk();                 // anti-forgery on the desk's forms
 app.MapHosting();              // /health, /openapi, /scalar
 var api = app.MapApi();        // /api/v1: an API key or bearer token, and the scope each route's group requires
 api.MapApiKeys().MapAudit();
-api.MapInteractions().MapContacts().MapTags().MapContactHistory().MapConsents();
+api.MapInteractions().MapContacts().MapTags().MapContactAttributes().MapContactHistory().MapConsents();
 api.MapConversations().MapWrapUpCodes().MapConversationTags().MapConversationMessages().MapFollowUps();
 api.MapCampaigns();
 api.MapReports().MapReportSchedules().MapExports();

@@ -44,8 +44,21 @@ public static class ContactEndpoints
     }
 
     private static async Task<Results<Ok<IReadOnlyList<ContactSummary>>, ValidationProblem>> Search(
-        ContactStore store, TagStore tags, IdentifierNormalizer normalizer, CancellationToken ct, string? q = null, string? tag = null, int? limit = 20)
+        ContactStore store, TagStore tags, ContactAttributeStore attributes, IdentifierNormalizer normalizer, CancellationToken ct, string? q = null, string? tag = null,
+        string? attribute = null, string? value = null, int? limit = 20)
     {
+        if (attribute is not null || value is not null)
+        {
+            // Contacts whose attribute has a value (tier=gold): checked against the schema, then an index probe.
+            if (attribute is null || !(await attributes.SchemaAsync(ct)).TryGetValue(attribute, out var definition))
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["attribute"] = ["A defined attribute (GET /api/v1/contact-attributes), with value=."] });
+            var (canonical, problem) = definition.Canonical(System.Text.Json.JsonSerializer.SerializeToElement(value));
+            if (problem is not null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["value"] = [problem] });
+            if (q is not null || tag is not null)
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["attribute"] = ["Search by an attribute alone (not with q or tag)."] });
+            if (limit is < 1 or > 100) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["Between 1 and 100."] });
+            return TypedResults.Ok(await attributes.ContactsWithAsync(attribute, canonical!, limit ?? 20, ct));
+        }
         var normalTag = tag is null ? null : TagStore.Normalize(tag);
         if (tag is not null && normalTag is null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["tag"] = ["A tag (letters, digits, '-', '_', ':')."] });
         if ((normalTag is null && string.IsNullOrWhiteSpace(q)) || q?.Length > 200)
@@ -65,11 +78,12 @@ public static class ContactEndpoints
         return TypedResults.Ok(await store.DuplicatesAsync(limit ?? 100, ct));
     }
 
-    private static async Task<Results<Ok<Contact>, ProblemHttpResult>> Get(long id, ContactStore store, AuditLog audit, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<Contact>, ProblemHttpResult>> Get(long id, ContactStore store, ContactAttributeStore attributes, AuditLog audit, HttpContext http,
+        CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is not { } contact) return Problems.NotFound($"Contact {id} does not exist.");
         audit.Write(http, "contact.read", "contact", contact.Id, contact.Id);
-        return TypedResults.Ok(contact);
+        return TypedResults.Ok(contact with { Attributes = await attributes.ValuesAsync(contact.Id, ct) });
     }
 
     private static async Task<Results<Ok<Contact>, ProblemHttpResult, ValidationProblem>> Update(long id, UpdateContactRequest request, ContactStore store, CancellationToken ct)

@@ -30,6 +30,7 @@ public sealed class ContactPrivacy(Db db, EventLog events, TimeProvider clock)
         SELECT t.conversation_id, t.tag, t.created_at FROM conversation_tags t JOIN conversations cv ON cv.id = t.conversation_id
         WHERE cv.contact_id = @id ORDER BY t.conversation_id, t.tag
         """;
+    private const string AttributeRowsSql = "SELECT attr_key, value, updated_at FROM contact_attributes WHERE contact_id = @id ORDER BY attr_key";
     private const string EventRowsSql = "SELECT id, position, type, occurred_at, data FROM events WHERE contact_id = @id ORDER BY id";
 
     /// <summary>Every row about the contact, table by table, as stored.</summary>
@@ -42,7 +43,7 @@ public sealed class ContactPrivacy(Db db, EventLog events, TimeProvider clock)
             ("contacts", ContactRowSql), ("identifiers", IdentifierRowsSql), ("conversations", ConversationRowsSql), ("interactions", InteractionRowsSql),
             ("notes", NoteRowsSql), ("followUps", FollowUpRowsSql), ("consents", ConsentRowsSql), ("campaignSends", CampaignSendRowsSql),
             ("merges", MergeRowsSql), ("auditEntries", AuditRowsSql), ("wrapUps", WrapUpRowsSql), ("tags", ContactTagRowsSql),
-            ("conversationTags", ConversationTagRowsSql), ("events", EventRowsSql),
+            ("conversationTags", ConversationTagRowsSql), ("attributes", AttributeRowsSql), ("events", EventRowsSql),
         })
             export[name] = (await connection.QueryAsync(new CommandDefinition(db.Sql(sql), new { id }, cancellationToken: ct))).ToList();
         return export;
@@ -63,6 +64,7 @@ public sealed class ContactPrivacy(Db db, EventLog events, TimeProvider clock)
     private const string EraseNotesSql = "UPDATE conversation_notes SET body = '', author = NULL WHERE contact_id = @id";
     private const string EraseFollowUpsSql = "UPDATE follow_ups SET title = '(erased)', notes = NULL WHERE contact_id = @id";
     private const string EraseConsentsSql = "DELETE FROM consents WHERE contact_id = @id";
+    private const string EraseAttributesSql = "DELETE FROM contact_attributes WHERE contact_id IN (SELECT id FROM contacts WHERE id = @id OR merged_into_id = @id)";
     private const string EraseContactTagsSql = "DELETE FROM contact_tags WHERE contact_id IN (SELECT id FROM contacts WHERE id = @id OR merged_into_id = @id)";
     private const string EraseConversationTagsSql = "DELETE FROM conversation_tags WHERE conversation_id IN (SELECT id FROM conversations WHERE contact_id = @id)";
     private const string EraseOutboxSql = """
@@ -91,7 +93,7 @@ public sealed class ContactPrivacy(Db db, EventLog events, TimeProvider clock)
             if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(IsErasableSql), new { id }, tx, cancellationToken: ct)) == 0) return false;
             var args = new { id, now = clock.GetUtcNow() };
             // The outbox first: it finds the contact's messages through interactions, which stay.
-            foreach (var sql in new[] { EraseOutboxSql, EraseInteractionsSql, EraseConversationsSql, EraseNotesSql, EraseFollowUpsSql, EraseConsentsSql, EraseContactTagsSql, EraseConversationTagsSql,
+            foreach (var sql in new[] { EraseOutboxSql, EraseInteractionsSql, EraseConversationsSql, EraseNotesSql, EraseFollowUpsSql, EraseConsentsSql, EraseContactTagsSql, EraseConversationTagsSql, EraseAttributesSql,
                          EraseIdentifiersSql, EraseNameWordsSql, ResolveDuplicatesSql, EraseContactSql })
                 await connection.ExecuteAsync(new CommandDefinition(db.Sql(sql), args, tx, cancellationToken: ct));
             // What the log said of the contact goes too (a delivery not yet sent carries the scrubbed payload); the erasure itself is told.

@@ -8,6 +8,9 @@ public sealed record Contact(long Id, string? Name, string? ExternalId, DateTime
 {
     /// <summary>The contact's tags, normalised, in order.</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>The contact's typed attributes (GET /api/v1/contacts/{id}; other reads leave them out).</summary>
+    public IReadOnlyDictionary<string, object>? Attributes { get; init; }
 }
 
 public sealed record ContactSummary(long Id, string? Name, string? ExternalId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);

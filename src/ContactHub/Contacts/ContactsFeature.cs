@@ -13,6 +13,7 @@ public static class ContactsFeature
         builder.Services.AddSingleton<ContactRecognizer>();
         builder.Services.AddSingleton<ContactStore>();
         builder.Services.AddSingleton<TagStore>();
+        builder.Services.AddSingleton<ContactAttributeStore>();
         builder.Services.AddSingleton<ConsentStore>();
         builder.Services.AddSingleton<MergeStore>();
         builder.Services.AddSingleton<ContactPrivacy>();

@@ -53,9 +53,12 @@ public static class InteractionEndpoints
         request with { Agent = request.Agent ?? JwtScopes.AgentOf(user) };
 
     private static async Task<Results<Created<RecordedInteraction>, Ok<RecordedInteraction>, ValidationProblem>> Record(
-        InteractionRequest request, InteractionRecorder recorder, IdentifierNormalizer normalizer, TimeProvider clock, System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
+        InteractionRequest request, InteractionRecorder recorder, IdentifierNormalizer normalizer, ContactAttributeStore attributes, TimeProvider clock,
+        System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
     {
-        var (interaction, errors) = InteractionValidation.Validate(WithAgent(request, user), normalizer, clock.GetUtcNow());
+        // The attribute schema is read only for events that carry attributes: the common event costs nothing more.
+        var schema = request.Customer?.Attributes is { Count: > 0 } ? await attributes.SchemaAsync(ct) : null;
+        var (interaction, errors) = InteractionValidation.Validate(WithAgent(request, user), normalizer, clock.GetUtcNow(), schema);
         if (interaction is null) return TypedResults.ValidationProblem(errors, title: "The interaction is not valid");
         var result = await recorder.RecordAsync(interaction, ct);
         var body = RecordedInteraction.From(result);
@@ -63,7 +66,8 @@ public static class InteractionEndpoints
     }
 
     private static async Task<Results<Ok<BatchResponse>, ValidationProblem>> RecordBatch(
-        BatchRequest request, InteractionRecorder recorder, IdentifierNormalizer normalizer, TimeProvider clock, System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
+        BatchRequest request, InteractionRecorder recorder, IdentifierNormalizer normalizer, ContactAttributeStore attributes, TimeProvider clock,
+        System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
     {
         if (request.Items is not { Count: > 0 and <= MaxBatch } items)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["items"] = [$"Give 1 to {MaxBatch} interactions."] });
@@ -76,7 +80,8 @@ public static class InteractionEndpoints
                 results[index] = new BatchItemResult(index, 400, Title: "The interaction is not valid", Errors: new Dictionary<string, string[]> { ["body"] = ["Must be an object."] });
                 continue;
             }
-            var (interaction, errors) = InteractionValidation.Validate(WithAgent(items[index], user), normalizer, clock.GetUtcNow());
+            var schema = items[index].Customer?.Attributes is { Count: > 0 } ? await attributes.SchemaAsync(ct) : null;
+            var (interaction, errors) = InteractionValidation.Validate(WithAgent(items[index], user), normalizer, clock.GetUtcNow(), schema);
             if (interaction is null) results[index] = new BatchItemResult(index, 400, Title: "The interaction is not valid", Errors: errors);
             else valid.Add((index, interaction));
         }

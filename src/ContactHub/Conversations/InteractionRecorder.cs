@@ -14,7 +14,8 @@ public sealed record RecordResult(long InteractionId, long ContactId, long Conve
 /// Records one interaction in one transaction: idempotency on (provider, providerRef), recognition
 /// of the contact, then grouping into the explicit, the active, or a new conversation (DESIGN §5).
 /// </summary>
-public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, EventLog events, IOptions<ConversationsOptions> options, TimeProvider clock, ILogger<InteractionRecorder> logger)
+public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, EventLog events, ContactAttributeStore attributes, IOptions<ConversationsOptions> options,
+    TimeProvider clock, ILogger<InteractionRecorder> logger)
 {
     internal sealed record Existing(long Id, long ContactId, long ConversationId, string? Status);
 
@@ -146,6 +147,7 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
 
         var recognized = await recognizer.RecognizeAsync(connection, transaction, i.Identifiers, i.CustomerName, explicitContact, ct);
         var contactId = recognized.ContactId;
+        if (i.Attributes is { Count: > 0 }) await attributes.SetAsync(connection, transaction, contactId, i.Attributes, ct);
         if (!db.Dialect.SerializesWriters)
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(LockContactSql), new { contactId }, transaction, cancellationToken: ct));
 

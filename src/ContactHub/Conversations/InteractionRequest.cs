@@ -12,7 +12,9 @@ public sealed record CustomerRef(
     [property: Description("WhatsApp sender; 'whatsapp:' prefixes are accepted. Recorded as a phone identifier.")] string? Whatsapp = null,
     [property: Description("The contact's id in the CRM.")] string? ExternalId = null,
     HandleRef? Handle = null,
-    [property: Description("Fills the contact's name when it has none.")] string? Name = null);
+    [property: Description("Fills the contact's name when it has none.")] string? Name = null,
+    [property: Description("Typed contact attributes (GET /api/v1/contact-attributes), set on the recognised contact: {\"tier\": \"gold\"}.")]
+    Dictionary<string, JsonElement>? Attributes = null);
 
 public sealed record HandleRef(string? Provider, string? Value);
 
@@ -38,6 +40,9 @@ public sealed record NewInteraction(string Channel, string Direction, DateTimeOf
     IReadOnlyList<Identifier> Identifiers, string? CustomerName, long? ConversationId, string? Agent, string? Status, string? Subject, string? Body,
     string? Provider, string? ProviderRef, string? Metadata, long? CampaignId = null)
 {
+    /// <summary>Checked, canonical contact attributes to set on the recognised contact (null: remove one).</summary>
+    public IReadOnlyDictionary<string, string?>? Attributes { get; init; }
+
     /// <summary>When the interaction was over: its end, else its start plus its duration (a call lasts), else its start.</summary>
     public DateTimeOffset LastsUntil => EndedAt ?? (DurationSeconds is > 0 and long seconds ? OccurredAt.AddSeconds(seconds) : OccurredAt);
 }
@@ -48,7 +53,9 @@ public static class InteractionValidation
     public const int MaxMetadataLength = 16_384;
 
     /// <summary>Checks and normalises a request; errors are keyed by the JSON path of the field at fault.</summary>
-    public static (NewInteraction? Interaction, Dictionary<string, string[]> Errors) Validate(InteractionRequest request, IdentifierNormalizer normalizer, DateTimeOffset now)
+    /// <param name="schema">The contact attribute schema; needed only when the request carries customer.attributes (unknown keys are refused without it).</param>
+    public static (NewInteraction? Interaction, Dictionary<string, string[]> Errors) Validate(InteractionRequest request, IdentifierNormalizer normalizer, DateTimeOffset now,
+        IReadOnlyDictionary<string, AttributeDefinition>? schema = null)
     {
         var errors = new Dictionary<string, string[]>();
         void Fail(string field, string message) => errors[field] = [message];
@@ -69,6 +76,13 @@ public static class InteractionValidation
             if (customer.Handle is { } handle)
                 Add(identifiers, errors, "customer.handle", handle.Value ?? handle.Provider, normalizer.Normalize(IdentifierKind.Handle, handle.Value, handle.Provider), "A handle needs a provider (≤ 64 characters) and a value (≤ 200).");
             if (customer.Name?.Length > 200) Fail("customer.name", "At most 200 characters.");
+        }
+        Dictionary<string, string?>? attributes = null;
+        if (customer?.Attributes is { Count: > 0 } given)
+        {
+            var (values, attributeErrors) = AttributeRules.Check(given, schema ?? new Dictionary<string, AttributeDefinition>(), "customer.attributes");
+            foreach (var (field, messages) in attributeErrors) errors[field] = messages;
+            attributes = values;
         }
         if (identifiers.Count == 0 && request.ConversationId is null && !errors.Keys.Any(k => k.StartsWith("customer", StringComparison.Ordinal)))
             Fail("customer", "Give at least one of phone, email, whatsapp, externalId or handle (or a conversationId).");
@@ -103,7 +117,8 @@ public static class InteractionValidation
         var provider = Trim(request.Provider)?.ToLowerInvariant() ?? (providerRef is null ? null : "api");
         var duration = request.DurationSeconds ?? (endedAt is { } end ? (long)(end - occurredAt).TotalSeconds : null);
         return (new NewInteraction(channel!, direction!, occurredAt, endedAt, duration, identifiers.Distinct().ToList(), Trim(customer?.Name),
-            request.ConversationId, Trim(request.Agent), Trim(request.Status)?.ToLowerInvariant(), request.Subject, request.Body, provider, providerRef, metadata), errors);
+            request.ConversationId, Trim(request.Agent), Trim(request.Status)?.ToLowerInvariant(), request.Subject, request.Body, provider, providerRef, metadata)
+        { Attributes = attributes }, errors);
     }
 
     private static void Add(List<Identifier> identifiers, Dictionary<string, string[]> errors, string field, string? raw, Identifier? normalised, string message)

@@ -109,7 +109,7 @@ public sealed class BulkRecorderTests
         var options = Options.Create(new ConversationsOptions());
         var events = new ContactHub.Events.EventLog(db, new ContactHub.Events.EventSignals(), TimeProvider.System);
         var recognizer = new ContactRecognizer(db, new ContactNames(db, NullLogger<ContactNames>.Instance), events, TimeProvider.System);
-        var recorder = new InteractionRecorder(db, recognizer, events, options, TimeProvider.System, NullLogger<InteractionRecorder>.Instance);
+        var recorder = new InteractionRecorder(db, recognizer, events, new ContactAttributeStore(db, events, TimeProvider.System), options, TimeProvider.System, NullLogger<InteractionRecorder>.Instance);
         return (recorder, new BulkRecorder(recorder, recognizer, events, options, TimeProvider.System));
     }
 

@@ -40,7 +40,7 @@ public sealed class GroupCommitTests() : MigratedSqlite("group")
     {
         var options = Options.Create(new ConversationsOptions());
         var events = new ContactHub.Events.EventLog(Db, new ContactHub.Events.EventSignals(), TimeProvider.System);
-        var recorder = new InteractionRecorder(Db, new ContactRecognizer(Db, new ContactNames(Db, NullLogger<ContactNames>.Instance), events, TimeProvider.System), events, options,
+        var recorder = new InteractionRecorder(Db, new ContactRecognizer(Db, new ContactNames(Db, NullLogger<ContactNames>.Instance), events, TimeProvider.System), events, new ContactAttributeStore(Db, events, TimeProvider.System), options,
             TimeProvider.System, NullLogger<InteractionRecorder>.Instance);
         NewInteraction Event(int n) => new("sms", "inbound", DateTimeOffset.UtcNow, null, null, [new Identifier(IdentifierKind.Phone, "", $"+3361200{n % 50:D4}")],
             null, n % 40 == 39 ? 999_999 : null, null, "received", null, $"hello {n}", "twilio", n % 40 == 39 ? $"missing-{n}" : $"SM{n % 250}", null);

@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using ContactHub.Data;
+using ContactHub.Events;
+using ContactHub.Tests.Infrastructure;
+using Dapper;
+
+namespace ContactHub.Tests.Contacts;
+
+/// <summary>Typed contact attributes: an administrator's schema, values checked on the way in (named by field), searched by, told, exported, erased.</summary>
+public abstract class AttributeSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where TApp : ContactHubApp
+{
+    private HttpClient Api => App.Client();
+
+    private static string Key(string stem) => $"{stem}_{Guid.NewGuid().ToString("N")[..6]}";
+
+    private async Task Define(string key, string type, string[]? values = null, bool required = false) =>
+        await App.Client("admin").PostOk("/api/v1/contact-attributes", new { key, type, values, required }, 201);
+
+    [SkippableFact]
+    public async Task Values_are_checked_against_the_schema_and_read_back_typed()
+    {
+        var (tier, value, news, renewal) = (Key("tier"), Key("lifetime_value"), Key("newsletter"), Key("renewal"));
+        await Define(tier, "one-of", ["gold", "silver"]);
+        await Define(value, "number");
+        await Define(news, "boolean");
+        await Define(renewal, "date", required: true);
+        var contactId = (await Api.PostOk("/api/v1/interactions", new { channel = "chat", direction = "inbound", customer = new { phone = Customers.Phone() } }, 201))["contactId"]!.GetValue<long>();
+
+        var set = await (await Api.PutAsJsonAsync($"/api/v1/contacts/{contactId}/attributes",
+            new Dictionary<string, object> { [tier] = "gold", [value] = 1250.50, [news] = true, [renewal] = "2027-03-01" })).Expect(200);
+        Assert.Equal("gold", set["attributes"]![tier]!.GetValue<string>());
+        Assert.Equal(1250.5m, set["attributes"]![value]!.GetValue<decimal>());
+        Assert.True(set["attributes"]![news]!.GetValue<bool>());
+        Assert.Equal("2027-03-01", (await Api.GetFromJsonAsync<JsonNode>($"/api/v1/contacts/{contactId}"))!["attributes"]![renewal]!.GetValue<string>());
+
+        var bad = await (await Api.PutAsJsonAsync($"/api/v1/contacts/{contactId}/attributes", new Dictionary<string, object?>
+        {
+            [tier] = "platinum", [value] = "lots", [news] = "yes", [renewal] = null, ["shoe_size"] = 42,
+        })).Expect(400);
+        foreach (var field in new[] { tier, value, news, renewal, "shoe_size" }) Assert.NotNull(bad["errors"]![$"attributes.{field}"]);
+        Assert.Contains("gold, silver", bad["errors"]![$"attributes.{tier}"]![0]!.GetValue<string>());
+        Assert.Equal("gold", (await Api.GetFromJsonAsync<JsonNode>($"/api/v1/contacts/{contactId}/attributes"))!["attributes"]![tier]!.GetValue<string>()); // nothing changed
+
+        var found = (await Api.GetFromJsonAsync<JsonNode>($"/api/v1/contacts?attribute={tier}&value=gold"))!.AsArray();
+        Assert.Equal([contactId], found.Select(c => c!["id"]!.GetValue<long>()));
+        Assert.NotNull((await (await Api.GetAsync($"/api/v1/contacts?attribute={tier}&value=bronze")).Expect(400))["errors"]!["value"]);
+    }
+
+    [SkippableFact]
+    public async Task An_event_carrying_attributes_sets_them_and_a_bad_one_records_nothing()
+    {
+        var tier = Key("tier");
+        await Define(tier, "one-of", ["gold", "silver"]);
+        var phone = Customers.Phone();
+        var refused = await (await Api.PostAsJsonAsync("/api/v1/interactions", new
+        {
+            channel = "call", direction = "inbound", customer = new { phone, attributes = new Dictionary<string, object> { [tier] = "bronze", ["nope"] = 1 } },
+        })).Expect(400);
+        Assert.NotNull(refused["errors"]![$"customer.attributes.{tier}"]);
+        Assert.NotNull(refused["errors"]!["customer.attributes.nope"]);
+        Assert.Equal(HttpStatusCode.NotFound, (await Api.GetAsync($"/api/v1/contacts/lookup?phone={Uri.EscapeDataString(phone)}")).StatusCode);
+
+        var recorded = await Api.PostOk("/api/v1/interactions", new
+        {
+            channel = "call", direction = "inbound", customer = new { phone, attributes = new Dictionary<string, object> { [tier] = "silver" } },
+        }, 201);
+        var contactId = recorded["contactId"]!.GetValue<long>();
+        Assert.Equal("silver", (await Api.GetFromJsonAsync<JsonNode>($"/api/v1/contacts/{contactId}"))!["attributes"]![tier]!.GetValue<string>());
+
+        await App.Get<EventSequencer>().SequenceOnceAsync();
+        var updated = (await Api.GetFromJsonAsync<JsonNode>($"/api/v1/events?contactId={contactId}&types=contact.updated"))!["events"]!.AsArray().Single()!;
+        Assert.Equal("silver", updated["data"]!["attributes"]![tier]!.GetValue<string>());
+
+        var export = await App.Client("admin").GetOk($"/api/v1/contacts/{contactId}/export");
+        Assert.Contains(export["attributes"]!.AsArray(), a => a!["attr_key"]!.GetValue<string>() == tier);
+        (await App.Client("admin").DeleteAsync($"/api/v1/contacts/{contactId}")).EnsureSuccessStatusCode();
+        await using var connection = await App.Get<Db>().OpenAsync();
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM contact_attributes WHERE contact_id = @contactId", new { contactId }));
+    }
+
+    [SkippableFact]
+    public async Task Bad_definitions_are_named_by_field_and_only_an_admin_defines()
+    {
+        var admin = App.Client("admin");
+        foreach (var (body, field) in new (object, string)[]
+                 {
+                     (new { key = "Tier", type = "text" }, "key"),
+                     (new { key = Key("x"), type = "colour" }, "type"),
+                     (new { key = Key("x"), type = "one-of" }, "values"),
+                     (new { key = Key("x"), type = "one-of", values = new[] { "a", "a" } }, "values"),
+                     (new { key = Key("x"), type = "text", values = new[] { "a" } }, "values"),
+                 })
+            Assert.NotNull((await (await admin.PostAsJsonAsync("/api/v1/contact-attributes", body)).Expect(400))["errors"]![field]);
+        var key = Key("segment");
+        await Define(key, "text");
+        await (await admin.PostAsJsonAsync("/api/v1/contact-attributes", new { key, type = "text" })).Expect(409);
+        Assert.Equal(HttpStatusCode.Forbidden, (await App.Client("read", "write").PostAsJsonAsync("/api/v1/contact-attributes", new { key = Key("y"), type = "text" })).StatusCode);
+    }
+}
+
+public sealed class AttributesOnSqlite(SqliteApp app) : AttributeSuite<SqliteApp>(app);
+
+public sealed class AttributesOnPostgres(PostgresApp app) : AttributeSuite<PostgresApp>(app);
