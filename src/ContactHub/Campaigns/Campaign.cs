@@ -12,8 +12,16 @@ public static class Triggers
     public static readonly IReadOnlyList<string> All = [MissedCallNotReturned, ConversationEnded, InactiveCustomer, FollowUpOverdue];
 }
 
-/// <summary>A trigger's parameters: minutes after the event, days of inactivity, past conversations, channels and agents to keep.</summary>
-public sealed record TriggerParams(int? Minutes = null, int? Days = null, int? MinConversations = null, string[]? Channels = null, string[]? Agents = null);
+/// <summary>A trigger's parameters: minutes after the event, days of inactivity, past conversations, channels and agents to keep, and the audience.</summary>
+public sealed record TriggerParams(int? Minutes = null, int? Days = null, int? MinConversations = null, string[]? Channels = null, string[]? Agents = null,
+    Audience? Audience = null);
+
+/// <summary>
+/// Who among the triggered contacts the campaign is for: every attribute equal to its value (canonical, as the schema stores it),
+/// every tag in <paramref name="Tags"/>, none in <paramref name="NotTags"/>, and the last ended conversation wrapped up with one of
+/// <paramref name="LastWrapUp"/>. A contact left out is skipped with the condition it failed as the reason.
+/// </summary>
+public sealed record Audience(Dictionary<string, string>? Attributes = null, string[]? Tags = null, string[]? NotTags = null, string[]? LastWrapUp = null);
 
 /// <summary>The stored row.</summary>
 public sealed record CampaignRow(long Id, string Name, string TriggerKind, string? TriggerParams, string Action, string? Channel, string? Template, string? Body,

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.Json;
 using ContactHub.Channels;
+using ContactHub.Contacts;
 using ContactHub.Hosting;
 using ContactHub.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -50,8 +51,10 @@ public static class CampaignEndpoints
     private static async Task<Results<Ok<Campaign>, ProblemHttpResult>> Get(long id, CampaignStore store, CancellationToken ct) =>
         await store.GetAsync(id, ct) is { } c ? TypedResults.Ok(c.ToCampaign()) : NotFound(id);
 
-    private static async Task<Results<Created<Campaign>, ValidationProblem>> Create(CampaignRequest request, CampaignStore store, AuditLog audit, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Created<Campaign>, ValidationProblem>> Create(CampaignRequest request, CampaignStore store, ContactAttributeStore attributes,
+        AuditLog audit, HttpContext http, CancellationToken ct)
     {
+        request = await CanonicalAudienceAsync(request, attributes, ct);
         var (input, errors) = Validate(request);
         if (input is null) return TypedResults.ValidationProblem(errors);
         var id = await store.CreateAsync(input, ct);
@@ -90,6 +93,7 @@ public static class CampaignEndpoints
         CampaignRequest request;
         try { request = body.Deserialize<CampaignRequest>(options)!; }
         catch (JsonException ex) { return Invalid((ex.Path ?? "$").TrimStart('$').TrimStart('.') is { Length: > 0 } field ? field : "$", "Not a valid value."); }
+        request = await CanonicalAudienceAsync(request, http.RequestServices.GetRequiredService<ContactAttributeStore>(), ct);
         var (input, errors) = Validate(request);
         if (input is null) return TypedResults.ValidationProblem(errors);
         if (!await store.UpdateAsync(id, input, ct)) return NotFound(id);
@@ -115,6 +119,16 @@ public static class CampaignEndpoints
 
     private static ProblemHttpResult NotFound(long id) => Problems.NotFound($"Campaign {id} does not exist.");
 
+    /// <summary>The audience's attribute values in the schema's canonical form (1250.50 → 1250.5); unknown keys and bad values are left for Validate to name.</summary>
+    private static async Task<CampaignRequest> CanonicalAudienceAsync(CampaignRequest r, ContactAttributeStore attributes, CancellationToken ct)
+    {
+        if (r.Parameters?.Audience?.Attributes is not { Count: > 0 } given) return r;
+        var schema = await attributes.SchemaAsync(ct);
+        var canonical = given.ToDictionary(a => a.Key, a => schema.TryGetValue(a.Key, out var d) && d.Canonical(System.Text.Json.JsonSerializer.SerializeToElement(a.Value)) is
+            { Value: { } value } ? value : "\0" + a.Value); // "\0": not a value of the schema
+        return r with { Parameters = r.Parameters with { Audience = r.Parameters.Audience with { Attributes = canonical } } };
+    }
+
     private static (CampaignInput? Input, Dictionary<string, string[]> Errors) Validate(CampaignRequest r)
     {
         var errors = new Dictionary<string, string[]>();
@@ -126,6 +140,14 @@ public static class CampaignEndpoints
         if (p.Minutes is < 0 or > 100_000) Fail("parameters.minutes", "Between 0 and 100000.");
         if (r.Trigger == Triggers.InactiveCustomer && p.Days is not > 0) Fail("parameters.days", "Days of inactivity (at least 1).");
         if (p.MinConversations is < 1) Fail("parameters.minConversations", "At least 1.");
+        if (p.Audience is { } audience)
+        {
+            foreach (var (key, value) in audience.Attributes ?? [])
+                if (value.StartsWith('\0')) Fail($"parameters.audience.attributes.{key}", "A defined attribute (GET /api/v1/contact-attributes) and a value it takes.");
+            foreach (var (field, tags) in new[] { ("tags", audience.Tags), ("notTags", audience.NotTags) })
+                if (tags?.Any(t => TagStore.Normalize(t) != t) == true) Fail($"parameters.audience.{field}", "Tags as stored: lower case, '-' for spaces (e.g. do-not-call).");
+            if (audience.LastWrapUp is { Length: 0 }) Fail("parameters.audience.lastWrapUp", "At least one wrap-up code, or leave it out.");
+        }
         if (r.Action == "send")
         {
             var channels = r.Trigger == Triggers.FollowUpOverdue ? new[] { Channel.Email } : Channel.Outbound.ToArray();

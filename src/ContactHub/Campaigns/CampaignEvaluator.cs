@@ -14,7 +14,7 @@ namespace ContactHub.Campaigns;
 /// </summary>
 public sealed class CampaignEvaluator(
     CampaignStore store, CampaignTriggers triggers, ContactStore contacts, ContactHistory history, ConsentStore consents, ConversationMessenger messenger,
-    FollowUpStore followUps, IEmailTransport email, IOptions<CampaignOptions> options, TimeProvider clock, ILogger<CampaignEvaluator> logger)
+    FollowUpStore followUps, IEmailTransport email, CampaignAudience audience, IOptions<CampaignOptions> options, TimeProvider clock, ILogger<CampaignEvaluator> logger)
 {
     public async Task<int> RunAsync(CancellationToken ct = default)
     {
@@ -61,6 +61,7 @@ public sealed class CampaignEvaluator(
     private async Task<(Decision Decision, string? Target)> DecideAsync(CampaignRow campaign, Candidate candidate, DateTimeOffset now, CancellationToken ct, bool ignoreQuietHours = false)
     {
         Decision Skip(string reason) => new(candidate.ContactId, candidate.TriggerKey, "skipped", reason);
+        if (campaign.Parameters.Audience is { } wanted && await audience.ExcludesAsync(wanted, candidate.ContactId, ct) is { } outside) return (Skip(outside), null);
         if (campaign.Action == "follow-up") return (new(candidate.ContactId, candidate.TriggerKey, "created", null), null);
         if (campaign.TriggerKind == Triggers.FollowUpOverdue) // a reminder to the agent, not a message to the customer
             return IdentifierNormalizer.Email(candidate.Agent) is { } agentEmail

@@ -11,6 +11,7 @@ public static class CampaignsFeature
         builder.Services.AddSingleton<CampaignStore>();
         builder.Services.AddSingleton<CampaignTriggers>();
         builder.Services.AddSingleton<CampaignEvaluator>();
+        builder.Services.AddSingleton<CampaignAudience>();
         var interval = builder.Configuration.GetSection(CampaignOptions.Section).Get<CampaignOptions>()?.EvaluationInterval ?? TimeSpan.FromMinutes(1);
         builder.Services.AddRecurringJob<CampaignEvaluatorJob>(CampaignEvaluatorJob.Key, interval, TimeSpan.FromMinutes(1));
         return builder;

@@ -104,6 +104,52 @@ public abstract class CampaignSuite<TApp>(TApp app) : EngineSuite<TApp>(app) whe
     }
 
     [SkippableFact]
+    public async Task The_audience_keeps_gold_customers_not_tagged_do_not_call_whose_last_conversation_was_a_complaint_and_says_why_others_are_left_out()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var (tier, complaint) = ($"tier_{suffix}", $"complaint-{suffix}");
+        await App.Client("admin").PostOk("/api/v1/contact-attributes", new { key = tier, type = "one-of", values = new[] { "gold", "silver" } }, 201);
+        await App.Client("admin").PostOk("/api/v1/wrap-up-codes", new { code = complaint, labels = new Dictionary<string, string> { ["en"] = "Complaint" } }, 201);
+        var campaign = await Campaign(new
+        {
+            name = "gold complaints", trigger = "missed-call-not-returned", channel = "sms", body = "Sorry we missed you",
+            parameters = new { minutes = 0, audience = new { attributes = new Dictionary<string, string> { [tier] = "gold" }, notTags = new[] { "do-not-call" }, lastWrapUp = new[] { complaint } } },
+        });
+
+        async Task<long> Customer(string level, string? tag, bool complained)
+        {
+            var phone = Customers.Phone();
+            var chat = await Api.PostOk("/api/v1/interactions", new
+            {
+                channel = "chat", direction = "inbound", customer = new { phone, attributes = new Dictionary<string, string> { [tier] = level } },
+            }, 201);
+            await Api.PostOk($"/api/v1/conversations/{Id(chat, "conversationId")}/end", new { wrapUpCodes = complained ? new[] { complaint } : Array.Empty<string>() });
+            if (tag is not null) await Api.PostOk($"/api/v1/contacts/{Id(chat, "contactId")}/tags", new { tags = new[] { tag } });
+            await MissedCall(phone);
+            return Id(chat, "contactId");
+        }
+        var (inside, silver, doNotCall, noComplaint) =
+            (await Customer("gold", null, true), await Customer("silver", null, true), await Customer("gold", "do-not-call", true), await Customer("gold", null, false));
+        App.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        var preview = await Api.PostOk($"/api/v1/campaigns/{campaign}/preview", new { });
+        string? Reason(long contactId) => preview["excluded"]!.AsArray().SingleOrDefault(d => Id(d!, "contactId") == contactId)?["reason"]?.GetValue<string>();
+        Assert.Equal([inside], preview["targeted"]!.AsArray().Select(d => Id(d!, "contactId")));
+        Assert.Equal($"audience: {tier} is silver, not gold", Reason(silver));
+        Assert.Equal("audience: tagged do-not-call", Reason(doNotCall));
+        Assert.StartsWith("audience: last conversation has no wrap-up code", Reason(noComplaint));
+
+        var bad = await (await Api.PostAsJsonAsync("/api/v1/campaigns", new
+        {
+            name = "bad audience", trigger = "missed-call-not-returned", channel = "sms", body = "x",
+            parameters = new { audience = new { attributes = new Dictionary<string, string> { [tier] = "bronze", ["nope"] = "x" }, tags = new[] { "Not Normal" } } },
+        })).Expect(400);
+        Assert.NotNull(bad["errors"]![$"parameters.audience.attributes.{tier}"]);
+        Assert.NotNull(bad["errors"]!["parameters.audience.attributes.nope"]);
+        Assert.NotNull(bad["errors"]!["parameters.audience.tags"]);
+    }
+
+    [SkippableFact]
     public async Task An_opted_out_number_is_never_texted_even_when_stop_arrives_between_preview_and_send()
     {
         var campaign = await Campaign(new { name = "optout", trigger = "missed-call-not-returned", parameters = new { minutes = 0 }, channel = "sms", body = "We tried to reach you." });
