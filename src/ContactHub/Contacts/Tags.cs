@@ -6,8 +6,15 @@ using Dapper;
 
 namespace ContactHub.Contacts;
 
-/// <summary>A tag and how many contacts (or conversations) carry it.</summary>
-public sealed record TagCount(string Tag, long Count);
+/// <summary>
+/// A tag and how many contacts (or conversations) carry it. Properties, not a constructor: SQLite gives COUNT(*) no type
+/// when there is no row, and Dapper matches a record's constructor by the columns' types before it reads any row.
+/// </summary>
+public sealed record TagCount
+{
+    public required string Tag { get; init; }
+    public required long Count { get; init; }
+}
 
 /// <summary>What is tagged: a contact or a conversation (each has its own table).</summary>
 public enum TagTarget { Contact, Conversation }
