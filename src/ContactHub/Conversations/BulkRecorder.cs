@@ -12,7 +12,7 @@ namespace ContactHub.Conversations;
 /// updated once at the end. Anything off the common path — a repeat, an identifier not seen yet, several contacts
 /// matching — goes through the recorder and the recogniser themselves, so that the rules live in one place.
 /// </summary>
-public sealed class BulkRecorder(InteractionRecorder recorder, ContactRecognizer recognizer, EventLog events, IOptions<ConversationsOptions> options, TimeProvider clock)
+public sealed class BulkRecorder(InteractionRecorder recorder, ContactRecognizer recognizer, EventLog events, ContactAttributeStore attributes, IOptions<ConversationsOptions> options, TimeProvider clock)
 {
     public sealed record Counts(long Recorded, long Repeated);
 
@@ -78,6 +78,8 @@ public sealed class BulkRecorder(InteractionRecorder recorder, ContactRecognizer
                     if (contactOf[identifier] is null) contactOf[identifier] = contactId;
                 if (recognized.Created) active[contactId] = null;
             }
+
+            if (i.Attributes is { Count: > 0 }) await attributes.SetAsync(connection, transaction, contactId, i.Attributes, ct);
 
             // Grouping, as the recorder's rule: the contact's latest active conversation (for an event that is history, its latest
             // conversation) within the inactivity timeout, else a new one.

@@ -14,11 +14,14 @@ namespace ContactHub.Conversations;
 /// line number and skipped. A row without provider_ref gets one from its content, so importing the same file twice
 /// records it once.
 /// </summary>
-public sealed class InteractionImport(Db db, BulkRecorder bulk, InteractionRecorder recorder, IdentifierNormalizer normalizer, TimeProvider clock)
+public sealed class InteractionImport(Db db, BulkRecorder bulk, InteractionRecorder recorder, IdentifierNormalizer normalizer, ContactAttributeStore attributes, TimeProvider clock)
 {
     public static readonly IReadOnlyList<string> Columns =
         ["channel", "direction", "occurred_at", "ended_at", "duration_seconds", "phone", "email", "whatsapp", "external_id", "name", "agent", "status",
          "subject", "body", "provider", "provider_ref"];
+
+    /// <summary>A column "attr.tier" sets the contact attribute tier (defined in GET /api/v1/contact-attributes); an empty cell leaves it as it is.</summary>
+    public const string AttributePrefix = "attr.";
 
     public sealed record Progress(long Lines, long Recorded, long Repeated, long Failed);
 
@@ -33,7 +36,9 @@ public sealed class InteractionImport(Db db, BulkRecorder bulk, InteractionRecor
     public async Task<Result> ImportAsync(TextReader text, IProgress<Progress>? progress = null, CancellationToken ct = default)
     {
         await using var csv = await CsvDataReader.CreateAsync(text, new CsvDataReaderOptions { HasHeaders = true, BufferSize = 1 << 16 });
-        var ordinals = Header(csv);
+        var schema = await attributes.SchemaAsync(ct);
+        var ordinals = Header(csv, schema);
+        var attributeColumns = ordinals.Keys.Where(k => k.StartsWith(AttributePrefix, StringComparison.OrdinalIgnoreCase)).ToList();
         var errors = new List<RowError>();
         var pending = new List<(long Line, NewInteraction Interaction)>(Batch);
         long lines = 0, recorded = 0, repeated = 0, failed = 0;
@@ -50,7 +55,9 @@ public sealed class InteractionImport(Db db, BulkRecorder bulk, InteractionRecor
             nextLine += 1 + LineBreaksIn(csv);
             string? Field(string name) => ordinals.TryGetValue(name, out var i) && i < csv.RowFieldCount && csv.GetString(i) is { Length: > 0 } v ? v : null;
             var (request, parseError) = Request(Field);
-            var (interaction, problems) = request is null ? (null, new Dictionary<string, string[]>()) : InteractionValidation.Validate(request, identifiers, now);
+            if (request is not null && attributeColumns.Count > 0)
+                request = request with { Customer = request.Customer! with { Attributes = Attributes(attributeColumns, Field) } };
+            var (interaction, problems) = request is null ? (null, new Dictionary<string, string[]>()) : InteractionValidation.Validate(request, identifiers, now, schema);
             if (interaction is null)
             {
                 failed++;
@@ -84,12 +91,27 @@ public sealed class InteractionImport(Db db, BulkRecorder bulk, InteractionRecor
         return breaks;
     }
 
-    private static Dictionary<string, int> Header(CsvDataReader csv)
+    /// <summary>The attribute cells of a row that have a value, as JSON strings the schema reads (a number or a boolean is accepted as text).</summary>
+    private static Dictionary<string, System.Text.Json.JsonElement>? Attributes(IReadOnlyList<string> columns, Func<string, string?> field)
+    {
+        var values = columns.Where(c => field(c) is not null)
+            .ToDictionary(c => c[AttributePrefix.Length..], c => System.Text.Json.JsonSerializer.SerializeToElement(field(c)));
+        return values.Count == 0 ? null : values;
+    }
+
+    private static Dictionary<string, int> Header(CsvDataReader csv, IReadOnlyDictionary<string, AttributeDefinition> schema)
     {
         var ordinals = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < csv.FieldCount; i++)
         {
             var name = csv.GetName(i).Trim();
+            if (name.StartsWith(AttributePrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                if (!schema.ContainsKey(name[AttributePrefix.Length..]))
+                    throw new ArgumentException($"Column \"{name}\" (column {i + 1}) names no defined attribute; the attributes are: {(schema.Count == 0 ? "none yet" : string.Join(", ", schema.Keys))}.");
+                ordinals[name] = i;
+                continue;
+            }
             if (!Columns.Contains(name, StringComparer.OrdinalIgnoreCase))
                 throw new ArgumentException($"Unknown column \"{name}\" (column {i + 1}); the columns are: {string.Join(", ", Columns)}.");
             ordinals[name] = i;
@@ -141,6 +163,7 @@ public sealed class InteractionImport(Db db, BulkRecorder bulk, InteractionRecor
         "providerRef" => "provider_ref",
         "customer.externalId" => "external_id",
         "customer" => "phone/email/whatsapp/external_id",
+        _ when field.StartsWith("customer.attributes.", StringComparison.Ordinal) => AttributePrefix + field["customer.attributes.".Length..],
         _ when field.StartsWith("customer.", StringComparison.Ordinal) => field["customer.".Length..],
         _ => field,
     };

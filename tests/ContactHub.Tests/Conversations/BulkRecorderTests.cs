@@ -110,7 +110,7 @@ public sealed class BulkRecorderTests
         var events = new ContactHub.Events.EventLog(db, new ContactHub.Events.EventSignals(), TimeProvider.System);
         var recognizer = new ContactRecognizer(db, new ContactNames(db, NullLogger<ContactNames>.Instance), events, TimeProvider.System);
         var recorder = new InteractionRecorder(db, recognizer, events, new ContactAttributeStore(db, events, TimeProvider.System), options, TimeProvider.System, NullLogger<InteractionRecorder>.Instance);
-        return (recorder, new BulkRecorder(recorder, recognizer, events, options, TimeProvider.System));
+        return (recorder, new BulkRecorder(recorder, recognizer, events, new ContactAttributeStore(db, events, TimeProvider.System), options, TimeProvider.System));
     }
 
     /// <summary>Every row the recording writes, without the clock's columns (created/updated/detected at).</summary>

@@ -67,4 +67,52 @@ public sealed class ImportTests
             Directory.Delete(folder, true);
         }
     }
+
+    [Fact]
+    public async Task Attribute_columns_set_the_contacts_attributes_and_a_bad_value_is_reported_by_line()
+    {
+        var folder = Directory.CreateTempSubdirectory("contacthub-import-").FullName;
+        try
+        {
+            var settings = new[] { $"--Database:ConnectionString=Data Source={folder}/import.db", $"--Security:InitialKeyFile={folder}/key.txt", "--Contacts:DefaultRegion=FR" };
+            var (code, output) = await HostProcess.RunAsync(["migrate", .. settings]);
+            Assert.True(code == 0, output);
+            await using (var db = new Db(DatabaseProvider.Sqlite, $"Data Source={folder}/import.db", folder))
+            await using (var connection = await db.OpenAsync())
+                await connection.ExecuteAsync("""
+                    INSERT INTO contact_attribute_definitions (attr_key, type, allowed_values, required, label, created_at, updated_at)
+                    VALUES ('tier', 'one-of', '["gold","silver"]', 0, NULL, '2026-11-26T00:00:00.0000000+00:00', '2026-11-26T00:00:00.0000000+00:00')
+                    """);
+
+            var file = Path.Combine(folder, "interactions.csv");
+            await File.WriteAllTextAsync(file, """
+                channel,direction,occurred_at,phone,attr.tier
+                chat,inbound,2026-10-05T09:00:00Z,+33611223344,gold
+                chat,inbound,2026-10-05T09:05:00Z,+33699887766,platinum
+                call,inbound,2026-10-05T09:10:00Z,+33655443322,
+                """);
+            (code, output) = await HostProcess.RunAsync(["import", file, .. settings]);
+            Assert.True(code == 1, output);
+            Assert.Contains("3 rows, 2 recorded, 0 already there, 1 refused", output);
+            Assert.Contains("line 3: attr.tier: One of gold, silver.", output);
+            await using (var db = new Db(DatabaseProvider.Sqlite, $"Data Source={folder}/import.db", folder))
+            await using (var connection = await db.OpenAsync())
+            {
+                Assert.Equal("gold", await connection.ExecuteScalarAsync<string>("""
+                    SELECT value FROM contact_attributes WHERE attr_key = 'tier' AND contact_id = (SELECT contact_id FROM contact_identifiers WHERE value = '+33611223344')
+                    """));
+                Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM contact_attributes"));
+            }
+
+            await File.WriteAllTextAsync(file, "channel,direction,phone,attr.shoe_size\nsms,inbound,+33611223344,42\n");
+            (code, output) = await HostProcess.RunAsync(["import", file, .. settings]);
+            Assert.Equal(2, code);
+            Assert.Contains("Column \"attr.shoe_size\" (column 4) names no defined attribute; the attributes are: tier.", output);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, true);
+        }
+    }
 }
