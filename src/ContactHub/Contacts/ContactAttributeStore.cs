@@ -68,17 +68,23 @@ public sealed class ContactAttributeStore(Db db, EventLog events, TimeProvider c
         return updated;
     }
 
-    private const string ValuesSql = "SELECT attr_key, value FROM contact_attributes WHERE contact_id = @id ORDER BY attr_key";
+    /// <summary>A contact's values as stored (the screen-pop reads them on its own kept connection).</summary>
+    public const string ValuesSql = "SELECT attr_key, value FROM contact_attributes WHERE contact_id = @id ORDER BY attr_key";
 
-    private sealed record ValueRow(string AttrKey, string Value);
+    public sealed record ValueRow(string AttrKey, string Value);
+
+    /// <summary>Stored values typed by the schema (a number as a number, a boolean as a boolean).</summary>
+    public async Task<IReadOnlyDictionary<string, object>> TypedAsync(IEnumerable<ValueRow> rows, CancellationToken ct)
+    {
+        var schema = await SchemaAsync(ct);
+        return rows.ToDictionary(v => v.AttrKey, v => schema.TryGetValue(v.AttrKey, out var d) ? d.Typed(v.Value) : v.Value);
+    }
 
     /// <summary>A contact's values, typed by the schema.</summary>
     public async Task<IReadOnlyDictionary<string, object>> ValuesAsync(long contactId, CancellationToken ct)
     {
-        var schema = await SchemaAsync(ct);
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QueryAsync<ValueRow>(new CommandDefinition(ValuesSql, new { id = contactId }, cancellationToken: ct)))
-            .ToDictionary(v => v.AttrKey, v => schema.TryGetValue(v.AttrKey, out var d) ? d.Typed(v.Value) : v.Value);
+        return await TypedAsync(await connection.QueryAsync<ValueRow>(new CommandDefinition(ValuesSql, new { id = contactId }, cancellationToken: ct)), ct);
     }
 
     private const string UpdateValueSql = "UPDATE contact_attributes SET value = @value, updated_at = @now WHERE contact_id = @contactId AND attr_key = @key";

@@ -18,7 +18,7 @@ public sealed record ScreenPop(Contact Contact, ConversationSummary? ActiveConve
 /// What an agent reads about a contact: the screen-pop, the timeline across channels, the contact's conversations.
 /// The screen-pop and the timeline run on a kept read connection with prepared statements (see <see cref="ReadConnections"/>).
 /// </summary>
-public sealed class ContactHistory(Db db, ContactRecognizer recognizer)
+public sealed class ContactHistory(Db db, ContactRecognizer recognizer, ContactAttributeStore attributes)
 {
     private const string ActiveConversationSql = ConversationStore.Columns + """
         WHERE cv.contact_id = @id AND cv.status = 'active'
@@ -31,7 +31,7 @@ public sealed class ContactHistory(Db db, ContactRecognizer recognizer)
         ORDER BY CASE WHEN due_at IS NULL THEN 1 ELSE 0 END, due_at, id {LIMIT:20}
         """;
 
-    /// <summary>Screen-pop: the contact, its active conversation, its last ten interactions and its open follow-ups.</summary>
+    /// <summary>Screen-pop: the contact (with its tags and attributes), its active conversation, its last ten interactions and its open follow-ups.</summary>
     public async Task<ScreenPop?> LookupAsync(Identifier identifier, CancellationToken ct = default)
     {
         await using var lease = await db.Reads.LeaseAsync(ct);
@@ -40,7 +40,8 @@ public sealed class ContactHistory(Db db, ContactRecognizer recognizer)
         var active = (await lease.QueryAsync<ConversationRow>(ActiveConversationSql, ct, ("id", contact.Id))).SingleOrDefault();
         var recent = await ActivitiesAsync(lease, contact.Id, null, 10, null, ct);
         var followUps = await lease.QueryAsync<FollowUp>(OpenFollowUpsSql, ct, ("id", contact.Id));
-        return new ScreenPop(contact, active?.ToSummary(), recent.Items, followUps);
+        var values = await lease.QueryAsync<ContactAttributeStore.ValueRow>(ContactAttributeStore.ValuesSql, ct, ("id", contact.Id));
+        return new ScreenPop(contact with { Attributes = await attributes.TypedAsync(values, ct) }, active?.ToSummary(), recent.Items, followUps);
     }
 
     private const string ActivitiesSql = """

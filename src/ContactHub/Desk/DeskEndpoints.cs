@@ -93,10 +93,11 @@ public static class DeskEndpoints
         return new RazorComponentResult<SearchPage>(new { View = new SearchView(Texts.For(http), Agent(http), query, results, labels) });
     }
 
-    private static async Task<IResult> ContactPage(long id, HttpContext http, ContactStore contacts, ContactHistory history, ConsentStore consents, AuditLog audit, CancellationToken ct,
-        string? done = null, string? error = null, long? merge = null)
+    private static async Task<IResult> ContactPage(long id, HttpContext http, ContactStore contacts, ContactHistory history, ConsentStore consents,
+        ContactAttributeStore attributes, AuditLog audit, CancellationToken ct, string? done = null, string? error = null, long? merge = null)
     {
-        if (await contacts.GetAsync(id, ct) is not { } contact) return TypedResults.NotFound();
+        if (await contacts.GetAsync(id, ct) is not { } found) return TypedResults.NotFound();
+        var contact = found with { Attributes = await attributes.ValuesAsync(found.Id, ct) };
         if (contact.RedirectedFrom is not null) return TypedResults.LocalRedirect($"/desk/contacts/{contact.Id}");
         audit.Write(http, "contact.read", "contact", id, id, "desk");
         var duplicates = (await contacts.DuplicatesAsync(500, ct)).Where(d => d.ContactId == id || d.OtherContactId == id).ToList();

@@ -17,7 +17,11 @@ public sealed record DeskView(Texts T, string User, bool CanWrite, IReadOnlyList
 }
 
 public sealed record ContactView(Texts T, string User, bool CanWrite, Contact Contact, IReadOnlyList<Consent> Consents, ActivityPage Activities,
-    IReadOnlyList<ConversationSummary> Conversations, IReadOnlyList<DuplicateCandidate> Duplicates, string? Flash, string? Error, long? UndoMergeId);
+    IReadOnlyList<ConversationSummary> Conversations, IReadOnlyList<DuplicateCandidate> Duplicates, string? Flash, string? Error, long? UndoMergeId)
+{
+    /// <summary>The contact's attributes, typed (empty when it has none).</summary>
+    public IReadOnlyDictionary<string, object> Attributes => Contact.Attributes ?? new Dictionary<string, object>();
+}
 
 public sealed record SearchView(Texts T, string User, string Query, IReadOnlyList<ContactSummary> Results, IReadOnlyDictionary<long, string> Labels);
 

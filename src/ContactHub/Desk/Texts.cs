@@ -38,6 +38,9 @@ public sealed partial class Texts
     public required string SendSmsSummary { get; init; }
     public required string WrapUp { get; init; }
     public required string Tags { get; init; }
+    public required string Attributes { get; init; }
+    public required string Yes { get; init; }
+    public required string No { get; init; }
     public required string AddTag { get; init; }
     public required string Add { get; init; }
     public required string BadTag { get; init; }

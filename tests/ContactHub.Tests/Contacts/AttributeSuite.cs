@@ -43,6 +43,9 @@ public abstract class AttributeSuite<TApp>(TApp app) : EngineSuite<TApp>(app) wh
         Assert.Contains("gold, silver", bad["errors"]![$"attributes.{tier}"]![0]!.GetValue<string>());
         Assert.Equal("gold", (await Api.GetFromJsonAsync<JsonNode>($"/api/v1/contacts/{contactId}/attributes"))!["attributes"]![tier]!.GetValue<string>()); // nothing changed
 
+        var phone = (await Api.GetFromJsonAsync<JsonNode>($"/api/v1/contacts/{contactId}"))!["identifiers"]![0]!["value"]!.GetValue<string>();
+        var pop = await Api.GetFromJsonAsync<JsonNode>($"/api/v1/contacts/lookup?phone={Uri.EscapeDataString(phone)}");
+        Assert.Equal("gold", pop!["contact"]!["attributes"]![tier]!.GetValue<string>()); // the screen-pop shows them
         var found = (await Api.GetFromJsonAsync<JsonNode>($"/api/v1/contacts?attribute={tier}&value=gold"))!.AsArray();
         Assert.Equal([contactId], found.Select(c => c!["id"]!.GetValue<long>()));
         Assert.NotNull((await (await Api.GetAsync($"/api/v1/contacts?attribute={tier}&value=bronze")).Expect(400))["errors"]!["value"]);

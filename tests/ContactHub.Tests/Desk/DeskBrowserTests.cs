@@ -129,8 +129,13 @@ public sealed class DeskBrowserTests(DeskApp app) : EngineSuite<DeskApp>(app)
     public async Task An_agent_tags_a_contact_and_removes_the_tag_on_the_contact_page()
     {
         var chat = await App.Client().PostOk("/api/v1/interactions", new { channel = "chat", direction = "inbound", customer = new { phone = Customers.Phone(), name = "Tina Tag" } }, 201);
+        var level = "level_" + Guid.NewGuid().ToString("N")[..6];
+        await App.Client().PostOk("/api/v1/contact-attributes", new { key = level, type = "one-of", values = new[] { "gold", "silver" } }, 201);
+        (await App.Client().PutAsJsonAsync($"/api/v1/contacts/{chat["contactId"]}/attributes", new Dictionary<string, string> { [level] = "gold" })).EnsureSuccessStatusCode();
         var page = await SignedIn();
         await page.GotoAsync($"/desk/contacts/{chat["contactId"]}");
+        await Assertions.Expect(page.Locator("dl.attributes dt")).ToHaveTextAsync([level]);
+        await Assertions.Expect(page.Locator("dl.attributes dd")).ToHaveTextAsync(["gold"]);
         await page.GetByLabel("Add a tag").FillAsync("  VIP customer ");
         await page.GetByLabel("Add a tag").PressAsync("Enter");
         await Assertions.Expect(page.Locator("ul.tags li .tag")).ToHaveTextAsync(["vip-customer"]);
