@@ -7,7 +7,7 @@ namespace ContactHub.Data;
 /// <summary>
 /// The only SQL that differs between engines. Queries are written once as portable text with
 /// tokens — <c>{LIMIT:@n}</c>, <c>{IN:@list}</c>, <c>{OUTPUT_ID}</c>, <c>{RETURNING_ID}</c>, <c>{LOCK}</c>,
-/// <c>{ON_CONFLICT_IGNORE}</c>, <c>{DAY:column}</c>, <c>{SECONDS:start,end}</c>, <c>{NOW}</c>, <c>{LIST:expression}</c> — and rendered here once per text.
+/// <c>{ON_CONFLICT_IGNORE}</c>, <c>{DAY:column}</c>, <c>{SECONDS:start,end}</c>, <c>{NOW}</c>, <c>{LIST:expression}</c>, <c>{EVENT_POSITION}</c> — and rendered here once per text.
 /// </summary>
 public abstract partial class SqlDialect
 {
@@ -32,6 +32,12 @@ public abstract partial class SqlDialect
 
     /// <summary>True when a write transaction holds the whole database from its start (SQLite's BEGIN IMMEDIATE): no row locks needed.</summary>
     public virtual bool SerializesWriters => false;
+
+    /// <summary>
+    /// An appended event's cursor. Where writers are serialised, a transaction commits before the next one writes, so the next number
+    /// can be taken at insert (and the sequencer has nothing to do); elsewhere NULL, for the sequencer to give once the row is committed.
+    /// </summary>
+    public virtual string EventPosition => "NULL";
 
     /// <summary>Suffix making an INSERT skip rows that hit a unique key.</summary>
     public virtual string OnConflictIgnore => "ON CONFLICT DO NOTHING";
@@ -110,6 +116,7 @@ public abstract partial class SqlDialect
         "DAY" => Day(m.Groups[2].Value),
         "SECONDS" when m.Groups[2].Value.Split(',') is [var start, var end] => Seconds(start.Trim(), end.Trim()),
         "NOW" => Now,
+        "EVENT_POSITION" => EventPosition,
         "LIST" => List(m.Groups[2].Value),
         var unknown => throw new InvalidOperationException($"Unknown SQL token {{{unknown}}}."),
     });

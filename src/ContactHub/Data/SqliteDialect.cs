@@ -12,6 +12,9 @@ public sealed class SqliteDialect : SqlDialect
 {
     public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
     public override bool SerializesWriters => true; // Microsoft.Data.Sqlite begins transactions IMMEDIATE
+
+    // The write lock is held from the first write to the commit: the number read here is the next one in commit order too.
+    public override string EventPosition => "(SELECT COALESCE(MAX(position), 0) + 1 FROM events)";
     public override string Limit(string count) => $"LIMIT {count}";
     public override string Day(string column) => $"substr({column}, 1, 10)";
     public override string List(string expression) => $"group_concat({expression}, ', ')";

@@ -18,8 +18,8 @@ public sealed class EventLog(Db db, EventSignals signals, TimeProvider clock)
     };
 
     private const string AppendSql = """
-        INSERT INTO events (type, contact_id, conversation_id, interaction_id, channel, agent, changed, data, occurred_at)
-        VALUES (@type, @contactId, @conversationId, @interactionId, @channel, @agent, @changed, @data, @now)
+        INSERT INTO events (position, type, contact_id, conversation_id, interaction_id, channel, agent, changed, data, occurred_at)
+        VALUES ({EVENT_POSITION}, @type, @contactId, @conversationId, @interactionId, @channel, @agent, @changed, @data, @now)
         """;
 
     public async Task AppendAsync(DbConnection connection, DbTransaction transaction, NewEvent e, CancellationToken ct)
@@ -50,7 +50,7 @@ public sealed class EventLog(Db db, EventSignals signals, TimeProvider clock)
             new { after, contactId, allTypes = types.Count == 0 ? 1 : 0, types = types.Count == 0 ? new[] { "-" } : types.ToArray(), limit }, cancellationToken: ct))).AsList();
     }
 
-    private const string HeadSql = "SELECT last_position FROM event_sequence WHERE name = 'events'";
+    private const string HeadSql = "SELECT COALESCE(MAX(position), 0) FROM events";
 
     /// <summary>The newest cursor: a stream that starts now starts after it.</summary>
     public async Task<long> HeadAsync(CancellationToken ct)

@@ -39,6 +39,9 @@ public sealed class EventSequencer(Db db, EventSignals signals, IOptions<EventsO
             await signals.WaitAppendedAsync(options.Value.PollInterval, stoppingToken);
             // An append signals before its transaction commits; give the commit a moment to land.
             await PauseAsync(TimeSpan.FromMilliseconds(10), stoppingToken);
+            // Where writers are serialised, events are numbered at insert (SqlDialect.EventPosition): nothing to sequence, but the
+            // readers are told at once rather than at their next poll.
+            if (db.Dialect.SerializesWriters) signals.Sequenced();
         }
     }
 

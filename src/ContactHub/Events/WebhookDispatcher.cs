@@ -45,7 +45,9 @@ public sealed class WebhookDispatcher(
     public async Task<bool> RunOnceAsync(CancellationToken stoppingToken = default)
     {
         var read = 0;
-        foreach (var id in await store.ActiveSubscriptionsAsync(stoppingToken))
+        var subscriptions = await store.ActiveSubscriptionsAsync(stoppingToken);
+        if (subscriptions.Count == 0) return false; // nothing can be due: deliveries are claimed only for active subscriptions
+        foreach (var id in subscriptions)
             read += await store.FanOutAsync(id, stoppingToken);
         if (stoppingToken.IsCancellationRequested) return false;
 
