@@ -83,8 +83,11 @@ public sealed class ContactAttributeStore(Db db, EventLog events, TimeProvider c
     /// <summary>A contact's values, typed by the schema.</summary>
     public async Task<IReadOnlyDictionary<string, object>> ValuesAsync(long contactId, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await TypedAsync(await connection.QueryAsync<ValueRow>(new CommandDefinition(ValuesSql, new { id = contactId }, cancellationToken: ct)), ct);
+        // On a kept read connection with the statement prepared: GET /contacts/{id} reads this on every call.
+        List<ValueRow> rows;
+        await using (var lease = await db.Reads.LeaseAsync(ct))
+            rows = await lease.QueryAsync<ValueRow>(ValuesSql, ct, ("id", contactId));
+        return await TypedAsync(rows, ct);
     }
 
     private const string UpdateValueSql = "UPDATE contact_attributes SET value = @value, updated_at = @now WHERE contact_id = @contactId AND attr_key = @key";
