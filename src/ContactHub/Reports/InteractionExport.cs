@@ -18,7 +18,7 @@ public sealed class InteractionExport(Db db)
     public sealed record Filter(DateTimeOffset From, DateTimeOffset To, string? Channel, TimeZoneInfo Zone);
 
     private static readonly string[] Headers =
-        ["id", "occurred_at", "contact_id", "contact_name", "conversation_id", "channel", "direction", "status", "agent", "duration_seconds", "subject", "wrap_up_codes"];
+        ["id", "occurred_at", "contact_id", "contact_name", "conversation_id", "channel", "direction", "status", "agent", "duration_seconds", "subject", "wrap_up_codes", "contact_tags", "contact_attributes"];
 
     /// <summary>How the workbook shows each column: the time with its seconds (in the export's zone), ids without separators, widths that fit.</summary>
     private static readonly MiniExcelLibs.Attributes.DynamicExcelColumn[] Columns =
@@ -35,6 +35,8 @@ public sealed class InteractionExport(Db db)
         new("duration_seconds") { Width = 17, Format = "0" },
         new("subject") { Width = 40 },
         new("wrap_up_codes") { Width = 30 },
+        new("contact_tags") { Width = 30 },
+        new("contact_attributes") { Width = 40 },
     ];
 
     private const string Where = "WHERE i.occurred_at >= @from AND i.occurred_at < @to AND (@channel IS NULL OR i.channel = @channel)";
@@ -43,7 +45,9 @@ public sealed class InteractionExport(Db db)
 
     private const string RowsSql = """
         SELECT i.id, i.occurred_at, i.contact_id, c.display_name, i.conversation_id, i.channel, i.direction, i.status, i.agent, i.duration_seconds, i.subject,
-            (SELECT {LIST:wc.code} FROM conversation_wrap_ups w JOIN wrap_up_codes wc ON wc.id = w.code_id WHERE w.conversation_id = i.conversation_id) AS wrap_up_codes
+            (SELECT {LIST:wc.code} FROM conversation_wrap_ups w JOIN wrap_up_codes wc ON wc.id = w.code_id WHERE w.conversation_id = i.conversation_id) AS wrap_up_codes,
+            (SELECT {LIST:t.tag} FROM contact_tags t WHERE t.contact_id = i.contact_id) AS contact_tags,
+            (SELECT {LIST:CONCAT(a.attr_key, '=', a.value)} FROM contact_attributes a WHERE a.contact_id = i.contact_id) AS contact_attributes
         FROM interactions i JOIN contacts c ON c.id = i.contact_id
         """ + "\n" + Where + "\nORDER BY i.occurred_at, i.id";
 

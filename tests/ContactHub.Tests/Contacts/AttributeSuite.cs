@@ -76,6 +76,15 @@ public abstract class AttributeSuite<TApp>(TApp app) : EngineSuite<TApp>(app) wh
         var updated = (await Api.GetFromJsonAsync<JsonNode>($"/api/v1/events?contactId={contactId}&types=contact.updated"))!["events"]!.AsArray().Single()!;
         Assert.Equal("silver", updated["data"]!["attributes"]![tier]!.GetValue<string>());
 
+        // The interactions export carries the contact's tags and attributes as columns.
+        await Api.PostOk($"/api/v1/contacts/{contactId}/tags", new { tags = new[] { "exported" } });
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
+        var csv = (await Api.GetStringAsync($"/api/v1/exports/interactions.csv?from={today}&to={today}&timeZone=UTC")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var headers = csv[0].TrimStart('\uFEFF').Trim().Split(',');
+        var row = csv.Skip(1).Select(l => l.Trim().Split(',')).Single(cells => cells[Array.IndexOf(headers, "contact_id")] == contactId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("exported", row[Array.IndexOf(headers, "contact_tags")]);
+        Assert.Equal($"{tier}=silver", row[Array.IndexOf(headers, "contact_attributes")]);
+
         var export = await App.Client("admin").GetOk($"/api/v1/contacts/{contactId}/export");
         Assert.Contains(export["attributes"]!.AsArray(), a => a!["attr_key"]!.GetValue<string>() == tier);
         (await App.Client("admin").DeleteAsync($"/api/v1/contacts/{contactId}")).EnsureSuccessStatusCode();

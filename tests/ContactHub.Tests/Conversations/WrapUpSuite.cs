@@ -107,9 +107,27 @@ public abstract class WrapUpSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where
         var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
         var csv = (await Api.GetStringAsync($"/api/v1/exports/interactions.csv?from={today}&to={today}&timeZone=UTC")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var headers = csv[0].TrimStart('\uFEFF').Trim().Split(',');
-        var row = csv.Skip(1).Select(l => l.Trim().Split(',')).Single(cells => cells[Array.IndexOf(headers, "conversation_id")] == id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var codes = string.Join(",", row.Skip(Array.IndexOf(headers, "wrap_up_codes"))).Trim('"').Split(", ");
+        var row = csv.Skip(1).Select(l => Cells(l.Trim())).Single(cells => cells[Array.IndexOf(headers, "conversation_id")] == id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var codes = row[Array.IndexOf(headers, "wrap_up_codes")].Split(", ");
         Assert.Equal([complaint, refund], codes.Order());
+    }
+
+    /// <summary>A CSV line's cells (RFC 4180: quoted cells may hold commas and doubled quotes).</summary>
+    private static string[] Cells(string line)
+    {
+        var cells = new List<string>();
+        var cell = new System.Text.StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quoted && c == '"' && i + 1 < line.Length && line[i + 1] == '"') { cell.Append('"'); i++; }
+            else if (c == '"') quoted = !quoted;
+            else if (c == ',' && !quoted) { cells.Add(cell.ToString()); cell.Clear(); }
+            else cell.Append(c);
+        }
+        cells.Add(cell.ToString());
+        return [.. cells];
     }
 
     [SkippableFact]
