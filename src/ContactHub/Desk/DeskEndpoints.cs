@@ -38,6 +38,7 @@ public static class DeskEndpoints
         write.MapPost("/conversations/{id:long}/end", End);
         write.MapPost("/contacts/{id:long}/merge", Merge);
         write.MapPost("/contacts/{id:long}/tags", AddTag);
+        write.MapPost("/conversations/{id:long}/tags", TagConversation);
         write.MapPost("/contacts/{id:long}/tags/remove", RemoveTag);
         write.MapPost("/merges/{id:long}/undo", Undo);
         routes.MapGet("/desk/assets/{file}", Asset).ExcludeFromDescription().AllowAnonymous();
@@ -84,10 +85,21 @@ public static class DeskEndpoints
     private static async Task Events(HttpContext http, EventStream stream, CancellationToken ct, long? after = null) =>
         await stream.WriteAsync(http, await stream.StartAsync(http, after is >= 0 ? after : null, ct), DeskEvents, null, ct);
 
-    private static async Task<IResult> Search(HttpContext http, ContactStore contacts, IdentifierNormalizer normalizer, CancellationToken ct, string? q = null)
+    /// <summary>
+    /// The search box: a name, an identifier or a number as dialled; "#vip" lists the contacts tagged vip, and "tier:gold" those whose
+    /// attribute tier is gold (when tier is a defined attribute).
+    /// </summary>
+    private static async Task<IResult> Search(HttpContext http, ContactStore contacts, TagStore tags, ContactAttributeStore attributes, IdentifierNormalizer normalizer,
+        CancellationToken ct, string? q = null)
     {
         var query = q?.Trim() ?? "";
-        IReadOnlyList<ContactSummary> results = query.Length is >= 2 and <= 320 ? await contacts.SearchAsync(query, normalizer, 20, ct) : [];
+        var schema = await attributes.SchemaAsync(ct);
+        var attribute = query.Split(':', 2) is [var key, var value] && schema.TryGetValue(key.Trim(), out var definition)
+            ? (Definition: definition, Value: definition.Canonical(System.Text.Json.JsonSerializer.SerializeToElement(value.Trim())).Value) : default;
+        IReadOnlyList<ContactSummary> results =
+            query.StartsWith('#') && TagStore.Normalize(query[1..]) is { } tag ? await tags.ContactsTaggedAsync(tag, 50, ct)
+            : attribute.Definition is not null ? (attribute.Value is { } canonical ? await attributes.ContactsWithAsync(attribute.Definition.Key, canonical, 50, ct) : [])
+            : query.Length is >= 2 and <= 320 ? await contacts.SearchAsync(query, normalizer, 20, ct) : [];
         if (results.Count == 1) return TypedResults.LocalRedirect($"/desk/contacts/{results[0].Id}");
         var labels = await contacts.LabelsAsync(results.Where(r => r.Name is null).Select(r => r.Id), ct);
         return new RazorComponentResult<SearchPage>(new { View = new SearchView(Texts.For(http), Agent(http), query, results, labels) });
@@ -169,6 +181,14 @@ public static class DeskEndpoints
         if (!await conversations.EndAsync(id, string.IsNullOrWhiteSpace(summary) ? null : summary.Trim(), ct, codes, Agent(http)))
             return Back(id, null, Texts.For(http).WrapUpUnknown);
         return Back(id, "ended", null);
+    }
+
+    private static async Task<IResult> TagConversation(long id, HttpContext http, [FromForm] string? tag, TagStore tags, ConversationStore conversations, CancellationToken ct)
+    {
+        if (await conversations.GetAsync(id, ct) is null) return TypedResults.NotFound();
+        if (TagStore.Normalize(tag) is not { } normal) return Back(id, null, Texts.For(http).BadTag);
+        await tags.ChangeAsync(TagTarget.Conversation, id, [normal], [], ct);
+        return Back(id, null, null);
     }
 
     private static async Task<IResult> AddTag(long id, HttpContext http, [FromForm] string? tag, TagStore tags, ContactStore contacts, CancellationToken ct)

@@ -144,6 +144,23 @@ public sealed class DeskBrowserTests(DeskApp app) : EngineSuite<DeskApp>(app)
         await page.GetByLabel("Add a tag").FillAsync("<b>");
         await page.GetByLabel("Add a tag").PressAsync("Enter");
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("A tag is letters");
+
+        // The search box finds a segment: "#tag" or "attribute:value" (one contact: its page opens).
+        var segment = "seg-" + Guid.NewGuid().ToString("N")[..6];
+        await page.GetByLabel("Add a tag").FillAsync(segment);
+        await page.GetByLabel("Add a tag").PressAsync("Enter");
+        await page.GetByRole(AriaRole.Searchbox, new() { Name = "Search" }).FillAsync("#" + segment);
+        await page.GetByRole(AriaRole.Searchbox, new() { Name = "Search" }).PressAsync("Enter");
+        await page.WaitForURLAsync($"**/desk/contacts/{chat["contactId"]}");
+        await page.GetByRole(AriaRole.Searchbox, new() { Name = "Search" }).FillAsync($"{level}:gold");
+        await page.GetByRole(AriaRole.Searchbox, new() { Name = "Search" }).PressAsync("Enter");
+        await page.WaitForURLAsync($"**/desk/contacts/{chat["contactId"]}");
+
+        // A conversation's tags, in its pane.
+        await page.GotoAsync($"/desk?conversation={chat["conversationId"]}");
+        await page.GetByLabel("Add a tag").FillAsync("Escalated");
+        await page.GetByLabel("Add a tag").PressAsync("Enter");
+        await Assertions.Expect(page.Locator("ul.conversation-tags .tag")).ToHaveTextAsync(["escalated"]);
     }
 
     [SkippableFact]
