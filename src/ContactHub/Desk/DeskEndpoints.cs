@@ -39,6 +39,7 @@ public static class DeskEndpoints
         write.MapPost("/contacts/{id:long}/merge", Merge);
         write.MapPost("/contacts/{id:long}/tags", AddTag);
         write.MapPost("/conversations/{id:long}/tags", TagConversation);
+        write.MapPost("/contacts/{id:long}/attributes", SetAttributes);
         write.MapPost("/contacts/{id:long}/tags/remove", RemoveTag);
         write.MapPost("/merges/{id:long}/undo", Undo);
         routes.MapGet("/desk/assets/{file}", Asset).ExcludeFromDescription().AllowAnonymous();
@@ -115,7 +116,8 @@ public static class DeskEndpoints
         var duplicates = (await contacts.DuplicatesAsync(500, ct)).Where(d => d.ContactId == id || d.OtherContactId == id).ToList();
         var texts = Texts.For(http);
         var view = new ContactView(texts, Agent(http), CanWrite(http), contact, await consents.ListAsync(id, ct), await history.ActivitiesAsync(id, null, 50, null, ct),
-            await history.ConversationsAsync(id, 50, ct), duplicates, Flash(texts, done), error, merge);
+            await history.ConversationsAsync(id, 50, ct), duplicates, Flash(texts, done), error, merge)
+        { Schema = (await attributes.SchemaAsync(ct)).Values.OrderBy(d => d.Key, StringComparer.Ordinal).ToList() };
         return new RazorComponentResult<ContactPage>(new { View = view });
     }
 
@@ -181,6 +183,23 @@ public static class DeskEndpoints
         if (!await conversations.EndAsync(id, string.IsNullOrWhiteSpace(summary) ? null : summary.Trim(), ct, codes, Agent(http)))
             return Back(id, null, Texts.For(http).WrapUpUnknown);
         return Back(id, "ended", null);
+    }
+
+    /// <summary>The contact page's attribute form: a field "attr.{key}" per attribute; an empty one removes the value.</summary>
+    private static async Task<IResult> SetAttributes(long id, HttpContext http, ContactStore contacts, ContactAttributeStore attributes, CancellationToken ct)
+    {
+        if (await contacts.GetAsync(id, ct) is not { } contact) return TypedResults.NotFound();
+        var current = await attributes.ValuesAsync(contact.Id, ct);
+        var given = (await http.Request.ReadFormAsync(ct)).Where(f => f.Key.StartsWith("attr.", StringComparison.Ordinal))
+            .Select(f => (Key: f.Key[5..], Value: f.Value.ToString().Trim()))
+            .Where(f => f.Value.Length > 0 || current.ContainsKey(f.Key)) // an empty field removes only what is there
+            .ToDictionary(f => f.Key, f => f.Value.Length == 0 ? System.Text.Json.JsonSerializer.SerializeToElement<string?>(null)
+                : System.Text.Json.JsonSerializer.SerializeToElement(f.Value));
+        var (values, errors) = AttributeRules.Check(given, await attributes.SchemaAsync(ct), "attributes");
+        if (errors.Count > 0)
+            return TypedResults.LocalRedirect($"/desk/contacts/{contact.Id}?error=" + Uri.EscapeDataString(string.Join(" ", errors.Select(e => $"{e.Key[11..]}: {e.Value[0]}"))));
+        await attributes.SetAsync(contact.Id, values, ct);
+        return TypedResults.LocalRedirect($"/desk/contacts/{contact.Id}#attributes");
     }
 
     private static async Task<IResult> TagConversation(long id, HttpContext http, [FromForm] string? tag, TagStore tags, ConversationStore conversations, CancellationToken ct)

@@ -21,6 +21,9 @@ public sealed record ContactView(Texts T, string User, bool CanWrite, Contact Co
 {
     /// <summary>The contact's attributes, typed (empty when it has none).</summary>
     public IReadOnlyDictionary<string, object> Attributes => Contact.Attributes ?? new Dictionary<string, object>();
+
+    /// <summary>The attribute schema, for the edit form.</summary>
+    public IReadOnlyList<AttributeDefinition> Schema { get; init; } = [];
 }
 
 public sealed record SearchView(Texts T, string User, string Query, IReadOnlyList<ContactSummary> Results, IReadOnlyDictionary<long, string> Labels);

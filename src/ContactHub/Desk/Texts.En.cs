@@ -38,6 +38,7 @@ public sealed partial class Texts
         End = "End the conversation",
         Summary = "Summary",
         SendSmsSummary = "Also text the summary to the customer",
+        SaveAttributes = "Save the attributes",
         Attributes = "Attributes",
         Yes = "yes",
         No = "no",

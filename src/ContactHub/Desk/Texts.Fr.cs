@@ -38,6 +38,7 @@ public sealed partial class Texts
         End = "Clore la conversation",
         Summary = "Résumé",
         SendSmsSummary = "Envoyer aussi le résumé au client par SMS",
+        SaveAttributes = "Enregistrer les attributs",
         Attributes = "Attributs",
         Yes = "oui",
         No = "non",

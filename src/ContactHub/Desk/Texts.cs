@@ -39,6 +39,7 @@ public sealed partial class Texts
     public required string WrapUp { get; init; }
     public required string Tags { get; init; }
     public required string Attributes { get; init; }
+    public required string SaveAttributes { get; init; }
     public required string Yes { get; init; }
     public required string No { get; init; }
     public required string AddTag { get; init; }

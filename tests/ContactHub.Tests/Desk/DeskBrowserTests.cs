@@ -136,6 +136,12 @@ public sealed class DeskBrowserTests(DeskApp app) : EngineSuite<DeskApp>(app)
         await page.GotoAsync($"/desk/contacts/{chat["contactId"]}");
         await Assertions.Expect(page.Locator("dl.attributes dt")).ToHaveTextAsync([level]);
         await Assertions.Expect(page.Locator("dl.attributes dd")).ToHaveTextAsync(["gold"]);
+        await page.Locator($"#attr-{level}").SelectOptionAsync("silver");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save the attributes" }).ClickAsync();
+        await Assertions.Expect(page.Locator("dl.attributes dd")).ToHaveTextAsync(["silver"]);
+        await page.Locator($"#attr-{level}").SelectOptionAsync("gold");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save the attributes" }).ClickAsync();
+        await Assertions.Expect(page.Locator("dl.attributes dd")).ToHaveTextAsync(["gold"]);
         await page.GetByLabel("Add a tag").FillAsync("  VIP customer ");
         await page.GetByLabel("Add a tag").PressAsync("Enter");
         await Assertions.Expect(page.Locator("ul.tags li .tag")).ToHaveTextAsync(["vip-customer"]);
