@@ -107,7 +107,7 @@ public static class DeskEndpoints
     }
 
     private static async Task<IResult> ContactPage(long id, HttpContext http, ContactStore contacts, ContactHistory history, ConsentStore consents,
-        ContactAttributeStore attributes, AuditLog audit, CancellationToken ct, string? done = null, string? error = null, long? merge = null)
+        ContactAttributeStore attributes, WrapUpCodeStore wrapUps, AuditLog audit, CancellationToken ct, string? done = null, string? error = null, long? merge = null)
     {
         if (await contacts.GetAsync(id, ct) is not { } found) return TypedResults.NotFound();
         var contact = found with { Attributes = await attributes.ValuesAsync(found.Id, ct) };
@@ -115,9 +115,13 @@ public static class DeskEndpoints
         audit.Write(http, "contact.read", "contact", id, id, "desk");
         var duplicates = (await contacts.DuplicatesAsync(500, ct)).Where(d => d.ContactId == id || d.OtherContactId == id).ToList();
         var texts = Texts.For(http);
+        var conversations = await history.ConversationsAsync(id, 50, ct);
         var view = new ContactView(texts, Agent(http), CanWrite(http), contact, await consents.ListAsync(id, ct), await history.ActivitiesAsync(id, null, 50, null, ct),
-            await history.ConversationsAsync(id, 50, ct), duplicates, Flash(texts, done), error, merge)
-        { Schema = (await attributes.SchemaAsync(ct)).Values.OrderBy(d => d.Key, StringComparer.Ordinal).ToList() };
+            conversations, duplicates, Flash(texts, done), error, merge)
+        {
+            Schema = (await attributes.SchemaAsync(ct)).Values.OrderBy(d => d.Key, StringComparer.Ordinal).ToList(),
+            WrapUps = await wrapUps.AppliedAsync(conversations.Select(c => c.Id), ct),
+        };
         return new RazorComponentResult<ContactPage>(new { View = view });
     }
 

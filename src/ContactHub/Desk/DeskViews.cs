@@ -22,6 +22,9 @@ public sealed record ContactView(Texts T, string User, bool CanWrite, Contact Co
     /// <summary>The contact's attributes, typed (empty when it has none).</summary>
     public IReadOnlyDictionary<string, object> Attributes => Contact.Attributes ?? new Dictionary<string, object>();
 
+    /// <summary>The wrap-up codes of the conversations listed, in the versions they were given.</summary>
+    public IReadOnlyList<ContactHub.Conversations.AppliedWrapUp> WrapUps { get; init; } = [];
+
     /// <summary>The attribute schema, for the edit form.</summary>
     public IReadOnlyList<AttributeDefinition> Schema { get; init; } = [];
 }

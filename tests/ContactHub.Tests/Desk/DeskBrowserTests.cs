@@ -120,6 +120,8 @@ public sealed class DeskBrowserTests(DeskApp app) : EngineSuite<DeskApp>(app)
         await page.GetByRole(AriaRole.Button, new() { Name = endButton }).ClickAsync();
 
         await Assertions.Expect(page.Locator("ul.wrap-ups li")).ToHaveTextAsync([label]);
+        await page.GotoAsync($"/desk/contacts/{chat["contactId"]}"); // the contact's conversations show their codes too
+        await Assertions.Expect(page.Locator("ul.conversations .wrap-up")).ToHaveTextAsync([label]);
         var detail = await App.Client().GetFromJsonAsync<JsonNode>($"/api/v1/conversations/{chat["conversationId"]}");
         Assert.Equal(refund, detail!["wrapUps"]![0]!["code"]!.GetValue<string>());
         Assert.Equal("maria", detail["wrapUps"]![0]!["appliedBy"]!.GetValue<string>());
