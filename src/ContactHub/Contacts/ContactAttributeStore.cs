@@ -122,13 +122,15 @@ public sealed class ContactAttributeStore(Db db, EventLog events, TimeProvider c
     public Task SetAsync(long contactId, IReadOnlyDictionary<string, string?> values, CancellationToken ct) =>
         db.InTransactionAsync(async (connection, tx) => { await SetAsync(connection, tx, contactId, values, ct); return 0; }, ct);
 
+    // Newest contacts first, in the (attr_key, value, contact_id) index's own order, so that the read stops at the limit (see TagStore).
     private const string WithValueSql = """
-        SELECT id, display_name AS name, external_id, created_at, updated_at FROM contacts
-        WHERE merged_into_id IS NULL AND erased_at IS NULL AND id IN (SELECT contact_id FROM contact_attributes WHERE attr_key = @key AND value = @value)
-        ORDER BY updated_at DESC, id DESC {LIMIT:@limit}
+        SELECT c.id, c.display_name AS name, c.external_id, c.created_at, c.updated_at
+        FROM contact_attributes a JOIN contacts c ON c.id = a.contact_id
+        WHERE a.attr_key = @key AND a.value = @value AND c.merged_into_id IS NULL AND c.erased_at IS NULL
+        ORDER BY a.contact_id DESC {LIMIT:@limit}
         """;
 
-    /// <summary>Contacts whose attribute has this canonical value (an index probe on (attr_key, value)).</summary>
+    /// <summary>Contacts whose attribute has this canonical value, newest first (an index probe on (attr_key, value, contact_id)).</summary>
     public async Task<IReadOnlyList<ContactSummary>> ContactsWithAsync(string key, string value, int limit, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
