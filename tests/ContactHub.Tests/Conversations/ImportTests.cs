@@ -68,21 +68,29 @@ public sealed class ImportTests
         }
     }
 
-    [Fact]
-    public async Task Attribute_columns_set_the_contacts_attributes_and_a_bad_value_is_reported_by_line()
+    [SkippableTheory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task Attribute_columns_set_the_contacts_attributes_and_a_bad_value_is_reported_by_line(DatabaseProvider provider)
     {
+        var engine = TestEngine.For(provider);
+        Skip.If(engine.SkipReason is not null, engine.SkipReason);
         var folder = Directory.CreateTempSubdirectory("contacthub-import-").FullName;
+        var connectionString = await engine.CreateDatabaseAsync("chimp_" + Guid.NewGuid().ToString("N")[..12]);
         try
         {
-            var settings = new[] { $"--Database:ConnectionString=Data Source={folder}/import.db", $"--Security:InitialKeyFile={folder}/key.txt", "--Contacts:DefaultRegion=FR" };
+            var settings = new[]
+            {
+                $"--Database:Provider={provider}", $"--Database:ConnectionString={connectionString}", $"--Security:InitialKeyFile={folder}/key.txt", "--Contacts:DefaultRegion=FR",
+            };
             var (code, output) = await HostProcess.RunAsync(["migrate", .. settings]);
             Assert.True(code == 0, output);
-            await using (var db = new Db(DatabaseProvider.Sqlite, $"Data Source={folder}/import.db", folder))
+            await using (var db = new Db(provider, connectionString, folder))
             await using (var connection = await db.OpenAsync())
                 await connection.ExecuteAsync("""
                     INSERT INTO contact_attribute_definitions (attr_key, type, allowed_values, required, label, created_at, updated_at)
-                    VALUES ('tier', 'one-of', '["gold","silver"]', 0, NULL, '2026-11-26T00:00:00.0000000+00:00', '2026-11-26T00:00:00.0000000+00:00')
-                    """);
+                    VALUES ('tier', 'one-of', '["gold","silver"]', 0, NULL, @now, @now)
+                    """, new { now = DateTimeOffset.UtcNow });
 
             var file = Path.Combine(folder, "interactions.csv");
             await File.WriteAllTextAsync(file, """
@@ -95,7 +103,7 @@ public sealed class ImportTests
             Assert.True(code == 1, output);
             Assert.Contains("3 rows, 2 recorded, 0 already there, 1 refused", output);
             Assert.Contains("line 3: attr.tier: One of gold, silver.", output);
-            await using (var db = new Db(DatabaseProvider.Sqlite, $"Data Source={folder}/import.db", folder))
+            await using (var db = new Db(provider, connectionString, folder))
             await using (var connection = await db.OpenAsync())
             {
                 Assert.Equal("gold", await connection.ExecuteScalarAsync<string>("""
@@ -112,6 +120,8 @@ public sealed class ImportTests
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await engine.DropDatabaseAsync(connectionString);
             Directory.Delete(folder, true);
         }
     }
