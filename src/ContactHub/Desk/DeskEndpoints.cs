@@ -39,6 +39,7 @@ public static class DeskEndpoints
         write.MapPost("/contacts/{id:long}/merge", Merge);
         write.MapPost("/contacts/{id:long}/tags", AddTag);
         write.MapPost("/conversations/{id:long}/tags", TagConversation);
+        write.MapPost("/conversations/{id:long}/tags/remove", UntagConversation);
         write.MapPost("/contacts/{id:long}/attributes", SetAttributes);
         write.MapPost("/contacts/{id:long}/tags/remove", RemoveTag);
         write.MapPost("/merges/{id:long}/undo", Undo);
@@ -211,6 +212,13 @@ public static class DeskEndpoints
         if (await conversations.GetAsync(id, ct) is null) return TypedResults.NotFound();
         if (TagStore.Normalize(tag) is not { } normal) return Back(id, null, Texts.For(http).BadTag);
         await tags.ChangeAsync(TagTarget.Conversation, id, [normal], [], ct);
+        return Back(id, null, null);
+    }
+
+    private static async Task<IResult> UntagConversation(long id, [FromForm] string? tag, TagStore tags, ConversationStore conversations, CancellationToken ct)
+    {
+        if (await conversations.GetAsync(id, ct) is null) return TypedResults.NotFound();
+        if (TagStore.Normalize(tag) is { } normal) await tags.ChangeAsync(TagTarget.Conversation, id, [], [normal], ct);
         return Back(id, null, null);
     }
 

@@ -169,6 +169,8 @@ public sealed class DeskBrowserTests(DeskApp app) : EngineSuite<DeskApp>(app)
         await page.GetByLabel("Add a tag").FillAsync("Escalated");
         await page.GetByLabel("Add a tag").PressAsync("Enter");
         await Assertions.Expect(page.Locator("ul.conversation-tags .tag")).ToHaveTextAsync(["escalated"]);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remove the tag escalated" }).ClickAsync();
+        await Assertions.Expect(page.Locator("ul.conversation-tags")).ToHaveCountAsync(0);
     }
 
     [SkippableFact]
@@ -320,7 +322,8 @@ public sealed class DeskBrowserTests(DeskApp app) : EngineSuite<DeskApp>(app)
         await App.Client().PostOk("/api/v1/interactions", new { channel = "call", direction = "inbound", customer = new { phone, name = "Giulia Rossi" }, status = "missed" }, 201);
         await App.Client().PostOk("/api/v1/interactions", new { channel = "sms", direction = "outbound", customer = new { phone }, status = "delivered", body = "Sorry we missed your call — we will call you back within the hour.", agent = "tom" }, 201);
         await App.Client().PostOk("/api/v1/interactions", new { channel = "call", direction = "outbound", customer = new { phone }, status = "completed", durationSeconds = 320, agent = "tom" }, 201);
-        await App.Client().PostOk("/api/v1/interactions", new { channel = "email", direction = "inbound", customer = new { phone, email = "giulia.rossi@example.com" }, subject = "Receipt for booking ZX81QF" }, 201);
+        var emailed = await App.Client().PostOk("/api/v1/interactions", new { channel = "email", direction = "inbound", customer = new { phone, email = "giulia.rossi@example.com" }, subject = "Receipt for booking ZX81QF" }, 201);
+        await App.Client().PostOk($"/api/v1/contacts/{emailed["contactId"]}/tags", new { tags = new[] { "vip" } });
 
         var issued = await App.Client(ContactHub.Security.Scopes.Read).PostOk("/api/v1/embed-tokens", new { phone });
         var page = await App.NewPageAsync(400, 700);
@@ -329,6 +332,7 @@ public sealed class DeskBrowserTests(DeskApp app) : EngineSuite<DeskApp>(app)
         Assert.Contains("frame-ancestors 'self' https://contoso.crm4.dynamics.com", response.Headers["content-security-policy"]);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Giulia Rossi" })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("ol.timeline > li")).ToHaveCountAsync(4);
+        await Assertions.Expect(page.Locator("p.outcomes .tag")).ToHaveTextAsync(["vip"]); // the CRM's agent sees the contact's tags too
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 400"), "the embed fits 400 px without scrolling sideways");
         Directory.CreateDirectory(Browser.DocsImages);
         await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.DocsImages, "embed.png") });
