@@ -124,7 +124,7 @@ public static class CampaignEndpoints
     {
         if (r.Parameters?.Audience?.Attributes is not { Count: > 0 } given) return r;
         var schema = await attributes.SchemaAsync(ct);
-        var canonical = given.ToDictionary(a => a.Key, a => schema.TryGetValue(a.Key, out var d) && d.Canonical(System.Text.Json.JsonSerializer.SerializeToElement(a.Value)) is
+        var canonical = given.ToDictionary(a => a.Key, a => schema.TryGetValue(a.Key, out var d) && d.Canonical(a.Value) is
             { Value: { } value } ? value : "\0" + a.Value); // "\0": not a value of the schema
         return r with { Parameters = r.Parameters with { Audience = r.Parameters.Audience with { Attributes = canonical } } };
     }

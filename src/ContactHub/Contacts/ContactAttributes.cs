@@ -39,6 +39,9 @@ public sealed record AttributeDefinition(string Key, string Type, IReadOnlyList<
         _ => (null, "Not a value this attribute takes."),
     };
 
+    /// <summary>A value typed as text (a query string, a CSV cell, a form field): numbers and booleans are accepted as text too.</summary>
+    public (string? Value, string? Problem) Canonical(string text) => Canonical(JsonSerializer.SerializeToElement(text));
+
     /// <summary>The stored text read back as JSON's own type (a number as a number, a boolean as a boolean).</summary>
     public object Typed(string stored) => Type switch
     {

@@ -52,7 +52,7 @@ public static class ContactEndpoints
             // Contacts whose attribute has a value (tier=gold): checked against the schema, then an index probe.
             if (attribute is null || !(await attributes.SchemaAsync(ct)).TryGetValue(attribute, out var definition))
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["attribute"] = ["A defined attribute (GET /api/v1/contact-attributes), with value=."] });
-            var (canonical, problem) = definition.Canonical(System.Text.Json.JsonSerializer.SerializeToElement(value));
+            var (canonical, problem) = definition.Canonical(value ?? "");
             if (problem is not null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["value"] = [problem] });
             if (q is not null || tag is not null)
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["attribute"] = ["Search by an attribute alone (not with q or tag)."] });

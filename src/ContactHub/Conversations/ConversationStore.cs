@@ -88,9 +88,9 @@ public sealed class ConversationStore(Db db, EventLog events, WrapUpCodeStore wr
         return noteId is { } n ? new Note(n, id, author, body, now) : null;
     }
 
-    private const string CurrentSql = "SELECT contact_id, agent, status, last_channel FROM conversations WHERE id = @id";
+    private const string CurrentSql = "SELECT contact_id, agent, status, last_channel, ended_at FROM conversations WHERE id = @id";
 
-    private sealed record Current(long ContactId, string? Agent, string Status, string? LastChannel);
+    private sealed record Current(long ContactId, string? Agent, string Status, string? LastChannel, DateTimeOffset? EndedAt);
 
     private const string AssignSql = "UPDATE conversations SET agent = @agent WHERE id = @id";
 
@@ -153,8 +153,6 @@ public sealed class ConversationStore(Db db, EventLog events, WrapUpCodeStore wr
         WHERE id = @id AND status = 'active' AND last_activity_at < @cutoff
         """;
 
-    private const string EndedAtSql = "SELECT ended_at FROM conversations WHERE id = @id";
-
     /// <summary>Ends conversations idle since before the cutoff; they end at their last activity, each with its conversation.ended event.</summary>
     public async Task<int> EndIdleAsync(DateTimeOffset cutoff, CancellationToken ct = default)
     {
@@ -170,8 +168,7 @@ public sealed class ConversationStore(Db db, EventLog events, WrapUpCodeStore wr
                 {
                     if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(EndIdleSql), new { id, cutoff }, tx, cancellationToken: ct)) == 0) continue;
                     var current = await connection.QuerySingleAsync<Current>(new CommandDefinition(CurrentSql, new { id }, tx, cancellationToken: ct));
-                    var endedAt = await connection.ExecuteScalarAsync<DateTimeOffset>(new CommandDefinition(EndedAtSql, new { id }, tx, cancellationToken: ct));
-                    await events.AppendAsync(connection, tx, Ended(id, current, endedAt, "idle", []), ct);
+                    await events.AppendAsync(connection, tx, Ended(id, current, current.EndedAt!.Value, "idle", []), ct);
                     count++;
                 }
                 return (ids.Count, count);

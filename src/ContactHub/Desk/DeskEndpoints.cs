@@ -97,7 +97,7 @@ public static class DeskEndpoints
         var query = q?.Trim() ?? "";
         var schema = await attributes.SchemaAsync(ct);
         var attribute = query.Split(':', 2) is [var key, var value] && schema.TryGetValue(key.Trim(), out var definition)
-            ? (Definition: definition, Value: definition.Canonical(System.Text.Json.JsonSerializer.SerializeToElement(value.Trim())).Value) : default;
+            ? (Definition: definition, Value: definition.Canonical(value.Trim()).Value) : default;
         IReadOnlyList<ContactSummary> results =
             query.StartsWith('#') && TagStore.Normalize(query[1..]) is { } tag ? await tags.ContactsTaggedAsync(tag, 50, ct)
             : attribute.Definition is not null ? (attribute.Value is { } canonical ? await attributes.ContactsWithAsync(attribute.Definition.Key, canonical, 50, ct) : [])

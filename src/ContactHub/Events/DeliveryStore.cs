@@ -23,10 +23,7 @@ public sealed class DeliveryStore(Db db, TimeProvider clock)
     // Locks the subscription's row for the transaction: two nodes fanning out the same subscription take turns.
     private const string LockSql = "UPDATE event_subscriptions SET cursor_position = cursor_position WHERE id = @id AND status = 'active'";
 
-    private const string SubscriptionSql = """
-        SELECT id, url, event_types, secret, channel, agent, changed_fields, description, status, disabled_reason, failing_since, cursor_position, created_at, updated_at
-        FROM event_subscriptions WHERE id = @id
-        """;
+    private const string SubscriptionSql = SubscriptionStore.Columns + " WHERE id = @id";
 
     private const string EventsAfterSql = """
         SELECT id, position, type, contact_id, channel, agent, changed, data, occurred_at FROM events

@@ -25,23 +25,28 @@ public sealed class EventSequencer(Db db, EventSignals signals, IOptions<EventsO
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            var placed = 0;
-            try
-            {
-                placed = await SequenceOnceAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                EventsLog.SequencerFailed(logger, ex.GetType().Name + " " + Hosting.Redact.Text(ex.Message));
-                await PauseAsync(options.Value.PollInterval, stoppingToken);
-            }
+            // Where writers are serialised, events are numbered at insert (SqlDialect.EventPosition): there is nothing to look for,
+            // only the readers to wake at once rather than at their next poll.
+            var placed = db.Dialect.SerializesWriters ? 0 : await TrySequenceAsync(stoppingToken);
             if (placed >= BatchSize) continue;
             await signals.WaitAppendedAsync(options.Value.PollInterval, stoppingToken);
             // An append signals before its transaction commits; give the commit a moment to land.
             await PauseAsync(TimeSpan.FromMilliseconds(10), stoppingToken);
-            // Where writers are serialised, events are numbered at insert (SqlDialect.EventPosition): nothing to sequence, but the
-            // readers are told at once rather than at their next poll.
             if (db.Dialect.SerializesWriters) signals.Sequenced();
+        }
+    }
+
+    private async Task<int> TrySequenceAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await SequenceOnceAsync(stoppingToken);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            EventsLog.SequencerFailed(logger, ex.GetType().Name + " " + Hosting.Redact.Text(ex.Message));
+            await PauseAsync(options.Value.PollInterval, stoppingToken);
+            return 0;
         }
     }
 

@@ -6,7 +6,7 @@ namespace ContactHub.Events;
 /// <summary>Webhook subscriptions. A new one starts at the head of the log: it receives what happens from then on.</summary>
 public sealed class SubscriptionStore(Db db, EventLog log, TimeProvider clock)
 {
-    private const string Columns = """
+    internal const string Columns = """
         SELECT id, url, event_types, secret, channel, agent, changed_fields, description, status, disabled_reason, failing_since, cursor_position, created_at, updated_at
         FROM event_subscriptions
         """;
