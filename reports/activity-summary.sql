@@ -2,12 +2,12 @@
 -- Portable SQL with the dialect tokens ({DAY:…}, {SECONDS:…}, {LIMIT:…}) and @from / @to; see docs/ARCHITECTURE.md.
 
 -- name: headlines
-SELECT COUNT(*) AS interactions, COALESCE(SUM(CASE WHEN channel = 'call' THEN 1 ELSE 0 END), 0) AS calls, COALESCE(SUM(CASE WHEN channel = 'call' AND direction = 'inbound' AND status = 'missed' THEN 1 ELSE 0 END), 0) AS missed_calls, AVG(CASE WHEN channel = 'call' AND duration_seconds > 0 THEN duration_seconds * 1.0 END) AS average_call_seconds, COUNT(DISTINCT contact_id) AS contacts, COUNT(DISTINCT conversation_id) AS conversations
+SELECT COUNT(*) AS interactions, COALESCE(SUM(CASE WHEN channel = 'call' THEN 1 ELSE 0 END), 0) AS calls, COALESCE(SUM(CASE WHEN channel = 'call' AND direction = 'inbound' AND status IN ('missed', 'voicemail') THEN 1 ELSE 0 END), 0) AS missed_calls, AVG(CASE WHEN channel = 'call' AND duration_seconds > 0 THEN duration_seconds * 1.0 END) AS average_call_seconds, COUNT(DISTINCT contact_id) AS contacts, COUNT(DISTINCT conversation_id) AS conversations
 FROM interactions
 WHERE occurred_at >= @from AND occurred_at < @to;
 
 -- name: By day
-SELECT d.day AS day, i.channel AS channel, i.direction AS direction, COUNT(*) AS interactions, SUM(CASE WHEN i.channel = 'call' AND i.direction = 'inbound' AND i.status = 'missed' THEN 1 ELSE 0 END) AS missed_calls, SUM(COALESCE(i.duration_seconds, 0)) AS duration_seconds
+SELECT d.day AS day, i.channel AS channel, i.direction AS direction, COUNT(*) AS interactions, SUM(CASE WHEN i.channel = 'call' AND i.direction = 'inbound' AND i.status IN ('missed', 'voicemail') THEN 1 ELSE 0 END) AS missed_calls, SUM(COALESCE(i.duration_seconds, 0)) AS duration_seconds
 FROM {REPORT_DAYS} d
 JOIN interactions i ON i.occurred_at >= d.day_from AND i.occurred_at < d.day_to
 GROUP BY d.day, i.channel, i.direction
@@ -24,7 +24,7 @@ ORDER BY COUNT(*) DESC, COALESCE(agent, '(no agent)');
 SELECT i.occurred_at AS occurred_at, i.contact_id AS contact_id, c.display_name AS contact_name, i.agent AS agent, CASE WHEN EXISTS (SELECT 1 FROM interactions r WHERE r.contact_id = i.contact_id AND r.direction = 'outbound' AND r.occurred_at > i.occurred_at) THEN 'yes' ELSE 'no' END AS called_back
 FROM interactions i
 JOIN contacts c ON c.id = i.contact_id
-WHERE i.channel = 'call' AND i.direction = 'inbound' AND i.status = 'missed' AND i.occurred_at >= @from AND i.occurred_at < @to
+WHERE i.channel = 'call' AND i.direction = 'inbound' AND i.status IN ('missed', 'voicemail') AND i.occurred_at >= @from AND i.occurred_at < @to
 ORDER BY i.occurred_at, i.id;
 
 -- name: Outcomes
@@ -36,3 +36,14 @@ LEFT JOIN wrap_up_code_labels l ON l.version_id = w.version_id AND l.language = 
 WHERE cv.status = 'ended' AND cv.ended_at >= @from AND cv.ended_at < @to
 GROUP BY COALESCE(l.label, '(no wrap-up code)'), COALESCE(cv.agent, '(no agent)'), COALESCE(cv.last_channel, '')
 ORDER BY COUNT(*) DESC, COALESCE(l.label, '(no wrap-up code)'), COALESCE(cv.agent, '(no agent)'), COALESCE(cv.last_channel, '');
+
+-- name: Satisfaction
+SELECT COALESCE(cv.agent, '(no agent)') AS agent, COALESCE(cv.last_channel, '') AS channel, COALESCE(l.label, '(no wrap-up code)') AS outcome, COUNT(*) AS answers, AVG(s.score * 1.0) AS average_score, SUM(CASE WHEN s.score <= 2 THEN 1 ELSE 0 END) AS low_scores, SUM(CASE WHEN s.score >= 4 THEN 1 ELSE 0 END) AS satisfied
+FROM csat_surveys s
+JOIN conversations cv ON cv.id = s.conversation_id
+LEFT JOIN (SELECT conversation_id, MIN(id) AS first_id FROM conversation_wrap_ups GROUP BY conversation_id) f ON f.conversation_id = cv.id
+LEFT JOIN conversation_wrap_ups w ON w.id = f.first_id
+LEFT JOIN wrap_up_code_labels l ON l.version_id = w.version_id AND l.language = 'en'
+WHERE s.answered_at >= @from AND s.answered_at < @to
+GROUP BY COALESCE(cv.agent, '(no agent)'), COALESCE(cv.last_channel, ''), COALESCE(l.label, '(no wrap-up code)')
+ORDER BY COUNT(*) DESC, COALESCE(cv.agent, '(no agent)'), COALESCE(cv.last_channel, ''), COALESCE(l.label, '(no wrap-up code)');

@@ -44,12 +44,14 @@ var api = app.MapApi();        // /api/v1: an API key or bearer token, and the s
 api.MapApiKeys().MapAudit();
 api.MapInteractions().MapContacts().MapTags().MapContactAttributes().MapContactHistory().MapConsents();
 api.MapConversations().MapWrapUpCodes().MapConversationTags().MapConversationMessages().MapFollowUps();
-api.MapCampaigns();
+api.MapCampaigns().MapMessageTemplates().MapRecordings();
 api.MapReports().MapReportSchedules().MapExports();
 api.MapEmbedTokens();
 api.MapEvents().MapEventSubscriptions();
 app.MapDeskPages();            // /desk (cookie session), /embed/contact (signed token)
 app.MapTwilioWebhooks();       // signed by Twilio, not by API key
+app.MapRecordingAudio();       // /recordings/{id}/audio: a signed, short-lived play link
+app.MapCsatPages();            // /csat/{token}: the survey email's links
 app.MapGraphWebhooks();        // validated by clientState
 
 // Administration commands (migrate, apikey …) share this configuration; no command runs the service.

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json;
 using ContactHub.Channels;
 using ContactHub.Contacts;
+using ContactHub.Conversations;
 using ContactHub.Hosting;
 using ContactHub.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,7 +15,7 @@ public static class CampaignEndpoints
 {
     public sealed record CampaignRequest(string? Name, string? Trigger, TriggerParams? Parameters = null, string? Action = "send", string? Channel = null,
         string? Template = null, string? Body = null, string? AssignTo = null, DateTimeOffset? StartsAt = null, DateTimeOffset? EndsAt = null,
-        string? QuietStart = null, string? QuietEnd = null, long? CapCount = null, long? CapDays = null, bool? Paused = null);
+        string? QuietStart = null, string? QuietEnd = null, long? CapCount = null, long? CapDays = null, bool? Paused = null, string? ContentTemplate = null);
 
     public sealed record Preview(IReadOnlyList<Decision> Targeted, IReadOnlyList<Decision> Excluded);
 
@@ -135,7 +136,8 @@ public static class CampaignEndpoints
         void Fail(string field, string message) => errors[field] = [message];
         if (string.IsNullOrWhiteSpace(r.Name) || r.Name.Length > 200) Fail("name", "A name of 1 to 200 characters.");
         if (r.Trigger is null || !Triggers.All.Contains(r.Trigger)) Fail("trigger", $"One of {string.Join(", ", Triggers.All)}.");
-        if (r.Action is not ("send" or "follow-up")) Fail("action", "send or follow-up.");
+        if (r.Action is not ("send" or "follow-up" or "csat")) Fail("action", "send, follow-up or csat (a satisfaction survey after a conversation).");
+        if (r.Action == "csat" && r.Trigger is not null && r.Trigger != Triggers.ConversationEnded) Fail("trigger", $"A csat survey follows {Triggers.ConversationEnded}.");
         var p = r.Parameters ?? new TriggerParams();
         if (p.Minutes is < 0 or > 100_000) Fail("parameters.minutes", "Between 0 and 100000.");
         if (r.Trigger == Triggers.InactiveCustomer && p.Days is not > 0) Fail("parameters.days", "Days of inactivity (at least 1).");
@@ -148,11 +150,19 @@ public static class CampaignEndpoints
                 if (tags?.Any(t => TagStore.Normalize(t) != t) == true) Fail($"parameters.audience.{field}", "Tags as stored: lower case, '-' for spaces (e.g. do-not-call).");
             if (audience.LastWrapUp is { Length: 0 }) Fail("parameters.audience.lastWrapUp", "At least one wrap-up code, or leave it out.");
         }
-        if (r.Action == "send")
+        if (r.Action is "send" or "csat")
         {
             var channels = r.Trigger == Triggers.FollowUpOverdue ? new[] { Channel.Email } : Channel.Outbound.ToArray();
             if (r.Channel is null || !channels.Contains(r.Channel)) Fail("channel", $"One of {string.Join(", ", channels)}.");
-            if (string.IsNullOrWhiteSpace(r.Template) == string.IsNullOrWhiteSpace(r.Body) && r.Trigger != Triggers.FollowUpOverdue) Fail("body", "Give a body or a template (not both).");
+            var freeText = !string.IsNullOrWhiteSpace(r.Template) || !string.IsNullOrWhiteSpace(r.Body);
+            if (!string.IsNullOrWhiteSpace(r.Template) && !string.IsNullOrWhiteSpace(r.Body)) Fail("body", "Give a body or a template, not both.");
+            else if (r.Action == "send" && !freeText && r.ContentTemplate is null && r.Trigger != Triggers.FollowUpOverdue)
+                Fail("body", "Give a body, a template or a contentTemplate.");
+        }
+        if (r.ContentTemplate is not null)
+        {
+            if (!MessageTemplateStore.Name().IsMatch(r.ContentTemplate)) Fail("contentTemplate", "The name of a message template (GET /api/v1/message-templates).");
+            else if (r.Channel is not (Channel.WhatsApp or Channel.Sms)) Fail("contentTemplate", "Content templates go with whatsapp or sms.");
         }
         if (r.Body?.Length > 10_000) Fail("body", "At most 10,000 characters.");
         if ((r.QuietStart is null) != (r.QuietEnd is null) || (r.QuietStart is not null && !(QuietHours.TryParse(r.QuietStart, out _) && QuietHours.TryParse(r.QuietEnd, out _))))
@@ -160,7 +170,7 @@ public static class CampaignEndpoints
         if ((r.CapCount is null) != (r.CapDays is null) || r.CapCount is < 1 || r.CapDays is < 1) Fail("capCount", "capCount and capDays together, both at least 1.");
         if (r.EndsAt <= r.StartsAt) Fail("endsAt", "Must be after startsAt.");
         if (errors.Count > 0) return (null, errors);
-        return (new CampaignInput(r.Name!.Trim(), r.Trigger!, p, r.Action!, r.Action == "send" ? r.Channel : null, r.Template, r.Body, r.AssignTo?.Trim(),
-            r.StartsAt, r.EndsAt, r.QuietStart, r.QuietEnd, r.CapCount, r.CapDays, r.Paused ?? false), errors);
+        return (new CampaignInput(r.Name!.Trim(), r.Trigger!, p, r.Action!, r.Action is "send" or "csat" ? r.Channel : null, r.Template, r.Body, r.AssignTo?.Trim(),
+            r.StartsAt, r.EndsAt, r.QuietStart, r.QuietEnd, r.CapCount, r.CapDays, r.Paused ?? false, r.ContentTemplate), errors);
     }
 }

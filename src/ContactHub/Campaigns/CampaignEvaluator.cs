@@ -14,7 +14,8 @@ namespace ContactHub.Campaigns;
 /// </summary>
 public sealed class CampaignEvaluator(
     CampaignStore store, CampaignTriggers triggers, ContactStore contacts, ContactHistory history, ConsentStore consents, ConversationMessenger messenger,
-    FollowUpStore followUps, IEmailTransport email, CampaignAudience audience, IOptions<CampaignOptions> options, TimeProvider clock, ILogger<CampaignEvaluator> logger)
+    FollowUpStore followUps, IEmailTransport email, CampaignAudience audience, CsatStore csat, IOptions<CampaignOptions> options, IOptions<CsatOptions> csatOptions,
+    TimeProvider clock, ILogger<CampaignEvaluator> logger)
 {
     public async Task<int> RunAsync(CancellationToken ct = default)
     {
@@ -85,6 +86,21 @@ public sealed class CampaignEvaluator(
         return (new(candidate.ContactId, candidate.TriggerKey, "queued", null), target);
     }
 
+    /// <summary>
+    /// The survey's message: the campaign's text (or Csat:Question); an email adds one link per score to ContactHub's survey page,
+    /// which asks the customer to confirm (a mail scanner opening links answers nothing).
+    /// </summary>
+    private SendMessageRequest SurveyRequest(CampaignRow campaign, long conversationId, SendMessageRequest request)
+    {
+        var question = campaign.Body ?? (campaign.Template is null ? csatOptions.Value.Question : null);
+        if (campaign.Channel != Channel.Email) return request with { Body = question };
+        if (csatOptions.Value.PublicBaseUrl is not { } baseUrl) return request with { Body = null, Template = null };
+        var token = Uri.EscapeDataString(csat.LinkToken(conversationId));
+        string[] labels = ["very poor", "poor", "fair", "good", "excellent"];
+        var links = string.Join("\n", labels.Select((label, i) => $"{i + 1} – {label}: {baseUrl.TrimEnd('/')}/csat/{token}?score={i + 1}"));
+        return request with { Subject = "How did we do?", Body = $"{question ?? csatOptions.Value.Question}\n\n{links}\n", Template = null };
+    }
+
     private async Task ActAsync(CampaignRow campaign, Candidate candidate, Decision decision, string? target, long sendId, CancellationToken ct)
     {
         switch (decision.Outcome)
@@ -115,10 +131,27 @@ public sealed class CampaignEvaluator(
             await store.SettleAsync(sendId, "skipped", "the contact has no conversation", null, ct);
             return;
         }
-        var request = new SendMessageRequest(campaign.Channel, To: target, Body: campaign.Body, Template: campaign.Template, Purpose: "marketing", Agent: $"campaign:{campaign.Name}");
+        var request = new SendMessageRequest(campaign.Channel, To: target, Body: campaign.Body, Template: campaign.Template, Purpose: "marketing",
+            Agent: $"campaign:{campaign.Name}", ContentTemplate: campaign.ContentTemplate);
+        if (campaign.Action == "csat")
+        {
+            if (await csat.ForConversationAsync(conversationId.Value, ct) is not null)
+            {
+                await store.SettleAsync(sendId, "skipped", "the conversation was already surveyed", null, ct);
+                return;
+            }
+            request = SurveyRequest(campaign, conversationId.Value, request);
+            if (request.Body is null && request.Template is null && request.ContentTemplate is null)
+            {
+                await store.SettleAsync(sendId, "skipped", "email surveys need Csat:PublicBaseUrl for their links", null, ct);
+                return;
+            }
+        }
         var sent = await messenger.SendAsync(conversationId.Value, request, summary: true, idempotencyKey: $"campaign:{campaign.Id}:{candidate.TriggerKey}", ct, campaignId: campaign.Id);
         if (sent.Outcome == MessageOutcome.Queued)
         {
+            if (campaign.Action == "csat")
+                await csat.OpenAsync(conversationId.Value, candidate.ContactId, campaign.Id, campaign.Channel!, candidate.Agent, sent.Queued!.InteractionId, ct);
             await store.SettleAsync(sendId, "queued", null, sent.Queued!.InteractionId, ct);
             CampaignLog.Queued(logger, campaign.Id, candidate.ContactId, campaign.Channel!);
         }

@@ -14,7 +14,7 @@ public sealed class CampaignTriggers(Db db)
     // A call counts as returned once anyone reached out to the contact afterwards (a campaign's own message does not count).
     private const string MissedCallsSql = """
         SELECT i.id, i.contact_id, i.conversation_id FROM interactions i JOIN contacts c ON c.id = i.contact_id
-        WHERE i.channel = 'call' AND i.direction = 'inbound' AND i.status = 'missed' AND i.occurred_at >= @since AND i.occurred_at <= @due
+        WHERE i.channel = 'call' AND i.direction = 'inbound' AND i.status IN ('missed', 'voicemail') AND i.occurred_at >= @since AND i.occurred_at <= @due
           AND c.erased_at IS NULL AND c.merged_into_id IS NULL
           AND NOT EXISTS (SELECT 1 FROM interactions o WHERE o.contact_id = i.contact_id AND o.direction = 'outbound'
                           AND o.occurred_at > i.occurred_at AND o.campaign_id IS NULL)

@@ -12,6 +12,8 @@ public static class CampaignsFeature
         builder.Services.AddSingleton<CampaignTriggers>();
         builder.Services.AddSingleton<CampaignEvaluator>();
         builder.Services.AddSingleton<CampaignAudience>();
+        builder.Services.AddValidatedOptions<CsatOptions>(CsatOptions.Section);
+        builder.Services.AddSingleton<CsatStore>();
         var interval = builder.Configuration.GetSection(CampaignOptions.Section).Get<CampaignOptions>()?.EvaluationInterval ?? TimeSpan.FromMinutes(1);
         builder.Services.AddRecurringJob<CampaignEvaluatorJob>(CampaignEvaluatorJob.Key, interval, TimeSpan.FromMinutes(1));
         return builder;

@@ -8,7 +8,7 @@ namespace ContactHub.Contacts;
 /// GDPR: export everything held on a contact; erase its personal data while keeping anonymous rows
 /// (channel, direction, times, durations, statuses), so that reports for past periods do not change.
 /// </summary>
-public sealed class ContactPrivacy(Db db, EventLog events, TimeProvider clock)
+public sealed class ContactPrivacy(Db db, EventLog events, IEnumerable<IErasureParticipant> participants, TimeProvider clock)
 {
     private const string ContactRowSql = "SELECT * FROM contacts WHERE id = @id OR merged_into_id = @id ORDER BY id";
     private const string IdentifierRowsSql = "SELECT * FROM contact_identifiers WHERE contact_id = @id ORDER BY id";
@@ -84,6 +84,8 @@ public sealed class ContactPrivacy(Db db, EventLog events, TimeProvider clock)
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(ExistsSql), new { id }, cancellationToken: ct)) > 0;
     }
 
+    private const string ContactIdsSql = "SELECT id FROM contacts WHERE id = @id OR merged_into_id = @id";
+
     private const string IsErasableSql = "SELECT COUNT(*) FROM contacts WHERE id = @id AND erased_at IS NULL AND merged_into_id IS NULL";
 
     /// <summary>False when the contact does not exist, was merged away or is already erased.</summary>
@@ -92,6 +94,8 @@ public sealed class ContactPrivacy(Db db, EventLog events, TimeProvider clock)
         {
             if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(IsErasableSql), new { id }, tx, cancellationToken: ct)) == 0) return false;
             var args = new { id, now = clock.GetUtcNow() };
+            var ids = (await connection.QueryAsync<long>(new CommandDefinition(db.Sql(ContactIdsSql), new { id }, tx, cancellationToken: ct))).AsList();
+            foreach (var participant in participants) await participant.EraseAsync(connection, tx, ids, args.now, ct);
             // The outbox first: it finds the contact's messages through interactions, which stay.
             foreach (var sql in new[] { EraseOutboxSql, EraseInteractionsSql, EraseConversationsSql, EraseNotesSql, EraseFollowUpsSql, EraseConsentsSql, EraseContactTagsSql, EraseConversationTagsSql, EraseAttributesSql,
                          EraseIdentifiersSql, EraseNameWordsSql, ResolveDuplicatesSql, EraseContactSql })

@@ -5,7 +5,7 @@ using Dapper;
 
 namespace ContactHub.Contacts;
 
-public sealed class ContactStore(Db db, ContactRecognizer recognizer, ContactNames names, EventLog events, TimeProvider clock)
+public sealed class ContactStore(Db db, ContactRecognizer recognizer, ContactNames names, EventLog events, IEnumerable<IContactSearchSource> searchSources, TimeProvider clock)
 {
     private const string ContactSql = """
         SELECT id, display_name, external_id, created_at, updated_at, merged_into_id, erased_at FROM contacts WHERE id = @id
@@ -82,8 +82,18 @@ public sealed class ContactStore(Db db, ContactRecognizer recognizer, ContactNam
             phone = normalizer.PhonePrefix(text) is { } dialled ? Like(dialled) : "",
             limit,
         }, cancellationToken: ct));
-        return byName.Concat(byIdentifier).DistinctBy(c => c.Id).OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id).Take(limit).ToList();
+        var byText = new List<ContactSummary>();
+        if (text.Trim().Length >= 3)
+            foreach (var source in searchSources)
+                if (await source.FindContactsAsync(text.Trim(), limit, ct) is { Count: > 0 } ids)
+                    byText.AddRange(await connection.QueryAsync<ContactSummary>(new CommandDefinition(db.Sql(ByIdsSql), new { ids }, cancellationToken: ct)));
+        return byName.Concat(byIdentifier).Concat(byText).DistinctBy(c => c.Id).OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id).Take(limit).ToList();
     }
+
+    private const string ByIdsSql = """
+        SELECT id, display_name AS name, external_id, created_at, updated_at FROM contacts
+        WHERE id {IN:@ids} AND merged_into_id IS NULL AND erased_at IS NULL
+        """;
 
     private static bool NameMatches(string? name, IReadOnlyList<string> words)
     {

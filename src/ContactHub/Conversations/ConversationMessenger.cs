@@ -13,7 +13,7 @@ namespace ContactHub.Conversations;
 public sealed record AttachmentRequest(string? FileName, string? ContentType, string? ContentBase64);
 
 public sealed record SendMessageRequest(string? Channel, string? To = null, string? Subject = null, string? Body = null, string? Template = null,
-    JsonElement? Data = null, string? Purpose = null, string? Agent = null, List<AttachmentRequest>? Attachments = null);
+    JsonElement? Data = null, string? Purpose = null, string? Agent = null, List<AttachmentRequest>? Attachments = null, string? ContentTemplate = null);
 
 public sealed record QueuedMessage(long InteractionId, string Status, string Channel, string To);
 
@@ -31,7 +31,8 @@ public sealed record MessageResult(MessageOutcome Outcome, QueuedMessage? Queued
 /// </summary>
 public sealed class ConversationMessenger(
     Db db, ConversationStore conversations, ContactStore contacts, ConsentStore consents, IdentifierNormalizer normalizer, TemplateRenderer templates,
-    InteractionRecorder recorder, OutboxStore outbox, OutboxSignal signal, OutboundChannels outbound, EventLog events, TimeProvider clock)
+    InteractionRecorder recorder, OutboxStore outbox, OutboxSignal signal, OutboundChannels outbound, EventLog events, MessageTemplateStore contentTemplates,
+    WhatsAppWindow whatsAppWindow, TimeProvider clock)
 {
     private const int MaxAttachmentBytes = 10 * 1024 * 1024;
 
@@ -92,27 +93,68 @@ public sealed class ConversationMessenger(
         if (request.Purpose == "marketing" && !await consents.AllowsAsync(contact.Id, channel, ct))
             return MessageResult.Unprocessable("purpose", $"Contact {contact.Id} opted out of {channel}; marketing messages are not sent.");
 
+        Dictionary<string, object?> Model() => new()
+        {
+            ["contact"] = new Dictionary<string, object?> { ["id"] = contact.Id, ["name"] = contact.Name },
+            ["conversation"] = new Dictionary<string, object?>
+            {
+                ["id"] = conversation.Id, ["subject"] = conversation.Subject, ["agent"] = request.Agent ?? conversation.Agent,
+                ["summary"] = summaryText ?? conversation.Summary, ["channels"] = conversation.Channels.ToList(), ["started_at"] = conversation.StartedAt,
+            },
+            ["data"] = request.Data is { ValueKind: JsonValueKind.Object } data ? TemplateRenderer.FromJson(data) : new Dictionary<string, object?>(),
+        };
+
+        // A Twilio Content template (registered by name) may replace the free text; on WhatsApp outside the customer's 24-hour
+        // window it must: WhatsApp refuses free text there (Twilio error 63016), so it is refused here, before anything is queued.
+        MessageTemplate? content = null;
+        if (request.ContentTemplate is { } contentName)
+        {
+            if (channel is not (Channel.WhatsApp or Channel.Sms)) return MessageResult.Invalid("contentTemplate", "Content templates go with whatsapp or sms.");
+            content = await contentTemplates.GetAsync(contentName, ct);
+            if (content is null) return MessageResult.Unprocessable("contentTemplate", $"There is no message template '{contentName}'; register it under /api/v1/message-templates.");
+            if (content.Channel != channel) return MessageResult.Unprocessable("contentTemplate", $"'{contentName}' is a {content.Channel} template, not {channel}.");
+        }
+        var freeText = request.Template is not null || !string.IsNullOrWhiteSpace(request.Body);
+        if (channel == Channel.WhatsApp && freeText)
+        {
+            var last = await whatsAppWindow.LastInboundAsync(contact.Id, ct);
+            if (!WhatsAppWindow.IsOpen(last, clock.GetUtcNow()))
+            {
+                if (content is null)
+                    return MessageResult.Unprocessable("body", $"Contact {contact.Id}'s WhatsApp 24-hour window is closed (" +
+                        (last is { } l ? $"they last wrote at {l:yyyy-MM-ddTHH:mm:ssZ}" : "they never wrote on WhatsApp") +
+                        "): WhatsApp only delivers an approved template now. Give 'contentTemplate' (see /api/v1/message-templates).");
+                freeText = false; // the template goes instead
+            }
+        }
+
         string? subject = request.Subject;
         string body;
-        if (request.Template is { } templateName)
+        string? contentVariables = null;
+        if (content is not null && !freeText)
         {
-            var model = new Dictionary<string, object?>
+            var model = Model();
+            var values = new Dictionary<string, string>();
+            foreach (var (key, liquid) in content.Variables)
             {
-                ["contact"] = new Dictionary<string, object?> { ["id"] = contact.Id, ["name"] = contact.Name },
-                ["conversation"] = new Dictionary<string, object?>
-                {
-                    ["id"] = conversation.Id, ["subject"] = conversation.Subject, ["agent"] = request.Agent ?? conversation.Agent,
-                    ["summary"] = summaryText ?? conversation.Summary, ["channels"] = conversation.Channels.ToList(), ["started_at"] = conversation.StartedAt,
-                },
-                ["data"] = request.Data is { ValueKind: JsonValueKind.Object } data ? TemplateRenderer.FromJson(data) : new Dictionary<string, object?>(),
-            };
-            var (rendered, problem) = templates.Render(templateName, channel, model);
+                var (value, problem) = templates.RenderText(liquid, $"Variable {{{{{key}}}}} of '{content.Name}'", model);
+                if (problem is not null) return MessageResult.Unprocessable(problem.Field, problem.Message);
+                values[key] = value!;
+            }
+            contentVariables = JsonSerializer.Serialize(values);
+            var (preview, previewProblem) = content.Preview is { } p ? templates.RenderText(p, $"The preview of '{content.Name}'", model) : ($"[template {content.Name}]", null);
+            if (previewProblem is not null) return MessageResult.Unprocessable(previewProblem.Field, previewProblem.Message);
+            body = preview!;
+        }
+        else if (request.Template is { } templateName)
+        {
+            var (rendered, problem) = templates.Render(templateName, channel, Model());
             if (problem is not null) return MessageResult.Unprocessable(problem.Field, problem.Message);
             subject ??= rendered!.Subject;
             body = rendered!.Body;
         }
         else if (string.IsNullOrWhiteSpace(request.Body))
-            return MessageResult.Invalid("body", "Give a body or a template.");
+            return MessageResult.Invalid("body", "Give a body, a template or a contentTemplate.");
         else
             body = request.Body;
         if (body.Length > InteractionValidation.MaxBodyLength) return MessageResult.Invalid("body", $"The rendered message exceeds {InteractionValidation.MaxBodyLength} characters.");
@@ -134,7 +176,11 @@ public sealed class ConversationMessenger(
         var now = clock.GetUtcNow();
         var messageId = sender.NewProviderRef();
         if (channel == Channel.Email) subject ??= conversation.Subject is { } s ? $"Re: {s}" : "Your conversation with us";
-        var metadata = JsonSerializer.SerializeToElement(new { to, purpose = request.Purpose ?? "transactional", template = request.Template, attachments = attachments.Select(a => a.FileName) });
+        var metadata = JsonSerializer.SerializeToElement(new
+        {
+            to, purpose = request.Purpose ?? "transactional", template = freeText ? request.Template : null, contentTemplate = freeText ? null : content?.Name,
+            contentSid = freeText ? null : content?.ContentSid, attachments = attachments.Select(a => a.FileName),
+        });
         var interaction = new NewInteraction(channel, "outbound", InteractionValidation.Micro(now), null, null, [new Identifier(kind, "", to)], null,
             conversationId, request.Agent?.Trim() ?? conversation.Agent, "queued", subject, body, sender.Provider, messageId,
             metadata.GetRawText(), campaignId);
@@ -156,7 +202,8 @@ public sealed class ConversationMessenger(
                     campaignId = campaign, interactionId = recorded.InteractionId, conversationId, contactId = recorded.ContactId, channel,
                 }) { ConversationId = conversationId, InteractionId = recorded.InteractionId, Channel = channel, Agent = interaction.Agent }, ct);
             await outbox.EnqueueAsync(connection, tx, recorded.InteractionId, channel, new OutboxPayload(to, body, subject, null, messageId,
-                thread.LastOrDefault(), thread.TakeLast(20).ToList(), null, attachments.Count == 0 ? null : attachments), ct);
+                thread.LastOrDefault(), thread.TakeLast(20).ToList(), null, attachments.Count == 0 ? null : attachments,
+                freeText ? null : content?.ContentSid, contentVariables), ct);
             if (idempotencyKey is not null)
                 await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertIdempotentSql),
                     new { scope, key = idempotencyKey, resultId = recorded.InteractionId, now }, tx, cancellationToken: ct));

@@ -16,6 +16,8 @@ public static class ConversationsFeature
         builder.Services.AddValidatedOptions<TemplatesOptions>(TemplatesOptions.Section);
         builder.Services.AddSingleton<TemplateRenderer>();
         builder.Services.AddSingleton<ConversationMessenger>();
+        builder.Services.AddSingleton<MessageTemplateStore>();
+        builder.Services.AddSingleton<WhatsAppWindow>();
         builder.Services.AddTransient<EndIdleConversationsJob>();
         builder.Services.AddCommand(new(["import"], 1, "import FILE.csv                            record interactions from CSV (columns in the README; - reads stdin)",
             (app, words, _) => ImportCommand.RunAsync(app, words[0])));

@@ -161,11 +161,12 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
         var conversationId = conversation?.Id ?? await StartConversationAsync(connection, transaction, contactId, i, history, ct);
         var interactionId = await InsertAsync(connection, transaction, conversationId, contactId, i, now, ct);
 
-        var lastActivity = conversation is null || i.LastsUntil > conversation.LastActivityAt ? i.LastsUntil : conversation.LastActivityAt;
+        // An answer filed in an ended conversation leaves its times (and so its handling time) as they were.
+        var lastActivity = conversation is null || (i.LastsUntil > conversation.LastActivityAt && !i.KeepsConversationEnded) ? i.LastsUntil : conversation.LastActivityAt;
         // The customer writing into an ended conversation resumes it (our own summary sent after the end does not), unless what
         // they wrote is history: an event older than the inactivity window does not bring a conversation back to life.
         await TouchAsync(connection, transaction, conversationId, lastActivity, ConversationRow.AddChannel(conversation?.Channels ?? "", i.Channel), i.Channel, i.Agent,
-            added: 1, reopen: i.Direction == "inbound" && !history, ct);
+            added: 1, reopen: i.Direction == "inbound" && !history && !i.KeepsConversationEnded, ct);
 
         if (conversationCreated) await events.AppendAsync(connection, transaction, Started(conversationId, contactId, i, history), ct);
         await events.AppendAsync(connection, transaction, Recorded(interactionId, conversationId, contactId, i), ct);

@@ -43,6 +43,9 @@ public sealed record NewInteraction(string Channel, string Direction, DateTimeOf
     /// <summary>Checked, canonical contact attributes to set on the recognised contact (null: remove one).</summary>
     public IReadOnlyDictionary<string, string?>? Attributes { get; init; }
 
+    /// <summary>Filed in its (given) conversation without bringing it back to life: a survey's answer after the conversation ended.</summary>
+    public bool KeepsConversationEnded { get; init; }
+
     /// <summary>When the interaction was over: its end, else its start plus its duration (a call lasts), else its start.</summary>
     public DateTimeOffset LastsUntil => EndedAt ?? (DurationSeconds is > 0 and long seconds ? OccurredAt.AddSeconds(seconds) : OccurredAt);
 }

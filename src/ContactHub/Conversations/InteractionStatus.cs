@@ -8,6 +8,9 @@ public static class InteractionStatus
 {
     public const string Missed = "missed";
 
+    /// <summary>An inbound call that ended in the voicemail box: final (the call's own "completed" comes after it), and missed for follow-ups and reports.</summary>
+    public const string Voicemail = "voicemail";
+
     public static int Rank(string? status) => status switch
     {
         null => -1,
@@ -15,7 +18,7 @@ public static class InteractionStatus
         "sending" or "ringing" => 1,
         "sent" or "in-progress" or "answered" => 2,
         "delivered" or "undelivered" or "failed" or "completed" or "busy" or "no-answer" or "canceled" or Missed or "received" => 3,
-        "read" => 4,
+        "read" or Voicemail => 4,
         _ => 0,
     };
 

@@ -49,6 +49,36 @@ public sealed partial class TemplateRenderer(IOptions<TemplatesOptions> options,
             _cache[path] = cached = (modified, parsed);
         }
 
+        var (text, problem) = Evaluate(cached.Template, model, $"Template '{name}' for {channel}");
+        if (text is null) return (null, problem);
+
+        if (text.StartsWith("Subject:", StringComparison.OrdinalIgnoreCase))
+        {
+            var end = text.IndexOf('\n');
+            var subject = (end < 0 ? text : text[..end])["Subject:".Length..].Trim();
+            return (new RenderedTemplate(subject, end < 0 ? "" : text[(end + 1)..].TrimStart('\r', '\n')), null);
+        }
+        return (new RenderedTemplate(null, text.Trim()), null);
+    }
+
+    /// <summary>Liquid text stored in the database (a Content template's variables): parsed once per distinct text, rendered like a file template.</summary>
+    public (string? Text, TemplateProblem? Problem) RenderText(string source, string label, IDictionary<string, object?> model)
+    {
+        if (!_texts.TryGetValue(source, out var parsed))
+        {
+            if (!TryParse(source, out parsed, out var error)) return (null, new("template", $"{label} does not parse: {error}"));
+            if (_texts.Count < 10_000) _texts[source] = parsed;
+        }
+        var (text, problem) = Evaluate(parsed, model, label);
+        return (text?.Trim(), problem);
+    }
+
+    public static bool TryParse(string source, out IFluidTemplate template, out string error) => Parser.TryParse(source, out template, out error);
+
+    private readonly ConcurrentDictionary<string, IFluidTemplate> _texts = new();
+
+    private static (string? Text, TemplateProblem? Problem) Evaluate(IFluidTemplate template, IDictionary<string, object?> model, string label)
+    {
         var missing = new List<string>();
         var templateOptions = new TemplateOptions
         {
@@ -69,22 +99,15 @@ public sealed partial class TemplateRenderer(IOptions<TemplatesOptions> options,
         string text;
         try
         {
-            text = cached.Template.Render(context);
+            text = template.Render(context);
         }
         catch (Exception ex) when (ex is FluidException or InvalidOperationException)
         {
-            return (null, new("template", $"Template '{name}' for {channel} failed: {ex.Message}"));
+            return (null, new("template", $"{label} failed: {ex.Message}"));
         }
         if (missing.Count > 0)
-            return (null, new("data", $"Template '{name}' needs {string.Join(", ", missing.Distinct())}, which the request does not give."));
-
-        if (text.StartsWith("Subject:", StringComparison.OrdinalIgnoreCase))
-        {
-            var end = text.IndexOf('\n');
-            var subject = (end < 0 ? text : text[..end])["Subject:".Length..].Trim();
-            return (new RenderedTemplate(subject, end < 0 ? "" : text[(end + 1)..].TrimStart('\r', '\n')), null);
-        }
-        return (new RenderedTemplate(null, text.Trim()), null);
+            return (null, new("data", $"{label} needs {string.Join(", ", missing.Distinct())}, which the request does not give."));
+        return (text, null);
     }
 
     /// <summary>A caller's JSON as plain dictionaries, lists and values that Liquid can walk.</summary>

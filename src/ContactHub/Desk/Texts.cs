@@ -121,7 +121,7 @@ public sealed partial class Texts
         ["active"] = "active", ["ended"] = "close", ["open"] = "à faire", ["done"] = "fait", ["cancelled"] = "annulé",
         ["opted_in"] = "accepte", ["opted_out"] = "refuse", ["received"] = "reçu", ["queued"] = "en file d'envoi", ["sending"] = "en cours d'envoi",
         ["sent"] = "envoyé", ["delivered"] = "remis", ["read"] = "lu", ["failed"] = "échec", ["undelivered"] = "non remis",
-        ["completed"] = "terminé", ["missed"] = "manqué", ["ringing"] = "sonne", ["in-progress"] = "en cours", ["no-answer"] = "sans réponse",
+        ["completed"] = "terminé", ["missed"] = "manqué", ["voicemail"] = "messagerie vocale", ["ringing"] = "sonne", ["in-progress"] = "en cours", ["no-answer"] = "sans réponse",
         ["busy"] = "occupé", ["canceled"] = "annulé", ["voicemail"] = "messagerie vocale",
     };
 

@@ -10,6 +10,7 @@ public static class EventTypes
     public const string ConversationEnded = "conversation.ended";
     public const string ConversationWrappedUp = "conversation.wrapped-up";
     public const string ConversationTagged = "conversation.tagged";
+    public const string ConversationRated = "conversation.rated";
     public const string ContactCreated = "contact.created";
     public const string ContactUpdated = "contact.updated";
     public const string ContactIdentifierAdded = "contact.identifier-added";
@@ -25,7 +26,7 @@ public static class EventTypes
 
     public static IReadOnlyList<string> All { get; } =
     [
-        InteractionRecorded, InteractionStatusChanged, ConversationStarted, ConversationAssigned, ConversationEnded, ConversationWrappedUp, ConversationTagged,
+        InteractionRecorded, InteractionStatusChanged, ConversationStarted, ConversationAssigned, ConversationEnded, ConversationWrappedUp, ConversationTagged, ConversationRated,
         ContactCreated, ContactUpdated, ContactIdentifierAdded, ContactIdentifierRemoved, ContactMerged, ContactMergeUndone, ContactErased,
         ConsentChanged, FollowUpCreated, FollowUpCompleted, CampaignMessageQueued, ReportDelivered,
     ];

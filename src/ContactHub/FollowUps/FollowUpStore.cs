@@ -35,15 +35,19 @@ public sealed class FollowUpStore(Db db, EventLog events, TimeProvider clock)
 
     /// <summary>Null when the contact does not exist or the conversation is not the contact's.</summary>
     public Task<long?> CreateAsync(long contactId, long? conversationId, string title, string? notes, string? assignedTo, DateTimeOffset? dueAt, string? createdBy, CancellationToken ct) =>
-        db.InTransactionAsync(async (connection, tx) =>
-        {
-            var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(db.Sql(InsertSql),
-                new { contactId, conversationId, title, notes, assignedTo, dueAt, createdBy, now = clock.GetUtcNow() }, tx, cancellationToken: ct));
-            if (id is { } followUpId)
-                await events.AppendAsync(connection, tx, new NewEvent(EventTypes.FollowUpCreated, contactId,
-                    new { followUpId, contactId, conversationId, assignedTo, dueAt, createdBy }) { ConversationId = conversationId, Agent = assignedTo }, ct);
-            return id;
-        }, ct);
+        db.InTransactionAsync((connection, tx) => CreateAsync(connection, tx, contactId, conversationId, title, notes, assignedTo, dueAt, createdBy, ct), ct);
+
+    /// <summary>Inside the caller's transaction (a follow-up that belongs with another change).</summary>
+    public async Task<long?> CreateAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction tx, long contactId, long? conversationId, string title,
+        string? notes, string? assignedTo, DateTimeOffset? dueAt, string? createdBy, CancellationToken ct)
+    {
+        var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(db.Sql(InsertSql),
+            new { contactId, conversationId, title, notes, assignedTo, dueAt, createdBy, now = clock.GetUtcNow() }, tx, cancellationToken: ct));
+        if (id is { } followUpId)
+            await events.AppendAsync(connection, tx, new NewEvent(EventTypes.FollowUpCreated, contactId,
+                new { followUpId, contactId, conversationId, assignedTo, dueAt, createdBy }) { ConversationId = conversationId, Agent = assignedTo }, ct);
+        return id;
+    }
 
     private const string GetSql = Columns + "WHERE id = @id";
 

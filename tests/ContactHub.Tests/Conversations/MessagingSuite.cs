@@ -95,6 +95,7 @@ public abstract class MessagingSuite<TApp>(TApp app) : EngineSuite<TApp>(app) wh
     public async Task A_call_switches_to_sms_and_whatsapp_from_the_conversation()
     {
         var phone = Customers.Phone();
+        await Record(new { channel = "whatsapp", direction = "inbound", customer = new { phone }, body = "Are you there?" }); // WhatsApp's 24-hour window opens
         var call = await Record(new { channel = "call", direction = "inbound", customer = new { phone } });
         var conversationId = Id(call, "conversationId");
 

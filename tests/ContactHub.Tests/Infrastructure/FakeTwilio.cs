@@ -11,6 +11,7 @@ namespace ContactHub.Tests.Infrastructure;
 /// A local HTTP server speaking Twilio's Messages API as its documentation describes it: Basic auth
 /// with the account SID and token, form fields in, the Message resource (201) or an error body
 /// {code, message, more_info, status} out. Tests script failures (429, 500, 21610, slow answers).
+/// Also the Content API's fetch (templates the test registers), a recording's media (.mp3) and its deletion.
 /// </summary>
 public sealed class FakeTwilio : IAsyncDisposable
 {
@@ -20,7 +21,15 @@ public sealed class FakeTwilio : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<(int Status, string? Body, TimeSpan Delay)> _script = new();
 
-    public sealed record Received(string Path, string? Authorization, Dictionary<string, string[]> Form);
+    public sealed record Received(string Path, string? Authorization, Dictionary<string, string[]> Form, string Method = "POST");
+
+    /// <summary>Content templates Twilio knows, by sid (HX…): their variables' sample values.</summary>
+    public ConcurrentDictionary<string, Dictionary<string, string>> Contents { get; } = new();
+
+    /// <summary>Recordings Twilio keeps, by sid (RE…): their audio.</summary>
+    public ConcurrentDictionary<string, byte[]> Recordings { get; } = new();
+
+    public ConcurrentQueue<string> DeletedRecordings { get; } = new();
 
     public ConcurrentQueue<Received> Requests { get; } = new();
 
@@ -33,6 +42,9 @@ public sealed class FakeTwilio : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         _app = builder.Build();
         _app.MapPost("/2010-04-01/Accounts/{account}/Messages.json", Handle);
+        _app.MapGet("/v1/Content/{sid}", FetchContent);
+        _app.MapGet("/2010-04-01/Accounts/{account}/Recordings/{file}", RecordingMedia);
+        _app.MapDelete("/2010-04-01/Accounts/{account}/Recordings/{file}", DeleteRecording);
         _app.StartAsync().GetAwaiter().GetResult();
         BaseUrl = _app.Urls.Single();
     }
@@ -59,7 +71,7 @@ public sealed class FakeTwilio : IAsyncDisposable
         var to = form["To"].ToString();
         var from = form.TryGetValue("From", out var f) ? f.ToString() : null;
         var resource = $$"""
-            {"account_sid": "{{AccountSid}}", "api_version": "2010-04-01", "body": {{System.Text.Json.JsonSerializer.Serialize(form["Body"].ToString())}},
+            {"account_sid": "{{AccountSid}}", "api_version": "2010-04-01", "body": {{System.Text.Json.JsonSerializer.Serialize(form.TryGetValue("Body", out var body) ? body.ToString() : "")}},
              "date_created": "{{DateTime.UtcNow:R}}", "date_sent": null, "date_updated": "{{DateTime.UtcNow:R}}", "direction": "outbound-api",
              "error_code": null, "error_message": null, "from": {{(from is null ? "null" : $"\"{from}\"")}}, "messaging_service_sid": null,
              "num_media": "{{form["MediaUrl"].Count}}", "num_segments": "1", "price": null, "price_unit": "USD", "sid": "{{sid}}", "status": "queued",
@@ -67,6 +79,47 @@ public sealed class FakeTwilio : IAsyncDisposable
              "to": "{{to}}", "uri": "/2010-04-01/Accounts/{{AccountSid}}/Messages/{{sid}}.json"}
             """;
         return Results.Content(resource, "application/json", statusCode: 201);
+    }
+
+    private static bool Authenticated(HttpRequest request) =>
+        request.Headers.Authorization == "Basic " + Convert.ToBase64String(Encoding.ASCII.GetBytes($"{AccountSid}:{AuthToken}"));
+
+    private static IResult NotFound(string path) =>
+        Results.Content(Error(20404, $"The requested resource {path} was not found", 404), "application/json", statusCode: 404);
+
+    private IResult FetchContent(string sid, HttpRequest request)
+    {
+        Requests.Enqueue(new Received(request.Path, request.Headers.Authorization.ToString(), [], "GET"));
+        if (!Authenticated(request)) return Results.Content(Error(20003, "Authenticate", 401), "application/json", statusCode: 401);
+        if (!Contents.TryGetValue(sid, out var variables)) return NotFound(request.Path);
+        return Results.Json(new Dictionary<string, object?>
+        {
+            ["sid"] = sid, ["account_sid"] = AccountSid, ["friendly_name"] = "template " + sid, ["language"] = "en", ["variables"] = variables,
+            ["types"] = new Dictionary<string, object> { ["twilio/text"] = new { body = "Hello {{1}}" } },
+            ["date_created"] = "2026-11-01T10:00:00Z", ["date_updated"] = "2026-11-01T10:00:00Z", ["url"] = $"https://content.twilio.com/v1/Content/{sid}",
+            ["links"] = new Dictionary<string, string> { ["approval_fetch"] = $"https://content.twilio.com/v1/Content/{sid}/ApprovalRequests" },
+        });
+    }
+
+    private IResult RecordingMedia(string account, string file, HttpRequest request)
+    {
+        Requests.Enqueue(new Received(request.Path, request.Headers.Authorization.ToString(), [], "GET"));
+        if (account != AccountSid || !Authenticated(request)) return Results.Content(Error(20003, "Authenticate", 401), "application/json", statusCode: 401);
+        return file.EndsWith(".mp3", StringComparison.Ordinal) && Recordings.TryGetValue(file[..^4], out var audio)
+            ? Results.Bytes(audio, "audio/mpeg")
+            : NotFound(request.Path);
+    }
+
+    private IResult DeleteRecording(string account, string file, HttpRequest request)
+    {
+        Requests.Enqueue(new Received(request.Path, request.Headers.Authorization.ToString(), [], "DELETE"));
+        if (account != AccountSid || !Authenticated(request)) return Results.Content(Error(20003, "Authenticate", 401), "application/json", statusCode: 401);
+        if (_script.TryDequeue(out var next) && next.Status >= 300)
+            return Results.Content(next.Body ?? Error(20500, "Internal Server Error", next.Status), "application/json", statusCode: next.Status);
+        var sid = file.EndsWith(".json", StringComparison.Ordinal) ? file[..^5] : file;
+        if (!Recordings.TryRemove(sid, out _)) return NotFound(request.Path);
+        DeletedRecordings.Enqueue(sid);
+        return Results.NoContent();
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();

@@ -1,4 +1,5 @@
 using ContactHub.Outbox;
+using Twilio.Exceptions;
 
 namespace ContactHub.Channels.Twilio;
 
@@ -6,7 +7,7 @@ namespace ContactHub.Channels.Twilio;
 /// SMS or WhatsApp through Twilio's Messages API, one request per message. Twilio's refusals are classified here:
 /// 21610 (the recipient replied STOP) is an opt-out, other 4xx but 429 are permanent, the rest is worth another try.
 /// </summary>
-public abstract class TwilioChannel(TwilioClient client) : IOutboundChannel
+public abstract class TwilioChannel(TwilioApi client) : IOutboundChannel
 {
     public abstract string Channel { get; }
 
@@ -29,30 +30,34 @@ public abstract class TwilioChannel(TwilioClient client) : IOutboundChannel
     {
         try
         {
-            var sent = await client.SendMessageAsync(new TwilioOutboundMessage(payload.To, payload.Body, Channel == Channels.Channel.WhatsApp, payload.MediaUrls), ct);
+            ct.ThrowIfCancellationRequested();
+            var sent = await client.SendMessageAsync(new TwilioOutboundMessage(payload.To, payload.Body, Channel == Channels.Channel.WhatsApp, payload.MediaUrls,
+                payload.ContentSid, payload.ContentVariables));
             return SendOutcome.Delivered(sent.Sid);
         }
-        catch (TwilioException ex) when (ex.Code == TwilioException.Unsubscribed)
+        catch (ApiException ex) when (ex.Code == TwilioApi.Unsubscribed)
         {
-            return SendOutcome.OptedOut(ex.Message);
+            return SendOutcome.OptedOut(Describe(ex));
         }
-        catch (TwilioException ex)
+        catch (ApiException ex)
         {
-            return ex.Permanent ? SendOutcome.Permanent(ex.Message) : SendOutcome.Transient(ex.Message);
+            return TwilioApi.IsPermanent(ex) ? SendOutcome.Permanent(Describe(ex)) : SendOutcome.Transient(Describe(ex));
         }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException or TaskCanceledException)
+        catch (ApiConnectionException ex)
         {
-            return SendOutcome.Transient($"Twilio unreachable ({ex.GetType().Name})");
+            return SendOutcome.Transient($"Twilio unreachable ({(ex.InnerException ?? ex).GetType().Name})");
         }
     }
+
+    private static string Describe(ApiException ex) => $"Twilio answered {ex.Status}" + (ex.Code != 0 ? $" with error {ex.Code}: {ex.Message}" : ".");
 }
 
-public sealed class TwilioSmsChannel(TwilioClient client) : TwilioChannel(client)
+public sealed class TwilioSmsChannel(TwilioApi client) : TwilioChannel(client)
 {
     public override string Channel => Channels.Channel.Sms;
 }
 
-public sealed class TwilioWhatsAppChannel(TwilioClient client) : TwilioChannel(client)
+public sealed class TwilioWhatsAppChannel(TwilioApi client) : TwilioChannel(client)
 {
     public override string Channel => Channels.Channel.WhatsApp;
 }

@@ -1,3 +1,5 @@
+using ContactHub.Contacts;
+using ContactHub.Data;
 using ContactHub.Hosting;
 using ContactHub.Outbox;
 using Microsoft.Extensions.Http.Resilience;
@@ -12,9 +14,16 @@ public static class TwilioFeature
     {
         builder.Services.AddValidatedOptions<TwilioOptions>(TwilioOptions.Section);
         builder.Services.AddSingleton<TwilioSignatureFilter>();
+        builder.Services.AddSingleton<RecordingStore>();
+        builder.Services.AddSingleton<IErasureParticipant>(sp => sp.GetRequiredService<RecordingStore>());
+        builder.Services.AddSingleton<IContactSearchSource>(sp => sp.GetRequiredService<RecordingStore>());
+        builder.Services.AddSingleton<RecordingLinks>();
+        builder.Services.AddRecurringJob<TwilioRecordingJob>(TwilioRecordingJob.Key, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         builder.Services.AddOutboundChannel<TwilioSmsChannel>();
         builder.Services.AddOutboundChannel<TwilioWhatsAppChannel>();
-        builder.Services.AddHttpClient<TwilioClient>()
+        builder.Services.AddTransient<TwilioEndpointHandler>();
+        builder.Services.AddHttpClient<TwilioApi>()
+            .AddHttpMessageHandler<TwilioEndpointHandler>()
             .AddResilienceHandler("twilio", (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<TwilioOptions>>().Value;

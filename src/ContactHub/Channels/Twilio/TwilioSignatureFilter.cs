@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Twilio.Security;
 
 namespace ContactHub.Channels.Twilio;
 
@@ -16,8 +17,11 @@ public sealed class TwilioSignatureFilter(IOptionsMonitor<TwilioOptions> options
 
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var url = PublicUrl(http.Request, twilio.PublicBaseUrl);
-        var parameters = form.SelectMany(f => f.Value.Select(v => new KeyValuePair<string, string>(f.Key, v ?? "")));
-        if (!TwilioSignature.IsValid(twilio.AuthToken!, url, parameters, http.Request.Headers["X-Twilio-Signature"].ToString()))
+        // Twilio's own validator (the SDK): HMAC-SHA1 of the URL and the sorted form, with and without the default port.
+        var parameters = form.ToDictionary(f => f.Key, f => f.Value.ToString());
+        var signature = http.Request.Headers["X-Twilio-Signature"].ToString();
+        var validator = new RequestValidator(twilio.AuthToken!);
+        if (signature.Length is 0 or > 100 || !WithoutDefaultPort(url).Any(candidate => validator.Validate(candidate, parameters, signature)))
         {
             TwilioLog.Rejected(logger, http.Request.Path, "missing or wrong X-Twilio-Signature");
             return TypedResults.Problem("The X-Twilio-Signature header is missing or does not match this request.", statusCode: 403, title: "Invalid signature");
@@ -25,8 +29,18 @@ public sealed class TwilioSignatureFilter(IOptionsMonitor<TwilioOptions> options
         return await next(context);
     }
 
+    /// <summary>The URL, and without its port when it names the scheme's default (Twilio signs the URL as it called it).</summary>
+    private static IEnumerable<string> WithoutDefaultPort(string url)
+    {
+        yield return url;
+        if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.IsDefaultPort && url.Contains($"{uri.Host}:{uri.Port}", StringComparison.OrdinalIgnoreCase))
+            yield return url.Replace($"{uri.Host}:{uri.Port}", uri.Host, StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>The URL Twilio called: Twilio:PublicBaseUrl when ContactHub sits behind a proxy, else the request's own.</summary>
-    public static string PublicUrl(HttpRequest request, string? publicBaseUrl) =>
-        (string.IsNullOrEmpty(publicBaseUrl) ? $"{request.Scheme}://{request.Host}{request.PathBase}" : publicBaseUrl.TrimEnd('/'))
-        + request.Path + request.QueryString;
+    public static string PublicUrl(HttpRequest request, string? publicBaseUrl) => PublicBase(request, publicBaseUrl) + request.Path + request.QueryString;
+
+    /// <summary>Where Twilio reaches ContactHub: Twilio:PublicBaseUrl, else the request's own scheme, host and base path.</summary>
+    public static string PublicBase(HttpRequest request, string? publicBaseUrl) =>
+        string.IsNullOrEmpty(publicBaseUrl) ? $"{request.Scheme}://{request.Host}{request.PathBase}" : publicBaseUrl.TrimEnd('/');
 }

@@ -34,10 +34,16 @@ public static class TwilioWebhooks
             .WithSummary("Delivery status callbacks for messages ContactHub sent.");
         group.MapPost("/voice", Voice).WithName("TwilioVoiceStatus")
             .WithSummary("Call status callbacks: one call interaction per CallSid; an unanswered inbound call is a missed call.");
+        group.MapPost("/voicemail", Voicemail).WithName("TwilioVoicemail")
+            .WithSummary("Point an unanswered call here (a Dial action, a Studio flow): the call becomes a voicemail (missed for follow-ups) and the TwiML answered records the message.");
+        group.MapPost("/recording", RecordingStatus).WithName("TwilioRecordingStatus")
+            .WithSummary("Recording status callbacks: the recording is attached to its call (kind=voicemail when it is a voicemail). Nothing is kept when Twilio:Recordings:Enabled is false.");
+        group.MapPost("/transcription", Transcription).WithName("TwilioTranscription")
+            .WithSummary("Transcription callbacks: the text is stored with its recording and found by the contact search.");
         return group;
     }
 
-    private static async Task<IResult> Message(HttpContext http, InteractionRecorder recorder, ConsentStore consents, IdentifierNormalizer normalizer,
+    private static async Task<IResult> Message(HttpContext http, InteractionRecorder recorder, ConsentStore consents, IdentifierNormalizer normalizer, CsatStore csat,
         TimeProvider clock, ILogger<TwilioSignatureFilter> logger, CancellationToken ct)
     {
         var form = await http.Request.ReadFormAsync(ct);
@@ -60,6 +66,8 @@ public static class TwilioWebhooks
 
         var (interaction, invalid) = InteractionValidation.Validate(request, normalizer, clock.GetUtcNow());
         if (interaction is null) return TypedResults.ValidationProblem(FormFields(invalid, customerField: "From"));
+        // The answer to a satisfaction survey is filed in the surveyed conversation; it neither reopens it nor starts another.
+        if (await csat.TryAnswerAsync(interaction, Field(form, "ButtonPayload"), ct)) return TypedResults.Text(EmptyTwiml, "text/xml");
         var result = await recorder.RecordAsync(interaction, ct);
 
         if (!result.Repeated && OptOutKeywords.ConsentFrom(interaction.Body, Field(form, "OptOutType")) is { } consent)
@@ -125,6 +133,86 @@ public static class TwilioWebhooks
         if (interaction is null) return TypedResults.ValidationProblem(FormFields(invalid, customerField: inbound ? "From" : "To"));
         await recorder.RecordAsync(interaction, ct);
         return TypedResults.Text(EmptyTwiml, "text/xml");
+    }
+
+    private static readonly HashSet<string> RecordingStatuses = ["in-progress", "completed", "absent", "failed", "paused", "stopped"];
+
+    private static async Task<IResult> Voicemail(HttpContext http, InteractionRecorder recorder, IdentifierNormalizer normalizer, IOptions<TwilioOptions> options,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var form = await http.Request.ReadFormAsync(ct);
+        var sid = Field(form, "CallSid");
+        var from = Field(form, "From");
+        var errors = new Dictionary<string, string[]>();
+        if (sid is null || sid.Length > 64) errors["CallSid"] = ["Required (at most 64 characters)."];
+        if (from is null) errors["From"] = ["Required."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+
+        var metadata = JsonSerializer.SerializeToElement(new { from, to = Field(form, "To"), direction = "inbound", callerName = Field(form, "CallerName"), voicemail = true });
+        var request = new InteractionRequest(Channel.Call, "inbound", Customer: new CustomerRef(Phone: from), Status: InteractionStatus.Voicemail,
+            Provider: "twilio", ProviderRef: sid, Metadata: metadata);
+        var (interaction, invalid) = InteractionValidation.Validate(request, normalizer, clock.GetUtcNow());
+        if (interaction is null) return TypedResults.ValidationProblem(FormFields(invalid, customerField: "From"));
+        await recorder.RecordAsync(interaction, ct);
+
+        var o = options.Value;
+        var greeting = System.Security.SecurityElement.Escape(o.Recordings.VoicemailGreeting);
+        var language = System.Security.SecurityElement.Escape(o.Recordings.VoicemailLanguage);
+        if (!o.Recordings.Enabled)
+            return TypedResults.Text($"""<?xml version="1.0" encoding="UTF-8"?><Response><Say language="{language}">{greeting}</Say><Hangup/></Response>""", "text/xml");
+        var baseUrl = System.Security.SecurityElement.Escape(TwilioSignatureFilter.PublicBase(http.Request, o.PublicBaseUrl) + "/webhooks/twilio");
+        var transcribe = o.Recordings.Transcribe ? $""" transcribe="true" transcribeCallback="{baseUrl}/transcription" """ : " ";
+        return TypedResults.Text($"""<?xml version="1.0" encoding="UTF-8"?><Response><Say language="{language}">{greeting}</Say>""" +
+            $"""<Record maxLength="{o.Recordings.VoicemailMaxSeconds}" playBeep="true" recordingStatusCallback="{baseUrl}/recording?kind=voicemail" recordingStatusCallbackEvent="completed"{transcribe}/>""" +
+            "<Hangup/></Response>", "text/xml");
+    }
+
+    private static async Task<IResult> RecordingStatus(HttpContext http, RecordingStore recordings, IOptions<TwilioOptions> options, ILogger<TwilioSignatureFilter> logger,
+        CancellationToken ct)
+    {
+        var form = await http.Request.ReadFormAsync(ct);
+        var sid = Field(form, "RecordingSid");
+        var callSid = Field(form, "CallSid");
+        var status = Field(form, "RecordingStatus")?.ToLowerInvariant() ?? "completed";
+        var errors = new Dictionary<string, string[]>();
+        if (sid is null || sid.Length > 64 || !sid.StartsWith("RE", StringComparison.Ordinal)) errors["RecordingSid"] = ["Required: RE followed by the recording's id."];
+        if (callSid is null || callSid.Length > 64) errors["CallSid"] = ["Required (at most 64 characters)."];
+        if (!RecordingStatuses.Contains(status)) errors["RecordingStatus"] = [$"One of {string.Join(", ", RecordingStatuses)}."];
+        long? duration = null;
+        if (Field(form, "RecordingDuration") is { } d)
+        {
+            if (long.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds <= 86_400) duration = seconds;
+            else errors["RecordingDuration"] = ["Whole seconds."];
+        }
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        if (!options.Value.Recordings.Enabled)
+        {
+            TwilioLog.RecordingIgnored(logger, sid!);
+            return TypedResults.NoContent();
+        }
+        await recordings.SaveAsync(sid!, callSid!, status, duration, http.Request.Query["kind"] == "voicemail", ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> Transcription(HttpContext http, RecordingStore recordings, IOptions<TwilioOptions> options, CancellationToken ct)
+    {
+        var form = await http.Request.ReadFormAsync(ct);
+        var recordingSid = Field(form, "RecordingSid");
+        var status = Field(form, "TranscriptionStatus")?.ToLowerInvariant();
+        var text = Field(form, "TranscriptionText");
+        var errors = new Dictionary<string, string[]>();
+        if (recordingSid is null || recordingSid.Length > 64) errors["RecordingSid"] = ["Required (at most 64 characters)."];
+        if (status is not ("completed" or "failed")) errors["TranscriptionStatus"] = ["completed or failed."];
+        if (text?.Length > 20_000) errors["TranscriptionText"] = ["At most 20,000 characters."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        if (!options.Value.Recordings.Enabled) return TypedResults.NoContent();
+        var transcriptionSid = Field(form, "TranscriptionSid");
+        var kept = status == "completed" ? text : null;
+        // Twilio transcribes what a voicemail's Record verb took; when this comes before the recording's own callback, the recording is noted first.
+        if (!await recordings.SaveTranscriptionAsync(recordingSid!, transcriptionSid, status!, kept, ct) && Field(form, "CallSid") is { Length: <= 64 } callSid
+            && await recordings.SaveAsync(recordingSid!, callSid, "completed", null, voicemail: true, ct))
+            await recordings.SaveTranscriptionAsync(recordingSid!, transcriptionSid, status!, kept, ct);
+        return TypedResults.NoContent();
     }
 
     private static string? Field(IFormCollection form, string name) =>

@@ -29,7 +29,7 @@ public abstract class TwilioApp(DatabaseProvider provider) : ContactHubApp(provi
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(form) };
         request.Headers.ExpectContinue = true; // an oversized form is refused on its headers, before it is sent
-        request.Headers.Add("X-Twilio-Signature", signature ?? TwilioSignature.Compute(FakeTwilio.AuthToken, PublicBaseUrl + path, form));
+        request.Headers.Add("X-Twilio-Signature", signature ?? TwilioSigner.Sign(FakeTwilio.AuthToken, PublicBaseUrl + path, form));
         return (client ?? Anonymous()).SendAsync(request);
     }
 

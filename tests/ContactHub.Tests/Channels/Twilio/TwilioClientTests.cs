@@ -1,10 +1,12 @@
 using ContactHub.Channels.Twilio;
 using ContactHub.Outbox;
 using ContactHub.Tests.Infrastructure;
+using Twilio.Exceptions;
+using Twilio.Rest.Api.V2010.Account;
 
 namespace ContactHub.Tests.Channels.Twilio;
 
-/// <summary>The real client and its resilience pipeline against a local server speaking Twilio's REST API.</summary>
+/// <summary>Twilio's SDK over ContactHub's HTTP pipeline (retries, timeout, base URL) against a local server speaking Twilio's REST API.</summary>
 public sealed class TwilioClientTests(TwilioSqliteApp app) : IClassFixture<TwilioSqliteApp>
 {
     private FakeTwilio Twilio => app.Twilio;
@@ -19,9 +21,9 @@ public sealed class TwilioClientTests(TwilioSqliteApp app) : IClassFixture<Twili
     [Fact]
     public async Task An_sms_is_posted_as_twilio_expects_and_the_message_resource_is_read()
     {
-        TwilioMessage message = null!;
+        MessageResource message = null!;
         var requests = await SendAndCollect(async () =>
-            message = await app.Get<TwilioClient>().SendMessageAsync(new TwilioOutboundMessage("+33612345678", "Your booking is confirmed", WhatsApp: false)));
+            message = await app.Get<TwilioApi>().SendMessageAsync(new TwilioOutboundMessage("+33612345678", "Your booking is confirmed", WhatsApp: false)));
 
         var form = requests.Single().Form;
         Assert.Equal($"/2010-04-01/Accounts/{FakeTwilio.AccountSid}/Messages.json", requests.Single().Path);
@@ -30,13 +32,13 @@ public sealed class TwilioClientTests(TwilioSqliteApp app) : IClassFixture<Twili
         Assert.Equal(["Your booking is confirmed"], form["Body"]);
         Assert.Equal([TwilioApp.PublicBaseUrl + "/webhooks/twilio/message-status"], form["StatusCallback"]);
         Assert.StartsWith("SM", message.Sid);
-        Assert.Equal("queued", message.Status);
+        Assert.Equal(MessageResource.StatusEnum.Queued, message.Status);
     }
 
     [Fact]
     public async Task Whatsapp_uses_whatsapp_addresses_and_media_urls()
     {
-        var requests = await SendAndCollect(() => app.Get<TwilioClient>().SendMessageAsync(
+        var requests = await SendAndCollect(() => app.Get<TwilioApi>().SendMessageAsync(
             new TwilioOutboundMessage("+33612345678", "Boarding pass attached", WhatsApp: true, ["https://files.example.com/bp.pdf"])));
 
         var form = requests.Single().Form;
@@ -52,11 +54,11 @@ public sealed class TwilioClientTests(TwilioSqliteApp app) : IClassFixture<Twili
         Twilio.Enqueue(500);
         Twilio.Enqueue(503);
 
-        TwilioMessage message = null!;
-        var requests = await SendAndCollect(async () => message = await app.Get<TwilioClient>().SendMessageAsync(new TwilioOutboundMessage("+33612345678", "retry me", false)));
+        MessageResource message = null!;
+        var requests = await SendAndCollect(async () => message = await app.Get<TwilioApi>().SendMessageAsync(new TwilioOutboundMessage("+33612345678", "retry me", false)));
 
         Assert.Equal(4, requests.Count); // three refusals, one acceptance
-        Assert.Equal("queued", message.Status);
+        Assert.Equal(MessageResource.StatusEnum.Queued, message.Status);
     }
 
     [Fact]
@@ -64,12 +66,12 @@ public sealed class TwilioClientTests(TwilioSqliteApp app) : IClassFixture<Twili
     {
         Twilio.Enqueue(400, FakeTwilio.Error(21211, "The 'To' number is not a valid phone number.", 400));
 
-        TwilioException error = null!;
-        var requests = await SendAndCollect(async () => error = await Assert.ThrowsAsync<TwilioException>(() =>
-            app.Get<TwilioClient>().SendMessageAsync(new TwilioOutboundMessage("+33612345678", "x", false))));
+        ApiException error = null!;
+        var requests = await SendAndCollect(async () => error = await Assert.ThrowsAsync<ApiException>(() =>
+            app.Get<TwilioApi>().SendMessageAsync(new TwilioOutboundMessage("+33612345678", "x", false))));
 
         Assert.Single(requests);
-        Assert.True(error.Permanent);
+        Assert.True(TwilioApi.IsPermanent(error));
         Assert.Equal(21211, error.Code);
         Assert.Equal("https://www.twilio.com/docs/errors/21211", error.MoreInfo);
     }
@@ -97,8 +99,8 @@ public sealed class TwilioClientTests(TwilioSqliteApp app) : IClassFixture<Twili
 
         var requests = await SendAndCollect(async () =>
         {
-            var error = await Assert.ThrowsAsync<TwilioException>(() => app.Get<TwilioClient>().SendMessageAsync(new TwilioOutboundMessage("+33612345678", "x", false)));
-            Assert.False(error.Permanent);
+            var error = await Assert.ThrowsAsync<ApiException>(() => app.Get<TwilioApi>().SendMessageAsync(new TwilioOutboundMessage("+33612345678", "x", false)));
+            Assert.False(TwilioApi.IsPermanent(error));
         });
 
         Assert.Equal(4, requests.Count);
@@ -109,11 +111,11 @@ public sealed class TwilioClientTests(TwilioSqliteApp app) : IClassFixture<Twili
     {
         Twilio.Enqueue(201, delay: TimeSpan.FromSeconds(1)); // Twilio:Timeout is 2 s here
 
-        TwilioMessage message = null!;
-        var requests = await SendAndCollect(async () => message = await app.Get<TwilioClient>().SendMessageAsync(new TwilioOutboundMessage("+33612345678", "slow", false)));
+        MessageResource message = null!;
+        var requests = await SendAndCollect(async () => message = await app.Get<TwilioApi>().SendMessageAsync(new TwilioOutboundMessage("+33612345678", "slow", false)));
 
         Assert.Single(requests);
-        Assert.Equal("queued", message.Status);
+        Assert.Equal(MessageResource.StatusEnum.Queued, message.Status);
     }
 
     [Fact]
@@ -122,7 +124,7 @@ public sealed class TwilioClientTests(TwilioSqliteApp app) : IClassFixture<Twili
         Twilio.Enqueue(201, delay: TimeSpan.FromSeconds(4));
 
         var requests = await SendAndCollect(async () =>
-            await Assert.ThrowsAnyAsync<Exception>(() => app.Get<TwilioClient>().SendMessageAsync(new TwilioOutboundMessage("+33612345678", "too slow", false))));
+            await Assert.ThrowsAnyAsync<Exception>(() => app.Get<TwilioApi>().SendMessageAsync(new TwilioOutboundMessage("+33612345678", "too slow", false))));
 
         Assert.Single(requests); // the outbox decides later (docs/OPERATIONS.md: the one at-least-once window)
     }

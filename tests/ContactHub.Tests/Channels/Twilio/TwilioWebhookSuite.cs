@@ -167,7 +167,7 @@ public abstract class TwilioWebhookSuite<TApp>(TApp app) : EngineSuite<TApp>(app
         var unsigned = await App.Anonymous().PostAsync("/webhooks/twilio/messages", new FormUrlEncodedContent(form));
         var wrong = await App.PostSigned("/webhooks/twilio/messages", form, signature: "0/KCTR6DLpKmkAf8muzZqo1nDgQ=");
         var otherUrl = await App.PostSigned("/webhooks/twilio/messages", form,
-            signature: ContactHub.Channels.Twilio.TwilioSignature.Compute(FakeTwilio.AuthToken, "https://evil.example.com/webhooks/twilio/messages", form));
+            signature: TwilioSigner.Sign(FakeTwilio.AuthToken, "https://evil.example.com/webhooks/twilio/messages", form));
 
         Assert.All(new[] { unsigned, wrong, otherUrl }, r => Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode));
         Assert.Equal("application/problem+json", unsigned.Content.Headers.ContentType?.MediaType);
