@@ -58,6 +58,7 @@ public static class CampaignEndpoints
         request = await CanonicalAudienceAsync(request, attributes, ct);
         var (input, errors) = Validate(request);
         if (input is null) return TypedResults.ValidationProblem(errors);
+        if (await UnknownTemplateAsync(input, http, ct) is { } unknown) return unknown;
         var id = await store.CreateAsync(input, ct);
         audit.Write(http, "campaign.create", "campaign", id, details: input.Name);
         return TypedResults.Created($"/api/v1/campaigns/{id}", (await store.GetAsync(id, ct))!.ToCampaign());
@@ -97,9 +98,19 @@ public static class CampaignEndpoints
         request = await CanonicalAudienceAsync(request, http.RequestServices.GetRequiredService<ContactAttributeStore>(), ct);
         var (input, errors) = Validate(request);
         if (input is null) return TypedResults.ValidationProblem(errors);
+        if (await UnknownTemplateAsync(input, http, ct) is { } unknown) return unknown;
         if (!await store.UpdateAsync(id, input, ct)) return NotFound(id);
         audit.Write(http, input.Paused ? "campaign.pause" : "campaign.update", "campaign", id, details: input.Name);
         return TypedResults.Ok((await store.GetAsync(id, ct))!.ToCampaign());
+    }
+
+    /// <summary>A content template must be registered (and for the campaign's channel) before a campaign names it.</summary>
+    private static async Task<ValidationProblem?> UnknownTemplateAsync(CampaignInput input, HttpContext http, CancellationToken ct)
+    {
+        if (input.ContentTemplate is not { } name) return null;
+        var template = await http.RequestServices.GetRequiredService<MessageTemplateStore>().GetAsync(name, ct);
+        if (template is null) return Invalid("contentTemplate", $"There is no message template '{name}'; register it under /api/v1/message-templates first.");
+        return template.Channel != input.Channel ? Invalid("contentTemplate", $"'{name}' is a {template.Channel} template; this campaign sends on {input.Channel}.") : null;
     }
 
     private static ValidationProblem Invalid(string field, string message) =>

@@ -67,6 +67,10 @@ public sealed partial class Texts
     public required string Open { get; init; }
     public required string Status { get; init; }
     public required string Duration { get; init; }
+    public required string Recording { get; init; }
+    public required string VoicemailMessage { get; init; }
+    public required string Transcription { get; init; }
+    public required string SatisfactionScore { get; init; }
     public required string Skip { get; init; }
     public required string SignInOrganisation { get; init; }
     public required string NewCaller { get; init; }

@@ -174,6 +174,35 @@ public sealed class DeskBrowserTests(DeskApp app) : EngineSuite<DeskApp>(app)
     }
 
     [SkippableFact]
+    public async Task A_voicemail_plays_in_the_desk_through_contacthub_and_its_transcription_finds_the_caller()
+    {
+        var phone = Customers.Phone();
+        var (callSid, recordingSid) = ("CA" + Guid.NewGuid().ToString("N"), "RE" + Guid.NewGuid().ToString("N"));
+        App.Twilio.Recordings[recordingSid] = "ID3 voicemail audio"u8.ToArray();
+        var word = "zeppelin" + Guid.NewGuid().ToString("N")[..6];
+        foreach (var (path, form) in new (string, Dictionary<string, string>)[]
+        {
+            ("/webhooks/twilio/voicemail", new() { ["CallSid"] = callSid, ["From"] = phone, ["To"] = "+15005550006", ["CallStatus"] = "in-progress" }),
+            ("/webhooks/twilio/recording?kind=voicemail", new() { ["CallSid"] = callSid, ["RecordingSid"] = recordingSid, ["RecordingStatus"] = "completed", ["RecordingDuration"] = "12" }),
+            ("/webhooks/twilio/transcription", new() { ["CallSid"] = callSid, ["RecordingSid"] = recordingSid, ["TranscriptionStatus"] = "completed", ["TranscriptionText"] = $"About my {word} booking" }),
+        })
+            (await App.PostSigned(path, form)).EnsureSuccessStatusCode();
+
+        var page = await SignedIn();
+        await page.GetByRole(AriaRole.Searchbox, new() { Name = "Search" }).FillAsync(word);
+        await page.GetByRole(AriaRole.Searchbox, new() { Name = "Search" }).PressAsync("Enter");
+        await page.WaitForURLAsync("**/desk/contacts/*");
+        var recording = page.Locator("figure.recording");
+        await Assertions.Expect(recording.Locator("figcaption")).ToContainTextAsync("Voicemail");
+        await Assertions.Expect(recording.Locator(".transcription")).ToHaveTextAsync($"About my {word} booking");
+        var src = await recording.Locator("audio").GetAttributeAsync("src");
+        Assert.StartsWith("/recordings/", src);
+        // The browser fetches the audio from ContactHub, which streams it from Twilio with credentials the page never sees.
+        var fetched = await page.EvaluateAsync<string[]>("async src => { const r = await fetch(src); return [String(r.status), r.headers.get('content-type'), String((await r.arrayBuffer()).byteLength)]; }", src);
+        Assert.Equal(["200", "audio/mpeg", "19"], fetched);
+    }
+
+    [SkippableFact]
     public async Task Without_the_event_stream_the_desk_falls_back_to_polling()
     {
         var (_, key) = await App.Get<ContactHub.Security.ApiKeyStore>().CreateAsync("no-stream", ["read", "write"]);

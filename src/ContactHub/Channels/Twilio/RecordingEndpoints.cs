@@ -12,8 +12,16 @@ namespace ContactHub.Channels.Twilio;
 /// Play links for recordings: a ContactHub URL signed for one recording and a few minutes (Twilio:Recordings:LinkLifetime),
 /// which streams the audio from Twilio with the account's credentials. The browser never sees Twilio's URL or credentials.
 /// </summary>
-public sealed class RecordingLinks(IDataProtectionProvider provider, IOptions<TwilioOptions> options, TimeProvider clock)
+public sealed class RecordingLinks(IDataProtectionProvider provider, RecordingStore store, IOptions<TwilioOptions> options, TimeProvider clock)
 {
+    /// <summary>Play links for the recordings of these interactions (only calls have any), by interaction; empty when recordings are off.</summary>
+    public async Task<IReadOnlyDictionary<long, IReadOnlyList<RecordingLink>>> ForAsync(IEnumerable<(long Id, string Channel)> interactions, CancellationToken ct)
+    {
+        var calls = interactions.Where(i => i.Channel == Channel.Call).Select(i => i.Id).ToList();
+        if (calls.Count == 0 || !options.Value.Recordings.Enabled) return new Dictionary<long, IReadOnlyList<RecordingLink>>();
+        return (await store.ForInteractionsAsync(calls, ct)).ToDictionary(r => r.Key, r => (IReadOnlyList<RecordingLink>)r.Value.Select(For).ToList());
+    }
+
     private readonly ITimeLimitedDataProtector _protector = provider.CreateProtector("ContactHub.Recordings.Play").ToTimeLimitedDataProtector();
 
     public RecordingLink For(Recording r)

@@ -146,6 +146,10 @@ public abstract class TwilioDepthSuite<TApp>(TApp app) : EngineSuite<TApp>(app) 
         await PauseOtherCampaigns();
         var name = "missed-" + Guid.NewGuid().ToString("N")[..8];
         var sid = await RegisterTemplate(name, new() { ["1"] = "{{ contact.name | default: 'there' }}" });
+        var unknown = await Api.PostAsJsonAsync("/api/v1/campaigns", new { name = "x", trigger = "missed-call-not-returned", channel = "whatsapp", contentTemplate = "not-registered" });
+        Assert.Contains("not-registered", (await unknown.Expect(400))["errors"]!["contentTemplate"]![0]!.GetValue<string>());
+        var wrongChannel = await Api.PostAsJsonAsync("/api/v1/campaigns", new { name = "x", trigger = "missed-call-not-returned", channel = "sms", contentTemplate = name });
+        Assert.Contains("whatsapp template", (await wrongChannel.Expect(400))["errors"]!["contentTemplate"]![0]!.GetValue<string>());
         await Api.PostOk("/api/v1/campaigns", new
         {
             name = "missed on whatsapp", trigger = "missed-call-not-returned", parameters = new { minutes = 0 }, channel = "whatsapp",

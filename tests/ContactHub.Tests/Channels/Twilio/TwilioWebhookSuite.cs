@@ -188,6 +188,14 @@ public abstract class TwilioWebhookSuite<TApp>(TApp app) : EngineSuite<TApp>(app
             (Call(Sid("CA"), "exploded", phone), "/webhooks/twilio/voice", "CallStatus"),
             (Call(Sid("CA"), "completed", phone, duration: "long"), "/webhooks/twilio/voice", "CallDuration"),
             (new() { ["CallStatus"] = "ringing", ["From"] = phone }, "/webhooks/twilio/voice", "CallSid"),
+            (new() { ["CallSid"] = Sid("CA") }, "/webhooks/twilio/voicemail", "From"),
+            (new() { ["CallSid"] = Sid("CA"), ["From"] = "+1" }, "/webhooks/twilio/voicemail", "From"),
+            (new() { ["CallSid"] = Sid("CA"), ["RecordingSid"] = "XX1", ["RecordingStatus"] = "completed" }, "/webhooks/twilio/recording", "RecordingSid"),
+            (new() { ["CallSid"] = Sid("CA"), ["RecordingSid"] = Sid("RE"), ["RecordingStatus"] = "lost" }, "/webhooks/twilio/recording", "RecordingStatus"),
+            (new() { ["CallSid"] = Sid("CA"), ["RecordingSid"] = Sid("RE"), ["RecordingDuration"] = "-3" }, "/webhooks/twilio/recording", "RecordingDuration"),
+            (new() { ["RecordingSid"] = Sid("RE"), ["RecordingStatus"] = "completed" }, "/webhooks/twilio/recording", "CallSid"),
+            (new() { ["RecordingSid"] = Sid("RE"), ["TranscriptionStatus"] = "maybe" }, "/webhooks/twilio/transcription", "TranscriptionStatus"),
+            (new() { ["TranscriptionStatus"] = "completed" }, "/webhooks/twilio/transcription", "RecordingSid"),
         };
         foreach (var (form, path, field) in cases)
         {
@@ -204,3 +212,32 @@ public sealed class TwilioWebhooksOnSqlite(TwilioSqliteApp app) : TwilioWebhookS
 public sealed class TwilioWebhooksOnPostgres(TwilioPostgresApp app) : TwilioWebhookSuite<TwilioPostgresApp>(app);
 
 public sealed class TwilioWebhooksOnSqlServer(TwilioSqlServerApp app) : TwilioWebhookSuite<TwilioSqlServerApp>(app);
+
+/// <summary>A centre that must not keep audio: recordings are acknowledged and forgotten, voicemail takes no message.</summary>
+public sealed class TwilioRecordingsOffApp() : TwilioApp(DatabaseProvider.Sqlite)
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings => [.. base.Settings, new("Twilio:Recordings:Enabled", "false")];
+}
+
+public sealed class TwilioRecordingsOffTests(TwilioRecordingsOffApp app) : IClassFixture<TwilioRecordingsOffApp>
+{
+    [Fact]
+    public async Task Recording_and_transcription_callbacks_are_acknowledged_and_nothing_is_kept()
+    {
+        var (phone, callSid, recordingSid) = (Customers.Phone(), "CA" + Guid.NewGuid().ToString("N"), "RE" + Guid.NewGuid().ToString("N"));
+        var twiml = await app.PostSigned("/webhooks/twilio/voicemail", new Dictionary<string, string> { ["CallSid"] = callSid, ["From"] = phone });
+        var text = await twiml.Content.ReadAsStringAsync();
+        Assert.Contains("<Hangup/>", text);
+        Assert.DoesNotContain("<Record", text);
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PostSigned("/webhooks/twilio/recording", new Dictionary<string, string>
+            { ["CallSid"] = callSid, ["RecordingSid"] = recordingSid, ["RecordingStatus"] = "completed" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PostSigned("/webhooks/twilio/transcription", new Dictionary<string, string>
+            { ["CallSid"] = callSid, ["RecordingSid"] = recordingSid, ["TranscriptionStatus"] = "completed", ["TranscriptionText"] = "secret words" })).StatusCode);
+
+        await using var connection = await app.Get<Db>().OpenAsync();
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM recordings WHERE call_sid = @callSid", new { callSid }));
+        var contactId = (await app.Client().GetOk($"/api/v1/contacts/lookup?phone={Uri.EscapeDataString(phone)}"))["contact"]!["id"]!.GetValue<long>();
+        var call = (await app.Client().GetOk($"/api/v1/contacts/{contactId}/activities"))["items"]!.AsArray().Single()!;
+        Assert.Equal("voicemail", call["status"]!.GetValue<string>()); // still a missed call to return
+    }
+}
