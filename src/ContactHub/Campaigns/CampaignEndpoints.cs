@@ -104,9 +104,12 @@ public static class CampaignEndpoints
         return TypedResults.Ok((await store.GetAsync(id, ct))!.ToCampaign());
     }
 
-    /// <summary>A content template must be registered (and for the campaign's channel) before a campaign names it.</summary>
+    /// <summary>An email survey needs the page its links open; a content template must be registered (and for the campaign's channel) before a campaign names it.</summary>
     private static async Task<ValidationProblem?> UnknownTemplateAsync(CampaignInput input, HttpContext http, CancellationToken ct)
     {
+        if (input.Action == "csat" && input.Channel == Channel.Email
+            && http.RequestServices.GetRequiredService<IOptions<CsatOptions>>().Value.PublicBaseUrl is null)
+            return Invalid("channel", "Email surveys link to ContactHub's survey page: set Csat:PublicBaseUrl first (or survey by sms or whatsapp).");
         if (input.ContentTemplate is not { } name) return null;
         var template = await http.RequestServices.GetRequiredService<MessageTemplateStore>().GetAsync(name, ct);
         if (template is null) return Invalid("contentTemplate", $"There is no message template '{name}'; register it under /api/v1/message-templates first.");

@@ -254,6 +254,10 @@ public abstract class CampaignSuite<TApp>(TApp app) : EngineSuite<TApp>(app) whe
             (new { name = "x", trigger = "inactive-customer", channel = "sms", body = "x" }, "parameters.days"),
             (new { name = "x", trigger = "missed-call-not-returned", channel = "sms", body = "x", quietStart = "25:00", quietEnd = "08:00" }, "quietStart"),
             (new { name = "x", trigger = "missed-call-not-returned", channel = "sms", body = "x", capCount = 1 }, "capCount"),
+            (new { name = "x", trigger = "missed-call-not-returned", action = "csat", channel = "sms" }, "trigger"),
+            (new { name = "x", trigger = "conversation-ended", action = "csat", channel = "email" }, "channel"), // no Csat:PublicBaseUrl here
+            (new { name = "x", trigger = "conversation-ended", action = "send", channel = "email", contentTemplate = "t" }, "contentTemplate"),
+            (new { name = "x", trigger = "conversation-ended", action = "cheer", channel = "sms", body = "x" }, "action"),
         };
         foreach (var (body, field) in cases)
         {
