@@ -1,4 +1,5 @@
 using ContactHub.Campaigns;
+using ContactHub.Channels.Crm;
 using ContactHub.Channels.Email;
 using ContactHub.Channels.Graph;
 using ContactHub.Channels.Twilio;
@@ -26,6 +27,7 @@ builder.AddContacts();         // recognition, identifiers, merge
 builder.AddConversations();    // recording, grouping, the idle-conversation job
 builder.AddCampaigns();        // consent per channel, follow-up campaigns and their evaluator
 builder.AddTwilio();           // SMS, WhatsApp and voice webhooks; the REST client
+builder.AddCrmConnectors();    // Dynamics 365 and Salesforce write-back, following the event log
 builder.AddEmail();            // SMTP sending and IMAP ingest (MailKit)
 builder.AddGraph();            // Exchange Online mailboxes, sendMail, Teams PSTN calls
 builder.AddOutbox();           // durable outbound queue and its dispatcher
@@ -47,7 +49,7 @@ api.MapConversations().MapWrapUpCodes().MapConversationTags().MapConversationMes
 api.MapCampaigns().MapMessageTemplates().MapRecordings();
 api.MapReports().MapReportSchedules().MapExports();
 api.MapEmbedTokens();
-api.MapEvents().MapEventSubscriptions();
+api.MapEvents().MapEventSubscriptions().MapConnectors();
 app.MapDeskPages();            // /desk (cookie session), /embed/contact (signed token)
 app.MapTwilioWebhooks();       // signed by Twilio, not by API key
 app.MapRecordingAudio();       // /recordings/{id}/audio: a signed, short-lived play link

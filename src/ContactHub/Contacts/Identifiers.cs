@@ -89,7 +89,8 @@ public sealed class IdentifierNormalizer(IOptions<ContactsOptions> options)
     {
         IdentifierKind.Phone => Phone(value) is { } p ? new(kind, "", p) : null,
         IdentifierKind.Email => Email(value) is { } e ? new(kind, "", e) : null,
-        IdentifierKind.External => Text(value, 200) is { } x ? new(kind, "", x) : null,
+        // An external id is the caller's own, or — with a provider — another system's (a CRM connector's match: dynamics, salesforce).
+        IdentifierKind.External => Text(value, 200) is { } x ? new(kind, Text(provider, 64)?.ToLowerInvariant() ?? "", x) : null,
         IdentifierKind.Handle => Text(value, 200) is { } h && Text(provider, 64) is { } pr ? new(kind, pr.ToLowerInvariant(), h) : null,
         _ => null,
     };
