@@ -217,6 +217,23 @@ public abstract class CrmSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where TA
     }
 
     [SkippableFact]
+    public async Task After_a_merge_later_writes_go_to_the_surviving_contacts_crm_contact()
+    {
+        var (home, mobile) = (Customers.Phone(), Customers.Phone());
+        var (kept, _) = InBothCrms(home);
+        InBothCrms(mobile);
+        var first = await Api.PostOk("/api/v1/interactions", new { channel = "call", direction = "inbound", customer = new { phone = home } }, 201);
+        var second = await Api.PostOk("/api/v1/interactions", new { channel = "call", direction = "inbound", customer = new { phone = mobile } }, 201);
+        await Until(() => Dynamics("phonecalls", Id(first, "interactionId")) is not null && Dynamics("phonecalls", Id(second, "interactionId")) is not null, "both calls");
+
+        await Api.PostOk($"/api/v1/contacts/{Id(first, "contactId")}/merge", new { sourceContactId = Id(second, "contactId") });
+        var later = Id(await Api.PostOk("/api/v1/interactions", new { channel = "sms", direction = "inbound", body = "from my mobile", customer = new { phone = mobile } }, 201), "interactionId");
+
+        await Until(() => Dynamics("tasks", later) is not null, "the later SMS");
+        Assert.Equal($"/contacts({kept.Id})", Dynamics("tasks", later)!["regardingobjectid_contact@odata.bind"]!.GetValue<string>());
+    }
+
+    [SkippableFact]
     public async Task Two_nodes_never_write_the_same_activity_twice()
     {
         await using var sibling = await App.StartSiblingAsync();
