@@ -32,6 +32,13 @@ public sealed class ContactPrivacy(Db db, EventLog events, IEnumerable<IErasureP
         """;
     private const string AttributeRowsSql = "SELECT attr_key, value, updated_at FROM contact_attributes WHERE contact_id = @id ORDER BY attr_key";
     private const string EventRowsSql = "SELECT id, position, type, occurred_at, data FROM events WHERE contact_id = @id ORDER BY id";
+    // Other features' records of the contact: call recordings and transcriptions, satisfaction surveys, what CRM connectors wrote.
+    private const string RecordingRowsSql = """
+        SELECT recording_sid, call_sid, status, duration_seconds, voicemail, transcription_status, transcription_text, created_at FROM recordings
+        WHERE call_sid IN (SELECT provider_ref FROM interactions WHERE provider = 'twilio' AND contact_id = @id) ORDER BY id
+        """;
+    private const string SurveyRowsSql = "SELECT conversation_id, channel, agent, sent_at, score, answered_at FROM csat_surveys WHERE contact_id = @id ORDER BY id";
+    private const string CrmWriteRowsSql = "SELECT connector, interaction_id, crm_id, written_at FROM crm_writes WHERE contact_id = @id ORDER BY connector, interaction_id";
 
     /// <summary>Every row about the contact, table by table, as stored.</summary>
     public async Task<Dictionary<string, object>> ExportAsync(long id, CancellationToken ct)
@@ -44,6 +51,7 @@ public sealed class ContactPrivacy(Db db, EventLog events, IEnumerable<IErasureP
             ("notes", NoteRowsSql), ("followUps", FollowUpRowsSql), ("consents", ConsentRowsSql), ("campaignSends", CampaignSendRowsSql),
             ("merges", MergeRowsSql), ("auditEntries", AuditRowsSql), ("wrapUps", WrapUpRowsSql), ("tags", ContactTagRowsSql),
             ("conversationTags", ConversationTagRowsSql), ("attributes", AttributeRowsSql), ("events", EventRowsSql),
+            ("recordings", RecordingRowsSql), ("satisfactionSurveys", SurveyRowsSql), ("crmWrites", CrmWriteRowsSql),
         })
             export[name] = (await connection.QueryAsync(new CommandDefinition(db.Sql(sql), new { id }, cancellationToken: ct))).ToList();
         return export;

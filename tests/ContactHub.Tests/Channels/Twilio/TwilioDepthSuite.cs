@@ -347,6 +347,8 @@ public abstract class TwilioDepthSuite<TApp>(TApp app) : EngineSuite<TApp>(app) 
         Assert.Contains("We got your message", (await MessageTo(phone)).Form["Body"].Single());
         Assert.Single((await Api.GetOk($"/api/v1/campaigns/{campaign}/sends")).AsArray());
 
+        var export = await Api.GetOk($"/api/v1/contacts/{contactId}/export");
+        Assert.Contains("lost suitcase", export["recordings"]!.AsArray().Single()!["transcription_text"]!.GetValue<string>());
         var found = (await Api.GetOk("/api/v1/contacts?q=" + Uri.EscapeDataString("LOST SUITCASE"))).AsArray();
         Assert.Contains(found, c => Id(c!, "id") == contactId);
 
