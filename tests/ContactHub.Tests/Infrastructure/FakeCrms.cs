@@ -26,6 +26,9 @@ public abstract class FakeCrm : IAsyncDisposable
     /// <summary>PATCH requests that changed each activity.</summary>
     public ConcurrentDictionary<string, int> Writes { get; } = new();
 
+    /// <summary>Every activity written, in the order the writes arrived.</summary>
+    public ConcurrentQueue<string> WriteOrder { get; } = new();
+
     public int Creates;
     public int TokensIssued;
     public int Requests;
@@ -143,6 +146,7 @@ public sealed class FakeDataverse : FakeCrm
             foreach (var (key, value) in body) record[key] = value?.DeepClone();
             Activities[id] = record;
             Writes.AddOrUpdate(id, 1, (_, n) => n + 1);
+            WriteOrder.Enqueue(id);
             request.HttpContext.Response.Headers["OData-EntityId"] = $"{BaseUrl}/api/data/v9.2/{m.Groups["set"].Value}({record["activityid"]})";
             return Results.NoContent();
         });
@@ -195,6 +199,7 @@ public sealed class FakeSalesforce : FakeCrm
             foreach (var (key, v) in body) record[key] = v?.DeepClone();
             Activities[value] = record;
             Writes.AddOrUpdate(value, 1, (_, n) => n + 1);
+            WriteOrder.Enqueue(value);
             return Results.Json(new { id = record["Id"]!.GetValue<string>(), success = true, errors = Array.Empty<object>(), created = !exists }, statusCode: exists ? 200 : 201);
         });
     }

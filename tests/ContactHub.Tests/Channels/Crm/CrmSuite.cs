@@ -138,6 +138,7 @@ public abstract class CrmSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where TA
         InBothCrms(phone);
         App.Dataverse.Down = true;
         App.Salesforce.Down = true;
+        var downSince = DateTime.UtcNow;
         var (dataverseBefore, salesforceBefore) = (App.Dataverse.Requests, App.Salesforce.Requests);
         var ids = new List<long>();
         for (var n = 0; n < 5; n++)
@@ -149,19 +150,27 @@ public abstract class CrmSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where TA
         Assert.Contains("503", dynamics["lastError"]!.GetValue<string>());
         Assert.True(dynamics["lag"]!.GetValue<long>() > 0);
         Assert.All(ids, id => Assert.Null(Salesforce(id)));
+        // Down for a minute, as an outage or a maintenance window would be: the connectors keep trying (backoff capped at 1 s here).
+        ids.Add(Id(await Api.PostOk("/api/v1/interactions", new { channel = "sms", direction = "inbound", body = "still there?", customer = new { phone } }, 201), "interactionId"));
+        await Task.Delay(TimeSpan.FromSeconds(60) - (DateTime.UtcNow - downSince));
+        Assert.All(ids, id => Assert.Null(Dynamics("tasks", id)));
 
         App.Dataverse.Down = false;
         App.Salesforce.Down = false;
         await Until(() => ids.All(id => Dynamics("tasks", id) is not null && Salesforce(id) is not null), "everything written after the CRMs came back");
+        Assert.All(ids, id => Assert.Equal(1, App.Salesforce.Writes[id.ToString()])); // once each, in spite of a minute of retries
+        Assert.Equal(ids.Select(id => id.ToString()), App.Salesforce.WriteOrder.Where(w => ids.Contains(long.Parse(w))));        // in the order they happened
+        Assert.Equal(ids.Select(id => $"tasks:{id}"), App.Dataverse.WriteOrder.Where(w => ids.Any(id => w == $"tasks:{id}")));
         await Until(() => Connector("dynamics").Result["lastError"] is null, "the error cleared");
     }
 
     [SkippableFact]
-    public async Task Throttling_and_an_expired_token_are_waited_out_and_retried()
+    public async Task Throttling_a_concurrency_clash_and_an_expired_token_are_waited_out_and_retried()
     {
         var phone = Customers.Phone();
         InBothCrms(phone);
         App.Dataverse.Enqueue(429, retryAfter: 1);
+        App.Dataverse.Enqueue(412); // a concurrency clash on the record: read again, write again
         App.Salesforce.Enqueue(429);
         App.Dataverse.ExpireTokens();
         App.Salesforce.ExpireTokens();
