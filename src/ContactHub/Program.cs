@@ -1,3 +1,4 @@
+using ContactHub.BusinessHours;
 using ContactHub.Campaigns;
 using ContactHub.Channels.Crm;
 using ContactHub.Channels.Email;
@@ -27,7 +28,8 @@ builder.AddContacts();         // recognition, identifiers, merge
 builder.AddConversations();    // recording, grouping, the idle-conversation job
 builder.AddCampaigns();        // consent per channel, follow-up campaigns and their evaluator
 builder.AddTwilio();           // SMS, WhatsApp and voice webhooks; the REST client
-builder.AddCrmConnectors();    // Dynamics 365 and Salesforce write-back, following the event log
+builder.AddCrmConnectors();
+builder.AddBusinessHours();    // opening hours, holidays: "are we open?", service levels in business time    // Dynamics 365 and Salesforce write-back, following the event log
 builder.AddEmail();            // SMTP sending and IMAP ingest (MailKit)
 builder.AddGraph();            // Exchange Online mailboxes, sendMail, Teams PSTN calls
 builder.AddOutbox();           // durable outbound queue and its dispatcher
@@ -50,6 +52,7 @@ api.MapCampaigns().MapMessageTemplates().MapRecordings();
 api.MapReports().MapReportSchedules().MapExports();
 api.MapEmbedTokens();
 api.MapEvents().MapEventSubscriptions().MapConnectors();
+api.MapBusinessHours();
 app.MapDeskPages();            // /desk (cookie session), /embed/contact (signed token)
 app.MapTwilioWebhooks();       // signed by Twilio, not by API key
 app.MapRecordingAudio();       // /recordings/{id}/audio: a signed, short-lived play link
