@@ -28,8 +28,8 @@ builder.AddContacts();         // recognition, identifiers, merge
 builder.AddConversations();    // recording, grouping, the idle-conversation job
 builder.AddCampaigns();        // consent per channel, follow-up campaigns and their evaluator
 builder.AddTwilio();           // SMS, WhatsApp and voice webhooks; the REST client
-builder.AddCrmConnectors();
-builder.AddBusinessHours();    // opening hours, holidays: "are we open?", service levels in business time    // Dynamics 365 and Salesforce write-back, following the event log
+builder.AddCrmConnectors();    // Dynamics 365 and Salesforce write-back, following the event log
+builder.AddBusinessHours();    // opening hours and holidays: "are we open?", business time
 builder.AddEmail();            // SMTP sending and IMAP ingest (MailKit)
 builder.AddGraph();            // Exchange Online mailboxes, sendMail, Teams PSTN calls
 builder.AddOutbox();           // durable outbound queue and its dispatcher
