@@ -49,7 +49,7 @@ api.MapApiKeys().MapAudit();
 api.MapInteractions().MapContacts().MapTags().MapContactAttributes().MapContactHistory().MapConsents();
 api.MapConversations().MapWrapUpCodes().MapConversationTags().MapConversationMessages().MapFollowUps();
 api.MapCampaigns().MapMessageTemplates().MapRecordings();
-api.MapReports().MapReportSchedules().MapExports();
+api.MapReports().MapReportSchedules().MapExports().MapServiceLevels();
 api.MapEmbedTokens();
 api.MapEvents().MapEventSubscriptions().MapConnectors();
 api.MapBusinessHours();

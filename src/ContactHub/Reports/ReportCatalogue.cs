@@ -45,7 +45,7 @@ public sealed partial class ReportCatalogue
         foreach (var report in _reports.Values)
         {
             if (report.Headlines is { } h) await CheckAsync(report, "headlines", h.Sql, h.Figures);
-            foreach (var sheet in report.Sheets) await CheckAsync(report, $"sheet \"{sheet.Name}\"", sheet.Sql, sheet.Columns);
+            foreach (var sheet in report.Sheets.Where(s => s.Source is null)) await CheckAsync(report, $"sheet \"{sheet.Name}\"", sheet.Sql, sheet.Columns);
         }
 
         async Task CheckAsync(ReportDefinition report, string where, string sql, IReadOnlyList<ReportColumn> columns)
@@ -116,7 +116,7 @@ public sealed partial class ReportCatalogue
         report = report with
         {
             Headlines = report.Headlines is { } h ? h with { Sql = Take("headlines", h.Sql)! } : null,
-            Sheets = report.Sheets.Select(sheet => sheet with { Sql = Take(sheet.Name, sheet.Sql)! }).ToList(),
+            Sheets = report.Sheets.Select(sheet => sheet.Source is null ? sheet with { Sql = Take(sheet.Name, sheet.Sql)! } : sheet).ToList(),
         };
         return sections.Count == 0 ? report
             : throw new ReportDefinitionException($"{sqlFile}: the section \"{sections.Keys.First()}\" names neither \"headlines\" nor a sheet of {report.File}.");
@@ -134,7 +134,12 @@ public sealed partial class ReportCatalogue
             if (string.IsNullOrWhiteSpace(sheet.Name) || sheet.Name.Length > 31 || sheet.Name.IndexOfAny(['[', ']', ':', '*', '?', '/', '\\']) >= 0)
                 return $"sheet \"{sheet.Name}\": a name of 1 to 31 characters without [ ] : * ? / \\.";
             if (!names.Add(sheet.Name)) return $"sheet \"{sheet.Name}\": the name is used twice (or is Summary or About).";
-            if (QueryError(sheet.Sql) is { } e) return $"sheet \"{sheet.Name}\": {e}";
+            if (sheet.Source is { } source)
+            {
+                if (source != ServiceLevels.Name) return $"sheet \"{sheet.Name}\": \"source\" is {ServiceLevels.Name} (or leave it out and give SQL).";
+                if (!string.IsNullOrEmpty(sheet.Sql)) return $"sheet \"{sheet.Name}\": a computed sheet has no SQL.";
+            }
+            else if (QueryError(sheet.Sql) is { } e) return $"sheet \"{sheet.Name}\": {e}";
             if (ColumnsError(sheet.Columns) is { } c) return $"sheet \"{sheet.Name}\": {c}";
         }
         if (r.Headlines is { } h)

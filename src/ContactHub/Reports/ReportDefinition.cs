@@ -35,7 +35,8 @@ public sealed record ReportDefinition
 public sealed record ReportHeadlines(string Sql, IReadOnlyList<ReportColumn> Figures);
 
 /// <summary>One Excel table. A <c>detail</c> sheet (one row per record) is capped at Reports:MaxDetailRows.</summary>
-public sealed record ReportSheet(string Name, string Sql, IReadOnlyList<ReportColumn> Columns, bool Detail = false, string? Description = null);
+/// <param name="Source">A sheet computed in code (<see cref="IReportSource"/>, e.g. "service-levels") instead of by SQL.</param>
+public sealed record ReportSheet(string Name, string Sql, IReadOnlyList<ReportColumn> Columns, bool Detail = false, string? Description = null, string? Source = null);
 
 public sealed record ReportColumn(string Header, string Field, ColumnFormat Format = ColumnFormat.Text, double? Width = null, ColumnTotal Total = ColumnTotal.None);
 

@@ -9,6 +9,9 @@ public static class ReportsFeature
         builder.Services.AddValidatedOptions<ReportsOptions>(ReportsOptions.Section);
         builder.Services.AddSingleton<ReportCatalogue>();
         builder.Services.AddSingleton<ReportQueries>();
+        builder.Services.AddValidatedOptions<ServiceLevelOptions>(ServiceLevelOptions.Section);
+        builder.Services.AddSingleton<ServiceLevels>();
+        builder.Services.AddSingleton<IReportSource>(sp => sp.GetRequiredService<ServiceLevels>());
         builder.Services.AddSingleton<ReportRunStore>();
         builder.Services.AddSingleton<ReportDeliveryStore>();
         builder.Services.AddSingleton<ReportScheduleStore>();
