@@ -10,6 +10,9 @@ public sealed record SheetData(ReportSheet Sheet, IReadOnlyList<object?[]> Rows,
 public sealed record ReportData(ReportDefinition Report, ReportPeriod Period, IReadOnlyList<(ReportColumn Column, object? Value)> Headlines,
     IReadOnlyList<SheetData> Sheets, DateTimeOffset GeneratedAt)
 {
+    /// <summary>The headline figures over the previous period (<see cref="ReportPeriod.Previous"/>), in the same order; empty when not compared.</summary>
+    public IReadOnlyList<object?> PreviousHeadlines { get; init; } = [];
+
     public long RowCount => Sheets.Sum(s => (long)s.Rows.Count);
 
     public bool IsEmpty => Sheets.All(s => s.Rows.Count == 0 && !s.OverLimit);
@@ -25,11 +28,13 @@ public sealed class ReportQueries(Db db, IEnumerable<IReportSource> sources, IOp
     public async Task<ReportData> CollectAsync(ReportDefinition report, ReportPeriod period, IProgress<string>? progress = null, CancellationToken ct = default)
     {
         var headlineQuery = report.Headlines is { } h ? ReadAsync(h.Sql, h.Figures, period, 1, ct) : null;
+        var previousQuery = report.Headlines is { } p ? ReadAsync(p.Sql, p.Figures, period.Previous(), 1, ct) : null;
         progress?.Report($"querying {report.Sheets.Count + (headlineQuery is null ? 0 : 1)} queries side by side");
         var sheetQueries = report.Sheets.Select(sheet => sheet.Source is { } source ? ComputeAsync(source, sheet.Columns, period, ct)
             : ReadAsync(sheet.Sql, sheet.Columns, period, sheet.Detail ? options.Value.MaxDetailRows : int.MaxValue, ct)).ToList();
         // Waits for every query; a failure surfaces as the first failed one in the definition's order.
-        await Task.WhenAll(sheetQueries.Prepend(headlineQuery ?? Task.FromResult((new List<object?[]>(), false))));
+        await Task.WhenAll(sheetQueries.Prepend(headlineQuery ?? Task.FromResult((new List<object?[]>(), false)))
+            .Prepend(previousQuery ?? Task.FromResult((new List<object?[]>(), false))));
 
         var headlines = new List<(ReportColumn, object?)>();
         if (report.Headlines is { } figures)
@@ -45,7 +50,8 @@ public sealed class ReportQueries(Db db, IEnumerable<IReportSource> sources, IOp
             sheets.Add(new SheetData(sheet, over ? [] : rows, over));
             progress?.Report(over ? $"{sheet.Name}: more than {options.Value.MaxDetailRows:N0} rows, left to the streamed export" : $"{sheet.Name}: {rows.Count:N0} rows");
         }
-        return new ReportData(report, period, headlines, sheets, clock.GetUtcNow());
+        var previous = previousQuery is null ? [] : (await previousQuery).Rows.FirstOrDefault() ?? new object?[headlines.Count];
+        return new ReportData(report, period, headlines, sheets, clock.GetUtcNow()) { PreviousHeadlines = previous };
     }
 
     private async Task<(List<object?[]> Rows, bool OverLimit)> ComputeAsync(string source, IReadOnlyList<ReportColumn> columns, ReportPeriod period, CancellationToken ct)

@@ -38,7 +38,9 @@ public sealed record ReportHeadlines(string Sql, IReadOnlyList<ReportColumn> Fig
 /// <param name="Source">A sheet computed in code (<see cref="IReportSource"/>, e.g. "service-levels") instead of by SQL.</param>
 public sealed record ReportSheet(string Name, string Sql, IReadOnlyList<ReportColumn> Columns, bool Detail = false, string? Description = null, string? Source = null);
 
-public sealed record ReportColumn(string Header, string Field, ColumnFormat Format = ColumnFormat.Text, double? Width = null, ColumnTotal Total = ColumnTotal.None);
+/// <param name="Better">For a headline figure: whether more is good ("higher"), bad ("lower"), or neither (left out): the colour of its change.</param>
+public sealed record ReportColumn(string Header, string Field, ColumnFormat Format = ColumnFormat.Text, double? Width = null, ColumnTotal Total = ColumnTotal.None,
+    string? Better = null);
 
 /// <summary>A bar chart of one sheet: the sum of <c>y</c> for each value of <c>x</c>, in the sheet's order.</summary>
 public sealed record ReportChart(string Title, string Sheet, string X, string Y);

@@ -31,6 +31,17 @@ public sealed record ReportPeriod(DateOnly FirstDay, DateOnly LastDay, TimeZoneI
             yield return (day, StartOf(day), StartOf(day.AddDays(1)));
     }
 
+    /// <summary>
+    /// The period to compare with: the calendar month before when this is a whole month, else as many days ending the day before.
+    /// </summary>
+    public ReportPeriod Previous()
+    {
+        var wholeMonth = FirstDay.Day == 1 && LastDay == FirstDay.AddMonths(1).AddDays(-1);
+        return wholeMonth
+            ? new ReportPeriod(FirstDay.AddMonths(-1), FirstDay.AddDays(-1), TimeZone)
+            : new ReportPeriod(FirstDay.AddDays(-DayCount), FirstDay.AddDays(-1), TimeZone);
+    }
+
     public string Label => FirstDay == LastDay ? FirstDay.ToString("yyyy-MM-dd") : $"{FirstDay:yyyy-MM-dd} to {LastDay:yyyy-MM-dd}";
 
     /// <summary>The period a schedule of this kind covers when it fires at <paramref name="firedAt"/>.</summary>

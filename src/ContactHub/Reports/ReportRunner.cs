@@ -105,11 +105,17 @@ public sealed class ReportRunner(ReportCatalogue catalogue, ReportQueries querie
             html.Append("<p><em>No activity in this period.</em></p>");
         }
         html.Append("<table cellpadding=\"4\" style=\"border-collapse:collapse\">");
-        foreach (var (column, value) in data.Headlines)
+        var compared = data.PreviousHeadlines.Count == data.Headlines.Count;
+        for (var n = 0; n < data.Headlines.Count; n++)
         {
+            var (column, value) = data.Headlines[n];
             var shown = CellValues.Display(value, column.Format, zone);
-            text.Append($"{column.Header}: {shown}\n");
-            html.Append($"<tr><td>{WebUtility.HtmlEncode(column.Header)}</td><td style=\"text-align:right\"><strong>{WebUtility.HtmlEncode(shown)}</strong></td></tr>");
+            var change = compared ? Comparison.Of(column, value, data.PreviousHeadlines[n], zone) : null;
+            var before = compared ? $" ({change!.Text} vs {CellValues.Display(data.PreviousHeadlines[n], column.Format, zone)})" : "";
+            var colour = change?.Good switch { true => "#067647", false => "#B42318", _ => "#667085" };
+            text.Append($"{column.Header}: {shown}{before}\n");
+            html.Append($"<tr><td>{WebUtility.HtmlEncode(column.Header)}</td><td style=\"text-align:right\"><strong>{WebUtility.HtmlEncode(shown)}</strong></td>"
+                + (compared ? $"<td style=\"color:{colour}\">{WebUtility.HtmlEncode(before.Trim(' ', '(', ')'))}</td>" : "") + "</tr>");
         }
         html.Append("</table>");
         if (chart) html.Append("<p><img src=\"cid:chart\" alt=\"Chart\" width=\"640\" height=\"320\"></p>");

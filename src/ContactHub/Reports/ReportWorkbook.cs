@@ -25,7 +25,9 @@ public static class ReportWorkbook
         using var stream = new MemoryStream();
         workbook.SaveAs(stream);
         // Below the headline figures (zero-based row: a blank row after them).
-        if (chartPng is not null) WorkbookImage.Embed(stream, "Summary", chartPng, column: 0, row: 5 + data.Headlines.Count + (data.IsEmpty ? 1 : 0), width: 640, height: 320);
+        var compared = data.PreviousHeadlines.Count == data.Headlines.Count && data.Headlines.Count > 0;
+        if (chartPng is not null)
+            WorkbookImage.Embed(stream, "Summary", chartPng, column: 0, row: 5 + data.Headlines.Count + (data.IsEmpty ? 1 : 0) + (compared ? 1 : 0), width: 640, height: 320);
         return stream.ToArray();
     }
 
@@ -36,14 +38,50 @@ public static class ReportWorkbook
         var row = 4;
         if (data.IsEmpty)
             ws.Cell(row++, 1).SetValue("No activity in this period.").Style.Font.SetItalic();
-        foreach (var (column, value) in data.Headlines)
+        var compared = data.PreviousHeadlines.Count == data.Headlines.Count && data.Headlines.Count > 0;
+        if (compared)
         {
+            // Values, not formulas: the change must read the same in a mail preview, LibreOffice and Numbers.
+            string[] headers = ["", "This period", $"Previous ({data.Period.Previous().Label})", "Change", "Change %"];
+            for (var c = 0; c < headers.Length; c++) ws.Cell(row, c + 1).SetValue(headers[c]);
+            var head = ws.Range(row, 1, row, headers.Length).Style;
+            head.Font.SetBold().Font.SetFontColor(XLColor.Gray);
+            head.Border.SetBottomBorder(XLBorderStyleValues.Thin);
+            row++;
+        }
+        for (var n = 0; n < data.Headlines.Count; n++)
+        {
+            var (column, value) = data.Headlines[n];
             ws.Cell(row, 1).SetValue(column.Header).Style.Font.SetBold();
             Write(ws.Cell(row, 2), value, column.Format, data.Period.TimeZone);
+            ws.Cell(row, 2).Style.Font.SetFontSize(13).Font.SetBold();
+            if (compared)
+            {
+                var previous = data.PreviousHeadlines[n];
+                var comparison = Comparison.Of(column, value, previous, data.Period.TimeZone);
+                Write(ws.Cell(row, 3), previous, column.Format, data.Period.TimeZone);
+                if (comparison.Change is { } change)
+                {
+                    // A duration's change is a duration (in days, as Excel keeps time); the sign is in the format, not a negative time.
+                    var cell = ws.Cell(row, 4).SetValue(change);
+                    cell.Style.NumberFormat.Format = column.Format == ColumnFormat.Duration ? "+[h]:mm:ss;-[h]:mm:ss;0"
+                        : column.Format == ColumnFormat.Percent ? "+0.0%;-0.0%;0" : "+#,##0.##;-#,##0.##;0";
+                }
+                var percent = ws.Cell(row, 5).SetValue(comparison.Text);
+                percent.Style.Alignment.SetHorizontal(XLAlignmentHorizontalValues.Right);
+                var colour = comparison.Good switch { true => XLColor.FromHtml("#067647"), false => XLColor.FromHtml("#B42318"), null => XLColor.Gray };
+                ws.Range(row, 4, row, 5).Style.Font.SetFontColor(colour).Font.SetBold(comparison.Good is not null);
+            }
             row++;
         }
         ws.Column(1).Width = Math.Max(28, data.Headlines.Select(h => h.Column.Header.Length + 2).DefaultIfEmpty(0).Max());
         ws.Column(2).Width = 16;
+        if (compared)
+        {
+            ws.Column(3).Width = Math.Max(16, data.Period.Previous().Label.Length + 12);
+            ws.Column(4).Width = 14;
+            ws.Column(5).Width = 12;
+        }
         ws.PageSetup.PageOrientation = XLPageOrientation.Landscape;
         ws.PageSetup.FitToPages(1, 1);
     }
