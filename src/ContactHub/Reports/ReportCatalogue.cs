@@ -136,7 +136,8 @@ public sealed partial class ReportCatalogue
             if (!names.Add(sheet.Name)) return $"sheet \"{sheet.Name}\": the name is used twice (or is Summary or About).";
             if (sheet.Source is { } source)
             {
-                if (source != ServiceLevels.Name) return $"sheet \"{sheet.Name}\": \"source\" is {ServiceLevels.Name} (or leave it out and give SQL).";
+                if (source is not (ServiceLevels.Name or DemandByHour.Name))
+                    return $"sheet \"{sheet.Name}\": \"source\" is {ServiceLevels.Name} or {DemandByHour.Name} (or leave it out and give SQL).";
                 if (!string.IsNullOrEmpty(sheet.Sql)) return $"sheet \"{sheet.Name}\": a computed sheet has no SQL.";
             }
             else if (QueryError(sheet.Sql) is { } e) return $"sheet \"{sheet.Name}\": {e}";

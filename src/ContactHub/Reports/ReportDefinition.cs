@@ -36,7 +36,9 @@ public sealed record ReportHeadlines(string Sql, IReadOnlyList<ReportColumn> Fig
 
 /// <summary>One Excel table. A <c>detail</c> sheet (one row per record) is capped at Reports:MaxDetailRows.</summary>
 /// <param name="Source">A sheet computed in code (<see cref="IReportSource"/>, e.g. "service-levels") instead of by SQL.</param>
-public sealed record ReportSheet(string Name, string Sql, IReadOnlyList<ReportColumn> Columns, bool Detail = false, string? Description = null, string? Source = null);
+/// <param name="HeatMap">Colours the sheet's numbers from white (least) to red (most): a conditional format, so it stays live if edited.</param>
+public sealed record ReportSheet(string Name, string Sql, IReadOnlyList<ReportColumn> Columns, bool Detail = false, string? Description = null, string? Source = null,
+    bool HeatMap = false);
 
 /// <param name="Better">For a headline figure: whether more is good ("higher"), bad ("lower"), or neither (left out): the colour of its change.</param>
 public sealed record ReportColumn(string Header, string Field, ColumnFormat Format = ColumnFormat.Text, double? Width = null, ColumnTotal Total = ColumnTotal.None,

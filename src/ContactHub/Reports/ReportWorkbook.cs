@@ -116,6 +116,7 @@ public static class ReportWorkbook
         table.Theme = XLTableTheme.TableStyleMedium2;
         table.ShowAutoFilter = true;
         if (columns.Any(c => c.Total != ColumnTotal.None)) Totals(ws, sheet, zone, sheet.Rows.Count + 2);
+        if (sheet.Sheet.HeatMap) HeatMap(ws, sheet);
         ws.SheetView.FreezeRows(1);
         Widths(ws, sheet, zone);
         PrintSetup(ws, sheet);
@@ -145,6 +146,15 @@ public static class ReportWorkbook
         var totals = ws.Range(row, 1, row, columns.Count).Style;
         totals.Font.SetBold();
         totals.Border.SetTopBorder(XLBorderStyleValues.Double);
+    }
+
+    /// <summary>A white-to-red colour scale over the integer columns but the last (a total would flatten the rest).</summary>
+    private static void HeatMap(IXLWorksheet ws, SheetData sheet)
+    {
+        var numeric = sheet.Sheet.Columns.Select((c, i) => (c, i)).Where(x => x.c.Format == ColumnFormat.Integer).Select(x => x.i + 1).ToList();
+        if (numeric.Count < 2) return;
+        ws.Range(2, numeric.First(), sheet.Rows.Count + 1, numeric[^2]).AddConditionalFormat().ColorScale()
+            .LowestValue(XLColor.FromHtml("#FFFFFF")).Midpoint(XLCFContentType.Percent, 50, XLColor.FromHtml("#FEC84B")).HighestValue(XLColor.FromHtml("#D92D20"));
     }
 
     /// <summary>Printed as managers expect: as wide as the page (landscape when wide), the header row on every page.</summary>

@@ -12,6 +12,7 @@ public static class ReportsFeature
         builder.Services.AddValidatedOptions<ServiceLevelOptions>(ServiceLevelOptions.Section);
         builder.Services.AddSingleton<ServiceLevels>();
         builder.Services.AddSingleton<IReportSource>(sp => sp.GetRequiredService<ServiceLevels>());
+        builder.Services.AddSingleton<IReportSource, DemandByHour>();
         builder.Services.AddSingleton<ReportRunStore>();
         builder.Services.AddSingleton<ReportDeliveryStore>();
         builder.Services.AddSingleton<ReportScheduleStore>();

@@ -57,5 +57,12 @@ public abstract class ReportComparisonSuite<TApp>(TApp app) : EngineSuite<TApp>(
         Assert.False(missed.Cell(4).HasFormula); // values: they read the same in any spreadsheet application
         var interactions = now["Interactions"];
         Assert.Equal("=", interactions.Cell(5).GetString()); // 5 and 5
+
+        // Demand by hour, in Paris time: the chats at 15:00 on Tuesday to Friday and the missed call at 10:00 on Tuesday; a colour scale over the hours.
+        var demand = current.Worksheet("Demand by hour");
+        var tuesday = demand.RowsUsed().Single(r => r.Cell(1).GetString() == "Tuesday");
+        Assert.Equal((1.0, 1.0, 2.0), (tuesday.Cell(2 + 10).GetDouble(), tuesday.Cell(2 + 15).GetDouble(), tuesday.Cell(26).GetDouble()));
+        Assert.Equal(4.0, demand.RowsUsed().Where(r => r.RowNumber() is > 1 and < 9).Sum(r => r.Cell(2 + 15).GetDouble()));
+        Assert.Equal(XLConditionalFormatType.ColorScale, demand.ConditionalFormats.Single().ConditionalFormatType);
     }
 }

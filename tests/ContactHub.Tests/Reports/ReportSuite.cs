@@ -104,7 +104,7 @@ public abstract class ReportSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where
         using var workbook = Workbooks.Open(buffer.ToArray(), out var chart);
         Assert.NotNull(chart);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], chart.Take(4)); // the chart image sits on the Summary sheet
-        Assert.Equal(["Summary", "By day", "By agent", "Outcomes", "Service levels", "Satisfaction", "Missed calls", "About"], workbook.Worksheets.Select(w => w.Name));
+        Assert.Equal(["Summary", "By day", "By agent", "Outcomes", "Service levels", "Demand by hour", "Satisfaction", "Missed calls", "About"], workbook.Worksheets.Select(w => w.Name));
 
         // Every figure against a count made directly in the database for the same Paris day.
         var from = new DateTimeOffset(yesterday.ToDateTime(TimeOnly.MinValue), Paris.GetUtcOffset(yesterday.ToDateTime(TimeOnly.MinValue))).ToUniversalTime();
