@@ -29,7 +29,7 @@ public static partial class Queries
         var period = new ReportPeriod(new DateOnly(2026, 10, 24), new DateOnly(2026, 10, 26), TimeZoneInfo.Utc);
         foreach (var report in new ReportCatalogue(Path.Combine(AppContext.BaseDirectory, "reports")).All)
         {
-            var parts = report.Sheets.Select(s => (s.Name, s.Sql)).ToList();
+            var parts = report.Sheets.Where(s => s.Source is null).Select(s => (s.Name, s.Sql)).ToList(); // computed sheets have no SQL
             if (report.Headlines is { } h) parts.Insert(0, ("headlines", h.Sql));
             foreach (var (part, sql) in parts)
             {

@@ -65,7 +65,7 @@ public sealed class ServiceLevels(Db db, BusinessCalendarStore calendars, IOptio
     // The answer is the call's move to in-progress (Twilio) or answered, as the event log recorded it.
     private const string AnswersSql = """
         SELECT i.channel, i.occurred_at AS start_at, (SELECT MIN(e.occurred_at) FROM events e WHERE e.interaction_id = i.id AND e.type = 'interaction.status-changed'
-            AND (e.data LIKE '%"status":"in-progress"%' OR e.data LIKE '%"status":"answered"%')) AS end_at
+            AND (e.data LIKE @inProgress OR e.data LIKE @answered)) AS end_at
         FROM interactions i
         WHERE i.channel = 'call' AND i.direction = 'inbound' AND i.occurred_at >= @from AND i.occurred_at < @to AND i.status NOT IN ('missed', 'voicemail')
         """;
@@ -101,7 +101,8 @@ public sealed class ServiceLevels(Db db, BusinessCalendarStore calendars, IOptio
         TimeSpan Business(DateTimeOffset start, DateTimeOffset end) => rules?.Between(start, end) ?? end - start;
         await using var connection = await db.OpenAsync(ct);
         async Task<List<Pair>> Read(string sql) =>
-            (await connection.QueryAsync<Pair>(new CommandDefinition(db.Sql(sql), new { from, to }, commandTimeout: 600, cancellationToken: ct))).AsList();
+            (await connection.QueryAsync<Pair>(new CommandDefinition(db.Sql(sql),
+                new { from, to, inProgress = "%\"status\":\"in-progress\"%", answered = "%\"status\":\"answered\"%" }, commandTimeout: 600, cancellationToken: ct))).AsList();
 
         var levels = new List<ServiceLevel>
         {

@@ -54,7 +54,17 @@ public abstract class ServiceLevelSuite<TApp>(TApp app) : EngineSuite<TApp>(app)
         Assert.False(firstChat["met"]!.GetValue<bool>()); // 50% in time, 80% wanted
         Assert.True(callback["met"]!.GetValue<bool>());
 
-        var bad = await (await Api.GetAsync("/api/v1/service-levels?from=2026-11-24T00:00:00Z&to=2026-11-20T00:00:00Z")).Expect(400);
+        // Speed of answer: a call ringing now and answered (in-progress) right after, as Twilio reports it.
+        var sid = "CA" + Guid.NewGuid().ToString("N");
+        await Record(new { channel = "call", direction = "inbound", status = "ringing", customer = new { phone = Customers.Phone() }, provider = "twilio", providerRef = sid });
+        var ringing = await Api.PostAsJsonAsync("/api/v1/interactions", new { channel = "call", direction = "inbound", status = "in-progress", customer = new { phone = Customers.Phone() }, provider = "twilio", providerRef = sid });
+        ringing.EnsureSuccessStatusCode();
+        var now = DateTimeOffset.UtcNow;
+        var live = await Api.GetOk($"/api/v1/service-levels?from={Uri.EscapeDataString(now.AddHours(-1).ToString("O"))}&to={Uri.EscapeDataString(now.AddHours(1).ToString("O"))}");
+        var answer = live["levels"]!.AsArray().Single(l => l!["measure"]!.GetValue<string>() == "Speed of answer")!;
+        Assert.Equal((1L, 1L), (answer["count"]!.GetValue<long>(), answer["withinTarget"]!.GetValue<long>()));
+
+                var bad = await (await Api.GetAsync("/api/v1/service-levels?from=2026-11-24T00:00:00Z&to=2026-11-20T00:00:00Z")).Expect(400);
         Assert.NotNull(bad["errors"]!["to"]);
 
         // The activity summary's "Service levels" sheet says the same.
