@@ -148,12 +148,12 @@ public sealed partial class ReportCatalogue
             if (QueryError(h.Sql) is { } e) return $"headlines: {e}";
             if (ColumnsError(h.Figures) is { } c) return $"headlines: {c}";
         }
-        if (r.Chart is { } chart)
+        foreach (var chart in r.AllCharts)
         {
             var sheet = r.Sheets.FirstOrDefault(s => s.Name == chart.Sheet);
-            if (sheet is null) return $"chart: sheet \"{chart.Sheet}\" is not one of this report's sheets.";
+            if (sheet is null) return $"chart \"{chart.Title}\": sheet \"{chart.Sheet}\" is not one of this report's sheets.";
             if (!sheet.Columns.Any(c => c.Field == chart.X) || !sheet.Columns.Any(c => c.Field == chart.Y))
-                return $"chart: \"x\" and \"y\" must be fields of sheet \"{chart.Sheet}\".";
+                return $"chart \"{chart.Title}\": \"x\" and \"y\" must be fields of sheet \"{chart.Sheet}\".";
         }
         return null;
     }

@@ -3,9 +3,12 @@ namespace ContactHub.Reports;
 /// <summary>The report's chart as a PNG (ScottPlot on SkiaSharp: no system graphics libraries needed).</summary>
 public static class ReportChartImage
 {
-    public static byte[]? Render(ReportData data, int width = 640, int height = 320)
+    /// <summary>Every chart with data to show, in the definition's order.</summary>
+    public static IReadOnlyList<byte[]> RenderAll(ReportData data) =>
+        data.Report.AllCharts.Select(c => Render(data, c)).OfType<byte[]>().ToList();
+
+    public static byte[]? Render(ReportData data, ReportChart chart, int width = 640, int height = 320)
     {
-        if (data.Report.Chart is not { } chart) return null;
         var sheet = data.Sheets.FirstOrDefault(s => s.Sheet.Name == chart.Sheet);
         if (sheet is null || sheet.Rows.Count == 0) return null;
         var columns = sheet.Sheet.Columns;
@@ -18,6 +21,8 @@ public static class ReportChartImage
             .Select(g => (Label: g.Key, Value: g.Sum(r => CellValues.Convert(r[y], ColumnFormat.Number, zone) as double? ?? 0)))
             .Take(62)
             .ToList();
+        // Categories (channels, agents) read best largest first; days keep their order.
+        if (columns[x].Format != ColumnFormat.Date) points = points.OrderByDescending(p => p.Value).ToList();
 
         var plot = new ScottPlot.Plot();
         var bars = plot.Add.Bars(points.Select(p => p.Value).ToArray());

@@ -43,7 +43,7 @@ public static class ReportCommands
         });
         var data = await app.Services.GetRequiredService<ReportQueries>().CollectAsync(report, period, progress);
         Console.Error.WriteLine($"[{++step}/{steps}] chart and workbook ({watch.Elapsed.TotalSeconds:0.0} s)");
-        var content = ReportWorkbook.Build(data, null, ReportChartImage.Render(data));
+        var content = ReportWorkbook.Build(data, null, ReportChartImage.RenderAll(data));
         var path = Path.GetFullPath(output);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllBytesAsync(path, content);

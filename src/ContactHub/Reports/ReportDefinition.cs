@@ -17,6 +17,12 @@ public sealed record ReportDefinition
     public ReportHeadlines? Headlines { get; init; }
     public IReadOnlyList<ReportSheet> Sheets { get; init; } = [];
     public ReportChart? Chart { get; init; }
+
+    /// <summary>More charts under the first (a channel mix beside the daily volume).</summary>
+    public IReadOnlyList<ReportChart> MoreCharts { get; init; } = [];
+
+    /// <summary>Every chart of the report, the main one first.</summary>
+    [JsonIgnore] public IEnumerable<ReportChart> AllCharts => Chart is null ? MoreCharts : MoreCharts.Prepend(Chart);
     /// <summary>Metric definitions printed on the About sheet.</summary>
     public IReadOnlyDictionary<string, string> Definitions { get; init; } = new Dictionary<string, string>();
 

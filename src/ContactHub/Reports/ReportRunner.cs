@@ -48,14 +48,14 @@ public sealed class ReportRunner(ReportCatalogue catalogue, ReportQueries querie
         var report = catalogue.Find(run.ReportName) ?? throw new ReportRunException($"The report {run.ReportName} is no longer in the catalogue.", permanent: true);
         var period = run.Period();
         var data = await queries.CollectAsync(report, period, ct: ct);
-        var chart = ReportChartImage.Render(data);
-        var content = ReportWorkbook.Build(data, ExportLink(period), chart);
+        var charts = ReportChartImage.RenderAll(data);
+        var content = ReportWorkbook.Build(data, ExportLink(period), charts);
         var fileName = $"{report.Name}_{period.FirstDay:yyyy-MM-dd}_{period.LastDay:yyyy-MM-dd}_{run.Id}.xlsx";
         var folder = Path.GetFullPath(Path.Combine(options.Value.OutputPath, report.Name), environment.ContentRootPath);
         Directory.CreateDirectory(folder);
         await File.WriteAllBytesAsync(Path.Combine(folder, fileName), content, ct);
 
-        if (run.RecipientList.Count > 0) await SendAsync(run, data, chart, fileName, content, ct);
+        if (run.RecipientList.Count > 0) await SendAsync(run, data, charts, fileName, content, ct);
         await runs.SucceededAsync(run.Id, data.RowCount, fileName, content, watch.ElapsedMilliseconds, CancellationToken.None);
         ReportLog.Succeeded(logger, run.Id, report.Name, data.RowCount, content.Length, watch.ElapsedMilliseconds);
     }
@@ -64,18 +64,21 @@ public sealed class ReportRunner(ReportCatalogue catalogue, ReportQueries querie
     /// Emails the recipients not yet marked as sent (see <see cref="ReportDeliveryStore"/>), one message and one connection
     /// each, marking each as soon as the server accepts it: a crash between two recipients leaves the rest to the recovered run.
     /// </summary>
-    private async Task SendAsync(ReportRunRow run, ReportData data, byte[]? chart, string fileName, byte[] content, CancellationToken ct)
+    private async Task SendAsync(ReportRunRow run, ReportData data, IReadOnlyList<byte[]> charts, string fileName, byte[] content, CancellationToken ct)
     {
         if (!emailOptions.Value.Enabled) throw new ReportRunException("Email is not configured (Email:FromAddress), so the report cannot be sent.", permanent: true);
         var attach = content.Length <= options.Value.MaxAttachmentBytes;
         var link = Link($"/api/v1/reports/runs/{run.Id}/file");
         var subject = $"{data.Report.Title} — {data.Period.Label}";
-        var (text, html) = Body(data, chart is not null, attach, link);
+        var (text, html) = Body(data, charts.Count, attach, link);
         var domain = emailOptions.Value.MessageIdDomain ?? emailOptions.Value.FromAddress!.Split('@')[^1];
         List<EmailAttachment> attachments = [];
-        if (chart is not null) attachments.Add(new EmailAttachment("chart.png", "image/png", chart, ContentId: $"chart-{run.Id}@{domain}"));
+        for (var n = 0; n < charts.Count; n++)
+            attachments.Add(new EmailAttachment(n == 0 ? "chart.png" : $"chart-{n + 1}.png", "image/png", charts[n], ContentId: $"chart{(n == 0 ? "" : n + 1)}-{run.Id}@{domain}"));
         if (attach) attachments.Add(new EmailAttachment(fileName, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", content));
-        var body = html.Replace("cid:chart", $"cid:chart-{run.Id}@{domain}");
+        var body = html;
+        for (var n = charts.Count; n >= 1; n--) // chart2 before chart, or "cid:chart" would match both
+            body = body.Replace($"cid:chart{(n == 1 ? "" : n)}\"", $"cid:chart{(n == 1 ? "" : n)}-{run.Id}@{domain}\"");
         string? failure = null;
         foreach (var to in await deliveries.PlanAsync(run.Id, run.RecipientList, ct))
         {
@@ -94,7 +97,7 @@ public sealed class ReportRunner(ReportCatalogue catalogue, ReportQueries querie
             throw new ReportRunException($"The email could not be sent: {failure}", permanent: false);
     }
 
-    private static (string Text, string Html) Body(ReportData data, bool chart, bool attached, string link)
+    private static (string Text, string Html) Body(ReportData data, int charts, bool attached, string link)
     {
         var zone = data.Period.TimeZone;
         var text = new StringBuilder($"{data.Report.Title} — {data.Period.Label} ({zone.Id})\n\n");
@@ -118,7 +121,8 @@ public sealed class ReportRunner(ReportCatalogue catalogue, ReportQueries querie
                 + (compared ? $"<td style=\"color:{colour}\">{WebUtility.HtmlEncode(before.Trim(' ', '(', ')'))}</td>" : "") + "</tr>");
         }
         html.Append("</table>");
-        if (chart) html.Append("<p><img src=\"cid:chart\" alt=\"Chart\" width=\"640\" height=\"320\"></p>");
+        foreach (var (chart, n) in data.Report.AllCharts.Take(charts).Select((c, n) => (c, n)))
+            html.Append($"<p><img src=\"cid:chart{(n == 0 ? "" : n + 1)}\" alt=\"{WebUtility.HtmlEncode(chart.Title)}\" width=\"640\" height=\"320\"></p>");
         var where = attached ? "The workbook is attached." : $"The workbook is too large to attach; download it from {link}";
         text.Append('\n').Append(where).Append('\n');
         html.Append($"<p>{WebUtility.HtmlEncode(where)}</p>");

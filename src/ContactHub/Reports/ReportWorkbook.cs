@@ -12,7 +12,7 @@ public static class ReportWorkbook
 {
     private const int WidthSample = 2_000;
 
-    public static byte[] Build(ReportData data, string? exportLink, byte[]? chartPng)
+    public static byte[] Build(ReportData data, string? exportLink, IReadOnlyList<byte[]> charts)
     {
         var zone = data.Period.TimeZone;
         using var workbook = new XLWorkbook();
@@ -24,10 +24,11 @@ public static class ReportWorkbook
 
         using var stream = new MemoryStream();
         workbook.SaveAs(stream);
-        // Below the headline figures (zero-based row: a blank row after them).
         var compared = data.PreviousHeadlines.Count == data.Headlines.Count && data.Headlines.Count > 0;
-        if (chartPng is not null)
-            WorkbookImage.Embed(stream, "Summary", chartPng, column: 0, row: 5 + data.Headlines.Count + (data.IsEmpty ? 1 : 0) + (compared ? 1 : 0), width: 640, height: 320);
+        // Below the headline figures (zero-based row: a blank row after them), one under the other.
+        var top = 5 + data.Headlines.Count + (data.IsEmpty ? 1 : 0) + (compared ? 1 : 0);
+        for (var n = 0; n < charts.Count; n++)
+            WorkbookImage.Embed(stream, "Summary", charts[n], column: 0, row: top + n * 17, width: 640, height: 320);
         return stream.ToArray();
     }
 

@@ -50,7 +50,7 @@ public sealed class ReportCatalogueTests
     [InlineData("""{"name": "broken", "title": "T", "sheets": [{"name": "S", "sql": "SELECT 1 AS a", "columns": [{"header": "A", "field": "a", "format": "money"}]}]}""", "reports/broken.json")]
     [InlineData("""{"name": "other", "title": "T", "sheets": []}""", "\"name\" must be the file's name")]
     [InlineData("""{"name": "broken", "title": "T", "sheets": [{"name": "S", "sql": "DELETE FROM contacts", "columns": [{"header": "A", "field": "a"}]}]}""", "one SELECT")]
-    [InlineData("""{"name": "broken", "title": "T", "sheets": [{"name": "S", "sql": "SELECT 1 AS a", "columns": [{"header": "A", "field": "a"}]}], "chart": {"title": "c", "sheet": "Nope", "x": "a", "y": "a"}}""", "chart: sheet \"Nope\"")]
+    [InlineData("""{"name": "broken", "title": "T", "sheets": [{"name": "S", "sql": "SELECT 1 AS a", "columns": [{"header": "A", "field": "a"}]}], "chart": {"title": "c", "sheet": "Nope", "x": "a", "y": "a"}}""", "chart \"c\": sheet \"Nope\"")]
     public void A_malformed_definition_is_refused_naming_its_file(string json, string expected)
     {
         var folder = Directory.CreateTempSubdirectory("contacthub-catalogue-").FullName;
