@@ -26,19 +26,19 @@ public sealed record Audience(Dictionary<string, string>? Attributes = null, str
 /// <summary>The stored row.</summary>
 public sealed record CampaignRow(long Id, string Name, string TriggerKind, string? TriggerParams, string Action, string? Channel, string? Template, string? Body,
     string? AssignTo, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, string? QuietStart, string? QuietEnd, long? CapCount, long? CapDays, long Paused,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? ContentTemplate)
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? ContentTemplate, string? BusinessHours)
 {
     public TriggerParams Parameters => TriggerParams is null ? new() : JsonSerializer.Deserialize<TriggerParams>(TriggerParams, Json)!;
 
     public Campaign ToCampaign() => new(Id, Name, TriggerKind, Parameters, Action, Channel, Template, Body, AssignTo, StartsAt, EndsAt, QuietStart, QuietEnd,
-        CapCount, CapDays, Paused != 0, CreatedAt, UpdatedAt, ContentTemplate);
+        CapCount, CapDays, Paused != 0, CreatedAt, UpdatedAt, ContentTemplate, BusinessHours);
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 }
 
 public sealed record Campaign(long Id, string Name, string Trigger, TriggerParams Parameters, string Action, string? Channel, string? Template, string? Body,
     string? AssignTo, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, string? QuietStart, string? QuietEnd, long? CapCount, long? CapDays, bool Paused,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? ContentTemplate = null);
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? ContentTemplate = null, string? BusinessHours = null);
 
 public sealed record CampaignSend(long Id, long CampaignId, long ContactId, string TriggerKey, string Status, string? Reason, long? InteractionId,
     DateTimeOffset? ScheduledFor, DateTimeOffset CreatedAt);

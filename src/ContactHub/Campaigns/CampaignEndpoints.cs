@@ -15,7 +15,7 @@ public static class CampaignEndpoints
 {
     public sealed record CampaignRequest(string? Name, string? Trigger, TriggerParams? Parameters = null, string? Action = "send", string? Channel = null,
         string? Template = null, string? Body = null, string? AssignTo = null, DateTimeOffset? StartsAt = null, DateTimeOffset? EndsAt = null,
-        string? QuietStart = null, string? QuietEnd = null, long? CapCount = null, long? CapDays = null, bool? Paused = null, string? ContentTemplate = null);
+        string? QuietStart = null, string? QuietEnd = null, long? CapCount = null, long? CapDays = null, bool? Paused = null, string? ContentTemplate = null, string? BusinessHours = null);
 
     public sealed record Preview(IReadOnlyList<Decision> Targeted, IReadOnlyList<Decision> Excluded);
 
@@ -110,6 +110,8 @@ public static class CampaignEndpoints
         if (input.Action == "csat" && input.Channel == Channel.Email
             && http.RequestServices.GetRequiredService<IOptions<CsatOptions>>().Value.PublicBaseUrl is null)
             return Invalid("channel", "Email surveys link to ContactHub's survey page: set Csat:PublicBaseUrl first (or survey by sms or whatsapp).");
+        if (input.BusinessHours is { } calendar && !(await http.RequestServices.GetRequiredService<ContactHub.BusinessHours.BusinessCalendarStore>().ListAsync(ct)).Any(c => c.Name == calendar))
+            return Invalid("businessHours", $"There is no business-hours calendar named '{calendar}' (GET /api/v1/business-hours).");
         if (input.ContentTemplate is not { } name) return null;
         var template = await http.RequestServices.GetRequiredService<MessageTemplateStore>().GetAsync(name, ct);
         if (template is null) return Invalid("contentTemplate", $"There is no message template '{name}'; register it under /api/v1/message-templates first.");
@@ -185,6 +187,6 @@ public static class CampaignEndpoints
         if (r.EndsAt <= r.StartsAt) Fail("endsAt", "Must be after startsAt.");
         if (errors.Count > 0) return (null, errors);
         return (new CampaignInput(r.Name!.Trim(), r.Trigger!, p, r.Action!, r.Action is "send" or "csat" ? r.Channel : null, r.Template, r.Body, r.AssignTo?.Trim(),
-            r.StartsAt, r.EndsAt, r.QuietStart, r.QuietEnd, r.CapCount, r.CapDays, r.Paused ?? false, r.ContentTemplate), errors);
+            r.StartsAt, r.EndsAt, r.QuietStart, r.QuietEnd, r.CapCount, r.CapDays, r.Paused ?? false, r.ContentTemplate, r.BusinessHours?.Trim()), errors);
     }
 }

@@ -14,7 +14,7 @@ namespace ContactHub.Campaigns;
 /// </summary>
 public sealed class CampaignEvaluator(
     CampaignStore store, CampaignTriggers triggers, ContactStore contacts, ContactHistory history, ConsentStore consents, ConversationMessenger messenger,
-    FollowUpStore followUps, IEmailTransport email, CampaignAudience audience, CsatStore csat, IOptions<CampaignOptions> options, IOptions<CsatOptions> csatOptions,
+    FollowUpStore followUps, IEmailTransport email, CampaignAudience audience, CsatStore csat, ContactHub.BusinessHours.BusinessCalendarStore calendars, IOptions<CampaignOptions> options, IOptions<CsatOptions> csatOptions,
     TimeProvider clock, ILogger<CampaignEvaluator> logger)
 {
     public async Task<int> RunAsync(CancellationToken ct = default)
@@ -82,6 +82,9 @@ public sealed class CampaignEvaluator(
             var zone = QuietHours.ZoneOf(kind == IdentifierKind.Phone ? target : contact!.Identifiers.FirstOrDefault(i => i.Kind == IdentifierKind.Phone)?.Value, options.Value.DefaultTimeZone);
             var allowed = QuietHours.NextAllowed(now, campaign.QuietStart, campaign.QuietEnd, zone);
             if (allowed > now) return (new(candidate.ContactId, candidate.TriggerKey, "deferred", $"quiet hours in {zone.Id}", allowed), target);
+            // Only while the centre is open (a calendar's hours, holidays included), so that a reply finds someone.
+            if (campaign.BusinessHours is { } name && (await calendars.ListAsync(ct)).FirstOrDefault(c => c.Name == name)?.Rules() is { } hours && !hours.IsOpen(now))
+                return (new(candidate.ContactId, candidate.TriggerKey, "deferred", $"outside the business hours of {name}", hours.NextChange(now) ?? now.AddDays(1)), target);
         }
         return (new(candidate.ContactId, candidate.TriggerKey, "queued", null), target);
     }

@@ -6,21 +6,21 @@ using Dapper;
 namespace ContactHub.Campaigns;
 
 public sealed record CampaignInput(string Name, string Trigger, TriggerParams Parameters, string Action, string? Channel, string? Template, string? Body,
-    string? AssignTo, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, string? QuietStart, string? QuietEnd, long? CapCount, long? CapDays, bool Paused, string? ContentTemplate = null);
+    string? AssignTo, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, string? QuietStart, string? QuietEnd, long? CapCount, long? CapDays, bool Paused, string? ContentTemplate = null, string? BusinessHours = null);
 
 public sealed class CampaignStore(Db db, TimeProvider clock)
 {
     private const string Columns = """
         SELECT id, name, trigger_kind, trigger_params, action, channel, template, body, assign_to, starts_at, ends_at, quiet_start, quiet_end,
-               cap_count, cap_days, paused, created_at, updated_at, content_template
+               cap_count, cap_days, paused, created_at, updated_at, content_template, business_hours
         FROM campaigns
         """ + "\n";
 
     private const string InsertSql = """
         INSERT INTO campaigns (name, trigger_kind, trigger_params, action, channel, template, body, assign_to, starts_at, ends_at, quiet_start, quiet_end,
-            cap_count, cap_days, paused, created_at, updated_at, content_template) {OUTPUT_ID}
+            cap_count, cap_days, paused, created_at, updated_at, content_template, business_hours) {OUTPUT_ID}
         VALUES (@Name, @Trigger, @parameters, @Action, @Channel, @Template, @Body, @AssignTo, @StartsAt, @EndsAt, @QuietStart, @QuietEnd,
-            @CapCount, @CapDays, @paused, @now, @now, @ContentTemplate) {RETURNING_ID}
+            @CapCount, @CapDays, @paused, @now, @now, @ContentTemplate, @BusinessHours) {RETURNING_ID}
         """;
 
     public async Task<long> CreateAsync(CampaignInput c, CancellationToken ct)
@@ -32,7 +32,7 @@ public sealed class CampaignStore(Db db, TimeProvider clock)
     private const string UpdateSql = """
         UPDATE campaigns SET name = @Name, trigger_kind = @Trigger, trigger_params = @parameters, action = @Action, channel = @Channel, template = @Template,
             body = @Body, assign_to = @AssignTo, starts_at = @StartsAt, ends_at = @EndsAt, quiet_start = @QuietStart, quiet_end = @QuietEnd,
-            cap_count = @CapCount, cap_days = @CapDays, paused = @paused, content_template = @ContentTemplate, updated_at = @now
+            cap_count = @CapCount, cap_days = @CapDays, paused = @paused, content_template = @ContentTemplate, business_hours = @BusinessHours, updated_at = @now
         WHERE id = @id
         """;
 
@@ -56,7 +56,7 @@ public sealed class CampaignStore(Db db, TimeProvider clock)
     {
         c.Name, c.Trigger, parameters = JsonSerializer.Serialize(c.Parameters, CampaignRow.Json), c.Action, c.Channel, c.Template, c.Body, c.AssignTo,
         StartsAt = c.StartsAt?.ToUniversalTime(), EndsAt = c.EndsAt?.ToUniversalTime(), c.QuietStart, c.QuietEnd, c.CapCount, c.CapDays,
-        paused = c.Paused ? 1 : 0, now = clock.GetUtcNow(), c.ContentTemplate,
+        paused = c.Paused ? 1 : 0, now = clock.GetUtcNow(), c.ContentTemplate, c.BusinessHours,
     };
 
     private const string GetSql = Columns + "WHERE id = @id";

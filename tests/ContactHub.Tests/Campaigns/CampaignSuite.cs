@@ -244,6 +244,44 @@ public abstract class CampaignSuite<TApp>(TApp app) : EngineSuite<TApp>(app) whe
     }
 
     [SkippableFact]
+    public async Task A_campaign_tied_to_business_hours_waits_for_the_centre_to_open()
+    {
+        string[][] nine = [["09:00", "18:00"]];
+        var calendar = "office-" + Guid.NewGuid().ToString("N")[..6];
+        await Api.PostOk("/api/v1/business-hours", new
+        {
+            name = calendar, timeZone = "Europe/Paris",
+            weekly = new Dictionary<string, string[][]> { ["monday"] = nine, ["tuesday"] = nine, ["wednesday"] = nine, ["thursday"] = nine, ["friday"] = nine },
+        }, 201);
+        var unknown = await Api.PostAsJsonAsync("/api/v1/campaigns", new { name = "x", trigger = "missed-call-not-returned", channel = "sms", body = "x", businessHours = "nowhere" });
+        Assert.NotNull((await unknown.Expect(400))["errors"]!["businessHours"]);
+
+        // Saturday morning in Paris, the week after this test was written (whatever today is, the clock only moves forward).
+        var saturday = DateTimeOffset.Parse("2026-12-05T10:00:00+01:00");
+        if (App.Clock.GetUtcNow() < saturday) App.Clock.SetUtcNow(saturday);
+        else App.Clock.Advance(TimeSpan.FromDays(7 - ((int)TimeZoneInfo.ConvertTime(App.Clock.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris")).DayOfWeek + 1) % 7));
+        var campaign = await Campaign(new { name = "call back when open", trigger = "missed-call-not-returned", parameters = new { minutes = 0 }, channel = "sms",
+            body = "We are open again - call us back.", businessHours = calendar });
+        Assert.Equal(calendar, (await Api.GetOk($"/api/v1/campaigns/{campaign}"))["businessHours"]!.GetValue<string>());
+        var phone = Customers.Phone();
+        await MissedCall(phone);
+        App.Clock.Advance(TimeSpan.FromSeconds(1));
+
+        await Evaluate();
+        var send = (await Sends(campaign)).Single();
+        Assert.Equal("deferred", send["status"]!.GetValue<string>());
+        Assert.Contains(calendar, send["reason"]!.GetValue<string>());
+        var opening = send["scheduledFor"]!.GetValue<DateTimeOffset>();
+        var local = TimeZoneInfo.ConvertTime(opening, TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris"));
+        Assert.Equal((DayOfWeek.Monday, 9, 0), (local.DayOfWeek, local.Hour, local.Minute));
+        Assert.Empty(await TextsTo(phone));
+
+        App.Clock.SetUtcNow(opening.AddMinutes(1));
+        await Evaluate();
+        Assert.Single(await TextsTo(phone, atLeast: 1));
+    }
+
+    [SkippableFact]
     public async Task Bad_campaign_definitions_name_the_field()
     {
         var cases = new (object Body, string Field)[]

@@ -1,0 +1,2 @@
+-- A campaign may send only while a business-hours calendar is open (deferred to its next opening otherwise), beside its quiet hours.
+ALTER TABLE campaigns ADD COLUMN business_hours varchar(100) NULL;
