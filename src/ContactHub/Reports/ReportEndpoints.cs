@@ -40,7 +40,7 @@ public static class ReportEndpoints
             .WithRequestExample("""{"from": "2026-10-01", "to": "2026-10-31", "timeZone": "Europe/Paris", "email": ["manager@example.com"]}""");
         group.Read.MapGet("/runs", Runs).WithName("ListReportRuns");
         group.Read.MapGet("/runs/{id:long}", GetRun).WithName("GetReportRun")
-            .WithSummary("A run's status (queued, running, succeeded, failed), rows, bytes, duration, attempts and error.");
+            .WithSummary("A run's status (queued, running, succeeded, failed, or skipped when its schedule's sendWhen did not hold), rows, bytes, duration, attempts and error (or why it was not sent).");
         group.Read.MapGet("/runs/{id:long}/file", File).WithName("DownloadReportRun")
             .WithSummary("The workbook of a succeeded run (.xlsx).");
         return api;

@@ -11,6 +11,9 @@ public static class RunStatus
     public const string Running = "running";
     public const string Succeeded = "succeeded";
     public const string Failed = "failed";
+
+    /// <summary>Built, but not sent: its schedule's sendWhen did not hold (the reason is the run's error).</summary>
+    public const string Skipped = "skipped";
 }
 
 /// <summary>One run as stored in <c>report_runs</c> (without the file's bytes).</summary>
@@ -50,7 +53,13 @@ public sealed class ReportRunStore(Db db, TimeProvider clock)
 
     private const string AttemptFailedSql = "UPDATE report_runs SET status = @status, error = @error, finished_at = @finished WHERE id = @id";
 
-    private const string FileSql = "SELECT file_name, file_content FROM report_runs WHERE id = @id AND status = 'succeeded'";
+    private const string FileSql = "SELECT file_name, file_content FROM report_runs WHERE id = @id AND status IN ('succeeded', 'skipped')";
+
+    private const string SkippedSql = """
+        UPDATE report_runs SET status = 'skipped', error = @reason, row_count = @rows, byte_count = @bytes, file_name = @fileName, file_content = @content,
+            finished_at = @now, duration_ms = @durationMs
+        WHERE id = @id
+        """;
 
     private const string InsertSql = """
         INSERT INTO report_runs (report_name, schedule_id, status, period_from, period_to, time_zone, requested_by, recipients, started_at, attempts, dedupe_key) {OUTPUT_ID}
@@ -110,6 +119,14 @@ public sealed class ReportRunStore(Db db, TimeProvider clock)
         await using var connection = await db.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(db.Sql(AttemptFailedSql),
             new { id, status = final ? RunStatus.Failed : RunStatus.Queued, error, finished = final ? clock.GetUtcNow() : (DateTimeOffset?)null }, cancellationToken: ct));
+    }
+
+    /// <summary>Built and kept, not sent, with why.</summary>
+    public async Task SkippedAsync(long id, string reason, long rows, string fileName, byte[] content, long durationMs, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(db.Sql(SkippedSql),
+            new { id, reason, rows, bytes = (long)content.Length, fileName, content, now = clock.GetUtcNow(), durationMs }, cancellationToken: ct));
     }
 
     public async Task SucceededAsync(long id, long rows, string fileName, byte[] content, long durationMs, CancellationToken ct = default)

@@ -12,6 +12,7 @@ namespace ContactHub.Reports;
 /// is tried again after Reports:RetryDelay, up to Reports:MaxAttempts; the run then fails with its last error.
 /// </summary>
 public sealed class ReportRunner(ReportCatalogue catalogue, ReportQueries queries, ReportRunStore runs, ReportDeliveryStore deliveries, IEmailTransport email,
+    ReportScheduleStore schedules, ServiceLevels serviceLevels,
     IOptions<ReportsOptions> options, IOptions<EmailOptions> emailOptions, IHostEnvironment environment, TimeProvider clock, ILogger<ReportRunner> logger)
 {
     /// <summary>True when the run succeeded (now or before).</summary>
@@ -21,8 +22,8 @@ public sealed class ReportRunner(ReportCatalogue catalogue, ReportQueries querie
         while (true)
         {
             var run = await runs.GetAsync(runId, ct);
-            if (run is null || run.Status is RunStatus.Succeeded or RunStatus.Failed)
-                return run?.Status == RunStatus.Succeeded;
+            if (run is null || run.Status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Skipped)
+                return run?.Status is RunStatus.Succeeded or RunStatus.Skipped;
             if (!await runs.StartAttemptAsync(runId, ct)) continue;
             var attempt = run.Attempts + 1;
             try
@@ -55,6 +56,18 @@ public sealed class ReportRunner(ReportCatalogue catalogue, ReportQueries querie
         Directory.CreateDirectory(folder);
         await File.WriteAllBytesAsync(Path.Combine(folder, fileName), content, ct);
 
+        // A conditional schedule sends only when its condition holds; otherwise the workbook is kept and the run says why.
+        if (run.ScheduleId is { } scheduleId && await schedules.GetAsync(scheduleId, ct) is { SendWhen: { } when }
+            && SendCondition.Parse(when, report).Condition is { } condition)
+        {
+            var levels = condition.OnServiceLevels ? await serviceLevels.ComputeAsync(period.From, period.To, ct) : [];
+            var (holds, why) = condition.Evaluate(data, levels);
+            if (!holds)
+            {
+                await runs.SkippedAsync(run.Id, $"Not sent: \"{condition.Text}\" did not hold ({why}).", data.RowCount, fileName, content, watch.ElapsedMilliseconds, CancellationToken.None);
+                return;
+            }
+        }
         if (run.RecipientList.Count > 0) await SendAsync(run, data, charts, fileName, content, ct);
         await runs.SucceededAsync(run.Id, data.RowCount, fileName, content, watch.ElapsedMilliseconds, CancellationToken.None);
         ReportLog.Succeeded(logger, run.Id, report.Name, data.RowCount, content.Length, watch.ElapsedMilliseconds);

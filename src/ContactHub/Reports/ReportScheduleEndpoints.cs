@@ -15,7 +15,9 @@ public static class ReportScheduleEndpoints
         [property: Description("IANA time zone of the cron and the period, e.g. Europe/Paris")] string? TimeZone = "UTC",
         [property: Description("previous-day, previous-week, previous-month or month-to-date")] string? Period = ReportPeriod.PreviousDay,
         IReadOnlyList<string>? Recipients = null,
-        bool? Enabled = true);
+        bool? Enabled = true,
+        [property: Description("Send only when this holds for the period: \"missed_calls > 20\" (a headline figure of the report) or \"service level below target\"")]
+        string? SendWhen = null);
 
     public static ApiGroups MapReportSchedules(this ApiGroups api)
     {
@@ -27,7 +29,7 @@ public static class ReportScheduleEndpoints
             .WithSummary("Emails a report on a cron schedule, in a time zone, covering the period before each firing.")
             .WithRequestExample("""
                 {"name": "daily-activity", "report": "activity-summary", "cron": "0 0 7 * * ?", "timeZone": "Europe/Paris",
-                 "period": "previous-day", "recipients": ["manager@example.com"]}
+                 "period": "previous-day", "recipients": ["manager@example.com"], "sendWhen": "missed_calls > 20"}
                 """);
         group.Admin.MapPut("/{id:long}", Update).WithName("UpdateReportSchedule");
         group.Admin.MapDelete("/{id:long}", Delete).WithName("DeleteReportSchedule");
@@ -123,7 +125,10 @@ public static class ReportScheduleEndpoints
         var name = string.IsNullOrWhiteSpace(r.Name) ? null : r.Name.Trim();
         if (name?.Length > 200) errors["name"] = ["name: at most 200 characters."];
         else if (name is not null && await store.FindByNameAsync(name, ct) is { } other && other.Id != id) errors["name"] = [$"name: another schedule ({other.Id}) is called {name}."];
+        var sendWhen = string.IsNullOrWhiteSpace(r.SendWhen) ? null : r.SendWhen.Trim();
+        if (sendWhen is not null && catalogue.Find(r.Report) is { } report && SendCondition.Parse(sendWhen, report).Error is { } conditionError)
+            errors["sendWhen"] = [$"sendWhen: {conditionError}"];
         if (errors.Count > 0) return (null, errors);
-        return (new ScheduleInput(name, r.Report!, r.Cron!.Trim(), r.TimeZone!, r.Period!, recipients!, r.Enabled ?? true), errors);
+        return (new ScheduleInput(name, r.Report!, r.Cron!.Trim(), r.TimeZone!, r.Period!, recipients!, r.Enabled ?? true, sendWhen), errors);
     }
 }

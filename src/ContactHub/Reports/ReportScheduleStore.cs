@@ -3,24 +3,27 @@ using Dapper;
 
 namespace ContactHub.Reports;
 
-public sealed record ScheduleInput(string? Name, string Report, string Cron, string TimeZone, string Period, IReadOnlyList<string> Recipients, bool Enabled);
+public sealed record ScheduleInput(string? Name, string Report, string Cron, string TimeZone, string Period, IReadOnlyList<string> Recipients, bool Enabled,
+    string? SendWhen = null);
 
 /// <summary>A schedule as the API shows it: paused (with why) after too many failed runs in a row.</summary>
 public sealed record ReportSchedule(long Id, string? Name, string Report, string Cron, string TimeZone, string Period, IReadOnlyList<string> Recipients,
-    bool Enabled, bool Paused, string? PausedReason, DateTimeOffset? PausedAt, long ConsecutiveFailures, string Source, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    bool Enabled, bool Paused, string? PausedReason, DateTimeOffset? PausedAt, long ConsecutiveFailures, string Source, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    string? SendWhen);
 
 public sealed class ReportScheduleStore(Db db, TimeProvider clock)
 {
     private sealed record Row(long Id, string? Name, string ReportName, string Cron, string TimeZone, string Period, string Recipients, long Enabled,
-        DateTimeOffset? PausedAt, string? PausedReason, long ConsecutiveFailures, string Source, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+        DateTimeOffset? PausedAt, string? PausedReason, long ConsecutiveFailures, string Source, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? SendWhen)
     {
         public ReportSchedule ToSchedule() => new(Id, Name, ReportName, Cron, TimeZone, Period,
             Recipients.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), Enabled != 0, PausedAt is not null,
-            PausedReason, PausedAt, ConsecutiveFailures, Source, CreatedAt, UpdatedAt);
+            PausedReason, PausedAt, ConsecutiveFailures, Source, CreatedAt, UpdatedAt, SendWhen);
     }
 
     private const string Columns = """
-        SELECT id, name, report_name, cron, time_zone, period, recipients, enabled, paused_at, paused_reason, consecutive_failures, source, created_at, updated_at
+        SELECT id, name, report_name, cron, time_zone, period, recipients, enabled, paused_at, paused_reason, consecutive_failures, source, created_at, updated_at,
+               send_when
         FROM report_schedules
         """ + "\n";
 
@@ -50,7 +53,7 @@ public sealed class ReportScheduleStore(Db db, TimeProvider clock)
 
     private const string UpdateSql = """
         UPDATE report_schedules SET name = @name, report_name = @report, cron = @cron, time_zone = @zone, period = @period, recipients = @recipients,
-            enabled = @enabled, updated_at = @now
+            enabled = @enabled, send_when = @sendWhen, updated_at = @now
         WHERE id = @id
         """;
 
@@ -76,8 +79,8 @@ public sealed class ReportScheduleStore(Db db, TimeProvider clock)
     private const string ResumeSql = "UPDATE report_schedules SET paused_at = NULL, paused_reason = NULL, consecutive_failures = 0, updated_at = @now WHERE id = @id";
 
     private const string InsertSql = """
-        INSERT INTO report_schedules (name, report_name, cron, time_zone, period, recipients, enabled, source, created_by, created_at, updated_at) {OUTPUT_ID}
-        VALUES (@name, @report, @cron, @zone, @period, @recipients, @enabled, @source, @createdBy, @now, @now) {RETURNING_ID}
+        INSERT INTO report_schedules (name, report_name, cron, time_zone, period, recipients, enabled, source, created_by, created_at, updated_at, send_when) {OUTPUT_ID}
+        VALUES (@name, @report, @cron, @zone, @period, @recipients, @enabled, @source, @createdBy, @now, @now, @sendWhen) {RETURNING_ID}
         """;
 
     public async Task<long> CreateAsync(ScheduleInput s, string source, string? createdBy, CancellationToken ct = default)
@@ -86,7 +89,7 @@ public sealed class ReportScheduleStore(Db db, TimeProvider clock)
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(InsertSql), new
         {
             name = s.Name, report = s.Report, cron = s.Cron, zone = s.TimeZone, period = s.Period, recipients = string.Join(",", s.Recipients),
-            enabled = s.Enabled ? 1L : 0L, source, createdBy, now = clock.GetUtcNow(),
+            enabled = s.Enabled ? 1L : 0L, source, createdBy, now = clock.GetUtcNow(), sendWhen = s.SendWhen,
         }, cancellationToken: ct));
     }
 
@@ -97,7 +100,7 @@ public sealed class ReportScheduleStore(Db db, TimeProvider clock)
         return await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateSql), new
         {
             id, name = s.Name, report = s.Report, cron = s.Cron, zone = s.TimeZone, period = s.Period, recipients = string.Join(",", s.Recipients),
-            enabled = s.Enabled ? 1L : 0L, now = clock.GetUtcNow(),
+            enabled = s.Enabled ? 1L : 0L, now = clock.GetUtcNow(), sendWhen = s.SendWhen,
         }, cancellationToken: ct)) == 1;
     }
 

@@ -27,7 +27,7 @@ public abstract class ReportSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where
         {
             var run = await Api.GetOk($"/api/v1/reports/runs/{runId}");
             var status = run["status"]!.GetValue<string>();
-            if (status is "succeeded" or "failed") return run;
+            if (status is "succeeded" or "failed" or "skipped") return run;
             Assert.True(DateTime.UtcNow < deadline, $"run {runId} still {status}");
             await Task.Delay(100);
         }
@@ -297,6 +297,38 @@ public abstract class ReportSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where
         Assert.Empty(workbook.Worksheet("Missed calls").Tables);
         Assert.Equal(6, workbook.Worksheet("By day").Tables.Single().DataRange.Rows().Sum(r => r.Cell(5).GetDouble()));
         Assert.Contains("over the limit", workbook.Worksheet("About").RowsUsed().Single(r => r.Cell(1).GetString() == "Rows in Missed calls").Cell(2).GetString());
+    }
+
+    [SkippableFact]
+    public async Task A_conditional_schedule_sends_only_when_its_condition_holds_and_says_why_not()
+    {
+        var bad = await (await Api.PostAsJsonAsync("/api/v1/report-schedules", new
+        {
+            report = "activity-summary", cron = "0 0 7 * * ?", timeZone = "Europe/Paris", recipients = new[] { "x@example.org" }, sendWhen = "missedCallz > 20",
+        })).Expect(400);
+        Assert.Contains("missed_calls", bad["errors"]!["sendWhen"]![0]!.GetValue<string>());
+
+        async Task<(JsonNode Run, string Manager)> Fire(string sendWhen)
+        {
+            var manager = $"manager-{Guid.NewGuid():N}@example.org";
+            var schedule = await Api.PostOk("/api/v1/report-schedules", new
+            {
+                name = "when-" + Guid.NewGuid().ToString("N")[..6], report = "activity-summary", cron = "0 0 7 * * ?", timeZone = "Europe/Paris",
+                period = "previous-day", recipients = new[] { manager }, sendWhen,
+            }, 201);
+            Assert.Equal(sendWhen, schedule["sendWhen"]!.GetValue<string>());
+            await Api.PostOk($"/api/v1/report-schedules/{schedule["id"]}/run", new { }, 202);
+            var runs = await Api.GetOk($"/api/v1/report-schedules/{schedule["id"]}/runs");
+            return (await Finished(runs.AsArray().Single()!["id"]!.GetValue<long>()), manager);
+        }
+
+        var (quiet, nobody) = await Fire("missedCalls > 1000000");
+        Assert.Equal("skipped", quiet["status"]!.GetValue<string>());
+        Assert.Contains("\"missedCalls > 1000000\" did not hold (Missed calls was", quiet["error"]!.GetValue<string>());
+        var (sent, manager) = await Fire("interactions >= 0");
+        Assert.Equal("succeeded", sent["status"]!.GetValue<string>());
+        Assert.Single(await Maildir.WaitFor(manager, seconds: 60));
+        Assert.Empty(Maildir.To(nobody)); // the condition that did not hold sent nothing
     }
 
     [SkippableFact]
