@@ -6,6 +6,20 @@ namespace ContactHub.Reports;
 
 public sealed record ReportDelivery(string Recipient, string Status, long Attempts, string? MessageId, string? LastError, DateTimeOffset? SentAt);
 
+/// <summary>One firing of a schedule as a manager's inbox saw it: the run, its period, and each recipient's delivery (none when it was not sent, with why).</summary>
+public sealed class ScheduleDelivery
+{
+    public long RunId { get; set; }
+    public string RunStatus { get; set; } = "";
+    public DateTimeOffset? PeriodFrom { get; set; }
+    public DateTimeOffset? PeriodTo { get; set; }
+    public string? Reason { get; set; }
+    public string? Recipient { get; set; }
+    public string? Status { get; set; }
+    public DateTimeOffset? SentAt { get; set; }
+    public string? LastError { get; set; }
+}
+
 /// <summary>
 /// Who a report run was sent to, durably: a row per recipient is written before anything is sent and marked when the
 /// server accepts the email, so that a retried attempt, or the run recovered after the process died, sends only to
@@ -23,6 +37,21 @@ public sealed class ReportDeliveryStore(Db db, EventLog events, TimeProvider clo
     private const string ListSql = """
         SELECT recipient, status, attempts, message_id, last_error, sent_at FROM report_deliveries WHERE run_id = @runId ORDER BY id
         """;
+
+    private const string OfScheduleSql = """
+        SELECT r.id AS run_id, r.status AS run_status, r.period_from, r.period_to, CASE WHEN r.status = 'skipped' THEN r.error END AS reason,
+               d.recipient, d.status, d.sent_at, d.last_error
+        FROM report_runs r LEFT JOIN report_deliveries d ON d.run_id = r.id
+        WHERE r.schedule_id = @scheduleId
+        ORDER BY r.id DESC, d.id {LIMIT:@limit}
+        """;
+
+    /// <summary>The schedule's firings, newest first, one row per recipient (one row without a recipient for a firing that sent nothing).</summary>
+    public async Task<IReadOnlyList<ScheduleDelivery>> OfScheduleAsync(long scheduleId, int limit, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<ScheduleDelivery>(new CommandDefinition(db.Sql(OfScheduleSql), new { scheduleId, limit }, cancellationToken: ct))).AsList();
+    }
 
     private const string SentSql = """
         UPDATE report_deliveries SET status = 'sent', attempts = attempts + 1, message_id = @messageId, last_error = NULL, sent_at = @now

@@ -38,6 +38,8 @@ public static class ReportScheduleEndpoints
         group.Admin.MapPost("/{id:long}/run", RunNow).WithName("RunReportScheduleNow")
             .WithSummary("Runs the schedule now for the period as of now (a test send): 202 with the run's id; 409 when the schedule is paused (resume it first).");
         group.Read.MapGet("/{id:long}/runs", Runs).WithName("ListReportScheduleRuns");
+        group.Read.MapGet("/{id:long}/deliveries", Deliveries).WithName("ListReportScheduleDeliveries")
+            .WithSummary("Each firing's deliveries, newest first: who got it when, who did not and why, and the firings a sendWhen kept from sending.");
         return api;
     }
 
@@ -112,6 +114,10 @@ public static class ReportScheduleEndpoints
         await store.GetAsync(id, ct) is null
             ? NotFound(id)
             : TypedResults.Ok<IReadOnlyList<ReportEndpoints.RunView>>((await runs.ListAsync(null, id, Math.Clamp(limit ?? 100, 1, 1000), ct)).Select(ReportEndpoints.RunView.Of).ToList());
+
+    private static async Task<Results<Ok<IReadOnlyList<ScheduleDelivery>>, ProblemHttpResult>> Deliveries(long id, ReportScheduleStore store, ReportDeliveryStore deliveries,
+        CancellationToken ct, int limit = 200) =>
+        await store.GetAsync(id, ct) is null ? NotFound(id) : TypedResults.Ok(await deliveries.OfScheduleAsync(id, Math.Clamp(limit, 1, 2000), ct));
 
     private static ProblemHttpResult NotFound(long id) => Problems.NotFound($"Report schedule {id} does not exist.");
 

@@ -308,7 +308,7 @@ public abstract class ReportSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where
         })).Expect(400);
         Assert.Contains("missed_calls", bad["errors"]!["sendWhen"]![0]!.GetValue<string>());
 
-        async Task<(JsonNode Run, string Manager)> Fire(string sendWhen)
+        async Task<(JsonNode Run, string Manager, long ScheduleId)> Fire(string sendWhen)
         {
             var manager = $"manager-{Guid.NewGuid():N}@example.org";
             var schedule = await Api.PostOk("/api/v1/report-schedules", new
@@ -319,16 +319,24 @@ public abstract class ReportSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where
             Assert.Equal(sendWhen, schedule["sendWhen"]!.GetValue<string>());
             await Api.PostOk($"/api/v1/report-schedules/{schedule["id"]}/run", new { }, 202);
             var runs = await Api.GetOk($"/api/v1/report-schedules/{schedule["id"]}/runs");
-            return (await Finished(runs.AsArray().Single()!["id"]!.GetValue<long>()), manager);
+            return (await Finished(runs.AsArray().Single()!["id"]!.GetValue<long>()), manager, schedule["id"]!.GetValue<long>());
         }
 
-        var (quiet, nobody) = await Fire("missedCalls > 1000000");
+        var (quiet, nobody, quietSchedule) = await Fire("missedCalls > 1000000");
         Assert.Equal("skipped", quiet["status"]!.GetValue<string>());
         Assert.Contains("\"missedCalls > 1000000\" did not hold (Missed calls was", quiet["error"]!.GetValue<string>());
-        var (sent, manager) = await Fire("interactions >= 0");
+        var (sent, manager, sentSchedule) = await Fire("interactions >= 0");
         Assert.Equal("succeeded", sent["status"]!.GetValue<string>());
         Assert.Single(await Maildir.WaitFor(manager, seconds: 60));
         Assert.Empty(Maildir.To(nobody)); // the condition that did not hold sent nothing
+
+        // Each schedule's delivery history: who got it when; the firing a condition held back, with why.
+        var held = (await Api.GetOk($"/api/v1/report-schedules/{quietSchedule}/deliveries")).AsArray().Single()!;
+        Assert.Equal(("skipped", null), (held["runStatus"]!.GetValue<string>(), held["recipient"]?.GetValue<string>()));
+        Assert.Contains("did not hold", held["reason"]!.GetValue<string>());
+        var delivered = (await Api.GetOk($"/api/v1/report-schedules/{sentSchedule}/deliveries")).AsArray().Single()!;
+        Assert.Equal((manager, "sent"), (delivered["recipient"]!.GetValue<string>(), delivered["status"]!.GetValue<string>()));
+        Assert.NotNull(delivered["sentAt"]);
     }
 
     [SkippableFact]
