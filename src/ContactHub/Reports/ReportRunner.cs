@@ -12,7 +12,7 @@ namespace ContactHub.Reports;
 /// is tried again after Reports:RetryDelay, up to Reports:MaxAttempts; the run then fails with its last error.
 /// </summary>
 public sealed class ReportRunner(ReportCatalogue catalogue, ReportQueries queries, ReportRunStore runs, ReportDeliveryStore deliveries, IEmailTransport email,
-    ReportScheduleStore schedules, ServiceLevels serviceLevels,
+    ReportScheduleStore schedules, ServiceLevels serviceLevels, IEnumerable<IReportDestination> destinations,
     IOptions<ReportsOptions> options, IOptions<EmailOptions> emailOptions, IHostEnvironment environment, TimeProvider clock, ILogger<ReportRunner> logger)
 {
     /// <summary>True when the run succeeded (now or before).</summary>
@@ -79,9 +79,46 @@ public sealed class ReportRunner(ReportCatalogue catalogue, ReportQueries querie
     /// </summary>
     private async Task SendAsync(ReportRunRow run, ReportData data, IReadOnlyList<byte[]> charts, string fileName, byte[] content, CancellationToken ct)
     {
+        // SharePoint first (Teams then links to its copy), then Teams, then the inboxes; each recorded as delivered once.
+        var pending = (await deliveries.PlanAsync(run.Id, run.RecipientList, ct))
+            .OrderBy(r => r.StartsWith("sharepoint:", StringComparison.Ordinal) ? 0 : r.StartsWith("teams:", StringComparison.Ordinal) ? 1 : 2).ToList();
+        var link = Link($"/api/v1/reports/runs/{run.Id}/file");
+        string? failure = null;
+        foreach (var to in pending.Where(r => r.Contains(':')))
+        {
+            var (kind, name) = (to[..to.IndexOf(':')], to[(to.IndexOf(':') + 1)..]);
+            var result = options.Value.Destinations.TryGetValue(name, out var destination) && destination.Type.ToString().Equals(kind, StringComparison.OrdinalIgnoreCase)
+                && destinations.FirstOrDefault(d => d.Type == destination.Type) is { } sender
+                ? await sender.DeliverAsync(destination, data, $"{data.Report.Name}_{data.Period.FirstDay:yyyy-MM-dd}_{data.Period.LastDay:yyyy-MM-dd}.xlsx", content,
+                    await SharedLinkAsync(run.Id, ct) ?? link, ct)
+                : new DestinationResult(false, Error: $"{to} is no longer configured (Reports:Destinations)", Permanent: true);
+            if (result.Delivered)
+                await deliveries.SentAsync(run.Id, to, result.Reference ?? "delivered", CancellationToken.None);
+            else
+            {
+                await deliveries.FailedAsync(run.Id, to, result.Error ?? "not delivered", CancellationToken.None);
+                failure ??= $"{to}: {result.Error}";
+                if (!result.Permanent) throw new ReportRunException($"The report could not be delivered: {failure}", permanent: false);
+            }
+        }
+        var inboxes = pending.Where(r => !r.Contains(':')).ToList();
+        if (inboxes.Count > 0 && await EmailAsync(run, data, charts, fileName, content, inboxes, link, ct) is { } emailFailure)
+            throw new ReportRunException($"The email could not be sent: {emailFailure}", permanent: false);
+        if (failure is not null) // only refusals are left (a destination removed, access denied): trying again will not help
+            throw new ReportRunException($"The report could not be delivered: {failure}", permanent: true);
+    }
+
+    /// <summary>The SharePoint copy's address when this run uploaded one: what a Teams post links to.</summary>
+    private async Task<string?> SharedLinkAsync(long runId, CancellationToken ct) =>
+        (await deliveries.ListAsync(runId, ct)).FirstOrDefault(d => d.Recipient.StartsWith("sharepoint:", StringComparison.Ordinal) && d.Status == "sent")?.MessageId
+            is { } url && url.StartsWith("http", StringComparison.Ordinal) ? url : null;
+
+    /// <summary>Emails the inboxes still to be sent to; the first failure, or null.</summary>
+    private async Task<string?> EmailAsync(ReportRunRow run, ReportData data, IReadOnlyList<byte[]> charts, string fileName, byte[] content, IReadOnlyList<string> inboxes,
+        string link, CancellationToken ct)
+    {
         if (!emailOptions.Value.Enabled) throw new ReportRunException("Email is not configured (Email:FromAddress), so the report cannot be sent.", permanent: true);
         var attach = content.Length <= options.Value.MaxAttachmentBytes;
-        var link = Link($"/api/v1/reports/runs/{run.Id}/file");
         var subject = $"{data.Report.Title} — {data.Period.Label}";
         var (text, html) = Body(data, charts.Count, attach, link);
         var domain = emailOptions.Value.MessageIdDomain ?? emailOptions.Value.FromAddress!.Split('@')[^1];
@@ -93,7 +130,7 @@ public sealed class ReportRunner(ReportCatalogue catalogue, ReportQueries querie
         for (var n = charts.Count; n >= 1; n--) // chart2 before chart, or "cid:chart" would match both
             body = body.Replace($"cid:chart{(n == 1 ? "" : n)}\"", $"cid:chart{(n == 1 ? "" : n)}-{run.Id}@{domain}\"");
         string? failure = null;
-        foreach (var to in await deliveries.PlanAsync(run.Id, run.RecipientList, ct))
+        foreach (var to in inboxes)
         {
             var message = new OutgoingEmail(to, subject, text, body, EmailComposer.NewMessageId(domain), Attachments: attachments);
             var result = (await email.SendAsync([message], ct)).Single();
@@ -106,8 +143,7 @@ public sealed class ReportRunner(ReportCatalogue catalogue, ReportQueries querie
                 if (!result.Permanent) break; // the server is unreachable or busy: the next attempt tries the rest
             }
         }
-        if (failure is not null)
-            throw new ReportRunException($"The email could not be sent: {failure}", permanent: false);
+        return failure;
     }
 
     private static (string Text, string Html) Body(ReportData data, int charts, bool attached, string link)

@@ -125,7 +125,8 @@ public static class ReportScheduleEndpoints
         ReportCatalogue catalogue, IOptions<ReportsOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var recipients = r.Recipients?.Select(e => e?.Trim() ?? "").ToList();
-        var errors = ScheduleRules.Check(r.Report, r.Cron, r.TimeZone, r.Period, recipients, options.Value.MinimumScheduleInterval, clock.GetUtcNow())
+        var errors = ScheduleRules.Check(r.Report, r.Cron, r.TimeZone, r.Period, recipients, options.Value.MinimumScheduleInterval, clock.GetUtcNow(),
+                options.Value.DestinationRecipients)
             .GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => $"{g.Key} {e.Message}").ToArray());
         if (!errors.ContainsKey("report") && catalogue.Find(r.Report) is null) errors["report"] = [$"report: there is no report named {r.Report} (GET /api/v1/reports)."];
         var name = string.IsNullOrWhiteSpace(r.Name) ? null : r.Name.Trim();

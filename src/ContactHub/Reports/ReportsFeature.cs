@@ -13,6 +13,8 @@ public static class ReportsFeature
         builder.Services.AddSingleton<ServiceLevels>();
         builder.Services.AddSingleton<IReportSource>(sp => sp.GetRequiredService<ServiceLevels>());
         builder.Services.AddSingleton<IReportSource, DemandByHour>();
+        builder.Services.AddHttpClient("teams-webhook", c => c.Timeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddSingleton<IReportDestination, TeamsWebhookDestination>();
         builder.Services.AddSingleton<ReportRunStore>();
         builder.Services.AddSingleton<ReportDeliveryStore>();
         builder.Services.AddSingleton<ReportScheduleStore>();

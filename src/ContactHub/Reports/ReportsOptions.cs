@@ -33,6 +33,16 @@ public sealed class ReportsOptions : IValidatableObject
     /// <summary>No schedule may fire more often than this (a cron of every second would send an email a second).</summary>
     public TimeSpan MinimumScheduleInterval { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Where reports go besides email, by name: a SharePoint/OneDrive folder (through the Graph app) or a Teams channel's incoming
+    /// webhook. A schedule names one as a recipient: "sharepoint:&lt;name&gt;" or "teams:&lt;name&gt;". Webhook URLs are secrets: they stay here.
+    /// </summary>
+    public Dictionary<string, ReportDestinationOptions> Destinations { get; set; } = [];
+
+    /// <summary>The recipients a schedule may name besides email addresses: "sharepoint:finance", "teams:ops".</summary>
+    public IReadOnlyCollection<string> DestinationRecipients =>
+        Destinations.Select(d => $"{d.Value.Type.ToString().ToLowerInvariant()}:{d.Key}").ToList();
+
     /// <summary>Schedules created or updated from configuration at start-up, keyed by name.</summary>
     public Dictionary<string, ScheduleSeed> Schedules { get; set; } = [];
 
@@ -47,8 +57,18 @@ public sealed class ReportsOptions : IValidatableObject
         if (PauseAfterFailedRuns < 1) yield return new($"{Section}:PauseAfterFailedRuns must be at least 1.");
         if (PublicBaseUrl is not null && !Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out _)) yield return new($"{Section}:PublicBaseUrl must be an absolute URL (was '{PublicBaseUrl}').");
         if (MinimumScheduleInterval < TimeSpan.FromSeconds(1)) yield return new($"{Section}:MinimumScheduleInterval must be at least 00:00:01.");
+        foreach (var (name, d) in Destinations)
+        {
+            if (d.Type == ReportDestinationType.SharePoint && string.IsNullOrWhiteSpace(d.DriveId))
+                yield return new($"{Section}:Destinations:{name}:DriveId is required for SharePoint (the document library's drive id, GET /sites/{{site}}/drives).");
+            if (d.Type == ReportDestinationType.Teams && !(Uri.TryCreate(d.WebhookUrl, UriKind.Absolute, out var hook) && hook.Scheme is "https" or "http"))
+                yield return new($"{Section}:Destinations:{name}:WebhookUrl must be the channel's incoming webhook URL (https://…).");
+            if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z0-9][a-z0-9-]{0,63}$"))
+                yield return new($"{Section}:Destinations:{name}: a destination's name is lower-case letters, digits and dashes.");
+        }
         foreach (var (name, seed) in Schedules)
-            foreach (var error in ScheduleRules.Check(seed.Report, seed.Cron, seed.TimeZone, seed.Period, seed.Recipients, MinimumScheduleInterval, DateTimeOffset.UtcNow))
+            foreach (var error in ScheduleRules.Check(seed.Report, seed.Cron, seed.TimeZone, seed.Period, seed.Recipients, MinimumScheduleInterval, DateTimeOffset.UtcNow,
+                         DestinationRecipients))
                 yield return new($"{Section}:Schedules:{name}:{error.Field} {error.Message}");
     }
 
@@ -68,4 +88,20 @@ public sealed class ReportsOptions : IValidatableObject
 
         public List<string> Recipients { get; set; } = [];
     }
+}
+
+public enum ReportDestinationType { SharePoint, Teams }
+
+public sealed class ReportDestinationOptions
+{
+    public ReportDestinationType Type { get; set; }
+
+    /// <summary>SharePoint/OneDrive: the drive (document library) the workbook is uploaded to; needs Graph:* and Files.ReadWrite.All (or Sites.Selected).</summary>
+    public string? DriveId { get; set; }
+
+    /// <summary>SharePoint/OneDrive: the folder in the drive, e.g. Reports/Activity. The file is named per report and period: a re-run makes a new version.</summary>
+    public string Folder { get; set; } = "ContactHub reports";
+
+    /// <summary>Teams: the channel's incoming webhook (or Workflows) URL. A secret: keep it in an environment variable.</summary>
+    public string? WebhookUrl { get; set; }
 }

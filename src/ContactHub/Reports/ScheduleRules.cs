@@ -11,8 +11,9 @@ public static class ScheduleRules
     private const int FiringsChecked = 48;
 
     /// <param name="minimumInterval">Reports:MinimumScheduleInterval: no two firings may come closer than this.</param>
+    /// <param name="destinations">The destinations a recipient may name besides an email address ("teams:ops"; Reports:Destinations).</param>
     public static IEnumerable<Error> Check(string? report, string? cron, string? timeZone, string? period, IReadOnlyCollection<string>? recipients,
-        TimeSpan minimumInterval, DateTimeOffset now)
+        TimeSpan minimumInterval, DateTimeOffset now, IReadOnlyCollection<string>? destinations = null)
     {
         if (string.IsNullOrWhiteSpace(report)) yield return new("report", "names a report of the catalogue (GET /api/v1/reports).");
         var zoneKnown = LocalTimes.TryFindZone(timeZone, out var zone);
@@ -22,8 +23,11 @@ public static class ScheduleRules
             yield return new("cron", problem);
         if (!zoneKnown) yield return new("timeZone", $"must be an IANA time zone such as Europe/Paris (was '{timeZone}').");
         if (period is null || !ReportPeriod.Kinds.Contains(period)) yield return new("period", $"must be one of {string.Join(", ", ReportPeriod.Kinds)}.");
-        if (recipients is null || recipients.Count is 0 or > 50) yield return new("recipients", "lists 1 to 50 email addresses.");
-        else if (recipients.FirstOrDefault(r => !IsEmail(r)) is { } bad) yield return new("recipients", $"holds something that is not an email address ('{bad}').");
+        if (recipients is null || recipients.Count is 0 or > 50) yield return new("recipients", "lists 1 to 50 email addresses (or configured destinations such as teams:ops).");
+        else if (recipients.FirstOrDefault(r => !IsEmail(r) && !(destinations?.Contains(r) ?? false)) is { } bad)
+            yield return new("recipients", bad.Contains(':')
+                ? $"names '{bad}', which is not a configured destination ({(destinations is { Count: > 0 } ? string.Join(", ", destinations) : "none: see Reports:Destinations")})."
+                : $"holds something that is not an email address ('{bad}').");
     }
 
     /// <summary>A cron that never fires (30 February) would stop Quartz from starting; one that fires every second floods inboxes.</summary>

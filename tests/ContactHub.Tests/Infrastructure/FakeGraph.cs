@@ -38,6 +38,12 @@ public sealed partial class FakeGraph : IAsyncDisposable
 
     public ConcurrentQueue<JsonNode> SentMail { get; } = new();
 
+    /// <summary>Files uploaded to drives, by "drive/path", with every version's content (SharePoint keeps versions of a re-uploaded file).</summary>
+    public ConcurrentDictionary<string, List<byte[]>> Files { get; } = new();
+
+    /// <summary>The next uploads' failures, in order (e.g. 503, 429).</summary>
+    public ConcurrentQueue<int> FailNextUploadWith { get; } = new();
+
     public ConcurrentQueue<string> Requests { get; } = new();
 
     public int TokenRequests;
@@ -101,6 +107,27 @@ public sealed partial class FakeGraph : IAsyncDisposable
             var page = new JsonObject { ["@odata.context"] = $"{BaseUrl}/v1.0/$metadata#Collection(microsoft.graph.callRecords.pstnCallLogRow)", ["value"] = new JsonArray(rows.Skip(skip).Take(PageSize).Select(r => r.DeepClone()).ToArray()) };
             if (skip + PageSize < rows.Count) page["@odata.nextLink"] = $"{BaseUrl}{http.Request.Path}?$skip={skip + PageSize}";
             await Json(http, 200, page);
+            return;
+        }
+        if (Upload().Match(path) is { Success: true } upload && http.Request.Method == "PUT")
+        {
+            if (FailNextUploadWith.TryDequeue(out var status))
+            {
+                await Error(http, status, status == 429 ? "TooManyRequests" : "serviceNotAvailable", "Scripted failure");
+                return;
+            }
+            using var buffer = new MemoryStream();
+            await http.Request.Body.CopyToAsync(buffer);
+            var key = $"{upload.Groups["drive"].Value}/{upload.Groups["path"].Value}";
+            var versions = Files.GetOrAdd(key, _ => []);
+            lock (versions) versions.Add(buffer.ToArray());
+            var name = upload.Groups["path"].Value.Split('/')[^1];
+            await Json(http, versions.Count == 1 ? 201 : 200, new JsonObject
+            {
+                ["id"] = "01" + Math.Abs(key.GetHashCode()).ToString("X8"), ["name"] = name, ["size"] = buffer.Length,
+                ["webUrl"] = $"https://contoso.sharepoint.com/sites/ops/Shared%20Documents/{Uri.EscapeDataString(upload.Groups["path"].Value)}",
+                ["file"] = new JsonObject { ["mimeType"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
+            });
             return;
         }
         await Error(http, 404, "ResourceNotFound", $"Unknown resource {path}");
@@ -190,6 +217,10 @@ public sealed partial class FakeGraph : IAsyncDisposable
 
     private static Task Error(HttpContext http, int status, string code, string message) =>
         Json(http, status, new JsonObject { ["error"] = new JsonObject { ["code"] = code, ["message"] = message, ["innerError"] = new JsonObject { ["request-id"] = Guid.NewGuid().ToString(), ["date"] = DateTime.UtcNow.ToString("s") } } });
+
+    // PUT /drives/{drive-id}/items/root:/{path}:/content (the same as /drives/{drive-id}/root:/{path}:/content).
+    [GeneratedRegex(@"^/v1\.0/drives/(?<drive>[^/]+)/(?:items/)?root:/(?<path>.+):/content$", RegexOptions.IgnoreCase)]
+    private static partial Regex Upload();
 
     [GeneratedRegex(@"^/v1\.0/users/[^/]+/sendMail$", RegexOptions.IgnoreCase)]
     private static partial Regex SendMail();

@@ -23,6 +23,7 @@ public static class GraphFeature
         builder.Services.AddSingleton<IValidateOptions<EmailOptions>, GraphSendValidation>();
         builder.Services.AddSingleton<GraphMailboxSync>();
         builder.Services.AddSingleton<TeamsCallSync>();
+        builder.Services.AddSingleton<ContactHub.Reports.IReportDestination, SharePointDestination>();
         builder.Services.AddTransient<GraphSyncJob>();
 
         var graph = builder.Configuration.GetSection(GraphOptions.Section).Get<GraphOptions>();
