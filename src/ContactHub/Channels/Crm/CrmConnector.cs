@@ -14,7 +14,17 @@ public sealed record CrmActivity(long InteractionId, long ContactId, long Conver
 }
 
 /// <summary>How ContactHub knows the contact: the CRM finds its own contact by these.</summary>
-public sealed record CrmContactKeys(IReadOnlyList<string> Phones, IReadOnlyList<string> Emails);
+public sealed record CrmContactKeys(IReadOnlyList<string> Phones, IReadOnlyList<string> Emails)
+{
+    /// <summary>The one CRM contact found, none, or — several — a refusal to guess, saying how to settle it.</summary>
+    public static string? OneOf(IReadOnlyList<string> found, string crm, string provider) => found.Count switch
+    {
+        0 => null,
+        1 => found[0],
+        _ => throw new CrmPermanentException($"Several {crm} contacts match this contact's phone or email ({string.Join(", ", found)}); "
+            + $"merge them in {crm}, or add the right one's id to the contact (external identifier, provider {provider}), then retry."),
+    };
+}
 
 /// <summary>
 /// One CRM: finds its contact, upserts an activity keyed by ContactHub's interaction id (so a retry never duplicates),

@@ -41,14 +41,7 @@ public sealed class DynamicsConnector : ICrmConnector
         using var response = await Retry.SendAsync(_http, _token, Name, (_, _) => Request(HttpMethod.Get, url), ct);
         await Retry.ThrowIfFailedAsync(response, Name, "the contact search", Error, ct);
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
-        var found = document.RootElement.GetProperty("value").EnumerateArray().Select(c => c.GetProperty("contactid").GetString()!).ToList();
-        return found.Count switch
-        {
-            0 => null,
-            1 => found[0],
-            _ => throw new CrmPermanentException($"Several Dynamics contacts match this contact's phone or email ({string.Join(", ", found)}); "
-                + "merge them in Dynamics, or add the right one's id to the contact (external identifier, provider dynamics), then retry."),
-        };
+        return CrmContactKeys.OneOf(document.RootElement.GetProperty("value").EnumerateArray().Select(c => c.GetProperty("contactid").GetString()!).ToList(), "Dynamics", Name);
     }
 
     public async Task<string?> UpsertAsync(CrmActivity a, string crmContactId, bool firstWrite, CancellationToken ct)

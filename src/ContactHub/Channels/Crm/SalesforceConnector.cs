@@ -47,14 +47,7 @@ public sealed class SalesforceConnector : ICrmConnector
         using var response = await Retry.SendAsync(_http, _token, Name, (_, token) => Request(HttpMethod.Get, $"{Api(token)}query?q={Uri.EscapeDataString(soql)}"), ct);
         await Retry.ThrowIfFailedAsync(response, Name, "the contact query", Error, ct);
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
-        var found = document.RootElement.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("Id").GetString()!).ToList();
-        return found.Count switch
-        {
-            0 => null,
-            1 => found[0],
-            _ => throw new CrmPermanentException($"Several Salesforce contacts match this contact's phone or email ({string.Join(", ", found)}); "
-                + "merge them in Salesforce, or add the right one's id to the contact (external identifier, provider salesforce), then retry."),
-        };
+        return CrmContactKeys.OneOf(document.RootElement.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("Id").GetString()!).ToList(), "Salesforce", Name);
     }
 
     public async Task<string?> UpsertAsync(CrmActivity a, string crmContactId, bool firstWrite, CancellationToken ct)
