@@ -1,22 +1,22 @@
 -- The queries of reports/activity-summary.json, one per section: "-- name: headlines", then one per sheet by its name.
--- Portable SQL with the dialect tokens ({DAY:…}, {SECONDS:…}, {LIMIT:…}) and @from / @to; see docs/ARCHITECTURE.md.
+-- Portable SQL with the dialect tokens ({DAY:…}, {SECONDS:…}, {LIMIT:…}), @from / @to, and {SCOPE:agent,channel,conversation id} where a scoped schedule narrows it (a team, channels, wrap-up codes); see docs/ARCHITECTURE.md.
 
 -- name: headlines
 SELECT COUNT(*) AS interactions, COALESCE(SUM(CASE WHEN channel = 'call' THEN 1 ELSE 0 END), 0) AS calls, COALESCE(SUM(CASE WHEN channel = 'call' AND direction = 'inbound' AND status IN ('missed', 'voicemail') THEN 1 ELSE 0 END), 0) AS missed_calls, AVG(CASE WHEN channel = 'call' AND duration_seconds > 0 THEN duration_seconds * 1.0 END) AS average_call_seconds, COUNT(DISTINCT contact_id) AS contacts, COUNT(DISTINCT conversation_id) AS conversations
 FROM interactions
-WHERE occurred_at >= @from AND occurred_at < @to;
+WHERE occurred_at >= @from AND occurred_at < @to {SCOPE:agent,channel,conversation_id};
 
 -- name: By day
 SELECT d.day AS day, i.channel AS channel, i.direction AS direction, COUNT(*) AS interactions, SUM(CASE WHEN i.channel = 'call' AND i.direction = 'inbound' AND i.status IN ('missed', 'voicemail') THEN 1 ELSE 0 END) AS missed_calls, SUM(COALESCE(i.duration_seconds, 0)) AS duration_seconds
 FROM {REPORT_DAYS} d
-JOIN interactions i ON i.occurred_at >= d.day_from AND i.occurred_at < d.day_to
+JOIN interactions i ON i.occurred_at >= d.day_from AND i.occurred_at < d.day_to {SCOPE:i.agent,i.channel,i.conversation_id}
 GROUP BY d.day, i.channel, i.direction
 ORDER BY d.day, i.channel, i.direction;
 
 -- name: By agent
 SELECT COALESCE(agent, '(no agent)') AS agent, COUNT(*) AS interactions, SUM(CASE WHEN channel = 'call' THEN 1 ELSE 0 END) AS calls, SUM(CASE WHEN channel <> 'call' THEN 1 ELSE 0 END) AS messages, AVG(CASE WHEN channel = 'call' AND duration_seconds > 0 THEN duration_seconds * 1.0 END) AS average_call_seconds, COUNT(DISTINCT conversation_id) AS conversations
 FROM interactions
-WHERE occurred_at >= @from AND occurred_at < @to
+WHERE occurred_at >= @from AND occurred_at < @to {SCOPE:agent,channel,conversation_id}
 GROUP BY COALESCE(agent, '(no agent)')
 ORDER BY COUNT(*) DESC, COALESCE(agent, '(no agent)');
 
@@ -24,7 +24,7 @@ ORDER BY COUNT(*) DESC, COALESCE(agent, '(no agent)');
 SELECT i.occurred_at AS occurred_at, i.contact_id AS contact_id, c.display_name AS contact_name, i.agent AS agent, CASE WHEN EXISTS (SELECT 1 FROM interactions r WHERE r.contact_id = i.contact_id AND r.direction = 'outbound' AND r.occurred_at > i.occurred_at) THEN 'yes' ELSE 'no' END AS called_back
 FROM interactions i
 JOIN contacts c ON c.id = i.contact_id
-WHERE i.channel = 'call' AND i.direction = 'inbound' AND i.status IN ('missed', 'voicemail') AND i.occurred_at >= @from AND i.occurred_at < @to
+WHERE i.channel = 'call' AND i.direction = 'inbound' AND i.status IN ('missed', 'voicemail') AND i.occurred_at >= @from AND i.occurred_at < @to {SCOPE:i.agent,i.channel,i.conversation_id}
 ORDER BY i.occurred_at, i.id;
 
 -- name: Outcomes
@@ -33,7 +33,7 @@ FROM conversations cv
 LEFT JOIN (SELECT conversation_id, MIN(id) AS first_id FROM conversation_wrap_ups GROUP BY conversation_id) f ON f.conversation_id = cv.id
 LEFT JOIN conversation_wrap_ups w ON w.id = f.first_id
 LEFT JOIN wrap_up_code_labels l ON l.version_id = w.version_id AND l.language = 'en'
-WHERE cv.status = 'ended' AND cv.ended_at >= @from AND cv.ended_at < @to
+WHERE cv.status = 'ended' AND cv.ended_at >= @from AND cv.ended_at < @to {SCOPE:cv.agent,cv.last_channel,cv.id}
 GROUP BY COALESCE(l.label, '(no wrap-up code)'), COALESCE(cv.agent, '(no agent)'), COALESCE(cv.last_channel, '')
 ORDER BY COUNT(*) DESC, COALESCE(l.label, '(no wrap-up code)'), COALESCE(cv.agent, '(no agent)'), COALESCE(cv.last_channel, '');
 
@@ -44,6 +44,6 @@ JOIN conversations cv ON cv.id = s.conversation_id
 LEFT JOIN (SELECT conversation_id, MIN(id) AS first_id FROM conversation_wrap_ups GROUP BY conversation_id) f ON f.conversation_id = cv.id
 LEFT JOIN conversation_wrap_ups w ON w.id = f.first_id
 LEFT JOIN wrap_up_code_labels l ON l.version_id = w.version_id AND l.language = 'en'
-WHERE s.answered_at >= @from AND s.answered_at < @to
+WHERE s.answered_at >= @from AND s.answered_at < @to {SCOPE:cv.agent,cv.last_channel,cv.id}
 GROUP BY COALESCE(cv.agent, '(no agent)'), COALESCE(cv.last_channel, ''), COALESCE(l.label, '(no wrap-up code)')
 ORDER BY COUNT(*) DESC, COALESCE(cv.agent, '(no agent)'), COALESCE(cv.last_channel, ''), COALESCE(l.label, '(no wrap-up code)');

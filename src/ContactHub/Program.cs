@@ -1,3 +1,4 @@
+using ContactHub.AgentTeams;
 using ContactHub.BusinessHours;
 using ContactHub.Campaigns;
 using ContactHub.Channels.Crm;
@@ -30,6 +31,7 @@ builder.AddCampaigns();        // consent per channel, follow-up campaigns and t
 builder.AddTwilio();           // SMS, WhatsApp and voice webhooks; the REST client
 builder.AddCrmConnectors();    // Dynamics 365 and Salesforce write-back, following the event log
 builder.AddBusinessHours();    // opening hours and holidays: "are we open?", business time
+builder.AddTeams();            // teams (queues) of agents, and the managers their reports go to
 builder.AddEmail();            // SMTP sending and IMAP ingest (MailKit)
 builder.AddGraph();            // Exchange Online mailboxes, sendMail, Teams PSTN calls
 builder.AddOutbox();           // durable outbound queue and its dispatcher
@@ -52,7 +54,7 @@ api.MapCampaigns().MapMessageTemplates().MapRecordings();
 api.MapReports().MapReportSchedules().MapExports().MapServiceLevels();
 api.MapEmbedTokens();
 api.MapEvents().MapEventSubscriptions().MapConnectors();
-api.MapBusinessHours();
+api.MapBusinessHours().MapTeams();
 app.MapDeskPages();            // /desk (cookie session), /embed/contact (signed token)
 app.MapTwilioWebhooks();       // signed by Twilio, not by API key
 app.MapRecordingAudio();       // /recordings/{id}/audio: a signed, short-lived play link

@@ -13,6 +13,9 @@ public sealed record ReportData(ReportDefinition Report, ReportPeriod Period, IR
     /// <summary>The headline figures over the previous period (<see cref="ReportPeriod.Previous"/>), in the same order; empty when not compared.</summary>
     public IReadOnlyList<object?> PreviousHeadlines { get; init; } = [];
 
+    /// <summary>The part of the centre covered (a team, channels, wrap-up codes); null for the whole centre.</summary>
+    public ReportScope? Scope { get; init; }
+
     public long RowCount => Sheets.Sum(s => (long)s.Rows.Count);
 
     public bool IsEmpty => Sheets.All(s => s.Rows.Count == 0 && !s.OverLimit);
@@ -25,13 +28,16 @@ public sealed record ReportData(ReportDefinition Report, ReportPeriod Period, IR
 public sealed class ReportQueries(Db db, IEnumerable<IReportSource> sources, IOptions<ReportsOptions> options, TimeProvider clock)
 {
     /// <summary>Collects everything a workbook needs; <paramref name="progress"/> hears each sheet's name and row count, in order.</summary>
-    public async Task<ReportData> CollectAsync(ReportDefinition report, ReportPeriod period, IProgress<string>? progress = null, CancellationToken ct = default)
+    public async Task<ReportData> CollectAsync(ReportDefinition report, ReportPeriod period, IProgress<string>? progress = null, CancellationToken ct = default,
+        ReportScope? scope = null)
     {
-        var headlineQuery = report.Headlines is { } h ? ReadAsync(h.Sql, h.Figures, period, 1, ct) : null;
-        var previousQuery = report.Headlines is { } p ? ReadAsync(p.Sql, p.Figures, period.Previous(), 1, ct) : null;
+        // A scoped run leaves out the sheets computed in code: they cover the whole centre.
+        if (scope is { IsEmpty: false }) report = report with { Sheets = report.Sheets.Where(s => s.Source is null).ToList() };
+        var headlineQuery = report.Headlines is { } h ? ReadAsync(h.Sql, h.Figures, period, 1, scope, ct) : null;
+        var previousQuery = report.Headlines is { } p ? ReadAsync(p.Sql, p.Figures, period.Previous(), 1, scope, ct) : null;
         progress?.Report($"querying {report.Sheets.Count + (headlineQuery is null ? 0 : 1)} queries side by side");
         var sheetQueries = report.Sheets.Select(sheet => sheet.Source is { } source ? ComputeAsync(source, sheet.Columns, period, ct)
-            : ReadAsync(sheet.Sql, sheet.Columns, period, sheet.Detail ? options.Value.MaxDetailRows : int.MaxValue, ct)).ToList();
+            : ReadAsync(sheet.Sql, sheet.Columns, period, sheet.Detail ? options.Value.MaxDetailRows : int.MaxValue, scope, ct)).ToList();
         // Waits for every query; a failure surfaces as the first failed one in the definition's order.
         await Task.WhenAll(sheetQueries.Prepend(headlineQuery ?? Task.FromResult((new List<object?[]>(), false)))
             .Prepend(previousQuery ?? Task.FromResult((new List<object?[]>(), false))));
@@ -51,7 +57,7 @@ public sealed class ReportQueries(Db db, IEnumerable<IReportSource> sources, IOp
             progress?.Report(over ? $"{sheet.Name}: more than {options.Value.MaxDetailRows:N0} rows, left to the streamed export" : $"{sheet.Name}: {rows.Count:N0} rows");
         }
         var previous = previousQuery is null ? [] : (await previousQuery).Rows.FirstOrDefault() ?? new object?[headlines.Count];
-        return new ReportData(report, period, headlines, sheets, clock.GetUtcNow()) { PreviousHeadlines = previous };
+        return new ReportData(report, period, headlines, sheets, clock.GetUtcNow()) { PreviousHeadlines = previous, Scope = scope is { IsEmpty: false } ? scope : null };
     }
 
     private async Task<(List<object?[]> Rows, bool OverLimit)> ComputeAsync(string source, IReadOnlyList<ReportColumn> columns, ReportPeriod period, CancellationToken ct)
@@ -62,10 +68,10 @@ public sealed class ReportQueries(Db db, IEnumerable<IReportSource> sources, IOp
     }
 
     private async Task<(List<object?[]> Rows, bool OverLimit)> ReadAsync(string portable, IReadOnlyList<ReportColumn> columns,
-        ReportPeriod period, int limit, CancellationToken ct)
+        ReportPeriod period, int limit, ReportScope? scope, CancellationToken ct)
     {
         await Task.Yield(); // the queries start side by side, not one after another up to their first await
-        var (sql, parameters) = ReportQuery.Render(db.Dialect, portable, period);
+        var (sql, parameters) = ReportQuery.Render(db.Dialect, portable, period, scope);
         await using var connection = await db.OpenAsync(ct);
         await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, commandTimeout: 600, cancellationToken: ct));
         var ordinals = columns.Select(c => reader.GetOrdinal(c.Field)).ToArray();

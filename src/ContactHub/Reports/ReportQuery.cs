@@ -9,11 +9,12 @@ public static class ReportQuery
 {
     public const string DaysToken = "{REPORT_DAYS}";
 
-    public static (string Sql, DynamicParameters Parameters) Render(SqlDialect dialect, string portable, ReportPeriod period)
+    public static (string Sql, DynamicParameters Parameters) Render(SqlDialect dialect, string portable, ReportPeriod period, ReportScope? scope = null)
     {
         var parameters = new DynamicParameters();
         parameters.Add("from", period.From);
         parameters.Add("to", period.To);
+        portable = ReportScope.Apply(portable, scope, parameters);
         if (!portable.Contains(DaysToken, StringComparison.Ordinal)) return (dialect.Render(portable), parameters);
 
         // The period's local days as a derived table: SELECT … UNION ALL SELECT … is the one form all three engines take.

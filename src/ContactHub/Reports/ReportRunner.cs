@@ -12,7 +12,7 @@ namespace ContactHub.Reports;
 /// is tried again after Reports:RetryDelay, up to Reports:MaxAttempts; the run then fails with its last error.
 /// </summary>
 public sealed class ReportRunner(ReportCatalogue catalogue, ReportQueries queries, ReportRunStore runs, ReportDeliveryStore deliveries, IEmailTransport email,
-    ReportScheduleStore schedules, ServiceLevels serviceLevels, IEnumerable<IReportDestination> destinations,
+    ReportScheduleStore schedules, ServiceLevels serviceLevels, IEnumerable<IReportDestination> destinations, ContactHub.AgentTeams.TeamStore teams,
     IOptions<ReportsOptions> options, IOptions<EmailOptions> emailOptions, IHostEnvironment environment, TimeProvider clock, ILogger<ReportRunner> logger)
 {
     /// <summary>True when the run succeeded (now or before).</summary>
@@ -48,7 +48,9 @@ public sealed class ReportRunner(ReportCatalogue catalogue, ReportQueries querie
         var watch = Stopwatch.StartNew();
         var report = catalogue.Find(run.ReportName) ?? throw new ReportRunException($"The report {run.ReportName} is no longer in the catalogue.", permanent: true);
         var period = run.Period();
-        var data = await queries.CollectAsync(report, period, ct: ct);
+        var schedule = run.ScheduleId is { } scheduleId ? await schedules.GetAsync(scheduleId, ct) : null;
+        var scope = await ScopeAsync(schedule?.Scope, null, ct);
+        var data = await queries.CollectAsync(report, period, ct: ct, scope: scope);
         var charts = ReportChartImage.RenderAll(data);
         var content = ReportWorkbook.Build(data, ExportLink(period), charts);
         var fileName = $"{report.Name}_{period.FirstDay:yyyy-MM-dd}_{period.LastDay:yyyy-MM-dd}_{run.Id}.xlsx";
@@ -57,8 +59,7 @@ public sealed class ReportRunner(ReportCatalogue catalogue, ReportQueries querie
         await File.WriteAllBytesAsync(Path.Combine(folder, fileName), content, ct);
 
         // A conditional schedule sends only when its condition holds; otherwise the workbook is kept and the run says why.
-        if (run.ScheduleId is { } scheduleId && await schedules.GetAsync(scheduleId, ct) is { SendWhen: { } when }
-            && SendCondition.Parse(when, report).Condition is { } condition)
+        if (schedule is { SendWhen: { } when } && SendCondition.Parse(when, report).Condition is { } condition)
         {
             var levels = condition.OnServiceLevels ? await serviceLevels.ComputeAsync(period.From, period.To, ct) : [];
             var (holds, why) = condition.Evaluate(data, levels);
@@ -68,9 +69,57 @@ public sealed class ReportRunner(ReportCatalogue catalogue, ReportQueries querie
                 return;
             }
         }
-        if (run.RecipientList.Count > 0) await SendAsync(run, data, charts, fileName, content, ct);
+        if (run.RecipientList.Count > 0)
+        {
+            if (schedule is { PerRecipientTeam: true }) await SendPerTeamAsync(run, report, period, schedule, ct);
+            else await SendAsync(run, data, charts, fileName, content, ct);
+        }
         await runs.SucceededAsync(run.Id, data.RowCount, fileName, content, watch.ElapsedMilliseconds, CancellationToken.None);
         ReportLog.Succeeded(logger, run.Id, report.Name, data.RowCount, content.Length, watch.ElapsedMilliseconds);
+    }
+
+    /// <summary>
+    /// The part of the centre a workbook covers: the schedule's scope (a team's agents, agents, channels, wrap-up codes), narrowed to
+    /// a recipient's own team when the schedule sends each manager their team. Null for the whole centre.
+    /// </summary>
+    private async Task<ReportScope?> ScopeAsync(ScheduleScope? scope, ContactHub.AgentTeams.Team? own, CancellationToken ct)
+    {
+        if (scope is null && own is null) return null;
+        IReadOnlyList<string>? agents = scope?.Agents;
+        var labels = new List<string>();
+        foreach (var team in new[] { scope?.Team is { } name ? await teams.GetAsync(name, ct) ?? new ContactHub.AgentTeams.Team(name, [], [], null, default) : null, own }.OfType<ContactHub.AgentTeams.Team>().DistinctBy(t => t.Name))
+        {
+            agents = agents is null ? team.Agents : agents.Intersect(team.Agents).ToList();
+            labels.Add($"team {team.Name}");
+        }
+        if (scope?.Agents is { } named) labels.Add($"agents {string.Join(", ", named)}");
+        if (scope?.Channels is { } channels) labels.Add($"channels {string.Join(", ", channels)}");
+        if (scope?.WrapUpCodes is { } codes) labels.Add($"wrap-up {string.Join(", ", codes)}");
+        return new ReportScope(string.Join("; ", labels), agents, scope?.Channels, scope?.WrapUpCodes);
+    }
+
+    /// <summary>Each manager gets the workbook of their own team (the first they manage); a recipient who manages none is told so in the deliveries.</summary>
+    private async Task SendPerTeamAsync(ReportRunRow run, ReportDefinition report, ReportPeriod period, ReportSchedule schedule, CancellationToken ct)
+    {
+        var pending = await deliveries.PlanAsync(run.Id, run.RecipientList, ct);
+        var link = Link($"/api/v1/reports/runs/{run.Id}/file");
+        var groups = new Dictionary<string, (ContactHub.AgentTeams.Team Team, List<string> To)>();
+        foreach (var to in pending)
+        {
+            if ((await teams.ManagedByAsync(to, ct)).FirstOrDefault() is { } team)
+                (groups.TryGetValue(team.Name, out var g) ? g : groups[team.Name] = (team, [])).To.Add(to);
+            else
+                await deliveries.FailedAsync(run.Id, to, "manages no team: with perRecipientTeam each recipient gets their own team's report", CancellationToken.None);
+        }
+        foreach (var (team, to) in groups.Values)
+        {
+            var data = await queries.CollectAsync(report, period, ct: ct, scope: await ScopeAsync(schedule.Scope, team, ct));
+            var charts = ReportChartImage.RenderAll(data);
+            var content = ReportWorkbook.Build(data, ExportLink(period), charts);
+            var fileName = $"{report.Name}_{team.Name}_{period.FirstDay:yyyy-MM-dd}_{period.LastDay:yyyy-MM-dd}.xlsx";
+            if (await EmailAsync(run, data, charts, fileName, content, to, link, ct) is { } failure)
+                throw new ReportRunException($"The email could not be sent: {failure}", permanent: false);
+        }
     }
 
     /// <summary>
@@ -119,7 +168,7 @@ public sealed class ReportRunner(ReportCatalogue catalogue, ReportQueries querie
     {
         if (!emailOptions.Value.Enabled) throw new ReportRunException("Email is not configured (Email:FromAddress), so the report cannot be sent.", permanent: true);
         var attach = content.Length <= options.Value.MaxAttachmentBytes;
-        var subject = $"{data.Report.Title} — {data.Period.Label}";
+        var subject = $"{data.Report.Title} — {data.Period.Label}" + (data.Scope is { } scope ? $" ({scope.Label})" : "");
         var (text, html) = Body(data, charts.Count, attach, link);
         var domain = emailOptions.Value.MessageIdDomain ?? emailOptions.Value.FromAddress!.Split('@')[^1];
         List<EmailAttachment> attachments = [];

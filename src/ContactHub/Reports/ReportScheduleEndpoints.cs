@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using ContactHub.AgentTeams;
+using ContactHub.Channels;
 using ContactHub.Hosting;
 using ContactHub.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,7 +19,9 @@ public static class ReportScheduleEndpoints
         IReadOnlyList<string>? Recipients = null,
         bool? Enabled = true,
         [property: Description("Send only when this holds for the period: \"missed_calls > 20\" (a headline figure of the report) or \"service level below target\"")]
-        string? SendWhen = null);
+        string? SendWhen = null,
+        [property: Description("Cover only part of the centre: a team's agents, agents, channels, wrap-up codes")] ScheduleScope? Scope = null,
+        [property: Description("Send each recipient (a team's manager) the report of their own team only")] bool? PerRecipientTeam = null);
 
     public static ApiGroups MapReportSchedules(this ApiGroups api)
     {
@@ -52,7 +56,7 @@ public static class ReportScheduleEndpoints
     private static async Task<Results<Created<ReportSchedule>, ValidationProblem>> Create(ScheduleRequest request, ReportScheduleStore store,
         ReportScheduler scheduler, ReportCatalogue catalogue, IOptions<ReportsOptions> options, TimeProvider clock, AuditLog audit, HttpContext http, CancellationToken ct)
     {
-        var (input, errors) = await ValidateAsync(request, null, store, catalogue, options, clock, ct);
+        var (input, errors) = await ValidateAsync(request, null, store, catalogue, options, clock, ct, http.RequestServices.GetRequiredService<TeamStore>());
         if (input is null) return TypedResults.ValidationProblem(errors);
         var id = await store.CreateAsync(input, "api", AuditLog.Actor(http.User), ct);
         var schedule = (await store.GetAsync(id, ct))!;
@@ -65,7 +69,7 @@ public static class ReportScheduleEndpoints
         ReportScheduler scheduler, ReportCatalogue catalogue, IOptions<ReportsOptions> options, TimeProvider clock, AuditLog audit, HttpContext http, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is null) return NotFound(id);
-        var (input, errors) = await ValidateAsync(request, id, store, catalogue, options, clock, ct);
+        var (input, errors) = await ValidateAsync(request, id, store, catalogue, options, clock, ct, http.RequestServices.GetRequiredService<TeamStore>());
         if (input is null) return TypedResults.ValidationProblem(errors);
         if (!await store.UpdateAsync(id, input, ct)) return NotFound(id);
         var schedule = (await store.GetAsync(id, ct))!;
@@ -122,7 +126,7 @@ public static class ReportScheduleEndpoints
     private static ProblemHttpResult NotFound(long id) => Problems.NotFound($"Report schedule {id} does not exist.");
 
     private static async Task<(ScheduleInput? Input, Dictionary<string, string[]> Errors)> ValidateAsync(ScheduleRequest r, long? id, ReportScheduleStore store,
-        ReportCatalogue catalogue, IOptions<ReportsOptions> options, TimeProvider clock, CancellationToken ct)
+        ReportCatalogue catalogue, IOptions<ReportsOptions> options, TimeProvider clock, CancellationToken ct, TeamStore? teams = null)
     {
         var recipients = r.Recipients?.Select(e => e?.Trim() ?? "").ToList();
         var errors = ScheduleRules.Check(r.Report, r.Cron, r.TimeZone, r.Period, recipients, options.Value.MinimumScheduleInterval, clock.GetUtcNow(),
@@ -135,7 +139,22 @@ public static class ReportScheduleEndpoints
         var sendWhen = string.IsNullOrWhiteSpace(r.SendWhen) ? null : r.SendWhen.Trim();
         if (sendWhen is not null && catalogue.Find(r.Report) is { } report && SendCondition.Parse(sendWhen, report).Error is { } conditionError)
             errors["sendWhen"] = [$"sendWhen: {conditionError}"];
+        var scope = r.Scope is { IsEmpty: false } given ? given with
+        {
+            Agents = given.Agents?.Select(a => a.Trim()).Where(a => a.Length > 0).Distinct().ToList(),
+            Channels = given.Channels?.Select(c => c.Trim().ToLowerInvariant()).Distinct().ToList(),
+            WrapUpCodes = given.WrapUpCodes?.Select(c => c.Trim()).Distinct().ToList(),
+        } : null;
+        var perTeam = r.PerRecipientTeam ?? false;
+        if ((scope is not null || perTeam) && catalogue.Find(r.Report) is { } scoped && !ReportScope.CanScope(scoped))
+            errors["scope"] = [$"scope: {scoped.Name} cannot be narrowed to part of the centre (its queries have no {{SCOPE:…}}); activity-summary can."];
+        if (scope?.Channels?.FirstOrDefault(c => !Channel.All.Contains(c)) is { } channel) errors["scope.channels"] = [$"scope.channels: '{channel}' is not one of {string.Join(", ", Channel.All)}."];
+        if (scope?.Agents is { Count: 0 } || scope?.Channels is { Count: 0 } || scope?.WrapUpCodes is { Count: 0 }) errors["scope"] = ["scope: leave a list out rather than give it empty."];
+        var allTeams = teams is null ? [] : await teams.ListAsync(ct);
+        if (scope?.Team is { } team && allTeams.All(t => t.Name != team)) errors["scope.team"] = [$"scope.team: there is no team '{team}' (PUT /api/v1/teams/{team})."];
+        if (perTeam && recipients?.FirstOrDefault(to => !allTeams.Any(t => t.Managers.Contains(to, StringComparer.OrdinalIgnoreCase))) is { } stranger)
+            errors["recipients"] = [$"recipients: with perRecipientTeam each recipient is a team's manager; {stranger} manages no team (PUT /api/v1/teams/{{name}} with \"managers\")."];
         if (errors.Count > 0) return (null, errors);
-        return (new ScheduleInput(name, r.Report!, r.Cron!.Trim(), r.TimeZone!, r.Period!, recipients!, r.Enabled ?? true, sendWhen), errors);
+        return (new ScheduleInput(name, r.Report!, r.Cron!.Trim(), r.TimeZone!, r.Period!, recipients!, r.Enabled ?? true, sendWhen, scope, perTeam), errors);
     }
 }

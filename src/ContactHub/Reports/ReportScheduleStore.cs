@@ -4,26 +4,37 @@ using Dapper;
 namespace ContactHub.Reports;
 
 public sealed record ScheduleInput(string? Name, string Report, string Cron, string TimeZone, string Period, IReadOnlyList<string> Recipients, bool Enabled,
-    string? SendWhen = null);
+    string? SendWhen = null, ScheduleScope? Scope = null, bool PerRecipientTeam = false);
+
+/// <summary>What part of the centre a schedule's report covers: a team's agents, agents by name, channels, wrap-up codes (all that are given).</summary>
+public sealed record ScheduleScope(string? Team = null, IReadOnlyList<string>? Agents = null, IReadOnlyList<string>? Channels = null, IReadOnlyList<string>? WrapUpCodes = null)
+{
+    public bool IsEmpty => Team is null && Agents is null && Channels is null && WrapUpCodes is null;
+}
 
 /// <summary>A schedule as the API shows it: paused (with why) after too many failed runs in a row.</summary>
 public sealed record ReportSchedule(long Id, string? Name, string Report, string Cron, string TimeZone, string Period, IReadOnlyList<string> Recipients,
     bool Enabled, bool Paused, string? PausedReason, DateTimeOffset? PausedAt, long ConsecutiveFailures, string Source, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
-    string? SendWhen);
+    string? SendWhen, ScheduleScope? Scope, bool PerRecipientTeam);
 
 public sealed class ReportScheduleStore(Db db, TimeProvider clock)
 {
     private sealed record Row(long Id, string? Name, string ReportName, string Cron, string TimeZone, string Period, string Recipients, long Enabled,
-        DateTimeOffset? PausedAt, string? PausedReason, long ConsecutiveFailures, string Source, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? SendWhen)
+        DateTimeOffset? PausedAt, string? PausedReason, long ConsecutiveFailures, string Source, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? SendWhen,
+        string? ScopeTeam, string? ScopeAgents, string? ScopeChannels, string? ScopeWrapUps, long PerRecipientTeam)
     {
+        private static IReadOnlyList<string>? List(string? text) => text is null ? null : text.Split(',', StringSplitOptions.RemoveEmptyEntries);
+
+        private ScheduleScope? Scope => new ScheduleScope(ScopeTeam, List(ScopeAgents), List(ScopeChannels), List(ScopeWrapUps)) is { IsEmpty: false } scope ? scope : null;
+
         public ReportSchedule ToSchedule() => new(Id, Name, ReportName, Cron, TimeZone, Period,
             Recipients.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), Enabled != 0, PausedAt is not null,
-            PausedReason, PausedAt, ConsecutiveFailures, Source, CreatedAt, UpdatedAt, SendWhen);
+            PausedReason, PausedAt, ConsecutiveFailures, Source, CreatedAt, UpdatedAt, SendWhen, Scope, PerRecipientTeam != 0);
     }
 
     private const string Columns = """
         SELECT id, name, report_name, cron, time_zone, period, recipients, enabled, paused_at, paused_reason, consecutive_failures, source, created_at, updated_at,
-               send_when
+               send_when, scope_team, scope_agents, scope_channels, scope_wrap_ups, per_recipient_team
         FROM report_schedules
         """ + "\n";
 
@@ -53,7 +64,8 @@ public sealed class ReportScheduleStore(Db db, TimeProvider clock)
 
     private const string UpdateSql = """
         UPDATE report_schedules SET name = @name, report_name = @report, cron = @cron, time_zone = @zone, period = @period, recipients = @recipients,
-            enabled = @enabled, send_when = @sendWhen, updated_at = @now
+            enabled = @enabled, send_when = @sendWhen, scope_team = @scopeTeam, scope_agents = @scopeAgents, scope_channels = @scopeChannels,
+            scope_wrap_ups = @scopeWrapUps, per_recipient_team = @perRecipientTeam, updated_at = @now
         WHERE id = @id
         """;
 
@@ -79,8 +91,10 @@ public sealed class ReportScheduleStore(Db db, TimeProvider clock)
     private const string ResumeSql = "UPDATE report_schedules SET paused_at = NULL, paused_reason = NULL, consecutive_failures = 0, updated_at = @now WHERE id = @id";
 
     private const string InsertSql = """
-        INSERT INTO report_schedules (name, report_name, cron, time_zone, period, recipients, enabled, source, created_by, created_at, updated_at, send_when) {OUTPUT_ID}
-        VALUES (@name, @report, @cron, @zone, @period, @recipients, @enabled, @source, @createdBy, @now, @now, @sendWhen) {RETURNING_ID}
+        INSERT INTO report_schedules (name, report_name, cron, time_zone, period, recipients, enabled, source, created_by, created_at, updated_at, send_when,
+            scope_team, scope_agents, scope_channels, scope_wrap_ups, per_recipient_team) {OUTPUT_ID}
+        VALUES (@name, @report, @cron, @zone, @period, @recipients, @enabled, @source, @createdBy, @now, @now, @sendWhen,
+            @scopeTeam, @scopeAgents, @scopeChannels, @scopeWrapUps, @perRecipientTeam) {RETURNING_ID}
         """;
 
     public async Task<long> CreateAsync(ScheduleInput s, string source, string? createdBy, CancellationToken ct = default)
@@ -89,7 +103,8 @@ public sealed class ReportScheduleStore(Db db, TimeProvider clock)
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(InsertSql), new
         {
             name = s.Name, report = s.Report, cron = s.Cron, zone = s.TimeZone, period = s.Period, recipients = string.Join(",", s.Recipients),
-            enabled = s.Enabled ? 1L : 0L, source, createdBy, now = clock.GetUtcNow(), sendWhen = s.SendWhen,
+            enabled = s.Enabled ? 1L : 0L, source, createdBy, now = clock.GetUtcNow(), sendWhen = s.SendWhen, scopeTeam = s.Scope?.Team,
+            scopeAgents = Join(s.Scope?.Agents), scopeChannels = Join(s.Scope?.Channels), scopeWrapUps = Join(s.Scope?.WrapUpCodes), perRecipientTeam = s.PerRecipientTeam ? 1L : 0L,
         }, cancellationToken: ct));
     }
 
@@ -100,7 +115,8 @@ public sealed class ReportScheduleStore(Db db, TimeProvider clock)
         return await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateSql), new
         {
             id, name = s.Name, report = s.Report, cron = s.Cron, zone = s.TimeZone, period = s.Period, recipients = string.Join(",", s.Recipients),
-            enabled = s.Enabled ? 1L : 0L, now = clock.GetUtcNow(), sendWhen = s.SendWhen,
+            enabled = s.Enabled ? 1L : 0L, now = clock.GetUtcNow(), sendWhen = s.SendWhen, scopeTeam = s.Scope?.Team,
+            scopeAgents = Join(s.Scope?.Agents), scopeChannels = Join(s.Scope?.Channels), scopeWrapUps = Join(s.Scope?.WrapUpCodes), perRecipientTeam = s.PerRecipientTeam ? 1L : 0L,
         }, cancellationToken: ct)) == 1;
     }
 
@@ -144,6 +160,8 @@ public sealed class ReportScheduleStore(Db db, TimeProvider clock)
         return await connection.ExecuteAsync(new CommandDefinition(db.Sql(ResumeSql),
             new { id, now = clock.GetUtcNow() }, cancellationToken: ct)) == 1;
     }
+
+    private static string? Join(IReadOnlyList<string>? values) => values is null ? null : string.Join(",", values);
 
     private static string Clip(string reason) => reason.Length <= 2000 ? reason : reason[..2000];
 }

@@ -35,7 +35,7 @@ public static class ReportWorkbook
     private static void Summary(IXLWorksheet ws, ReportData data)
     {
         ws.Cell(1, 1).SetValue(data.Report.Title).Style.Font.SetBold().Font.SetFontSize(16);
-        ws.Cell(2, 1).SetValue($"{data.Period.Label} ({data.Period.TimeZone.Id})").Style.Font.SetFontColor(XLColor.Gray);
+        ws.Cell(2, 1).SetValue($"{data.Period.Label} ({data.Period.TimeZone.Id})" + (data.Scope is { } scope ? $" · {scope.Label}" : "")).Style.Font.SetFontColor(XLColor.Gray);
         var row = 4;
         if (data.IsEmpty)
             ws.Cell(row++, 1).SetValue("No activity in this period.").Style.Font.SetItalic();
@@ -180,6 +180,7 @@ public static class ReportWorkbook
             ("From (local)", TimeZoneInfo.ConvertTime(data.Period.From, zone).DateTime),
             ("To (local, exclusive)", TimeZoneInfo.ConvertTime(data.Period.To, zone).DateTime),
             ("Time zone", zone.Id),
+            ("Covers", data.Scope is { } scope ? $"{scope.Label} (sheets computed for the whole centre are left out)" : "the whole centre"),
             ("Generated at (local)", TimeZoneInfo.ConvertTime(data.GeneratedAt, zone).DateTime),
             .. data.Sheets.Select(s => ($"Rows in {s.Sheet.Name}", (object)(s.OverLimit ? "over the limit: see the streamed export" : s.Rows.Count))),
         ];

@@ -258,7 +258,7 @@ public abstract class CampaignSuite<TApp>(TApp app) : EngineSuite<TApp>(app) whe
 
         // Saturday morning in Paris, the week after this test was written (whatever today is, the clock only moves forward).
         var saturday = DateTimeOffset.Parse("2026-12-05T10:00:00+01:00");
-        if (App.Clock.GetUtcNow() < saturday) App.Clock.SetUtcNow(saturday);
+        if (App.Clock.GetUtcNow() < saturday) App.Clock.SetUtcNow(saturday.ToUniversalTime()); // a clock holds UTC (PostgreSQL takes nothing else)
         else App.Clock.Advance(TimeSpan.FromDays(7 - ((int)TimeZoneInfo.ConvertTime(App.Clock.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris")).DayOfWeek + 1) % 7));
         var campaign = await Campaign(new { name = "call back when open", trigger = "missed-call-not-returned", parameters = new { minutes = 0 }, channel = "sms",
             body = "We are open again - call us back.", businessHours = calendar });
@@ -276,7 +276,7 @@ public abstract class CampaignSuite<TApp>(TApp app) : EngineSuite<TApp>(app) whe
         Assert.Equal((DayOfWeek.Monday, 9, 0), (local.DayOfWeek, local.Hour, local.Minute));
         Assert.Empty(await TextsTo(phone));
 
-        App.Clock.SetUtcNow(opening.AddMinutes(1));
+        App.Clock.SetUtcNow(opening.AddMinutes(1).ToUniversalTime());
         await Evaluate();
         Assert.Single(await TextsTo(phone, atLeast: 1));
     }

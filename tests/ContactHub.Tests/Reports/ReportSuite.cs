@@ -340,6 +340,59 @@ public abstract class ReportSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where
     }
 
     [SkippableFact]
+    public async Task Each_manager_receives_only_their_own_teams_report()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var (maria, joao, ana) = ($"maria-{tag}", $"joao-{tag}", $"ana-{tag}");
+        var (paris, lisbon) = ($"lead.paris.{tag}@example.org", $"lead.lisbon.{tag}@example.org");
+        (await Api.PutAsJsonAsync($"/api/v1/teams/paris-{tag}", new { agents = new[] { maria, joao }, managers = new[] { paris } })).EnsureSuccessStatusCode();
+        (await Api.PutAsJsonAsync($"/api/v1/teams/lisbon-{tag}", new { agents = new[] { ana }, managers = new[] { lisbon } })).EnsureSuccessStatusCode();
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
+        // The Tuesday of last week (the other tests count yesterday's activity: this one stays out of their day).
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).DateTime);
+        var tuesday = today.AddDays(-((int)today.DayOfWeek + 6) % 7 - 7 + 1);
+        DateTimeOffset At(int hour) => new DateTimeOffset(tuesday.ToDateTime(new TimeOnly(hour, 0)), zone.GetUtcOffset(tuesday.ToDateTime(new TimeOnly(hour, 0)))).ToUniversalTime();
+        foreach (var (agent, count) in new[] { (maria, 2), (joao, 1), (ana, 4) })
+            for (var n = 0; n < count; n++)
+                await Record("chat", "inbound", At(10 + n), Customers.Phone(), agent: agent);
+
+        var refused = await (await Api.PostAsJsonAsync("/api/v1/report-schedules", new
+        {
+            report = "activity-summary", cron = "0 0 7 * * ?", timeZone = "Europe/Paris", recipients = new[] { paris, "nobody@example.org" }, perRecipientTeam = true,
+        })).Expect(400);
+        Assert.Contains("nobody@example.org", refused["errors"]!["recipients"]![0]!.GetValue<string>());
+        var unscopable = await (await Api.PostAsJsonAsync("/api/v1/report-schedules", new
+        {
+            report = "contacts", cron = "0 0 7 * * ?", timeZone = "Europe/Paris", recipients = new[] { paris }, scope = new { team = $"paris-{tag}" },
+        })).Expect(400);
+        Assert.NotNull(unscopable["errors"]!["scope"]);
+
+        var schedule = await Api.PostOk("/api/v1/report-schedules", new
+        {
+            name = "teams-" + tag, report = "activity-summary", cron = "0 0 7 * * ?", timeZone = "Europe/Paris", period = "previous-week",
+            recipients = new[] { paris, lisbon }, perRecipientTeam = true,
+        }, 201);
+        Assert.True(schedule["perRecipientTeam"]!.GetValue<bool>());
+        await Api.PostOk($"/api/v1/report-schedules/{schedule["id"]}/run", new { }, 202);
+
+        foreach (var (manager, team, agents, total) in new[] { (paris, $"paris-{tag}", new[] { maria, joao }, 3), (lisbon, $"lisbon-{tag}", new[] { ana }, 4) })
+        {
+            var email = Assert.Single(await Maildir.WaitFor(manager, seconds: 60));
+            Assert.Contains($"team {team}", email.Subject);
+            var part = email.Attachments.OfType<MimeKit.MimePart>().Single(a => a.FileName?.EndsWith(".xlsx", StringComparison.Ordinal) == true);
+            using var stream = new MemoryStream();
+            await part.Content!.DecodeToAsync(stream);
+            using var workbook = Workbooks.Open(stream.ToArray());
+            var byAgent = workbook.Worksheet("By agent").RowsUsed().Skip(1).Select(r => r.Cell(1).GetString()).Where(a => a is not ("" or "Total")).ToList();
+            Assert.Equal(agents.Order(), byAgent.Order()); // their team's agents, nobody else's
+            var interactions = workbook.Worksheet("Summary").RowsUsed().Single(r => r.Cell(1).GetString() == "Interactions").Cell(2).GetDouble();
+            Assert.Equal(total, interactions);
+            Assert.Contains(team, workbook.Worksheet("Summary").Cell(2, 1).GetString());
+            Assert.DoesNotContain(workbook.Worksheets, w => w.Name is "Service levels" or "Demand by hour"); // computed for the whole centre: left out
+        }
+    }
+
+    [SkippableFact]
     public async Task An_empty_period_gives_a_valid_workbook_that_says_so()
     {
         foreach (var report in new[] { "activity-summary", "conversations", "follow-ups", "contacts" })
