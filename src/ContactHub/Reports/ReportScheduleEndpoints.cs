@@ -147,7 +147,7 @@ public static class ReportScheduleEndpoints
         } : null;
         var perTeam = r.PerRecipientTeam ?? false;
         if ((scope is not null || perTeam) && catalogue.Find(r.Report) is { } scoped && !ReportScope.CanScope(scoped))
-            errors["scope"] = [$"scope: {scoped.Name} cannot be narrowed to part of the centre (its queries have no {{SCOPE:…}}); activity-summary can."];
+            errors["scope"] = [$"scope: {scoped.Name} cannot be narrowed to part of the centre (its queries have no {{SCOPE:…}}); these can: {string.Join(", ", catalogue.All.Where(ReportScope.CanScope).Select(r => r.Name))}."];
         if (scope?.Channels?.FirstOrDefault(c => !Channel.All.Contains(c)) is { } channel) errors["scope.channels"] = [$"scope.channels: '{channel}' is not one of {string.Join(", ", Channel.All)}."];
         if (scope?.Agents is { Count: 0 } || scope?.Channels is { Count: 0 } || scope?.WrapUpCodes is { Count: 0 }) errors["scope"] = ["scope: leave a list out rather than give it empty."];
         var allTeams = teams is null ? [] : await teams.ListAsync(ct);

@@ -65,4 +65,26 @@ public abstract class ReportComparisonSuite<TApp>(TApp app) : EngineSuite<TApp>(
         Assert.Equal(4.0, demand.RowsUsed().Where(r => r.RowNumber() is > 1 and < 9).Sum(r => r.Cell(2 + 15).GetDouble()));
         Assert.Equal(XLConditionalFormatType.ColorScale, demand.ConditionalFormats.Single().ConditionalFormatType);
     }
+
+    [SkippableFact]
+    public async Task A_scoped_run_counts_only_the_agents_channels_and_codes_it_covers()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var (mine, other) = ($"mine-{tag}", $"other-{tag}");
+        foreach (var (agent, channel) in new[] { (mine, "call"), (mine, "chat"), (other, "call") })
+            await Api.PostOk("/api/v1/interactions", new { channel, direction = "inbound", occurredAt = "2026-10-07T10:00:00+02:00", agent, customer = new { phone = Customers.Phone() } }, 201);
+        var catalogue = App.Get<ContactHub.Reports.ReportCatalogue>();
+        var queries = App.Get<ContactHub.Reports.ReportQueries>();
+        var period = new ContactHub.Reports.ReportPeriod(new DateOnly(2026, 10, 7), new DateOnly(2026, 10, 7), TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris"));
+
+        foreach (var name in new[] { "activity-summary", "conversations" })
+        {
+            var whole = await queries.CollectAsync(catalogue.Find(name)!, period, scope: new ContactHub.Reports.ReportScope("mine and other", Agents: [mine, other]));
+            var scoped = await queries.CollectAsync(catalogue.Find(name)!, period, scope: new ContactHub.Reports.ReportScope("mine, calls", Agents: [mine], Channels: ["call"]));
+            double Count(ContactHub.Reports.ReportData data) => Convert.ToDouble(data.Headlines[0].Value);
+            Assert.Equal((3.0, 1.0), (Count(whole), Count(scoped)));
+            Assert.Equal("mine, calls", scoped.Scope!.Label);
+            Assert.DoesNotContain(scoped.Sheets, s => s.Sheet.Source is not null); // whole-centre computed sheets are left out
+        }
+    }
 }
