@@ -34,10 +34,11 @@ public sealed class SmtpOutageTests(SmtpOutageApp app) : IClassFixture<SmtpOutag
         var conversationId = (await app.Client().PostOk("/api/v1/interactions", new { channel = "email", direction = "inbound", customer = new { email } }, 201))["conversationId"]!.GetValue<long>();
         var queued = await app.Client().PostOk($"/api/v1/conversations/{conversationId}/messages", new { channel = "email", subject = "During the outage", body = "Still coming." }, 202);
 
-        await Task.Delay(2000); // a few failed attempts
-        long attemptsDuringOutage;
-        await using (var connection = await app.Get<Db>().OpenAsync())
-            attemptsDuringOutage = await connection.ExecuteScalarAsync<long>("SELECT attempts FROM outbox WHERE interaction_id = @id AND status = 'pending'", new { id = queued["interactionId"]!.GetValue<long>() });
+        // A few failed attempts first: waited for by count, not by time.
+        long attemptsDuringOutage = 0;
+        for (var until = DateTime.UtcNow.AddSeconds(30); attemptsDuringOutage < 2 && DateTime.UtcNow < until; await Task.Delay(100))
+            await using (var connection = await app.Get<Db>().OpenAsync())
+                attemptsDuringOutage = await connection.ExecuteScalarAsync<long>("SELECT attempts FROM outbox WHERE interaction_id = @id AND status = 'pending'", new { id = queued["interactionId"]!.GetValue<long>() });
 
         var maildir = Directory.CreateTempSubdirectory("contacthub-smtp-back-").FullName;
         using var server = Process.Start("/usr/bin/python3", ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{app.SmtpPort}", "-c", "aiosmtpd.handlers.Mailbox", $"{maildir}/Maildir"])!;
@@ -104,8 +105,14 @@ public sealed class ReportSmtpOutageTests(ReportSmtpOutageApp app) : IClassFixtu
         var run = await app.Client().PostOk("/api/v1/reports/contacts/runs", new { from = "2026-11-01", to = "2026-11-02", timeZone = "Europe/Paris", email = new[] { manager } }, 202);
         var runId = run["runId"]!.GetValue<long>();
 
-        await Task.Delay(1500); // a few failed attempts
-        var during = await app.Client().GetOk($"/api/v1/reports/runs/{runId}");
+        // A few failed attempts first: waited for by count, not by time (a cold first attempt can take over a second).
+        System.Text.Json.Nodes.JsonNode during;
+        var until = DateTime.UtcNow.AddSeconds(30);
+        do
+        {
+            await Task.Delay(100);
+            during = await app.Client().GetOk($"/api/v1/reports/runs/{runId}");
+        } while (during["attempts"]!.GetValue<long>() < 2 && DateTime.UtcNow < until);
         var maildir = Directory.CreateTempSubdirectory("contacthub-smtp-back-").FullName;
         using var server = Process.Start("/usr/bin/python3", ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{app.SmtpPort}", "-c", "aiosmtpd.handlers.Mailbox", $"{maildir}/Maildir"])!;
         try
