@@ -45,10 +45,6 @@ public sealed class TeamStore(Db db, TimeProvider clock)
 
     public async Task<Team?> GetAsync(string name, CancellationToken ct) => (await ListAsync(ct)).FirstOrDefault(t => t.Name == name);
 
-    /// <summary>The teams whose reports go to this manager.</summary>
-    public async Task<IReadOnlyList<Team>> ManagedByAsync(string email, CancellationToken ct) =>
-        (await ListAsync(ct)).Where(t => t.Managers.Contains(email, StringComparer.OrdinalIgnoreCase)).ToList();
-
     /// <summary>Creates or replaces the team (its whole membership); true when it was new.</summary>
     public Task<bool> SaveAsync(string name, IReadOnlyList<string> agents, IReadOnlyList<string> managers, string? calendar, CancellationToken ct) =>
         db.InTransactionAsync(async (connection, tx) =>

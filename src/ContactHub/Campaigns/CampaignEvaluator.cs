@@ -40,10 +40,12 @@ public sealed class CampaignEvaluator(
         if (start > since) since = start;
         var known = await store.KnownKeysAsync(campaign.Id, since - options.Value.Lookback, ct);
         var decisions = new List<Decision>();
+        // The campaign's business hours, read once for all its candidates.
+        var hours = campaign.BusinessHours is { } calendar ? (await calendars.ListAsync(ct)).FirstOrDefault(c => c.Name == calendar)?.Rules() : null;
         foreach (var candidate in await triggers.FindAsync(campaign, since, now, ct))
         {
             if (known.Contains(candidate.TriggerKey)) continue;
-            var (decision, target) = await DecideAsync(campaign, candidate, now, ct);
+            var (decision, target) = await DecideAsync(campaign, candidate, now, hours, ct);
             decisions.Add(decision);
             if (apply && await store.ClaimAsync(campaign.Id, decision, ct) is { } sendId)
                 await ActAsync(campaign, candidate, decision, target, sendId, ct);
@@ -53,13 +55,14 @@ public sealed class CampaignEvaluator(
             {
                 if (!await store.TakeDeferredAsync(deferred.Id, ct)) continue; // another node has it
                 var candidate = new Candidate(deferred.ContactId, deferred.TriggerKey, null);
-                var (decision, target) = await DecideAsync(campaign, candidate, now, ct, ignoreQuietHours: true);
+                var (decision, target) = await DecideAsync(campaign, candidate, now, hours, ct, ignoreQuietHours: true);
                 await ActAsync(campaign, candidate, decision, target, deferred.Id, ct);
             }
         return decisions;
     }
 
-    private async Task<(Decision Decision, string? Target)> DecideAsync(CampaignRow campaign, Candidate candidate, DateTimeOffset now, CancellationToken ct, bool ignoreQuietHours = false)
+    private async Task<(Decision Decision, string? Target)> DecideAsync(CampaignRow campaign, Candidate candidate, DateTimeOffset now,
+        ContactHub.BusinessHours.BusinessHoursRules? hours, CancellationToken ct, bool ignoreQuietHours = false)
     {
         Decision Skip(string reason) => new(candidate.ContactId, candidate.TriggerKey, "skipped", reason);
         if (campaign.Parameters.Audience is { } wanted && await audience.ExcludesAsync(wanted, candidate.ContactId, ct) is { } outside) return (Skip(outside), null);
@@ -83,8 +86,8 @@ public sealed class CampaignEvaluator(
             var allowed = QuietHours.NextAllowed(now, campaign.QuietStart, campaign.QuietEnd, zone);
             if (allowed > now) return (new(candidate.ContactId, candidate.TriggerKey, "deferred", $"quiet hours in {zone.Id}", allowed), target);
             // Only while the centre is open (a calendar's hours, holidays included), so that a reply finds someone.
-            if (campaign.BusinessHours is { } name && (await calendars.ListAsync(ct)).FirstOrDefault(c => c.Name == name)?.Rules() is { } hours && !hours.IsOpen(now))
-                return (new(candidate.ContactId, candidate.TriggerKey, "deferred", $"outside the business hours of {name}", hours.NextChange(now) ?? now.AddDays(1)), target);
+            if (hours is not null && !hours.IsOpen(now))
+                return (new(candidate.ContactId, candidate.TriggerKey, "deferred", $"outside the business hours of {campaign.BusinessHours}", hours.NextChange(now) ?? now.AddDays(1)), target);
         }
         return (new(candidate.ContactId, candidate.TriggerKey, "queued", null), target);
     }

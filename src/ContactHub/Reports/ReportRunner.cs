@@ -104,9 +104,10 @@ public sealed class ReportRunner(ReportCatalogue catalogue, ReportQueries querie
         var pending = await deliveries.PlanAsync(run.Id, run.RecipientList, ct);
         var link = Link($"/api/v1/reports/runs/{run.Id}/file");
         var groups = new Dictionary<string, (ContactHub.AgentTeams.Team Team, List<string> To)>();
+        var all = await teams.ListAsync(ct); // once, not per recipient
         foreach (var to in pending)
         {
-            if ((await teams.ManagedByAsync(to, ct)).FirstOrDefault() is { } team)
+            if (all.FirstOrDefault(t => t.Managers.Contains(to, StringComparer.OrdinalIgnoreCase)) is { } team)
                 (groups.TryGetValue(team.Name, out var g) ? g : groups[team.Name] = (team, [])).To.Add(to);
             else
                 await deliveries.FailedAsync(run.Id, to, "manages no team: with perRecipientTeam each recipient gets their own team's report", CancellationToken.None);
