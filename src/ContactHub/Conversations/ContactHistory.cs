@@ -18,30 +18,73 @@ public sealed record ScreenPop(Contact Contact, ConversationSummary? ActiveConve
 /// What an agent reads about a contact: the screen-pop, the timeline across channels, the contact's conversations.
 /// The screen-pop and the timeline run on a kept read connection with prepared statements (see <see cref="ReadConnections"/>).
 /// </summary>
-public sealed class ContactHistory(Db db, ContactRecognizer recognizer, ContactAttributeStore attributes)
+public sealed class ContactHistory(Db db, ContactAttributeStore attributes)
 {
-    private const string ActiveConversationSql = ConversationStore.Columns + """
-        WHERE cv.contact_id = @id AND cv.status = 'active'
-        ORDER BY cv.last_activity_at DESC {LIMIT:1}
+    // The screen-pop in one command (one round trip on the server engines): the identifier's owner and, for it, its identifiers,
+    // tags, attribute values, active conversation, last ten interactions and open follow-ups.
+    // Each statement finds the owner by the identifier's unique key; merges move identifiers, so the owner is the survivor.
+    private const string ScreenPopSql = """
+        SELECT id, display_name, external_id, created_at, updated_at, merged_into_id, erased_at FROM contacts
+        WHERE id = (SELECT contact_id FROM contact_identifiers WHERE kind = @kind AND provider = @provider AND value = @value);
+
+        SELECT id, kind, provider, value, created_at FROM contact_identifiers
+        WHERE contact_id = (SELECT contact_id FROM contact_identifiers WHERE kind = @kind AND provider = @provider AND value = @value)
+        ORDER BY id;
+
+        SELECT tag FROM contact_tags
+        WHERE contact_id = (SELECT contact_id FROM contact_identifiers WHERE kind = @kind AND provider = @provider AND value = @value)
+        ORDER BY tag;
+
+        SELECT attr_key, value FROM contact_attributes
+        WHERE contact_id = (SELECT contact_id FROM contact_identifiers WHERE kind = @kind AND provider = @provider AND value = @value)
+        ORDER BY attr_key;
+
+        SELECT cv.id, cv.contact_id, c.display_name AS contact_name, cv.status, cv.started_at, cv.ended_at, cv.last_activity_at,
+               cv.agent, cv.subject, cv.summary, cv.channels, cv.last_channel, cv.interaction_count
+        FROM conversations cv JOIN contacts c ON c.id = cv.contact_id
+        WHERE cv.contact_id = (SELECT contact_id FROM contact_identifiers WHERE kind = @kind AND provider = @provider AND value = @value)
+          AND cv.status = 'active'
+        ORDER BY cv.last_activity_at DESC {LIMIT:1};
+
+        SELECT id, conversation_id, channel, direction, occurred_at, ended_at, duration_seconds, agent, status, subject, body, provider, provider_ref, error
+        FROM interactions
+        WHERE contact_id = (SELECT contact_id FROM contact_identifiers WHERE kind = @kind AND provider = @provider AND value = @value)
+        ORDER BY occurred_at DESC, id DESC {LIMIT:10};
+
+        SELECT id, contact_id, conversation_id, title, notes, assigned_to, due_at, status, created_by, created_at, completed_at, completed_interaction_id
+        FROM follow_ups
+        WHERE contact_id = (SELECT contact_id FROM contact_identifiers WHERE kind = @kind AND provider = @provider AND value = @value)
+          AND status = 'open'
+        ORDER BY CASE WHEN due_at IS NULL THEN 1 ELSE 0 END, due_at, id {LIMIT:20};
         """;
 
-    private const string OpenFollowUpsSql = """
-        SELECT id, contact_id, conversation_id, title, notes, assigned_to, due_at, status, created_by, created_at, completed_at, completed_interaction_id
-        FROM follow_ups WHERE contact_id = @id AND status = 'open'
-        ORDER BY CASE WHEN due_at IS NULL THEN 1 ELSE 0 END, due_at, id {LIMIT:20}
-        """;
+    /// <summary>A tag as a row: the read lease's parser reads records, not a bare column.</summary>
+    private sealed record TagRow(string Tag);
 
     /// <summary>Screen-pop: the contact (with its tags and attributes), its active conversation, its last ten interactions and its open follow-ups.</summary>
     public async Task<ScreenPop?> LookupAsync(Identifier identifier, CancellationToken ct = default)
     {
         await using var lease = await db.Reads.LeaseAsync(ct);
-        var owner = await recognizer.OwnerAsync(lease.Connection, null, identifier, ct);
-        if (owner is not { } contactId || await ContactStore.GetAsync(lease, contactId, ct) is not { } contact) return null;
-        var active = (await lease.QueryAsync<ConversationRow>(ActiveConversationSql, ct, ("id", contact.Id))).SingleOrDefault();
-        var recent = await ActivitiesAsync(lease, contact.Id, null, 10, null, ct);
-        var followUps = await lease.QueryAsync<FollowUp>(OpenFollowUpsSql, ct, ("id", contact.Id));
-        var values = await lease.QueryAsync<ContactAttributeStore.ValueRow>(ContactAttributeStore.ValuesSql, ct, ("id", contact.Id));
-        return new ScreenPop(contact with { Attributes = await attributes.TypedAsync(values, ct) }, active?.ToSummary(), recent.Items, followUps);
+        // The statements read one after another: a merge committing between the first and the others is seen as a merged owner,
+        // and read again (the identifier is the survivor's by then). Twice is enough; a third merge in that instant shows nothing.
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            await using var results = await lease.QueryMultipleAsync(ScreenPopSql, ct, ("kind", identifier.Kind), ("provider", identifier.Provider), ("value", identifier.Value));
+            var row = (await results.ReadAsync<ContactRow>()).SingleOrDefault();
+            if (row is null || row.ErasedAt is not null) return null;
+            if (row.MergedIntoId is not null) continue;
+            var identifiers = await results.ReadAsync<ContactIdentifier>();
+            var tags = await results.ReadAsync<TagRow>();
+            var values = await results.ReadAsync<ContactAttributeStore.ValueRow>();
+            var active = (await results.ReadAsync<ConversationRow>()).SingleOrDefault();
+            var recent = await results.ReadAsync<Activity>();
+            var followUps = await results.ReadAsync<FollowUp>();
+            var contact = new Contact(row.Id, row.DisplayName, row.ExternalId, row.CreatedAt, row.UpdatedAt,
+                identifiers.Select(i => i with { Provider = i.Provider is "" ? null : i.Provider }).ToList())
+                { Tags = tags.Select(t => t.Tag).ToList(), Attributes = await attributes.TypedAsync(values, ct) };
+            return new ScreenPop(contact, active?.ToSummary(), recent, followUps);
+        }
+        return null;
     }
 
     private const string ActivitiesSql = """

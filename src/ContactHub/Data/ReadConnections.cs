@@ -58,6 +58,33 @@ public sealed class ReadConnections(Db db) : IAsyncDisposable
             return rows;
         }
 
+        /// <summary>
+        /// A prepared command of several statements run as one: on the server engines one round trip, on SQLite one command.
+        /// Read its results in order with <see cref="Results.ReadAsync{T}"/>; dispose them before the lease.
+        /// </summary>
+        public async Task<Results> QueryMultipleAsync(string portable, CancellationToken ct, params (string Name, object? Value)[] parameters) =>
+            new(await owner.db.Prepared(Connection, null, portable, parameters).ExecuteReaderAsync(ct), ct);
+
         public ValueTask DisposeAsync() => owner.ReturnAsync(Connection);
+    }
+
+    /// <summary>The results of one command of several statements, read in order.</summary>
+    public sealed class Results(DbDataReader reader, CancellationToken ct) : IAsyncDisposable
+    {
+        private bool _started;
+
+        /// <summary>The next statement's rows, mapped as Dapper maps them.</summary>
+        public async Task<List<T>> ReadAsync<T>()
+        {
+            if (_started && !await reader.NextResultAsync(ct)) throw new InvalidOperationException("The command has no more results.");
+            _started = true;
+            var rows = new List<T>();
+            if (reader.FieldCount == 0) return rows;
+            var parse = reader.GetRowParser<T>();
+            while (await reader.ReadAsync(ct)) rows.Add(parse(reader));
+            return rows;
+        }
+
+        public ValueTask DisposeAsync() => reader.DisposeAsync();
     }
 }
