@@ -81,9 +81,9 @@ public static class ContactEndpoints
     private static async Task<Results<Ok<Contact>, ProblemHttpResult>> Get(long id, ContactStore store, ContactAttributeStore attributes, AuditLog audit, HttpContext http,
         CancellationToken ct)
     {
-        if (await store.GetAsync(id, ct) is not { } contact) return Problems.NotFound($"Contact {id} does not exist.");
+        if (await store.GetWithValuesAsync(id, ct) is not var (contact, values)) return Problems.NotFound($"Contact {id} does not exist.");
         audit.Write(http, "contact.read", "contact", contact.Id, contact.Id);
-        return TypedResults.Ok(contact with { Attributes = await attributes.ValuesAsync(contact.Id, ct) });
+        return TypedResults.Ok(contact with { Attributes = await attributes.TypedAsync(values, ct) });
     }
 
     private static async Task<Results<Ok<Contact>, ProblemHttpResult, ValidationProblem>> Update(long id, UpdateContactRequest request, ContactStore store, CancellationToken ct)

@@ -7,39 +7,37 @@ namespace ContactHub.Contacts;
 
 public sealed class ContactStore(Db db, ContactRecognizer recognizer, ContactNames names, EventLog events, IEnumerable<IContactSearchSource> searchSources, TimeProvider clock)
 {
+    // The contact, its identifiers, tags and attribute values in one command (one round trip on the server engines).
     private const string ContactSql = """
-        SELECT id, display_name, external_id, created_at, updated_at, merged_into_id, erased_at FROM contacts WHERE id = @id
+        SELECT id, display_name, external_id, created_at, updated_at, merged_into_id, erased_at FROM contacts WHERE id = @id;
+        SELECT id, kind, provider, value, created_at FROM contact_identifiers WHERE contact_id = @id ORDER BY id;
+        SELECT tag FROM contact_tags WHERE contact_id = @id ORDER BY tag;
+        SELECT attr_key, value FROM contact_attributes WHERE contact_id = @id ORDER BY attr_key;
         """;
-
-    private const string IdentifiersSql = """
-        SELECT id, kind, provider, value, created_at FROM contact_identifiers WHERE contact_id = @id ORDER BY id
-        """;
-
-    private const string TagsSql = "SELECT tag FROM contact_tags WHERE contact_id = @id ORDER BY tag";
 
     /// <summary>A tag as a row: the read lease's parser reads records, not a bare column.</summary>
     private sealed record TagRow(string Tag);
 
     /// <summary>The contact, following merges to the surviving one; null when unknown or erased.</summary>
-    public async Task<Contact?> GetAsync(long id, CancellationToken ct = default)
+    public async Task<Contact?> GetAsync(long id, CancellationToken ct = default) => (await GetWithValuesAsync(id, ct))?.Contact;
+
+    /// <summary>The same with the contact's stored attribute values (untyped: see <see cref="ContactAttributeStore.TypedAsync"/>).</summary>
+    public async Task<(Contact Contact, IReadOnlyList<ContactAttributeStore.ValueRow> Values)?> GetWithValuesAsync(long id, CancellationToken ct = default)
     {
         await using var lease = await db.Reads.LeaseAsync(ct);
-        return await GetAsync(lease, id, ct);
-    }
-
-    /// <summary>The same on a read connection the caller holds (the screen-pop reads several things on one).</summary>
-    public static async Task<Contact?> GetAsync(ReadConnections.Lease lease, long id, CancellationToken ct)
-    {
         var requested = id;
         for (var hops = 0; hops < 16; hops++)
         {
-            var row = (await lease.QueryAsync<ContactRow>(ContactSql, ct, ("id", id))).SingleOrDefault();
+            await using var results = await lease.QueryMultipleAsync(ContactSql, ct, ("id", id));
+            var row = (await results.ReadAsync<ContactRow>()).SingleOrDefault();
             if (row is null || row.ErasedAt is not null) return null;
             if (row.MergedIntoId is { } target) { id = target; continue; }
-            var identifiers = await lease.QueryAsync<ContactIdentifier>(IdentifiersSql, ct, ("id", id));
-            var tags = (await lease.QueryAsync<TagRow>(TagsSql, ct, ("id", id))).Select(t => t.Tag);
-            return new Contact(row.Id, row.DisplayName, row.ExternalId, row.CreatedAt, row.UpdatedAt,
-                identifiers.Select(i => i with { Provider = i.Provider is "" ? null : i.Provider }).ToList(), id == requested ? null : requested) { Tags = tags.ToList() };
+            var identifiers = await results.ReadAsync<ContactIdentifier>();
+            var tags = await results.ReadAsync<TagRow>();
+            var values = await results.ReadAsync<ContactAttributeStore.ValueRow>();
+            return (new Contact(row.Id, row.DisplayName, row.ExternalId, row.CreatedAt, row.UpdatedAt,
+                identifiers.Select(i => i with { Provider = i.Provider is "" ? null : i.Provider }).ToList(), id == requested ? null : requested) { Tags = tags.Select(t => t.Tag).ToList() },
+                values);
         }
         return null;
     }

@@ -110,8 +110,8 @@ public static class DeskEndpoints
     private static async Task<IResult> ContactPage(long id, HttpContext http, ContactStore contacts, ContactHistory history, ConsentStore consents,
         ContactAttributeStore attributes, WrapUpCodeStore wrapUps, AuditLog audit, CancellationToken ct, string? done = null, string? error = null, long? merge = null)
     {
-        if (await contacts.GetAsync(id, ct) is not { } found) return TypedResults.NotFound();
-        var contact = found with { Attributes = await attributes.ValuesAsync(found.Id, ct) };
+        if (await contacts.GetWithValuesAsync(id, ct) is not var (found, values)) return TypedResults.NotFound();
+        var contact = found with { Attributes = await attributes.TypedAsync(values, ct) };
         if (contact.RedirectedFrom is not null) return TypedResults.LocalRedirect($"/desk/contacts/{contact.Id}");
         audit.Write(http, "contact.read", "contact", id, id, "desk");
         var duplicates = (await contacts.DuplicatesAsync(500, ct)).Where(d => d.ContactId == id || d.OtherContactId == id).ToList();
