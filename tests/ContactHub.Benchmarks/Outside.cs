@@ -14,12 +14,15 @@ public static partial class Outside
 {
     public sealed record Figure(string Name, double PerSecond, double P50Ms, double P99Ms, long Errors, double CpuMsPerRequest);
 
+    /// <summary>The <c>import</c> command as a user runs it (its own process, start-up included) beside a raw insert of as many rows.</summary>
+    public sealed record ImportFigure(int Rows, double Seconds, double RowsPerSecond, double ReportedPerSecond, double RawPerSecond);
+
     /// <param name="size">"contacts:interactions" instead of the standard sizes (a quicker look, e.g. 20000:200000).</param>
-    public static async Task<IReadOnlyList<(string Dataset, IReadOnlyList<Figure> Figures)>> RunAsync(bool smoke, bool large, string? postgres, string? size = null)
+    public static async Task<IReadOnlyList<(string Dataset, IReadOnlyList<Figure> Figures, ImportFigure Import)>> RunAsync(bool smoke, bool large, string? postgres, string? size = null)
     {
         var sizes = size?.Split(':') is [var c, var i] ? [(int.Parse(c, CultureInfo.InvariantCulture), int.Parse(i, CultureInfo.InvariantCulture))]
             : smoke ? [(200, 2_000)] : large ? new[] { (100_000, 1_000_000), (1_000_000, 10_000_000) } : [(100_000, 1_000_000)];
-        var results = new List<(string, IReadOnlyList<Figure>)>();
+        var results = new List<(string, IReadOnlyList<Figure>, ImportFigure)>();
         foreach (var (contacts, interactions) in sizes)
         {
             await using var service = await ServiceProcess.StartAsync(contacts, interactions, postgres);
@@ -28,11 +31,13 @@ public static partial class Outside
             {
                 await MeasureAsync(service, "GET /health/live (no-op baseline)", Script.Get("/health/live"), seconds),
                 await MeasureAsync(service, "screen-pop GET /api/v1/contacts/lookup?phone= (random known phones)", Script.ScreenPop(contacts), seconds),
-                await MeasureAsync(service, "GET /api/v1/contacts/{id} (two queries)", Script.Contact(contacts), seconds),
+                await MeasureAsync(service, "GET /api/v1/contacts/{id} (one command)", Script.Contact(contacts), seconds),
                 await MeasureAsync(service, "GET /api/v1/contacts/{id}/activities (timeline)", Script.Timeline(contacts), seconds),
                 await MeasureAsync(service, "POST /api/v1/interactions (90% known contacts)", Script.Ingest(contacts), seconds),
             };
-            results.Add(($"{Engine(postgres)}, seed-demo {contacts:N0} contacts / {interactions:N0} interactions", figures));
+            // PostgreSQL imports at a few thousand rows a second (round trips per row; no COPY path yet): a tenth of the rows there.
+            var import = await ImportAsync(service, contacts, smoke ? 2_000 : postgres is null ? 200_000 : 20_000);
+            results.Add(($"{Engine(postgres)}, seed-demo {contacts:N0} contacts / {interactions:N0} interactions", figures, import));
         }
         return results;
     }
@@ -59,6 +64,43 @@ public static partial class Outside
         }
         return new Figure(name, Runs.Median(runs.Select(r => r.PerSecond)), Runs.Median(runs.Select(r => r.P50Ms)), Runs.Median(runs.Select(r => r.P99Ms)),
             runs.Sum(r => r.Errors), Runs.Median(runs.Select(r => r.CpuMsPerRequest)));
+    }
+
+    /// <summary>
+    /// A CSV sorted by time, as another system's export is (90% of rows from known contacts, 10% new ones, calls, chats, SMS
+    /// and WhatsApp, one agent in five), run through <c>import</c>; each run imports a file of its own, later in time.
+    /// </summary>
+    private static async Task<ImportFigure> ImportAsync(ServiceProcess service, int contacts, int rows)
+    {
+        var seconds = new List<double>();
+        var reported = new List<double>();
+        var raw = new List<double>();
+        string[] channels = ["call", "chat", "sms", "whatsapp"];
+        for (var run = 0; run < Runs.Count; run++)
+        {
+            var csv = Path.Combine(service.Folder, $"import-{run}.csv");
+            var random = new Random(run);
+            var start = new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddDays(30 * run);
+            await using (var writer = new StreamWriter(csv))
+            {
+                await writer.WriteLineAsync("channel,direction,occurred_at,phone,agent,status,body");
+                for (var i = 0; i < rows; i++)
+                {
+                    var phone = random.NextDouble() < 0.9 ? $"+336{10_000_000 + random.Next(contacts):D8}" : $"+3377{random.Next(10_000_000):D7}";
+                    var agent = random.Next(5) == 0 ? "maria" : "";
+                    await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"{channels[i % 4]},{(i % 3 == 0 ? "outbound" : "inbound")},{start.AddSeconds(i * 5):yyyy-MM-ddTHH:mm:ssZ},{phone},{agent},completed,imported row {i}"));
+                }
+            }
+            var watch = Stopwatch.StartNew();
+            var output = await service.CommandAsync(["import", csv]);
+            seconds.Add(watch.Elapsed.TotalSeconds);
+            // The command's own figure: from its first row to its last, without the process's start-up and migration check.
+            reported.Add(double.Parse(Regex.Match(output, @"\(([\d,]+) rows/s\)").Groups[1].Value.Replace(",", ""), CultureInfo.InvariantCulture));
+            raw.Add(await service.RawInsertRateAsync(rows));
+        }
+        var median = Runs.Median(seconds);
+        return new ImportFigure(rows, median, rows / median, Runs.Median(reported), Runs.Median(raw));
     }
 
     private static async Task<string> Wrk(ServiceProcess service, string script, int seconds)
@@ -136,8 +178,60 @@ public sealed class ServiceProcess : IAsyncDisposable
     private readonly string? _database;
     private readonly string? _postgres;
 
-    private ServiceProcess(Process process, string folder, string url, string key, string? database, string? postgres) =>
-        (_process, Folder, Url, Key, _database, _postgres) = (process, folder, url, key, database, postgres);
+    private ServiceProcess(Process process, string folder, string url, string key, string? database, string? postgres, string connection, string[] settings) =>
+        (_process, Folder, Url, Key, _database, _postgres, _connection, _settings) = (process, folder, url, key, database, postgres, connection, settings);
+
+    private readonly string _connection;
+    private readonly string[] _settings;
+
+    /// <summary>A command of the service's own (import, report run…) on the same database, as a process of its own.</summary>
+    public Task<string> CommandAsync(string[] args) => Command([.. args, .. _settings]);
+
+    /// <summary>
+    /// The baseline for the import: as many interaction rows inserted by one prepared single-row INSERT in one transaction,
+    /// into the same database, under one contact and conversation (no recognition, no grouping, no events).
+    /// </summary>
+    public async Task<double> RawInsertRateAsync(int rows)
+    {
+        await using System.Data.Common.DbConnection connection = _postgres is null
+            ? new Microsoft.Data.Sqlite.SqliteConnection(_connection) : new Npgsql.NpgsqlConnection(_connection);
+        await connection.OpenAsync();
+        await using (var setup = connection.CreateCommand())
+        {
+            setup.CommandText = """
+                INSERT INTO contacts (display_name, created_at, updated_at) VALUES ('raw insert baseline', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+                INSERT INTO conversations (contact_id, status, started_at, last_activity_at) SELECT MAX(id), 'ended', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' FROM contacts;
+                """;
+            if (_postgres is not null) setup.CommandText = setup.CommandText.Replace("'2026-01-01T00:00:00Z'", "TIMESTAMPTZ '2026-01-01T00:00:00Z'");
+            await setup.ExecuteNonQueryAsync();
+        }
+        long conversation, contact;
+        await using (var ids = connection.CreateCommand())
+        {
+            ids.CommandText = "SELECT id, contact_id FROM conversations WHERE id = (SELECT MAX(id) FROM conversations)";
+            await using var reader = await ids.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            (conversation, contact) = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+        var watch = Stopwatch.StartNew();
+        await using var tx = await connection.BeginTransactionAsync();
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = tx;
+        insert.CommandText = "INSERT INTO interactions (conversation_id, contact_id, channel, direction, occurred_at, body, created_at, updated_at) VALUES (@conversation, @contact, 'sms', 'inbound', @at, @body, @at, @at)";
+        void Add(string name, object value) { var p = insert.CreateParameter(); p.ParameterName = name; p.Value = value; insert.Parameters.Add(p); }
+        Add("@conversation", conversation);
+        Add("@contact", contact);
+        Add("@at", _postgres is null ? "2025-01-01T08:00:00.0000000+00:00" : new DateTimeOffset(2025, 1, 1, 8, 0, 0, TimeSpan.Zero));
+        Add("@body", "");
+        await insert.PrepareAsync();
+        for (var i = 0; i < rows; i++)
+        {
+            insert.Parameters[3].Value = "raw row " + i.ToString(CultureInfo.InvariantCulture);
+            await insert.ExecuteNonQueryAsync();
+        }
+        await tx.CommitAsync();
+        return rows / watch.Elapsed.TotalSeconds;
+    }
 
     public string Folder { get; }
     public string Url { get; }
@@ -188,7 +282,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var service = new ServiceProcess(process, folder, $"http://127.0.0.1:{port}", key, database, postgres);
+        var service = new ServiceProcess(process, folder, $"http://127.0.0.1:{port}", key, database, postgres, connection, settings);
         using var http = new HttpClient();
         for (var deadline = DateTime.UtcNow.AddMinutes(2); ; await Task.Delay(200))
         {
