@@ -58,8 +58,9 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
         WHERE id = @id
         """;
 
-    // Serialises grouping per contact on the server engines: two simultaneous first events make one conversation.
-    private const string LockContactSql = "UPDATE contacts SET merged_into_id = merged_into_id WHERE id = @contactId";
+    // Serialises grouping per contact on the server engines: two simultaneous first events make one conversation. A locking read,
+    // not a no-op UPDATE: on PostgreSQL that wrote a new version of the contact's row (and its index entries) for every event.
+    private const string LockContactSql = "SELECT id FROM contacts {LOCK} WHERE id = @contactId {FOR_UPDATE}";
 
     private const string InsertConversationSql = """
         INSERT INTO conversations (contact_id, status, started_at, last_activity_at, ended_at, agent, subject, channels, last_channel, interaction_count) {OUTPUT_ID}
@@ -149,7 +150,7 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
         var contactId = recognized.ContactId;
         if (i.Attributes is { Count: > 0 }) await attributes.SetAsync(connection, transaction, contactId, i.Attributes, ct);
         if (!db.Dialect.SerializesWriters)
-            await connection.ExecuteAsync(new CommandDefinition(db.Sql(LockContactSql), new { contactId }, transaction, cancellationToken: ct));
+            await db.Prepared(connection, transaction, LockContactSql, ("contactId", contactId)).ExecuteScalarAsync(ct);
 
         var history = IsHistory(i, now);
         if (conversation is null && !recognized.Created

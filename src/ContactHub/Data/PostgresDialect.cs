@@ -18,6 +18,7 @@ public sealed class PostgresDialect : SqlDialect
     public override string List(string expression) => $"string_agg({expression}, ', ')";
     public override string Seconds(string start, string end) => $"CAST(ROUND(EXTRACT(EPOCH FROM ({end} - {start}))) AS bigint)";
     public override string Now => "now()";
+    public override string ForUpdate => "FOR UPDATE";
 
     /// <summary>
     /// Statements run twice on a physical connection are prepared there and stay prepared across the pool (Npgsql's automatic

@@ -30,6 +30,9 @@ public abstract partial class SqlDialect
     /// <summary>Table hint making an insert-if-absent's NOT EXISTS check hold its range until commit.</summary>
     public virtual string Lock => "";
 
+    /// <summary>Suffix of a SELECT that locks the rows it reads until commit without writing them (PostgreSQL's FOR UPDATE).</summary>
+    public virtual string ForUpdate => "";
+
     /// <summary>True when a write transaction holds the whole database from its start (SQLite's BEGIN IMMEDIATE): no row locks needed.</summary>
     public virtual bool SerializesWriters => false;
 
@@ -112,6 +115,7 @@ public abstract partial class SqlDialect
         "OUTPUT_ID" => OutputId,
         "RETURNING_ID" => ReturningId,
         "LOCK" => Lock,
+        "FOR_UPDATE" => ForUpdate,
         "ON_CONFLICT_IGNORE" => OnConflictIgnore,
         "DAY" => Day(m.Groups[2].Value),
         "SECONDS" when m.Groups[2].Value.Split(',') is [var start, var end] => Seconds(start.Trim(), end.Trim()),
