@@ -35,6 +35,47 @@ public abstract class ContactSuite<TApp>(TApp app) : EngineSuite<TApp>(app) wher
         Assert.Equal("m11", recent[0]!["body"]!.GetValue<string>());
     }
 
+    /// <summary>
+    /// The screen-pop is one command of seven statements keyed by the identifier: each part is read as it stands, on this node and
+    /// on another one sharing the database, right after the write that changed it was acknowledged (no cache to go stale).
+    /// </summary>
+    [SkippableFact]
+    public async Task A_screen_pop_shows_every_change_as_soon_as_it_is_acknowledged_on_either_node()
+    {
+        var (phone, email) = (Customers.Phone(), $"pop-{Guid.NewGuid():N}@example.com");
+        var call = await Record(new { channel = "call", direction = "inbound", customer = new { phone, email, name = "Noor" }, status = "completed" });
+        var contactId = Id(call, "contactId");
+        await Api.PostOk($"/api/v1/contacts/{contactId}/tags", new { tags = new[] { "VIP" } });
+        var task = await Api.PostOk("/api/v1/follow-ups", new { contactId, title = "Call back about the refund" }, 201);
+
+        var sibling = await App.StartSiblingAsync();
+        try
+        {
+            foreach (var node in new[] { Api, sibling.Client("read") })
+            {
+                var pop = await node.GetOk($"/api/v1/contacts/lookup?email={Uri.EscapeDataString(email)}");
+                Assert.Equal(contactId, Id(pop["contact"]!, "id"));
+                Assert.Equal(new[] { phone, email }.Order(), pop["contact"]!["identifiers"]!.AsArray().Select(i => i!["value"]!.GetValue<string>()).Order());
+                Assert.Equal(["vip"], pop["contact"]!["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
+                Assert.Equal(Id(call, "conversationId"), Id(pop["activeConversation"]!, "id"));
+                Assert.Equal(Id(call, "interactionId"), Id(pop["recentActivities"]![0]!, "id"));
+                Assert.Equal(Id(task, "id"), Id(pop["openFollowUps"]!.AsArray().Single()!, "id"));
+            }
+
+            // Written on one node, looked up at once on the other: the new message, and the task done.
+            var chat = await Record(new { channel = "chat", direction = "inbound", customer = new { phone }, body = "any news?" });
+            await (await Api.PatchAsJsonAsync($"/api/v1/follow-ups/{Id(task, "id")}", new { status = "done" })).Expect(200);
+            var after = await sibling.Client("read").GetOk($"/api/v1/contacts/lookup?phone={Uri.EscapeDataString(phone)}");
+            Assert.Equal(Id(chat, "interactionId"), Id(after["recentActivities"]![0]!, "id"));
+            Assert.Equal("any news?", after["recentActivities"]![0]!["body"]!.GetValue<string>());
+            Assert.Empty(after["openFollowUps"]!.AsArray());
+        }
+        finally
+        {
+            await sibling.StopAsync();
+        }
+    }
+
     [SkippableFact]
     public async Task Looking_up_an_unknown_number_is_404_and_an_invalid_one_is_400_naming_the_field()
     {
