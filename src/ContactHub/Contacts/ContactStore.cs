@@ -16,7 +16,12 @@ public sealed class ContactStore(Db db, ContactRecognizer recognizer, ContactNam
         """;
 
     /// <summary>A tag as a row: the read lease's parser reads records, not a bare column.</summary>
-    private sealed record TagRow(string Tag);
+    internal sealed record TagRow(string Tag);
+
+    /// <summary>A contact from its row, identifiers and tags as the reads return them (identifiers without a provider store "").</summary>
+    internal static Contact Build(ContactRow row, IEnumerable<ContactIdentifier> identifiers, IEnumerable<TagRow> tags, long? redirectedFrom = null) =>
+        new(row.Id, row.DisplayName, row.ExternalId, row.CreatedAt, row.UpdatedAt,
+            identifiers.Select(i => i with { Provider = i.Provider is "" ? null : i.Provider }).ToList(), redirectedFrom) { Tags = tags.Select(t => t.Tag).ToList() };
 
     /// <summary>The contact, following merges to the surviving one; null when unknown or erased.</summary>
     public async Task<Contact?> GetAsync(long id, CancellationToken ct = default) => (await GetWithValuesAsync(id, ct))?.Contact;
@@ -35,9 +40,7 @@ public sealed class ContactStore(Db db, ContactRecognizer recognizer, ContactNam
             var identifiers = await results.ReadAsync<ContactIdentifier>();
             var tags = await results.ReadAsync<TagRow>();
             var values = await results.ReadAsync<ContactAttributeStore.ValueRow>();
-            return (new Contact(row.Id, row.DisplayName, row.ExternalId, row.CreatedAt, row.UpdatedAt,
-                identifiers.Select(i => i with { Provider = i.Provider is "" ? null : i.Provider }).ToList(), id == requested ? null : requested) { Tags = tags.Select(t => t.Tag).ToList() },
-                values);
+            return (Build(row, identifiers, tags, id == requested ? null : requested), values);
         }
         return null;
     }

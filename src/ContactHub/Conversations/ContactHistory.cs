@@ -58,9 +58,6 @@ public sealed class ContactHistory(Db db, ContactAttributeStore attributes)
         ORDER BY CASE WHEN due_at IS NULL THEN 1 ELSE 0 END, due_at, id {LIMIT:20};
         """;
 
-    /// <summary>A tag as a row: the read lease's parser reads records, not a bare column.</summary>
-    private sealed record TagRow(string Tag);
-
     /// <summary>Screen-pop: the contact (with its tags and attributes), its active conversation, its last ten interactions and its open follow-ups.</summary>
     public async Task<ScreenPop?> LookupAsync(Identifier identifier, CancellationToken ct = default)
     {
@@ -74,14 +71,12 @@ public sealed class ContactHistory(Db db, ContactAttributeStore attributes)
             if (row is null || row.ErasedAt is not null) return null;
             if (row.MergedIntoId is not null) continue;
             var identifiers = await results.ReadAsync<ContactIdentifier>();
-            var tags = await results.ReadAsync<TagRow>();
+            var tags = await results.ReadAsync<ContactStore.TagRow>();
             var values = await results.ReadAsync<ContactAttributeStore.ValueRow>();
             var active = (await results.ReadAsync<ConversationRow>()).SingleOrDefault();
             var recent = await results.ReadAsync<Activity>();
             var followUps = await results.ReadAsync<FollowUp>();
-            var contact = new Contact(row.Id, row.DisplayName, row.ExternalId, row.CreatedAt, row.UpdatedAt,
-                identifiers.Select(i => i with { Provider = i.Provider is "" ? null : i.Provider }).ToList())
-                { Tags = tags.Select(t => t.Tag).ToList(), Attributes = await attributes.TypedAsync(values, ct) };
+            var contact = ContactStore.Build(row, identifiers, tags) with { Attributes = await attributes.TypedAsync(values, ct) };
             return new ScreenPop(contact, active?.ToSummary(), recent, followUps);
         }
         return null;

@@ -50,12 +50,7 @@ public sealed class ReadConnections(Db db) : IAsyncDisposable
         public async Task<List<T>> QueryAsync<T>(string portable, CancellationToken ct, params (string Name, object? Value)[] parameters)
         {
             await using var reader = await owner.db.Prepared(Connection, null, portable, parameters).ExecuteReaderAsync(ct);
-            // Rows are read asynchronously: on a server engine the end of a result may still be on the wire, and a
-            // synchronous read there blocks a thread-pool thread (under load: starvation and a long latency tail).
-            var parse = reader.GetRowParser<T>();
-            var rows = new List<T>();
-            while (await reader.ReadAsync(ct)) rows.Add(parse(reader));
-            return rows;
+            return await RowsAsync<T>(reader, ct);
         }
 
         /// <summary>
@@ -68,6 +63,18 @@ public sealed class ReadConnections(Db db) : IAsyncDisposable
         public ValueTask DisposeAsync() => owner.ReturnAsync(Connection);
     }
 
+    /// <summary>
+    /// The current result's rows, mapped as Dapper maps them. Read asynchronously: on a server engine the end of a result may
+    /// still be on the wire, and a synchronous read there blocks a thread-pool thread (under load: starvation and a long tail).
+    /// </summary>
+    private static async Task<List<T>> RowsAsync<T>(DbDataReader reader, CancellationToken ct)
+    {
+        var parse = reader.GetRowParser<T>();
+        var rows = new List<T>();
+        while (await reader.ReadAsync(ct)) rows.Add(parse(reader));
+        return rows;
+    }
+
     /// <summary>The results of one command of several statements, read in order.</summary>
     public sealed class Results(DbDataReader reader, CancellationToken ct) : IAsyncDisposable
     {
@@ -78,11 +85,7 @@ public sealed class ReadConnections(Db db) : IAsyncDisposable
         {
             if (_started && !await reader.NextResultAsync(ct)) throw new InvalidOperationException("The command has no more results.");
             _started = true;
-            var rows = new List<T>();
-            if (reader.FieldCount == 0) return rows;
-            var parse = reader.GetRowParser<T>();
-            while (await reader.ReadAsync(ct)) rows.Add(parse(reader));
-            return rows;
+            return reader.FieldCount == 0 ? [] : await RowsAsync<T>(reader, ct);
         }
 
         public ValueTask DisposeAsync() => reader.DisposeAsync();

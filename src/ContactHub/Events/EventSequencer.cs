@@ -17,10 +17,13 @@ public sealed class EventSequencer(Db db, EventSignals signals, IOptions<EventsO
     private const string AnyUnsequencedSql = "SELECT MIN(id) FROM events WHERE position IS NULL";
     private const string LockSql = "UPDATE event_sequence SET last_position = last_position WHERE name = 'events'";
     private const string LastSql = "SELECT last_position FROM event_sequence WHERE name = 'events'";
-    private const string UnsequencedSql = "SELECT id FROM events WHERE position IS NULL ORDER BY id {LIMIT:@limit}";
+    // The last id of the next batch: the committed rows without a position, oldest first, at most @limit of them.
+    private const string BatchEndSql = """
+        SELECT MAX(id) FROM (SELECT id FROM events WHERE position IS NULL ORDER BY id {LIMIT:@limit}) batch
+        """;
 
     // One statement numbers the batch in id order (a round trip per event made the sequencer the busiest client of a server
-    // engine under load). A row with a smaller id that committed since the SELECT above is numbered with the others.
+    // engine under load). A row with a smaller id that committed since the batch's end was read is numbered with the others.
     private const string PlaceSql = """
         UPDATE events SET position = numbered.next_position
         FROM (SELECT id, @last + ROW_NUMBER() OVER (ORDER BY id) AS next_position FROM events WHERE position IS NULL AND id <= @upTo) numbered
@@ -74,9 +77,9 @@ public sealed class EventSequencer(Db db, EventSignals signals, IOptions<EventsO
         {
             await connection.ExecuteAsync(new CommandDefinition(LockSql, transaction: tx, cancellationToken: ct));
             var last = await connection.ExecuteScalarAsync<long>(new CommandDefinition(LastSql, transaction: tx, cancellationToken: ct));
-            var ids = (await connection.QueryAsync<long>(new CommandDefinition(db.Sql(UnsequencedSql), new { limit = BatchSize }, tx, cancellationToken: ct))).AsList();
-            if (ids.Count == 0) return 0;
-            var placed = await connection.ExecuteAsync(new CommandDefinition(PlaceSql, new { last, upTo = ids[^1] }, tx, cancellationToken: ct));
+            if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition(db.Sql(BatchEndSql), new { limit = BatchSize }, tx, cancellationToken: ct)) is not { } upTo)
+                return 0;
+            var placed = await connection.ExecuteAsync(new CommandDefinition(PlaceSql, new { last, upTo }, tx, cancellationToken: ct));
             await connection.ExecuteAsync(new CommandDefinition(SaveSql, new { last = last + placed }, tx, cancellationToken: ct));
             return placed;
         }, ct);
