@@ -30,8 +30,7 @@ ORDER BY i.occurred_at, i.id;
 -- name: Outcomes
 SELECT COALESCE(l.label, '(no wrap-up code)') AS outcome, COALESCE(cv.agent, '(no agent)') AS agent, COALESCE(cv.last_channel, '') AS channel, COUNT(*) AS conversations, SUM({SECONDS:cv.started_at,cv.ended_at}) AS handling_seconds, AVG({SECONDS:cv.started_at,cv.ended_at} * 1.0) AS average_handling_seconds
 FROM conversations cv
-LEFT JOIN (SELECT conversation_id, MIN(id) AS first_id FROM conversation_wrap_ups GROUP BY conversation_id) f ON f.conversation_id = cv.id
-LEFT JOIN conversation_wrap_ups w ON w.id = f.first_id
+LEFT JOIN conversation_wrap_ups w ON w.id = (SELECT MIN(f.id) FROM conversation_wrap_ups f WHERE f.conversation_id = cv.id)
 LEFT JOIN wrap_up_code_labels l ON l.version_id = w.version_id AND l.language = 'en'
 WHERE cv.status = 'ended' AND cv.ended_at >= @from AND cv.ended_at < @to {SCOPE:cv.agent,cv.last_channel,cv.id}
 GROUP BY COALESCE(l.label, '(no wrap-up code)'), COALESCE(cv.agent, '(no agent)'), COALESCE(cv.last_channel, '')
@@ -41,8 +40,7 @@ ORDER BY COUNT(*) DESC, COALESCE(l.label, '(no wrap-up code)'), COALESCE(cv.agen
 SELECT COALESCE(cv.agent, '(no agent)') AS agent, COALESCE(cv.last_channel, '') AS channel, COALESCE(l.label, '(no wrap-up code)') AS outcome, COUNT(*) AS answers, AVG(s.score * 1.0) AS average_score, SUM(CASE WHEN s.score <= 2 THEN 1 ELSE 0 END) AS low_scores, SUM(CASE WHEN s.score >= 4 THEN 1 ELSE 0 END) AS satisfied
 FROM csat_surveys s
 JOIN conversations cv ON cv.id = s.conversation_id
-LEFT JOIN (SELECT conversation_id, MIN(id) AS first_id FROM conversation_wrap_ups GROUP BY conversation_id) f ON f.conversation_id = cv.id
-LEFT JOIN conversation_wrap_ups w ON w.id = f.first_id
+LEFT JOIN conversation_wrap_ups w ON w.id = (SELECT MIN(f.id) FROM conversation_wrap_ups f WHERE f.conversation_id = cv.id)
 LEFT JOIN wrap_up_code_labels l ON l.version_id = w.version_id AND l.language = 'en'
 WHERE s.answered_at >= @from AND s.answered_at < @to {SCOPE:cv.agent,cv.last_channel,cv.id}
 GROUP BY COALESCE(cv.agent, '(no agent)'), COALESCE(cv.last_channel, ''), COALESCE(l.label, '(no wrap-up code)')

@@ -49,16 +49,53 @@ public sealed partial class QueryPlanTests : IAsyncLifetime
         await using var connection = (SqliteConnection)await _db.OpenAsync();
         foreach (var statement in Statements(portable))
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = "EXPLAIN QUERY PLAN " + statement;
-            foreach (var parameter in Parameter().Matches(statement).Select(m => m.Value).Distinct()) command.Parameters.AddWithValue(parameter, DBNull.Value);
-            var rows = new List<(long Id, long Parent, string Detail)>();
-            await using (var reader = await command.ExecuteReaderAsync())
-                while (await reader.ReadAsync()) rows.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetString(3)));
+            var rows = await PlanAsync(connection, statement);
             foreach (var row in rows.Where(r => InCorrelatedSubquery(rows, r.Parent) && Unconstrained(r.Detail)))
                 Assert.Fail($"{name}: a correlated subquery reads a table without an index constraint ({row.Detail}), once per outer row:\n{statement}\n\n" +
                     string.Join("\n", rows.Select(r => $"{r.Id} {r.Parent} {r.Detail}")));
         }
+    }
+
+    /// <summary>
+    /// A query over a period (@from/@to) reads the period's rows through an index range, not the whole table: the outcomes
+    /// sheets walked every ended conversation and the conversations report every conversation and every interaction
+    /// whatever the period — 1.4 s on an empty day at 700k conversations, and growing with the database, not the period.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Queries))]
+    public async Task A_period_is_read_through_an_index_not_a_whole_table(string name)
+    {
+        var portable = Portable(name);
+        await using var connection = (SqliteConnection)await _db.OpenAsync();
+        // A listing whose period is optional ("@from IS NULL OR …", the audit log) walks its time index newest first and stops at its limit.
+        foreach (var statement in Statements(portable).Where(s => (s.Contains("@from", StringComparison.Ordinal) || s.Contains("@to", StringComparison.Ordinal))
+                     && !s.Contains("@from IS NULL", StringComparison.Ordinal)))
+        {
+            var rows = await PlanAsync(connection, statement);
+            var derived = rows.Select(r => Derived().Match(r.Detail)).Where(m => m.Success).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+            foreach (var row in rows.Where(r => WholeTable().Match(r.Detail) is { Success: true } m && !derived.Contains(m.Groups[1].Value)
+                         && !WholeTableOnPurpose.ContainsKey($"{name} {m.Groups[1].Value}")))
+                Assert.Fail($"{name}: reads the whole of {row.Detail} whatever the period:\n{statement}\n\n" + string.Join("\n", rows.Select(r => $"{r.Id} {r.Parent} {r.Detail}")));
+        }
+    }
+
+    /// <summary>A query and the table it reads whole on purpose ("query table"), and why.</summary>
+    private static readonly Dictionary<string, string> WholeTableOnPurpose = new(StringComparer.Ordinal)
+    {
+        ["report follow-ups|headlines follow_ups"] = "open follow-ups are counted as they stand at the period's end, over one row per follow-up (not per interaction)",
+        ["report follow-ups|By agent follow_ups"] = "the same counts per agent",
+        ["report contacts|headlines duplicate_candidates"] = "pending duplicates are counted as they stand, whatever the period",
+    };
+
+    private static async Task<List<(long Id, long Parent, string Detail)>> PlanAsync(SqliteConnection connection, string statement)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + statement;
+        foreach (var parameter in Parameter().Matches(statement).Select(m => m.Value).Distinct()) command.Parameters.AddWithValue(parameter, DBNull.Value);
+        var rows = new List<(long Id, long Parent, string Detail)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) rows.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetString(3)));
+        return rows;
     }
 
     [Fact]
@@ -102,6 +139,14 @@ public sealed partial class QueryPlanTests : IAsyncLifetime
     private static bool Unconstrained(string detail) =>
         detail.StartsWith("SCAN ", StringComparison.Ordinal) && !detail.Contains("CONSTANT ROW", StringComparison.Ordinal)
         || (detail.StartsWith("SEARCH ", StringComparison.Ordinal) && !detail.Contains('(', StringComparison.Ordinal));
+
+    /// <summary>"SCAN t" or "SCAN t USING [COVERING] INDEX ix": every row of a table or an index, no constraint.</summary>
+    [GeneratedRegex(@"^SCAN (?!CONSTANT ROW)(\w+)")]
+    private static partial Regex WholeTable();
+
+    /// <summary>A subquery's or CTE's own rows ("MATERIALIZE f", "CO-ROUTINE f"): scanning them is not scanning a table.</summary>
+    [GeneratedRegex(@"^(?:MATERIALIZE|CO-ROUTINE) (\w+)")]
+    private static partial Regex Derived();
 
     [GeneratedRegex(@"(?<![\w@])@\w+")]
     private static partial Regex Parameter();
