@@ -27,6 +27,12 @@ public static class CommandLine
         {
             // Configuration errors stop everything, each as one line naming the key.
             app.Services.GetService<IStartupValidator>()?.Validate();
+            if (words is [] && StrayWord(args) is { } stray)
+            {
+                // "ContactHub --Database:… migrate" would otherwise start the service and never run the command.
+                Console.Error.WriteLine($"\"{stray}\" comes after the settings: write the command first, e.g. ContactHub {stray} … --Section:Key=value.");
+                return 2;
+            }
             if (words is []) return await Serve(app);
             if (words is ["help"]) return Help(app, 0);
             var commands = app.Services.GetServices<Command>().ToList();
@@ -44,6 +50,18 @@ public static class CommandLine
             Console.Error.WriteLine(ex.Message);
             return 2;
         }
+    }
+
+    /// <summary>A word among the settings that is not a setting's value ("--Key value" takes the next word; "--Key=value" does not).</summary>
+    private static string? StrayWord(string[] args)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i].StartsWith('-')) continue;
+            if (i > 0 && args[i - 1].StartsWith('-') && !args[i - 1].Contains('=')) continue;
+            return args[i];
+        }
+        return null;
     }
 
     private static async Task<int> Serve(WebApplication app)

@@ -27,6 +27,17 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task A_command_written_after_the_settings_is_refused_instead_of_starting_the_service()
+    {
+        var db = $"--Database:ConnectionString=Data Source={Folder}/order.db";
+        var (code, output) = await HostProcess.RunAsync(db, $"--Security:InitialKeyFile={Folder}/k4.txt", "--Logging:LogLevel:Default", "Warning", "migrate");
+
+        Assert.Equal(2, code);
+        Assert.Contains("\"migrate\" comes after the settings: write the command first, e.g. ContactHub migrate", output);
+        Assert.False(File.Exists($"{Folder}/order.db"), "nothing ran");
+    }
+
+    [Fact]
     public async Task The_service_starts_on_sqlite_and_is_ready_within_15_seconds()
     {
         var port = HostProcess.FreePort();
