@@ -49,7 +49,7 @@ public sealed class DemoSeeder(Db db, ContactNames names, TimeProvider clock)
         var now = clock.GetUtcNow();
         var start = now.AddDays(-options.Days);
         var perContact = Math.Max(1.0, (double)options.Interactions / options.Contacts);
-        int written = 0, conversations = 0;
+        int written = 0, conversations = 0, contacts = 0;
         var batch = Math.Max(1, Math.Min(2_000, options.Contacts / 10));
         for (var first = 0; first < options.Contacts && written < options.Interactions; first += batch)
         {
@@ -58,11 +58,14 @@ public sealed class DemoSeeder(Db db, ContactNames names, TimeProvider clock)
             var rows = new List<InteractionRow>();
             for (var c = first; c < Math.Min(options.Contacts, first + batch) && written + rows.Count < options.Interactions; c++)
             {
-                // Contacts left at the end still get their share: the last ones absorb the remainder.
+                // Every contact gets at least one interaction (a share never eats the ones still to come: the random shares
+                // used to run out before the last contacts, which were then never written); the last absorbs the remainder.
                 var remainingContacts = options.Contacts - c;
                 var remaining = options.Interactions - written - rows.Count;
-                var count = remainingContacts == 1 ? remaining : Math.Clamp((int)Math.Round(perContact * (0.3 + random.NextDouble() * 1.4)), 1, remaining);
+                var most = Math.Max(1, remaining - (remainingContacts - 1));
+                var count = remainingContacts == 1 ? remaining : Math.Clamp((int)Math.Round(perContact * (0.3 + random.NextDouble() * 1.4)), 1, most);
                 var contactId = await ContactAsync(connection, tx, c, start, random, ct);
+                contacts++;
                 conversations += await ConversationsAsync(connection, tx, contactId, count, start, now, random, rows, ct);
             }
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(InteractionSql), rows.Select(r => new
@@ -74,7 +77,7 @@ public sealed class DemoSeeder(Db db, ContactNames names, TimeProvider clock)
             written += rows.Count;
             progress?.Report((written, options.Interactions));
         }
-        return (Math.Min(options.Contacts, (int)Math.Ceiling((double)written / perContact)), conversations, written);
+        return (contacts, conversations, written);
     }
 
     private async Task<long> ContactAsync(DbConnection connection, DbTransaction tx, int index, DateTimeOffset start, Random random, CancellationToken ct)
