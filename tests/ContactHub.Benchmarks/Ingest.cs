@@ -82,7 +82,7 @@ public static class Ingest
             using var host = new Host();
             var db = host.Get<Db>();
             var seeding = Stopwatch.StartNew();
-            await new DemoSeeder(db, new ContactHub.Contacts.ContactNames(db, Microsoft.Extensions.Logging.Abstractions.NullLogger<ContactHub.Contacts.ContactNames>.Instance), TimeProvider.System).SeedAsync(new DemoSeeder.Options(contacts, interactions, 30, 11));
+            await new DemoSeeder(db, TimeProvider.System).SeedAsync(new DemoSeeder.Options(contacts, interactions, 30, 11));
             Console.WriteLine($"seeded {contacts:N0} contacts / {interactions:N0} interactions in {seeding.Elapsed.TotalSeconds:0} s");
             var client = host.Client();
             var noop = await Load.RunAsync("no-op", client, _ => "/health/live", Connections, duration);

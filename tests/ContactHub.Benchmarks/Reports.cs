@@ -95,7 +95,7 @@ public static class Reports
         var watch = Stopwatch.StartNew();
         await using var db = new Db(DatabaseProvider.Sqlite, $"Data Source={file}", Path.GetDirectoryName(file)!);
         await new Migrator(db, NullLogger<Migrator>.Instance).MigrateAsync();
-        await new DemoSeeder(db, new ContactHub.Contacts.ContactNames(db, Microsoft.Extensions.Logging.Abstractions.NullLogger<ContactHub.Contacts.ContactNames>.Instance), TimeProvider.System).SeedAsync(new DemoSeeder.Options(interactions / 10, interactions, 30, 42));
+        await new DemoSeeder(db, TimeProvider.System).SeedAsync(new DemoSeeder.Options(interactions / 10, interactions, 30, 42));
         return watch.Elapsed;
     }
 

@@ -16,6 +16,9 @@ public sealed class ContactNames(Db db, ILogger<ContactNames> logger) : IStartup
 
     private const string InsertSql = "INSERT INTO contact_name_words (word, contact_id) VALUES (@word, @contactId)";
 
+    /// <summary>One word of a new contact's name (seed-demo writes many at once; <see cref="IndexAsync"/> replaces a contact's words).</summary>
+    internal const string InsertWordSql = InsertSql;
+
     private const string UnindexedSql = """
         SELECT c.id, c.display_name FROM contacts c
         WHERE c.display_name IS NOT NULL AND c.erased_at IS NULL

@@ -1,8 +1,6 @@
 using System.Data.Common;
-using System.Diagnostics;
 using ContactHub.Contacts;
 using ContactHub.Data;
-using Dapper;
 
 namespace ContactHub.Demo;
 
@@ -11,7 +9,7 @@ namespace ContactHub.Demo;
 /// omnichannel conversations (a chat that becomes a call and ends with an SMS), call durations, missed calls,
 /// agents, business hours in Paris. Deterministic for a given seed.
 /// </summary>
-public sealed class DemoSeeder(Db db, ContactNames names, TimeProvider clock)
+public sealed class DemoSeeder(Db db, TimeProvider clock)
 {
     public sealed record Options(int Contacts, int Interactions, int Days, int Seed);
 
@@ -39,10 +37,16 @@ public sealed class DemoSeeder(Db db, ContactNames names, TimeProvider clock)
         VALUES (@conversationId, @contactId, @channel, @direction, @at, @endedAt, @duration, @agent, @status, @subject, @at, @at)
         """;
 
-    private sealed record InteractionRow(long ConversationId, long ContactId, string Channel, string Direction, DateTimeOffset At, DateTimeOffset? EndedAt,
-        long? Duration, string? Agent, string Status, string? Subject);
+    private sealed record ContactRow(int Index, string Name, DateTimeOffset Created, List<(string Kind, string Value)> Identifiers);
 
-    /// <summary>Writes the data in transactions of a few thousand contacts; <paramref name="progress"/> hears (done, total) interactions.</summary>
+    private sealed record ConversationRow(int Contact, List<InteractionRow> Steps, bool Ended, string Agent);
+
+    private sealed record InteractionRow(string Channel, string Direction, DateTimeOffset At, DateTimeOffset? EndedAt, long? Duration, string? Agent, string Status, string? Subject);
+
+    /// <summary>
+    /// Writes the data in transactions of up to 2,000 contacts, each table's rows together (one round trip per thousand rows on
+    /// the server engines, see <see cref="StatementBatches"/>); <paramref name="progress"/> hears (done, total) interactions.
+    /// </summary>
     public async Task<(int Contacts, int Conversations, int Interactions)> SeedAsync(Options options, IProgress<(long Done, long Total)>? progress = null, CancellationToken ct = default)
     {
         var random = new Random(options.Seed);
@@ -53,55 +57,65 @@ public sealed class DemoSeeder(Db db, ContactNames names, TimeProvider clock)
         var batch = Math.Max(1, Math.Min(2_000, options.Contacts / 10));
         for (var first = 0; first < options.Contacts && written < options.Interactions; first += batch)
         {
-            await using var connection = await db.OpenAsync(ct);
-            await using var tx = await connection.BeginTransactionAsync(ct);
-            var rows = new List<InteractionRow>();
-            for (var c = first; c < Math.Min(options.Contacts, first + batch) && written + rows.Count < options.Interactions; c++)
+            var people = new List<ContactRow>();
+            var talks = new List<ConversationRow>();
+            var planned = 0;
+            for (var c = first; c < Math.Min(options.Contacts, first + batch) && written + planned < options.Interactions; c++)
             {
                 // Every contact gets at least one interaction (a share never eats the ones still to come: the random shares
                 // used to run out before the last contacts, which were then never written); the last absorbs the remainder.
                 var remainingContacts = options.Contacts - c;
-                var remaining = options.Interactions - written - rows.Count;
+                var remaining = options.Interactions - written - planned;
                 var most = Math.Max(1, remaining - (remainingContacts - 1));
                 var count = remainingContacts == 1 ? remaining : Math.Clamp((int)Math.Round(perContact * (0.3 + random.NextDouble() * 1.4)), 1, most);
-                var contactId = await ContactAsync(connection, tx, c, start, random, ct);
-                contacts++;
-                conversations += await ConversationsAsync(connection, tx, contactId, count, start, now, random, rows, ct);
+                people.Add(Contact(c, start, random));
+                Conversations(people.Count - 1, count, start, now, random, talks);
+                planned += count;
             }
-            await connection.ExecuteAsync(new CommandDefinition(db.Sql(InteractionSql), rows.Select(r => new
+
+            await using var connection = await db.OpenAsync(ct);
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            var contactIds = await db.RunEachAsync(connection, tx, ContactSql,
+                people.Select(p => new (string, object?)[] { ("name", p.Name), ("nameKey", ContactRecognizer.NameKey(p.Name)), ("at", p.Created) }).ToList(), returnsId: true, ct);
+            await db.RunEachAsync(connection, tx, ContactNames.InsertWordSql,
+                people.SelectMany((p, n) => ContactNames.Words(p.Name).Select(word => new (string, object?)[] { ("word", word), ("contactId", contactIds[n]) })).ToList(), returnsId: false, ct);
+            await db.RunEachAsync(connection, tx, IdentifierSql,
+                people.SelectMany((p, n) => p.Identifiers.Select(i => new (string, object?)[] { ("contactId", contactIds[n]), ("kind", i.Kind), ("value", i.Value), ("at", p.Created) })).ToList(),
+                returnsId: false, ct);
+            var conversationIds = await db.RunEachAsync(connection, tx, ConversationSql, talks.Select(t => new (string, object?)[]
             {
-                conversationId = r.ConversationId, contactId = r.ContactId, channel = r.Channel, direction = r.Direction, at = r.At, endedAt = r.EndedAt,
-                duration = r.Duration, agent = r.Agent, status = r.Status, subject = r.Subject,
-            }), tx, cancellationToken: ct));
+                ("contactId", contactIds[t.Contact]), ("status", t.Ended ? "ended" : "active"), ("startedAt", t.Steps[0].At), ("endedAt", t.Ended ? t.Steps[^1].At : null),
+                ("lastActivityAt", t.Steps[^1].At), ("agent", t.Agent), ("channels", "," + string.Join(",", t.Steps.Select(x => x.Channel).Distinct()) + ","),
+                ("lastChannel", t.Steps[^1].Channel), ("count", (long)t.Steps.Count),
+            }).ToList(), returnsId: true, ct);
+            await db.RunEachAsync(connection, tx, InteractionSql, talks.SelectMany((t, n) => t.Steps.Select(x => new (string, object?)[]
+            {
+                ("conversationId", conversationIds[n]), ("contactId", contactIds[t.Contact]), ("channel", x.Channel), ("direction", x.Direction), ("at", x.At),
+                ("endedAt", x.EndedAt), ("duration", x.Duration), ("agent", x.Agent), ("status", x.Status), ("subject", x.Subject),
+            })).ToList(), returnsId: false, ct);
             await tx.CommitAsync(ct);
-            written += rows.Count;
+            contacts += people.Count;
+            conversations += talks.Count;
+            written += planned;
             progress?.Report((written, options.Interactions));
         }
         return (contacts, conversations, written);
     }
 
-    private async Task<long> ContactAsync(DbConnection connection, DbTransaction tx, int index, DateTimeOffset start, Random random, CancellationToken ct)
+    private static ContactRow Contact(int index, DateTimeOffset start, Random random)
     {
         var name = $"{FirstNames[random.Next(FirstNames.Length)]} {LastNames[random.Next(LastNames.Length)]}";
         // A third of the contacts were known before the period: they are the returning ones.
         var created = random.Next(3) == 0 ? start.AddDays(-random.Next(1, 365)) : start;
-        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(ContactSql),
-            new { name, nameKey = ContactRecognizer.NameKey(name), at = created }, tx, cancellationToken: ct));
-        await names.IndexAsync(connection, tx, id, name, ct);
-        var phone = $"+336{10_000_000 + index:D8}";
-        List<(string Kind, string Value)> identifiers = [(IdentifierKind.Phone, phone)];
+        List<(string Kind, string Value)> identifiers = [(IdentifierKind.Phone, $"+336{10_000_000 + index:D8}")];
         if (random.Next(10) < 6) identifiers.Add((IdentifierKind.Email, $"{name.Split(' ')[0].ToLowerInvariant()}.{index}@example.com"));
         if (random.Next(10) < 2) identifiers.Add((IdentifierKind.Phone, $"+3375{index % 10_000_000:D7}")); // 07 5x: a valid French mobile range
-        await connection.ExecuteAsync(new CommandDefinition(db.Sql(IdentifierSql),
-            identifiers.Select(i => new { contactId = id, kind = i.Kind, value = i.Value, at = created }), tx, cancellationToken: ct));
-        return id;
+        return new ContactRow(index, name, created, identifiers);
     }
 
     /// <summary>Splits a contact's interactions into conversations of one to four, each starting in business hours on a random day.</summary>
-    private async Task<int> ConversationsAsync(DbConnection connection, DbTransaction tx, long contactId, int count, DateTimeOffset start, DateTimeOffset now,
-        Random random, List<InteractionRow> rows, CancellationToken ct)
+    private static void Conversations(int contact, int count, DateTimeOffset start, DateTimeOffset now, Random random, List<ConversationRow> talks)
     {
-        var made = 0;
         while (count > 0)
         {
             var size = Math.Min(count, random.Next(10) switch { < 5 => 1, < 8 => 2, 8 => 3, _ => 4 });
@@ -119,22 +133,12 @@ public sealed class DemoSeeder(Db db, ContactNames names, TimeProvider clock)
                 var missed = channel == "call" && direction == "inbound" && random.Next(100) < 8;
                 long? duration = channel == "call" && !missed ? random.Next(20, 900) : null;
                 var status = channel == "call" ? (missed ? "missed" : "completed") : direction == "inbound" ? "received" : "delivered";
-                steps.Add(new InteractionRow(0, contactId, channel, direction, at, duration is { } d ? at.AddSeconds(d) : null, duration,
+                steps.Add(new InteractionRow(channel, direction, at, duration is { } d ? at.AddSeconds(d) : null, duration,
                     direction == "outbound" || (channel == "call" && !missed) ? agent : null, status, channel == "email" ? "Booking question" : null));
                 at = at.AddMinutes(random.Next(1, 25));
             }
-            var last = steps[^1].At;
-            var ended = now - last > TimeSpan.FromHours(1);
-            var channels = "," + string.Join(",", steps.Select(x => x.Channel).Distinct()) + ",";
-            var conversationId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(ConversationSql), new
-            {
-                contactId, status = ended ? "ended" : "active", startedAt = steps[0].At, endedAt = ended ? last : (DateTimeOffset?)null, lastActivityAt = last,
-                agent, channels, lastChannel = steps[^1].Channel, count = (long)size,
-            }, tx, cancellationToken: ct));
-            rows.AddRange(steps.Select(x => x with { ConversationId = conversationId }));
-            made++;
+            talks.Add(new ConversationRow(contact, steps, Ended: now - steps[^1].At > TimeSpan.FromHours(1), agent));
         }
-        return made;
     }
 
     private static string Pick(Random random)

@@ -1,0 +1,62 @@
+using System.Data.Common;
+
+namespace ContactHub.Data;
+
+/// <summary>
+/// One statement run once per row, for bulk writes. Where the engine batches commands (PostgreSQL, SQL Server: ADO.NET's
+/// <see cref="DbBatch"/>) a thousand rows go in one round trip; SQLite, which has no round trips, reruns one prepared
+/// command (<see cref="PreparedStatements"/>). Ids come back in the rows' order: each row is its own command.
+/// </summary>
+public static class StatementBatches
+{
+    private const int RowsPerBatch = 1_000;
+
+    /// <summary>Runs <paramref name="portable"/> for each row; returns the id each returns ({OUTPUT_ID}/{RETURNING_ID}) when <paramref name="returnsId"/>.</summary>
+    public static async Task<List<long>> RunEachAsync(this Db db, DbConnection connection, DbTransaction transaction, string portable,
+        IReadOnlyList<(string Name, object? Value)[]> rows, bool returnsId, CancellationToken ct)
+    {
+        var ids = new List<long>(returnsId ? rows.Count : 0);
+        if (!connection.CanCreateBatch)
+        {
+            foreach (var row in rows)
+            {
+                var command = db.Prepared(connection, transaction, portable, row);
+                if (returnsId) ids.Add((await command.ScalarInt64Async(ct))!.Value);
+                else await command.ExecuteNonQueryAsync(ct);
+            }
+            return ids;
+        }
+
+        var sql = db.Sql(portable);
+        foreach (var chunk in rows.Chunk(RowsPerBatch))
+        {
+            await using var batch = connection.CreateBatch();
+            batch.Transaction = transaction;
+            foreach (var row in chunk)
+            {
+                var command = batch.CreateBatchCommand();
+                command.CommandText = sql;
+                foreach (var (name, value) in row)
+                {
+                    var parameter = command.CreateParameter();
+                    parameter.ParameterName = "@" + name;
+                    parameter.Value = value switch { null => DBNull.Value, DateTimeOffset at => at.ToUniversalTime(), _ => value };
+                    command.Parameters.Add(parameter);
+                }
+                batch.BatchCommands.Add(command);
+            }
+            if (!returnsId)
+            {
+                await batch.ExecuteNonQueryAsync(ct);
+                continue;
+            }
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            do
+            {
+                if (await reader.ReadAsync(ct)) ids.Add(reader.GetInt64(0));
+            }
+            while (await reader.NextResultAsync(ct));
+        }
+        return ids;
+    }
+}
