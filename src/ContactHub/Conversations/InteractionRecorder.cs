@@ -62,6 +62,9 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
     // not a no-op UPDATE: on PostgreSQL that wrote a new version of the contact's row (and its index entries) for every event.
     private const string LockContactSql = "SELECT id FROM contacts {LOCK} WHERE id = @contactId {FOR_UPDATE}";
 
+    // The lock and the contact's active conversation in one round trip, the lock first (an event for a known contact on the server engines).
+    private const string LockContactActiveConversationSql = LockContactSql + ";\n" + ActiveConversationSql;
+
     private const string InsertConversationSql = """
         INSERT INTO conversations (contact_id, status, started_at, last_activity_at, ended_at, agent, subject, channels, last_channel, interaction_count) {OUTPUT_ID}
         VALUES (@contactId, @status, @occurredAt, @occurredAt, @endedAt, @agent, @subject, '', NULL, 0) {RETURNING_ID}
@@ -149,14 +152,20 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
         var recognized = await recognizer.RecognizeAsync(connection, transaction, i.Identifiers, i.CustomerName, explicitContact, ct);
         var contactId = recognized.ContactId;
         if (i.Attributes is { Count: > 0 }) await attributes.SetAsync(connection, transaction, contactId, i.Attributes, ct);
-        if (!db.Dialect.SerializesWriters)
-            await db.Prepared(connection, transaction, LockContactSql, ("contactId", contactId)).ExecuteScalarAsync(ct);
-
         var history = IsHistory(i, now);
-        if (conversation is null && !recognized.Created
-            && await ActiveConversationAsync(connection, transaction, contactId, history, ct) is { } active
-            && options.Value.Continues(active.LastActivityAt, i.OccurredAt))
-            conversation = active;
+        var mayJoin = conversation is null && !recognized.Created;
+        OpenConversation? active = null;
+        if (!db.Dialect.SerializesWriters && mayJoin)
+        {
+            await using var reader = await db.Prepared(connection, transaction, LockContactActiveConversationSql, ("contactId", contactId), ("history", history ? 1 : 0)).ExecuteReaderAsync(ct);
+            await reader.NextResultAsync(ct); // past the locked contact's row
+            active = await ReadOpenConversationAsync(reader, ct);
+        }
+        else if (!db.Dialect.SerializesWriters)
+            await db.Prepared(connection, transaction, LockContactSql, ("contactId", contactId)).ExecuteScalarAsync(ct);
+        else if (mayJoin)
+            active = await ActiveConversationAsync(connection, transaction, contactId, history, ct);
+        if (active is not null && options.Value.Continues(active.LastActivityAt, i.OccurredAt)) conversation = active;
 
         var conversationCreated = conversation is null;
         var conversationId = conversation?.Id ?? await StartConversationAsync(connection, transaction, contactId, i, history, ct);
@@ -207,8 +216,11 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
     internal async Task<OpenConversation?> ActiveConversationAsync(DbConnection connection, DbTransaction transaction, long contactId, bool history, CancellationToken ct)
     {
         await using var reader = await db.Prepared(connection, transaction, ActiveConversationSql, ("contactId", contactId), ("history", history ? 1 : 0)).ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? new OpenConversation(reader.GetInt64(0), reader.Timestamp(1), reader.GetString(2), reader.GetString(3) == "ended") : null;
+        return await ReadOpenConversationAsync(reader, ct);
     }
+
+    private static async Task<OpenConversation?> ReadOpenConversationAsync(DbDataReader reader, CancellationToken ct) =>
+        await reader.ReadAsync(ct) ? new OpenConversation(reader.GetInt64(0), reader.Timestamp(1), reader.GetString(2), reader.GetString(3) == "ended") : null;
 
     /// <summary>An event that was over longer than the inactivity window ago: it starts, joins or reopens nothing live.</summary>
     internal bool IsHistory(NewInteraction i, DateTimeOffset now) => i.LastsUntil < now && !options.Value.Continues(i.LastsUntil, now);
