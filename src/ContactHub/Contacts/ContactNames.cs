@@ -14,10 +14,8 @@ public sealed class ContactNames(Db db, ILogger<ContactNames> logger) : IStartup
 {
     private const string DeleteSql = "DELETE FROM contact_name_words WHERE contact_id = @contactId";
 
-    private const string InsertSql = "INSERT INTO contact_name_words (word, contact_id) VALUES (@word, @contactId)";
-
-    /// <summary>One word of a new contact's name (seed-demo writes many at once; <see cref="IndexAsync"/> replaces a contact's words).</summary>
-    internal const string InsertWordSql = InsertSql;
+    /// <summary>One word of a contact's name (<see cref="IndexAsync"/> replaces a contact's words; seed-demo writes many at once).</summary>
+    internal const string InsertWordSql = "INSERT INTO contact_name_words (word, contact_id) VALUES (@word, @contactId)";
 
     private const string UnindexedSql = """
         SELECT c.id, c.display_name FROM contacts c
@@ -31,7 +29,7 @@ public sealed class ContactNames(Db db, ILogger<ContactNames> logger) : IStartup
     {
         await connection.ExecuteAsync(new CommandDefinition(db.Sql(DeleteSql), new { contactId }, transaction, cancellationToken: ct));
         foreach (var word in Words(name))
-            await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), new { word, contactId }, transaction, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertWordSql), new { word, contactId }, transaction, cancellationToken: ct));
     }
 
     /// <summary>At start-up, the words of contacts named before this index existed (a no-op once done).</summary>

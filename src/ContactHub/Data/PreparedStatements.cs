@@ -50,15 +50,13 @@ public static class PreparedStatements
             var key = "@" + (name.IndexOf(':') is var colon and >= 0 ? name[..colon] : name);
             if (!command.Parameters.Contains(key))
                 throw new InvalidOperationException($"The statement was prepared with the parameters {Names(command)}; this call binds {key}, which it does not have.");
-            command.Parameters[key].Value = value switch
-            {
-                null => DBNull.Value,
-                DateTimeOffset at => at.ToUniversalTime(),
-                _ => value,
-            };
+            command.Parameters[key].Value = DbValue(value);
         }
         return command;
     }
+
+    /// <summary>A value as bound: NULL for null, a timestamp in UTC.</summary>
+    internal static object DbValue(object? value) => value switch { null => DBNull.Value, DateTimeOffset at => at.ToUniversalTime(), _ => value };
 
     private static string Names(DbCommand command) => string.Join(", ", command.Parameters.Cast<DbParameter>().Select(p => p.ParameterName));
 

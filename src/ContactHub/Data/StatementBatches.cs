@@ -40,7 +40,7 @@ public static class StatementBatches
                 {
                     var parameter = command.CreateParameter();
                     parameter.ParameterName = "@" + name;
-                    parameter.Value = value switch { null => DBNull.Value, DateTimeOffset at => at.ToUniversalTime(), _ => value };
+                    parameter.Value = PreparedStatements.DbValue(value);
                     command.Parameters.Add(parameter);
                 }
                 batch.BatchCommands.Add(command);
