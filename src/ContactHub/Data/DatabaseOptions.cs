@@ -23,5 +23,29 @@ public sealed class DatabaseOptions : IValidatableObject
             yield return new($"{Section}:Provider must be one of Sqlite, SqlServer, Postgres (was '{Provider}').", [nameof(Provider)]);
         if (string.IsNullOrWhiteSpace(ConnectionString))
             yield return new($"{Section}:ConnectionString is required.", [nameof(ConnectionString)]);
+        else if (Enum.TryParse<DatabaseProvider>(Provider, ignoreCase: true, out var provider) && Unreadable(provider, ConnectionString) is { } reason)
+            yield return new($"{Section}:ConnectionString is not a {provider} connection string: {reason}", [nameof(ConnectionString)]);
+    }
+
+    /// <summary>
+    /// Why the engine's driver refuses the connection string, in its words — a key it does not know or a value it cannot read, never
+    /// the values themselves (the password is among them). "Max Pool Size", SQL Server's spelling, is not Npgsql's, for one.
+    /// </summary>
+    private static string? Unreadable(DatabaseProvider provider, string connectionString)
+    {
+        try
+        {
+            _ = provider switch
+            {
+                DatabaseProvider.Postgres => new Npgsql.NpgsqlConnectionStringBuilder(connectionString),
+                DatabaseProvider.SqlServer => new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(connectionString),
+                _ => (System.Data.Common.DbConnectionStringBuilder)new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString),
+            };
+            return null;
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException or KeyNotFoundException)
+        {
+            return ex.Message;
+        }
     }
 }

@@ -17,7 +17,7 @@ public static class Scheduling
         var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new();
         builder.Services.AddValidatedOptions<SchedulingOptions>(SchedulingOptions.Section);
         var misfire = builder.Configuration.GetSection(SchedulingOptions.Section).Get<SchedulingOptions>()?.MisfireThreshold ?? TimeSpan.FromMinutes(1);
-        var valid = Enum.TryParse<DatabaseProvider>(database.Provider, ignoreCase: true, out var provider) && !string.IsNullOrWhiteSpace(database.ConnectionString);
+        var valid = !database.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(database)).Any();
         builder.Services.AddQuartz(q =>
         {
             // An invalid Database section stops start-up with its own message; the scheduler is not the place to report it.
@@ -26,7 +26,7 @@ public static class Scheduling
             {
                 store.ProvisionSchema();
                 store.ConfigureStore(o => o.MisfireThreshold = misfire < TimeSpan.FromSeconds(1) ? TimeSpan.FromMinutes(1) : misfire);
-                var dialect = SqlDialect.For(provider);
+                var dialect = SqlDialect.For(database.ProviderKind);
                 dialect.UseQuartzStore(store, dialect.PrepareConnectionString(database.ConnectionString!, builder.Environment.ContentRootPath));
             });
         });

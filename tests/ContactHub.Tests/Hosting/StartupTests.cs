@@ -26,6 +26,23 @@ public sealed class StartupTests
         Assert.Contains("Database:ConnectionString is required.", output);
     }
 
+    [Theory]
+    [InlineData("Postgres", "Host=db.example;Username=contacthub;Password=s3cret-value;Max Pool Size=8", "max pool size")]
+    [InlineData("SqlServer", "Server=db.example;User ID=contacthub;Password=s3cret-value;Maximum Pool Size=8", "maximum pool size")]
+    [InlineData("Sqlite", "Data Source=x.db;Password=s3cret-value;Journal=wal", "journal")]
+    public async Task A_connection_string_the_driver_cannot_read_stops_start_up_with_one_line_naming_the_key_and_not_the_password(string provider, string connection, string key)
+    {
+        // Npgsql spells it "Maximum Pool Size" and SqlClient "Max Pool Size": the other's spelling used to end in an unhandled exception.
+        var (code, output) = await HostProcess.RunAsync("migrate", $"--Database:Provider={provider}", $"--Database:ConnectionString={connection}",
+            $"--Security:InitialKeyFile={Folder}/k5.txt");
+
+        Assert.Equal(2, code);
+        Assert.Contains($"Database:ConnectionString is not a {provider} connection string:", output);
+        Assert.Contains(key, output, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("s3cret-value", output);
+        Assert.DoesNotContain("   at ", output);
+    }
+
     [Fact]
     public async Task A_command_written_after_the_settings_is_refused_instead_of_starting_the_service()
     {
