@@ -52,6 +52,17 @@ public static class CommandLine
         }
     }
 
+    /// <summary>The first address in Urls that is not one to listen on, as a line naming the setting.</summary>
+    private static string? InvalidUrl(WebApplication app)
+    {
+        foreach (var url in (app.Configuration["urls"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            try { Microsoft.AspNetCore.Http.BindingAddress.Parse(url); }
+            catch (FormatException) { return $"Urls: \"{url}\" is not an address to listen on (e.g. http://0.0.0.0:5080; several separated by ';')."; }
+        }
+        return null;
+    }
+
     /// <summary>A word among the settings that is not a setting's value ("--Key value" takes the next word; "--Key=value" does not).</summary>
     private static string? StrayWord(string[] args)
     {
@@ -66,6 +77,12 @@ public static class CommandLine
 
     private static async Task<int> Serve(WebApplication app)
     {
+        // Kestrel would refuse the address only once the host starts, after logging the error with its stack trace.
+        if (InvalidUrl(app) is { } url)
+        {
+            Console.Error.WriteLine(url);
+            return 2;
+        }
         foreach (var task in app.Services.GetServices<IStartupTask>())
             await task.PrepareAsync(app.Lifetime.ApplicationStopping);
         // Start-up (migrations, the report catalogue's check against the database, hosted services) leaves garbage

@@ -43,6 +43,25 @@ public sealed class StartupTests
         Assert.DoesNotContain("   at ", output);
     }
 
+    [Theory]
+    [InlineData("--Security:RequireHttps=yes-please-x", "Security:RequireHttps must be true or false.")]
+    [InlineData("--Retention:EventsDays=ten-days-x", "Retention:EventsDays must be a whole number.")]
+    [InlineData("--Security:KeyCacheDuration=soon-x", "Security:KeyCacheDuration must be a duration written [d.]hh:mm:ss")]
+    [InlineData("--Database:MigrateOnStart=maybe-x", "Database:MigrateOnStart must be true or false.")] // read while the service is composed
+    [InlineData("--Urls=%%bad%%", "Urls: \"%%bad%%\" is not an address to listen on")]
+    public async Task A_setting_of_the_wrong_type_stops_start_up_with_one_line_naming_it(string setting, string line)
+    {
+        var port = HostProcess.FreePort();
+        var (code, output) = await HostProcess.RunAsync($"--Urls=http://127.0.0.1:{port}", $"--Database:ConnectionString=Data Source={Folder}/typed.db",
+            $"--Security:InitialKeyFile={Folder}/k6.txt", setting);
+
+        Assert.True(code == 2, output);
+        Assert.Contains(line, output);
+        Assert.DoesNotContain("Unhandled exception", output);
+        Assert.DoesNotContain("   at ", output);
+        if (!setting.StartsWith("--Urls", StringComparison.Ordinal)) Assert.DoesNotContain(setting[(setting.IndexOf('=') + 1)..], output); // the value is not echoed
+    }
+
     [Fact]
     public async Task A_command_written_after_the_settings_is_refused_instead_of_starting_the_service()
     {
