@@ -48,10 +48,13 @@ public static class DeskFeature
     /// </summary>
     private static void AddDeskOidc(this WebApplicationBuilder builder)
     {
-        builder.Services.AddValidatedOptions<DeskOptions>(DeskOptions.Section);
+        var options = builder.Services.AddValidatedOptions<DeskOptions>(DeskOptions.Section);
         var oidc = builder.Configuration.GetSection(DeskOptions.Section).Get<DeskOptions>()?.Oidc ?? new();
         if (!oidc.Enabled) return;
         var authority = oidc.Authority ?? builder.Configuration[$"{SecurityOptions.Section}:Jwt:Authority"];
+        // Without one, every request failed (500) once the sign-in handler asked where the provider is: say so at start-up instead.
+        options.Validate(_ => !string.IsNullOrWhiteSpace(authority),
+            $"{DeskOptions.Section}:Oidc:Authority is required with {DeskOptions.Section}:Oidc:ClientId (or set {SecurityOptions.Section}:Jwt:Authority, which it defaults to).");
         builder.Services.AddAuthentication().AddOpenIdConnect(DeskAuth.OidcScheme, o =>
         {
             o.Authority = authority;

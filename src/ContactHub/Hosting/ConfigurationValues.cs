@@ -12,8 +12,9 @@ public static partial class ConfigurationValues
     /// <summary>One line per unreadable setting found in the exception (or its inner ones), or null when it is not about a setting.</summary>
     public static string? Describe(Exception exception)
     {
-        var lines = Flatten(exception).Select(e => e is InvalidOperationException && Unconvertible().Match(e.Message) is { Success: true } m
-            ? $"{m.Groups["key"].Value} must be {Expected(m.Groups["type"].Value)}." : null).OfType<string>().Distinct().ToList();
+        var lines = Flatten(exception).Select(e => e is not InvalidOperationException ? null
+            : Unconvertible().Match(e.Message) is { Success: true } m ? $"{m.Groups["key"].Value} must be {Expected(m.Groups["type"].Value)}."
+            : UnknownLogLevel().IsMatch(e.Message) ? $"Logging:LogLevel:… must be {Expected(typeof(LogLevel).FullName!)}." : null).OfType<string>().Distinct().ToList();
         return lines.Count == 0 ? null : string.Join(Environment.NewLine, lines);
     }
 
@@ -42,6 +43,10 @@ public static partial class ConfigurationValues
             _ => $"a {type.Name}",
         };
     }
+
+    // Microsoft.Extensions.Logging.Configuration, which does not name the key: "Configuration value '…' is not supported."
+    [GeneratedRegex(@"^Configuration value '.*' is not supported\.$", RegexOptions.Singleline)]
+    private static partial Regex UnknownLogLevel();
 
     // Microsoft.Extensions.Configuration.Binder: "Failed to convert configuration value '…' at 'Section:Key' to type 'System.Boolean'."
     [GeneratedRegex(@"^Failed to convert configuration value '.*' at '(?<key>[^']+)' to type '(?<type>[^']+)'", RegexOptions.Singleline)]

@@ -49,6 +49,8 @@ public sealed class StartupTests
     [InlineData("--Security:KeyCacheDuration=soon-x", "Security:KeyCacheDuration must be a duration written [d.]hh:mm:ss")]
     [InlineData("--Database:MigrateOnStart=maybe-x", "Database:MigrateOnStart must be true or false.")] // read while the service is composed
     [InlineData("--Urls=%%bad%%", "Urls: \"%%bad%%\" is not an address to listen on")]
+    [InlineData("--Logging:LogLevel:Default=loud-x", "Logging:LogLevel:… must be one of Trace, Debug, Information, Warning, Error, Critical, None.")]
+    [InlineData("--Desk:Oidc:ClientId=desk-x", "Desk:Oidc:Authority is required with Desk:Oidc:ClientId")] // every request failed with a 500 before
     public async Task A_setting_of_the_wrong_type_stops_start_up_with_one_line_naming_it(string setting, string line)
     {
         var port = HostProcess.FreePort();
@@ -59,7 +61,7 @@ public sealed class StartupTests
         Assert.Contains(line, output);
         Assert.DoesNotContain("Unhandled exception", output);
         Assert.DoesNotContain("   at ", output);
-        if (!setting.StartsWith("--Urls", StringComparison.Ordinal)) Assert.DoesNotContain(setting[(setting.IndexOf('=') + 1)..], output); // the value is not echoed
+        if (!setting.StartsWith("--Urls", StringComparison.Ordinal) && !setting.StartsWith("--Desk", StringComparison.Ordinal)) Assert.DoesNotContain(setting[(setting.IndexOf('=') + 1)..], output); // the value is not echoed
     }
 
     [Fact]
