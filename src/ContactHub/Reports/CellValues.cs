@@ -71,6 +71,7 @@ public static class CellValues
     {
         DateTimeOffset o => o,
         DateTime d => new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)),
+        string s when Data.DapperSetup.TryParseStoredUtc(s, out var stored) => stored,
         string s when DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var o) => o,
         _ => null,
     };

@@ -79,6 +79,19 @@ public sealed partial class QueryPlanTests : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// The outcomes sheet reads the period's ended conversations from their index alone: visiting each conversation's row for its
+    /// agent, channel and times was half the sheet's time (2.3 → 1.0 s over 592k conversations; migration 0022).
+    /// </summary>
+    [Fact]
+    public async Task The_outcomes_sheet_reads_the_ended_conversations_from_their_index_alone()
+    {
+        await using var connection = (SqliteConnection)await _db.OpenAsync();
+        var rows = await PlanAsync(connection, Statements(Portable("report activity-summary|Outcomes")).Single());
+
+        Assert.Contains(rows, r => r.Detail.StartsWith("SEARCH cv USING COVERING INDEX ix_conversations_ended", StringComparison.Ordinal));
+    }
+
     /// <summary>A query and the table it reads whole on purpose ("query table"), and why.</summary>
     private static readonly Dictionary<string, string> WholeTableOnPurpose = new(StringComparer.Ordinal)
     {
