@@ -93,7 +93,7 @@ public sealed class BulkRecorder(InteractionRecorder recorder, ContactRecognizer
             }
             if (conversation is null || !options.Value.Continues(conversation.LastActivityAt, i.OccurredAt))
             {
-                var started = new Touched(await recorder.StartConversationAsync(connection, transaction, contactId, i, history, ct), i.LastsUntil, "", i.Agent) { Ended = history };
+                var started = new Touched(await recorder.StartConversationAsync(connection, transaction, contactId, i, history, withInteraction: false, ct), i.LastsUntil, "", i.Agent) { Ended = history };
                 await events.AppendAsync(connection, transaction, InteractionRecorder.Started(started.Id, contactId, i, history), ct);
                 // The contact's next event joins whichever conversation has the latest activity, as the recorder's query does.
                 if (conversation is null || started.LastActivityAt > conversation.LastActivityAt) active[contactId] = started;

@@ -65,9 +65,11 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
     // The lock and the contact's active conversation in one round trip, the lock first (an event for a known contact on the server engines).
     private const string LockContactActiveConversationSql = LockContactSql + ";\n" + ActiveConversationSql;
 
+    // A conversation the recorder starts holds its first interaction from the start (no touch after: on PostgreSQL that UPDATE
+    // wrote a second version of the row and of its five index entries); the import's are counted when its batch touches them.
     private const string InsertConversationSql = """
         INSERT INTO conversations (contact_id, status, started_at, last_activity_at, ended_at, agent, subject, channels, last_channel, interaction_count) {OUTPUT_ID}
-        VALUES (@contactId, @status, @occurredAt, @occurredAt, @endedAt, @agent, @subject, '', NULL, 0) {RETURNING_ID}
+        VALUES (@contactId, @status, @occurredAt, @lastActivityAt, @endedAt, @agent, @subject, @channels, @lastChannel, @count) {RETURNING_ID}
         """;
 
     private const string InsertInteractionSql = """
@@ -168,15 +170,18 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
         if (active is not null && options.Value.Continues(active.LastActivityAt, i.OccurredAt)) conversation = active;
 
         var conversationCreated = conversation is null;
-        var conversationId = conversation?.Id ?? await StartConversationAsync(connection, transaction, contactId, i, history, ct);
+        var conversationId = conversation?.Id ?? await StartConversationAsync(connection, transaction, contactId, i, history, withInteraction: true, ct);
         var interactionId = await InsertAsync(connection, transaction, conversationId, contactId, i, now, ct);
 
-        // An answer filed in an ended conversation leaves its times (and so its handling time) as they were.
-        var lastActivity = conversation is null || (i.LastsUntil > conversation.LastActivityAt && !i.KeepsConversationEnded) ? i.LastsUntil : conversation.LastActivityAt;
-        // The customer writing into an ended conversation resumes it (our own summary sent after the end does not), unless what
-        // they wrote is history: an event older than the inactivity window does not bring a conversation back to life.
-        await TouchAsync(connection, transaction, conversationId, lastActivity, ConversationRow.AddChannel(conversation?.Channels ?? "", i.Channel), i.Channel, i.Agent,
-            added: 1, reopen: i.Direction == "inbound" && !history && !i.KeepsConversationEnded, ct);
+        if (conversation is not null)
+        {
+            // An answer filed in an ended conversation leaves its times (and so its handling time) as they were.
+            var lastActivity = i.LastsUntil > conversation.LastActivityAt && !i.KeepsConversationEnded ? i.LastsUntil : conversation.LastActivityAt;
+            // The customer writing into an ended conversation resumes it (our own summary sent after the end does not), unless what
+            // they wrote is history: an event older than the inactivity window does not bring a conversation back to life.
+            await TouchAsync(connection, transaction, conversationId, lastActivity, ConversationRow.AddChannel(conversation.Channels, i.Channel), i.Channel, i.Agent,
+                added: 1, reopen: i.Direction == "inbound" && !history && !i.KeepsConversationEnded, ct);
+        }
 
         if (conversationCreated) await events.AppendAsync(connection, transaction, Started(conversationId, contactId, i, history), ct);
         await events.AppendAsync(connection, transaction, Recorded(interactionId, conversationId, contactId, i), ct);
@@ -225,10 +230,17 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
     /// <summary>An event that was over longer than the inactivity window ago: it starts, joins or reopens nothing live.</summary>
     internal bool IsHistory(NewInteraction i, DateTimeOffset now) => i.LastsUntil < now && !options.Value.Continues(i.LastsUntil, now);
 
-    /// <summary>A new conversation; one that starts with an event older than the inactivity window is history, recorded already ended.</summary>
-    internal async Task<long> StartConversationAsync(DbConnection connection, DbTransaction transaction, long contactId, NewInteraction i, bool history, CancellationToken ct) =>
+    /// <summary>
+    /// A new conversation; one that starts with an event older than the inactivity window is history, recorded already ended.
+    /// <paramref name="withInteraction"/>: it already counts <paramref name="i"/> (its channel, its end as the latest activity);
+    /// otherwise it is empty until touched.
+    /// </summary>
+    internal async Task<long> StartConversationAsync(DbConnection connection, DbTransaction transaction, long contactId, NewInteraction i, bool history,
+        bool withInteraction, CancellationToken ct) =>
         (await db.Prepared(connection, transaction, InsertConversationSql, ("contactId", contactId), ("status", history ? "ended" : "active"),
-            ("occurredAt", i.OccurredAt), ("endedAt:DateTimeOffset", history ? i.LastsUntil : null), ("agent", i.Agent), ("subject", i.Subject)).ScalarInt64Async(ct))!.Value;
+            ("occurredAt", i.OccurredAt), ("lastActivityAt", withInteraction ? i.LastsUntil : i.OccurredAt), ("endedAt:DateTimeOffset", history ? i.LastsUntil : null),
+            ("agent", i.Agent), ("subject", i.Subject), ("channels", withInteraction ? ConversationRow.AddChannel("", i.Channel) : ""),
+            ("lastChannel:String", withInteraction ? i.Channel : null), ("count", withInteraction ? 1 : 0)).ScalarInt64Async(ct))!.Value;
 
     internal async Task<long> InsertAsync(DbConnection connection, DbTransaction transaction, long conversationId, long contactId, NewInteraction i, DateTimeOffset now, CancellationToken ct) =>
         (await db.Prepared(connection, transaction, InsertInteractionSql,
