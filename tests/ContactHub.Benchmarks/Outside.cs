@@ -12,7 +12,8 @@ namespace ContactHub.Benchmarks;
 /// </summary>
 public static partial class Outside
 {
-    public sealed record Figure(string Name, double PerSecond, double P50Ms, double P99Ms, long Errors, double CpuMsPerRequest);
+    /// <param name="DatabaseCpuMsPerRequest">PostgreSQL's own processes (NaN on SQLite, which runs inside the service).</param>
+    public sealed record Figure(string Name, double PerSecond, double P50Ms, double P99Ms, long Errors, double CpuMsPerRequest, double DatabaseCpuMsPerRequest = double.NaN);
 
     /// <summary>The <c>import</c> command as a user runs it (its own process, start-up included) beside a raw insert of as many rows.</summary>
     public sealed record ImportFigure(int Rows, double Seconds, double RowsPerSecond, double ReportedPerSecond, double RawPerSecond);
@@ -52,16 +53,17 @@ public static partial class Outside
         var runs = new List<Figure>();
         for (var n = 0; n < Runs.Count; n++)
         {
-            var cpuBefore = service.CpuTime();
+            var (cpuBefore, databaseBefore) = (service.CpuTime(), service.DatabaseCpuTime());
             var output = await Wrk(service, script, seconds);
             var cpu = service.CpuTime() - cpuBefore;
+            var databaseCpu = service.DatabaseCpuTime() - databaseBefore;
             var requests = double.Parse(Requests().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
             var errors = Errors().Match(output) is { Success: true } e ? long.Parse(e.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
             runs.Add(new Figure(name, double.Parse(Rate().Match(output).Groups[1].Value, CultureInfo.InvariantCulture), Latency(output, "50%"), Latency(output, "99%"),
-                errors, requests == 0 ? double.NaN : cpu.TotalMilliseconds / requests));
+                errors, requests == 0 ? double.NaN : cpu.TotalMilliseconds / requests, databaseCpu is { } d && requests > 0 ? d.TotalMilliseconds / requests : double.NaN));
         }
         return new Figure(name, Runs.Median(runs.Select(r => r.PerSecond)), Runs.Median(runs.Select(r => r.P50Ms)), Runs.Median(runs.Select(r => r.P99Ms)),
-            runs.Sum(r => r.Errors), Runs.Median(runs.Select(r => r.CpuMsPerRequest)));
+            runs.Sum(r => r.Errors), Runs.Median(runs.Select(r => r.CpuMsPerRequest)), Runs.Median(runs.Select(r => r.DatabaseCpuMsPerRequest)));
     }
 
     /// <summary>
@@ -314,10 +316,31 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>The service's user and system CPU time so far (Linux /proc; clock ticks of 10 ms).</summary>
-    public TimeSpan CpuTime()
+    public TimeSpan CpuTime() => ProcessCpu(_process.Id) ?? TimeSpan.Zero;
+
+    /// <summary>
+    /// On PostgreSQL, the CPU time of its processes so far (the server, its backends, its writers); null on SQLite. A backend that
+    /// exits during a run takes its time with it: the connection pool keeps them for the whole measurement.
+    /// </summary>
+    public TimeSpan? DatabaseCpuTime()
     {
-        var fields = File.ReadAllText($"/proc/{_process.Id}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return TimeSpan.FromMilliseconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10);
+        if (_postgres is null) return null;
+        var total = TimeSpan.Zero;
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+            if (int.TryParse(Path.GetFileName(folder), out var pid) && Comm(pid) == "postgres" && ProcessCpu(pid) is { } cpu) total += cpu;
+        return total;
+
+        static string? Comm(int pid) { try { return File.ReadAllText($"/proc/{pid}/comm").Trim(); } catch (IOException) { return null; } catch (UnauthorizedAccessException) { return null; } }
+    }
+
+    private static TimeSpan? ProcessCpu(int pid)
+    {
+        try
+        {
+            var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return TimeSpan.FromMilliseconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10);
+        }
+        catch (IOException) { return null; } // the process ended in between
     }
 
     private static async Task<string> Command(string[] args)

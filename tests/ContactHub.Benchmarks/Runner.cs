@@ -59,11 +59,12 @@ public static class Runner
         foreach (var (dataset, figures, import) in results)
         {
             text.AppendLine().AppendLine($"### {dataset}");
-            text.AppendLine("| what | req/s | p50 ms | p99 ms | non-2xx | service CPU ms per request | ratio to no-op |");
-            text.AppendLine("|---|---|---|---|---|---|---|");
+            var database = figures.Any(f => !double.IsNaN(f.DatabaseCpuMsPerRequest));
+            text.AppendLine($"| what | req/s | p50 ms | p99 ms | non-2xx | service CPU ms per request |{(database ? " PostgreSQL CPU ms per request |" : "")} ratio to no-op |");
+            text.AppendLine(database ? "|---|---|---|---|---|---|---|---|" : "|---|---|---|---|---|---|---|");
             var noop = figures[0].PerSecond;
             foreach (var f in figures)
-                text.AppendLine($"| {f.Name} | {f.PerSecond:0} | {f.P50Ms:0.00} | {f.P99Ms:0.00} | {f.Errors} | {f.CpuMsPerRequest:0.000} | {f.PerSecond / noop:0.00} |");
+                text.AppendLine($"| {f.Name} | {f.PerSecond:0} | {f.P50Ms:0.00} | {f.P99Ms:0.00} | {f.Errors} | {f.CpuMsPerRequest:0.000} |{(database ? $" {f.DatabaseCpuMsPerRequest:0.000} |" : "")} {f.PerSecond / noop:0.00} |");
             text.AppendLine();
             text.AppendLine("| import (its own process) | rows | seconds | rows/s | rows/s as the command reports it (no start-up) | ratio to raw insert |");
             text.AppendLine("|---|---|---|---|---|---|");
