@@ -39,6 +39,12 @@ public sealed class InteractionExport(Db db)
         new("contact_attributes") { Width = 40 },
     ];
 
+    /// <summary>The export's columns, in order.</summary>
+    public static IReadOnlyList<string> ColumnNames => Headers;
+
+    /// <summary>The workbook settings the export writes with (a filter on the header, each column's width and number format).</summary>
+    public static MiniExcelLibs.OpenXml.OpenXmlConfiguration WorkbookConfiguration() => new() { AutoFilter = true, DynamicColumns = Columns };
+
     private const string Where = "WHERE i.occurred_at >= @from AND i.occurred_at < @to AND (@channel IS NULL OR i.channel = @channel)";
 
     private const string CountSql = "SELECT COUNT(*) FROM interactions i " + Where;
@@ -82,7 +88,7 @@ public sealed class InteractionExport(Db db)
         for (var s = 0; s < sheetCount; s++)
             sheets[s == 0 ? "Interactions" : $"Interactions {s + 1}"] = Take(rows, SheetRows);
         await using var forward = new ForwardOnly(new BufferedStream(output, 1 << 16));
-        MiniExcel.SaveAs(forward, sheets, configuration: new MiniExcelLibs.OpenXml.OpenXmlConfiguration { AutoFilter = true, DynamicColumns = Columns });
+        MiniExcel.SaveAs(forward, sheets, configuration: WorkbookConfiguration());
     }
 
     /// <summary>A write-only, non-seekable view of the response, so that the zip writer streams instead of asking to update in place.</summary>
