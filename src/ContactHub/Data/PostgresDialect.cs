@@ -40,6 +40,10 @@ public sealed class PostgresDialect : SqlDialect
         return builder.Build();
     }
 
+    // A million rows just loaded cost PostgreSQL 2.3–2.8 ms of CPU per ingested event until vacuumed (hint bits, the visibility map,
+    // autovacuum catching up while the service runs) against 1.0 ms after: measured on a fresh 20k / 200k seed-demo, 2026-11-26.
+    public override string? AfterBulkLoad => "VACUUM (ANALYZE)";
+
     private static bool Names(string connectionString, params string[] keys) =>
         keys.Any(k => connectionString.Contains(k, StringComparison.OrdinalIgnoreCase));
 

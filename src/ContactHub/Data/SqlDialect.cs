@@ -76,6 +76,9 @@ public abstract partial class SqlDialect
     /// <summary>True when compiled statements are worth keeping on open connections between requests (see <see cref="ReadConnections"/>).</summary>
     public virtual bool KeepsConnections => false;
 
+    /// <summary>What settles a database after a bulk load of many rows (statistics, visibility), run outside a transaction; null when the engine needs nothing.</summary>
+    public virtual string? AfterBulkLoad => null;
+
     // ---- Errors: what a driver's exception means to ContactHub.
 
     public abstract bool IsUniqueViolation(DbException exception);
