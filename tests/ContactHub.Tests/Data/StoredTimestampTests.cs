@@ -42,6 +42,7 @@ public sealed class StoredTimestampTests
     [InlineData("2026-02-30 09:30:00+00:00")]   // no such day
     [InlineData("2026-11-26 24:00:00+00:00")]
     [InlineData("2026-1l-26 09:30:00+00:00")]
+    [InlineData("0000-01-01 00:00:00+00:00")]   // no year 0: declined, not thrown
     public void Any_other_shape_is_left_to_the_general_parser(string text)
     {
         Assert.False(DapperSetup.TryParseStoredUtc(text, out _));

@@ -17,7 +17,7 @@ public sealed class ConfigurationValuesTests
     public static TheoryData<string> Keys()
     {
         var data = new TheoryData<string>();
-        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root(), "appsettings.sample.json")),
+        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(SampleSettingsTests.FindRoot(), "appsettings.sample.json")),
             new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
         void Walk(JsonElement node, string path)
         {
@@ -68,11 +68,4 @@ public sealed class ConfigurationValuesTests
             .Select(t => (Type: t, Field: t.GetField("Section", BindingFlags.Public | BindingFlags.Static)))
             .Where(x => x.Field is { IsLiteral: true } && !x.Type.IsAbstract && x.Type.GetConstructor(Type.EmptyTypes) is not null)
             .Select(x => ((string)x.Field!.GetRawConstantValue()!, x.Type));
-
-    private static string Root()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ContactHub.sln"))) dir = dir.Parent;
-        return dir!.FullName;
-    }
 }

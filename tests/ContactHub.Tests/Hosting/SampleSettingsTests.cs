@@ -35,7 +35,8 @@ public sealed class SampleSettingsTests
     [Fact]
     public void The_options_classes_are_found() => Assert.True(Settings().Count >= 10);
 
-    private static string FindRoot()
+    /// <summary>The repository's root (where ContactHub.sln is), above the test binaries.</summary>
+    internal static string FindRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ContactHub.sln"))) dir = dir.Parent;
