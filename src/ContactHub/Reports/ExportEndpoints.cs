@@ -59,8 +59,6 @@ public static class ExportEndpoints
         else
         {
             http.Response.ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-            // MiniExcel writes synchronously; this response alone may block its thread while it streams.
-            if (http.Features.Get<IHttpBodyControlFeature>() is { } control) control.AllowSynchronousIO = true;
             await export.WriteXlsxAsync(filter, http.Response.Body, ct);
         }
         return TypedResults.Empty;

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Text;
 using ContactHub.Data;
 using Dapper;
@@ -76,20 +77,55 @@ public sealed class InteractionExport(Db db)
         }
     }
 
-    /// <summary>Writes the workbook synchronously (MiniExcel's writer is synchronous): the caller allows synchronous I/O for this response.</summary>
+    /// <summary>
+    /// Writes the workbook. MiniExcel's writer is synchronous: it runs on a thread of its own into a pipe, and the response is
+    /// copied from the pipe asynchronously, so that a slow download holds no thread-pool thread. (Written on the request's
+    /// thread, two exports to clients at 1 MB/s took the pool's threads and the screen-pop's p99 went from 9 ms to 1.8 s.)
+    /// </summary>
     public async Task WriteXlsxAsync(Filter filter, Stream output, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(CountSql), Args(filter), cancellationToken: ct));
         await using var reader = await OpenAsync(connection, filter, ct);
-        using var rows = ReadAhead(Rows(reader, filter.Zone, ct), ct).GetEnumerator();
-        var sheetCount = (int)Math.Max(1, (total + SheetRows - 1) / SheetRows);
-        var sheets = new Dictionary<string, object>();
-        for (var s = 0; s < sheetCount; s++)
-            sheets[s == 0 ? "Interactions" : $"Interactions {s + 1}"] = Take(rows, SheetRows);
-        await using var forward = new ForwardOnly(new BufferedStream(output, 1 << 16));
-        MiniExcel.SaveAs(forward, sheets, configuration: WorkbookConfiguration());
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 18, resumeWriterThreshold: 1 << 17, useSynchronizationContext: false));
+        var writer = OnOwnThread(() =>
+        {
+            try
+            {
+                using var rows = ReadAhead(Rows(reader, filter.Zone, stop.Token), stop.Token).GetEnumerator();
+                var sheetCount = (int)Math.Max(1, (total + SheetRows - 1) / SheetRows);
+                var sheets = new Dictionary<string, object>();
+                for (var s = 0; s < sheetCount; s++)
+                    sheets[s == 0 ? "Interactions" : $"Interactions {s + 1}"] = Take(rows, SheetRows);
+                using (var forward = new ForwardOnly(new BufferedStream(pipe.Writer.AsStream(leaveOpen: true), 1 << 16)))
+                    MiniExcel.SaveAs(forward, sheets, configuration: WorkbookConfiguration());
+                pipe.Writer.Complete();
+            }
+            catch (Exception ex)
+            {
+                pipe.Writer.Complete(ex);
+            }
+        });
+        try
+        {
+            await pipe.Reader.CopyToAsync(output, ct);
+            await pipe.Reader.CompleteAsync();
+        }
+        catch (Exception ex)
+        {
+            stop.Cancel(); // the client left or the workbook failed: the writer stops at its next row
+            await pipe.Reader.CompleteAsync(ex);
+            throw;
+        }
+        finally
+        {
+            await writer;
+        }
     }
+
+    /// <summary>Blocking work (a synchronous writer, SQLite's reads) on a thread of its own rather than one of the thread pool's few.</summary>
+    private static Task OnOwnThread(Action work) => Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     /// <summary>A write-only, non-seekable view of the response, so that the zip writer streams instead of asking to update in place.</summary>
     private sealed class ForwardOnly(Stream inner) : Stream
@@ -161,7 +197,7 @@ public sealed class InteractionExport(Db db)
     {
         using var queue = new System.Collections.Concurrent.BlockingCollection<List<T>>(ChunksAhead);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var reader = Task.Run(() =>
+        var reader = OnOwnThread(() =>
         {
             try
             {
@@ -179,7 +215,7 @@ public sealed class InteractionExport(Db db)
             {
                 queue.CompleteAdding();
             }
-        }, CancellationToken.None);
+        });
         try
         {
             foreach (var chunk in queue.GetConsumingEnumerable(ct))

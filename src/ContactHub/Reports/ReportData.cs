@@ -33,11 +33,11 @@ public sealed class ReportQueries(Db db, IEnumerable<IReportSource> sources, IOp
     {
         // A scoped run leaves out the sheets computed in code: they cover the whole centre.
         if (scope is { IsEmpty: false }) report = report with { Sheets = report.Sheets.Where(s => s.Source is null).ToList() };
-        var headlineQuery = report.Headlines is { } h ? ReadAsync(h.Sql, h.Figures, period, 1, scope, ct) : null;
-        var previousQuery = report.Headlines is { } p ? ReadAsync(p.Sql, p.Figures, period.Previous(), 1, scope, ct) : null;
+        var headlineQuery = report.Headlines is { } h ? SideBySide(() => ReadAsync(h.Sql, h.Figures, period, 1, scope, ct), ct) : null;
+        var previousQuery = report.Headlines is { } p ? SideBySide(() => ReadAsync(p.Sql, p.Figures, period.Previous(), 1, scope, ct), ct) : null;
         progress?.Report($"querying {report.Sheets.Count + (headlineQuery is null ? 0 : 1)} queries side by side");
-        var sheetQueries = report.Sheets.Select(sheet => sheet.Source is { } source ? ComputeAsync(source, sheet.Columns, period, ct)
-            : ReadAsync(sheet.Sql, sheet.Columns, period, sheet.Detail ? options.Value.MaxDetailRows : int.MaxValue, scope, ct)).ToList();
+        var sheetQueries = report.Sheets.Select(sheet => SideBySide(() => sheet.Source is { } source ? ComputeAsync(source, sheet.Columns, period, ct)
+            : ReadAsync(sheet.Sql, sheet.Columns, period, sheet.Detail ? options.Value.MaxDetailRows : int.MaxValue, scope, ct), ct)).ToList();
         // Waits for every query; a failure surfaces as the first failed one in the definition's order.
         await Task.WhenAll(sheetQueries.Prepend(headlineQuery ?? Task.FromResult((new List<object?[]>(), false)))
             .Prepend(previousQuery ?? Task.FromResult((new List<object?[]>(), false))));
@@ -60,9 +60,16 @@ public sealed class ReportQueries(Db db, IEnumerable<IReportSource> sources, IOp
         return new ReportData(report, period, headlines, sheets, clock.GetUtcNow()) { PreviousHeadlines = previous, Scope = scope is { IsEmpty: false } ? scope : null };
     }
 
+    /// <summary>
+    /// Starts a query on a thread of its own. SQLite's driver answers its async calls synchronously, so a query holds its
+    /// thread until its last row: queued on the thread pool (two threads on two cores, one more every half second), the
+    /// report's eight queries started over ~3.5 s and the longest one last (measured 2026-11-26 on 1M interactions).
+    /// </summary>
+    private static Task<T> SideBySide<T>(Func<Task<T>> query, CancellationToken ct) =>
+        Task.Factory.StartNew(query, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+
     private async Task<(List<object?[]> Rows, bool OverLimit)> ComputeAsync(string source, IReadOnlyList<ReportColumn> columns, ReportPeriod period, CancellationToken ct)
     {
-        await Task.Yield();
         var rows = await sources.Single(s => s.Name == source).RowsAsync(period, ct);
         return (rows.Select(r => columns.Select(c => r.GetValueOrDefault(c.Field)).ToArray()).ToList(), false);
     }
@@ -70,7 +77,6 @@ public sealed class ReportQueries(Db db, IEnumerable<IReportSource> sources, IOp
     private async Task<(List<object?[]> Rows, bool OverLimit)> ReadAsync(string portable, IReadOnlyList<ReportColumn> columns,
         ReportPeriod period, int limit, ReportScope? scope, CancellationToken ct)
     {
-        await Task.Yield(); // the queries start side by side, not one after another up to their first await
         var (sql, parameters) = ReportQuery.Render(db.Dialect, portable, period, scope);
         await using var connection = await db.OpenAsync(ct);
         await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, commandTimeout: 600, cancellationToken: ct));
