@@ -35,12 +35,60 @@ public static partial class Outside
                 await MeasureAsync(service, "GET /api/v1/contacts/{id} (one command)", Script.Contact(contacts), seconds),
                 await MeasureAsync(service, "GET /api/v1/contacts/{id}/activities (timeline)", Script.Timeline(contacts), seconds),
                 await MeasureAsync(service, "POST /api/v1/interactions (90% known contacts)", Script.Ingest(contacts), seconds),
+                await WhileExportingAsync(service, () => MeasureAsync(service, $"screen-pop while {SlowExports} xlsx exports download at 1 MB/s each (a manager on a slow link)", Script.ScreenPop(contacts), seconds)),
             };
             // PostgreSQL imports at a few thousand rows a second (round trips per row; no COPY path yet): a tenth of the rows there.
             var import = await ImportAsync(service, contacts, smoke ? 2_000 : postgres is null ? 200_000 : 20_000);
             results.Add(($"{Engine(postgres)}, seed-demo {contacts:N0} contacts / {interactions:N0} interactions", figures, import));
         }
         return results;
+    }
+
+    private const int SlowExports = 2;
+
+    /// <summary>
+    /// Runs a measurement while <see cref="SlowExports"/> clients download the xlsx export of every interaction at about 1 MB/s
+    /// each, over and over, as managers on a slow link do: what agents feel while a workbook streams.
+    /// </summary>
+    private static async Task<Figure> WhileExportingAsync(ServiceProcess service, Func<Task<Figure>> measure)
+    {
+        using var stop = new CancellationTokenSource();
+        using var http = new HttpClient { BaseAddress = new Uri(service.Url), Timeout = Timeout.InfiniteTimeSpan };
+        http.DefaultRequestHeaders.Add("X-Api-Key", service.Key);
+        var url = $"/api/v1/exports/interactions.xlsx?from={DateTime.UtcNow.AddYears(-1):yyyy-MM-dd}&to={DateTime.UtcNow.AddDays(1):yyyy-MM-dd}";
+        var downloads = Enumerable.Range(0, SlowExports).Select(_ => Task.Run(async () =>
+        {
+            const int bytesPerSecond = 1 << 20;
+            var buffer = new byte[16 * 1024];
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, stop.Token);
+                    response.EnsureSuccessStatusCode();
+                    await using var body = await response.Content.ReadAsStreamAsync(stop.Token);
+                    var watch = Stopwatch.StartNew();
+                    long read = 0;
+                    int n;
+                    while ((n = await body.ReadAsync(buffer, stop.Token)) > 0)
+                    {
+                        read += n;
+                        var ahead = TimeSpan.FromSeconds((double)read / bytesPerSecond) - watch.Elapsed;
+                        if (ahead > TimeSpan.Zero) await Task.Delay(ahead, stop.Token);
+                    }
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+            }
+        })).ToList();
+        try
+        {
+            return await measure();
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(downloads);
+        }
     }
 
     public static string Engine(string? postgres) => postgres is null ? "SQLite" : "PostgreSQL";
