@@ -421,7 +421,20 @@ public sealed class ServiceProcess : IAsyncDisposable
             await using var admin = new Npgsql.NpgsqlConnection(_postgres);
             await admin.OpenAsync();
             await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", admin);
-            await drop.ExecuteNonQueryAsync();
+            // An autovacuum worker (seed-demo's load leaves tables to analyse) cannot be terminated by a role that is not a
+            // superuser: the drop waits for it rather than hiding whatever ended the run.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await drop.ExecuteNonQueryAsync();
+                    break;
+                }
+                catch (Npgsql.PostgresException e) when (e.SqlState == "42501" && attempt < 60)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(5));
+                }
+            }
         }
     }
 }

@@ -174,18 +174,9 @@ public static class Reports
         return watch.Elapsed;
     }
 
-    private sealed class Discard : Stream
+    private sealed class Discard : ContactHub.Reports.WriteOnlyStream
     {
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) { }
+        public override void Write(ReadOnlySpan<byte> buffer) { }
     }
 
     private static string ServiceDll => typeof(Program).Assembly.Location;

@@ -127,19 +127,10 @@ public sealed class InteractionExport(Db db)
     /// <summary>Blocking work (a synchronous writer, SQLite's reads) on a thread of its own rather than one of the thread pool's few.</summary>
     private static Task OnOwnThread(Action work) => Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    /// <summary>A write-only, non-seekable view of the response, so that the zip writer streams instead of asking to update in place.</summary>
-    private sealed class ForwardOnly(Stream inner) : Stream
+    /// <summary>A write-only, non-seekable view of the output, so that the zip writer streams instead of asking to update in place.</summary>
+    private sealed class ForwardOnly(Stream inner) : WriteOnlyStream
     {
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
         public override void Flush() => inner.Flush();
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
         public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
 
         protected override void Dispose(bool disposing)

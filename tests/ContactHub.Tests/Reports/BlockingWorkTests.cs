@@ -79,25 +79,13 @@ public sealed class BlockingWorkTests(SqliteApp app) : IClassFixture<SqliteApp>
     }
 
     /// <summary>The response as the export sees it: counts synchronous writes; when stalled, an asynchronous write waits until the client leaves.</summary>
-    private sealed class Client : Stream
+    private sealed class Client : WriteOnlyStream
     {
         public bool Stalled { get; init; }
         public int SynchronousWrites;
         public long Bytes;
         public MemoryStream Content { get; } = new();
         public TaskCompletionSource FirstWrite { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
