@@ -32,7 +32,7 @@ public sealed class GroupCommit(Db db) : IAsyncDisposable
     {
         if (_writer is not null) return;
         lock (_start)
-            _writer ??= Task.Factory.StartNew(WriteLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            _writer ??= OwnThread.Start(WriteLoop);
     }
 
     /// <summary>

@@ -89,7 +89,7 @@ public sealed class InteractionExport(Db db)
         await using var reader = await OpenAsync(connection, filter, ct);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 18, resumeWriterThreshold: 1 << 17, useSynchronizationContext: false));
-        var writer = OnOwnThread(() =>
+        var writer = OwnThread.Start(() =>
         {
             try
             {
@@ -98,8 +98,9 @@ public sealed class InteractionExport(Db db)
                 var sheets = new Dictionary<string, object>();
                 for (var s = 0; s < sheetCount; s++)
                     sheets[s == 0 ? "Interactions" : $"Interactions {s + 1}"] = Take(rows, SheetRows);
-                using (var forward = new ForwardOnly(new BufferedStream(pipe.Writer.AsStream(leaveOpen: true), 1 << 16)))
-                    MiniExcel.SaveAs(forward, sheets, configuration: WorkbookConfiguration());
+                // The pipe's stream cannot seek, so the zip writer streams its entries instead of updating them in place.
+                using (var buffered = new BufferedStream(pipe.Writer.AsStream(leaveOpen: true), 1 << 16))
+                    MiniExcel.SaveAs(buffered, sheets, configuration: WorkbookConfiguration());
                 pipe.Writer.Complete();
             }
             catch (Exception ex)
@@ -122,24 +123,6 @@ public sealed class InteractionExport(Db db)
         {
             await writer;
         }
-    }
-
-    /// <summary>Blocking work (a synchronous writer, SQLite's reads) on a thread of its own rather than one of the thread pool's few.</summary>
-    private static Task OnOwnThread(Action work) => Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-
-    /// <summary>A write-only, non-seekable view of the output, so that the zip writer streams instead of asking to update in place.</summary>
-    private sealed class ForwardOnly(Stream inner) : WriteOnlyStream
-    {
-        public override void Flush() => inner.Flush();
-        public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) inner.Dispose();
-            base.Dispose(disposing);
-        }
-
-        public override ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 
     private Task<DbDataReader> OpenAsync(DbConnection connection, Filter filter, CancellationToken ct) =>
@@ -188,7 +171,7 @@ public sealed class InteractionExport(Db db)
     {
         using var queue = new System.Collections.Concurrent.BlockingCollection<List<T>>(ChunksAhead);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var reader = OnOwnThread(() =>
+        var reader = OwnThread.Start(() =>
         {
             try
             {

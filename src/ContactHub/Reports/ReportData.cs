@@ -65,8 +65,7 @@ public sealed class ReportQueries(Db db, IEnumerable<IReportSource> sources, IOp
     /// thread until its last row: queued on the thread pool (two threads on two cores, one more every half second), the
     /// report's eight queries started over ~3.5 s and the longest one last (measured 2026-11-26 on 1M interactions).
     /// </summary>
-    private static Task<T> SideBySide<T>(Func<Task<T>> query, CancellationToken ct) =>
-        Task.Factory.StartNew(query, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    private static Task<T> SideBySide<T>(Func<Task<T>> query, CancellationToken ct) => OwnThread.Start(query, ct);
 
     private async Task<(List<object?[]> Rows, bool OverLimit)> ComputeAsync(string source, IReadOnlyList<ReportColumn> columns, ReportPeriod period, CancellationToken ct)
     {

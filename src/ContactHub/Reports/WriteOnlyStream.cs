@@ -1,8 +1,9 @@
 namespace ContactHub.Reports;
 
 /// <summary>
-/// A stream that can only be written forward: a zip writer given one streams its entries instead of seeking back to
-/// update them. Subclasses say where the bytes go.
+/// A stream that can only be written forward, as a response body is: a zip writer given one streams its entries instead
+/// of seeking back to update them. The benchmark's MiniExcel baseline and the export's tests write to one, so that they
+/// see the workbook as the export writes it; subclasses say where the bytes go.
 /// </summary>
 public abstract class WriteOnlyStream : Stream
 {
