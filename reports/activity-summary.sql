@@ -7,7 +7,8 @@ FROM interactions
 WHERE occurred_at >= @from AND occurred_at < @to {SCOPE:agent,channel,conversation_id};
 
 -- name: By day
-SELECT d.day AS day, i.channel AS channel, i.direction AS direction, COUNT(*) AS interactions, SUM(CASE WHEN i.channel = 'call' AND i.direction = 'inbound' AND i.status IN ('missed', 'voicemail') THEN 1 ELSE 0 END) AS missed_calls, SUM(COALESCE(i.duration_seconds, 0)) AS duration_seconds
+-- Missed calls count inbound calls and call time calls: other rows leave them blank (NULL) rather than show a 0 that means "does not apply".
+SELECT d.day AS day, i.channel AS channel, i.direction AS direction, COUNT(*) AS interactions, SUM(CASE WHEN i.channel = 'call' AND i.direction = 'inbound' THEN CASE WHEN i.status IN ('missed', 'voicemail') THEN 1 ELSE 0 END END) AS missed_calls, SUM(CASE WHEN i.channel = 'call' THEN COALESCE(i.duration_seconds, 0) END) AS duration_seconds
 FROM {REPORT_DAYS} d
 JOIN interactions i ON i.occurred_at >= d.day_from AND i.occurred_at < d.day_to {SCOPE:i.agent,i.channel,i.conversation_id}
 GROUP BY d.day, i.channel, i.direction

@@ -161,11 +161,26 @@ public sealed partial class ReportCatalogue
     private static string? QueryError(string? sql)
     {
         if (string.IsNullOrWhiteSpace(sql)) return "\"sql\" is required.";
-        var head = sql.TrimStart();
+        var head = WithoutLeadingComments(sql);
         if (!head.StartsWith("SELECT", StringComparison.OrdinalIgnoreCase) && !head.StartsWith("WITH", StringComparison.OrdinalIgnoreCase))
             return "\"sql\" must be one SELECT (or WITH … SELECT) statement.";
         if (sql.TrimEnd().TrimEnd(';').Contains(';')) return "\"sql\" must be one statement.";
         return null;
+    }
+
+    /// <summary>The query after the comments that may open it (a line that says what the sheet counts, as SQL files have).</summary>
+    private static string WithoutLeadingComments(string sql)
+    {
+        var head = sql.TrimStart();
+        while (true)
+        {
+            if (head.StartsWith("--", StringComparison.Ordinal))
+                head = head.IndexOf('\n') is var end and >= 0 ? head[(end + 1)..].TrimStart() : "";
+            else if (head.StartsWith("/*", StringComparison.Ordinal))
+                head = head.IndexOf("*/", 2, StringComparison.Ordinal) is var end and >= 0 ? head[(end + 2)..].TrimStart() : "";
+            else
+                return head;
+        }
     }
 
     private static string? ColumnsError(IReadOnlyList<ReportColumn>? columns)

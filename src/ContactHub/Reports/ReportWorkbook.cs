@@ -24,6 +24,7 @@ public static class ReportWorkbook
 
         using var stream = new MemoryStream();
         workbook.SaveAs(stream);
+        PrintTitles.MakeAbsolute(stream);
         var compared = data.PreviousHeadlines.Count == data.Headlines.Count && data.Headlines.Count > 0;
         // Below the headline figures (zero-based row: a blank row after them), one under the other.
         var top = 5 + data.Headlines.Count + (data.IsEmpty ? 1 : 0) + (compared ? 1 : 0);
@@ -48,6 +49,7 @@ public static class ReportWorkbook
             var head = ws.Range(row, 1, row, headers.Length).Style;
             head.Font.SetBold().Font.SetFontColor(XLColor.Gray);
             head.Border.SetBottomBorder(XLBorderStyleValues.Thin);
+            ws.Range(row, 2, row, headers.Length).Style.Alignment.SetHorizontal(XLAlignmentHorizontalValues.Right); // over the figures
             row++;
         }
         for (var n = 0; n < data.Headlines.Count; n++)
@@ -92,15 +94,16 @@ public static class ReportWorkbook
         var columns = sheet.Sheet.Columns;
         for (var c = 0; c < columns.Count; c++)
             ws.Cell(1, c + 1).SetValue(columns[c].Header);
+        HeaderStyle(ws, columns);
         if (sheet.OverLimit || sheet.Rows.Count == 0)
         {
-            HeaderStyle(ws.Range(1, 1, 1, columns.Count));
             var note = ws.Cell(2, 1).SetValue(sheet.OverLimit
                 ? $"This period has more rows than a workbook carries (Reports:MaxDetailRows). Download them all from {exportLink}"
                 : "No rows for this period.");
             note.Style.Font.SetItalic();
             if (sheet.OverLimit && exportLink is not null && Uri.TryCreate(exportLink, UriKind.Absolute, out var link)) note.Hyperlink = new XLHyperlink(link);
             Widths(ws, sheet, zone);
+            PrintSetup(ws, sheet); // an empty sheet too prints one page wide (it printed its last headers on a page of their own)
             return;
         }
         for (var r = 0; r < sheet.Rows.Count; r++)
@@ -112,11 +115,15 @@ public static class ReportWorkbook
         // One number format per column rather than per cell: styling cells one by one is most of ClosedXML's time.
         for (var c = 0; c < columns.Count; c++)
             ws.Range(2, c + 1, sheet.Rows.Count + 1, c + 1).Style.NumberFormat.Format = CellValues.ExcelFormat(columns[c].Format);
+        // Text right after a right-aligned figure or date would touch it ("2026-11-20call"): it starts one step in.
+        for (var c = 1; c < columns.Count; c++)
+            if (IsText(columns[c]) && !IsText(columns[c - 1]))
+                ws.Range(1, c + 1, sheet.Rows.Count + 1, c + 1).Style.Alignment.SetHorizontal(XLAlignmentHorizontalValues.Left).Alignment.SetIndent(1);
 
         var table = ws.Range(1, 1, sheet.Rows.Count + 1, columns.Count).CreateTable(TableName(sheet.Sheet.Name));
         table.Theme = XLTableTheme.TableStyleMedium2;
         table.ShowAutoFilter = true;
-        if (columns.Any(c => c.Total != ColumnTotal.None)) Totals(ws, sheet, zone, sheet.Rows.Count + 2);
+        if (columns.Any(c => c.Total is not (ColumnTotal.None or ColumnTotal.Label))) Totals(ws, sheet, zone, sheet.Rows.Count + 2);
         if (sheet.Sheet.HeatMap) HeatMap(ws, sheet);
         ws.SheetView.FreezeRows(1);
         Widths(ws, sheet, zone);
@@ -233,19 +240,29 @@ public static class ReportWorkbook
         if (CellValues.IsFormulaLike(text)) cell.Style.IncludeQuotePrefix = true;
     }
 
-    private static void HeaderStyle(IXLRange header)
+    /// <summary>
+    /// The header row styled on its cells, not only by the table's theme, which LibreOffice, mail previews and phones do not
+    /// draw; a figure's header sits right, over its right-aligned figures.
+    /// </summary>
+    private static void HeaderStyle(IXLWorksheet ws, IReadOnlyList<ReportColumn> columns)
     {
-        header.Style.Font.SetBold().Font.SetFontColor(XLColor.White).Fill.SetBackgroundColor(XLColor.FromHtml("#4472C4"));
+        ws.Range(1, 1, 1, columns.Count).Style.Font.SetBold().Font.SetFontColor(XLColor.White).Fill.SetBackgroundColor(XLColor.FromHtml("#4472C4"));
+        for (var c = 0; c < columns.Count; c++)
+            if (!IsText(columns[c]))
+                ws.Cell(1, c + 1).Style.Alignment.SetHorizontal(XLAlignmentHorizontalValues.Right);
     }
 
-    /// <summary>The definition's width, else the longest of the header and a sample of displayed values, within 8 to 60 characters.</summary>
+    private static bool IsText(ReportColumn column) => column.Format is ColumnFormat.Text or ColumnFormat.List;
+
+    /// <summary>The definition's width (at least the header's), else the longest of the header and a sample of displayed values, within 8 to 60 characters.</summary>
     private static void Widths(IXLWorksheet ws, SheetData sheet, TimeZoneInfo zone)
     {
         var columns = sheet.Sheet.Columns;
         for (var c = 0; c < columns.Count; c++)
         {
             var column = columns[c];
-            double width = column.Width ?? Math.Clamp(
+            // A defined width still shows the whole header ("Average handling time" at its width of 14 lost its first letters).
+            double width = column.Width is { } defined ? Math.Max(defined, column.Header.Length + 2) : Math.Clamp(
                 Math.Max(column.Header.Length + 4, sheet.Rows.Take(WidthSample).Select(r => CellValues.Display(r[c], column.Format, zone).Length).DefaultIfEmpty(0).Max() + 2),
                 8, 60);
             ws.Column(c + 1).Width = width;

@@ -65,6 +65,26 @@ public sealed class ReportCatalogueTests
     }
 
     [Theory]
+    [InlineData("-- what S counts\nSELECT 1 AS a", null)]
+    [InlineData("/* what S counts,\n   on two lines */ -- and a note\n  WITH x AS (SELECT 1 AS a) SELECT a FROM x", null)]
+    [InlineData("-- a comment does not make this a query\nDELETE FROM contacts", "one SELECT")]
+    [InlineData("/* never closed SELECT 1 AS a", "one SELECT")]
+    public void A_query_may_open_with_comments_and_must_still_be_one_select(string sql, string? error)
+    {
+        var folder = Directory.CreateTempSubdirectory("contacthub-catalogue-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "noted.json"), """{"name": "noted", "title": "T", "sheets": [{"name": "S", "columns": [{"header": "A", "field": "a"}]}]}""");
+            File.WriteAllText(Path.Combine(folder, "noted.sql"), "-- name: S\n" + sql + "\n");
+            if (error is null)
+                Assert.Equal(sql, new ReportCatalogue(folder).Find("noted")!.Sheets.Single().Sql);
+            else
+                Assert.Contains(error, Assert.Throws<ReportDefinitionException>(() => new ReportCatalogue(folder)).Message);
+        }
+        finally { Directory.Delete(folder, true); }
+    }
+
+    [Theory]
     [InlineData("-- name: S\nSELECT 1 AS a;\n", """{"name": "split", "title": "T", "sheets": [{"name": "S", "columns": [{"header": "A", "field": "a"}]}]}""", null)]
     [InlineData("-- name: T\nSELECT 1 AS a;\n", """{"name": "split", "title": "T", "sheets": [{"name": "S", "columns": [{"header": "A", "field": "a"}]}]}""", "the section \"T\" names neither")]
     [InlineData("-- name: S\nSELECT 1 AS a;\n", """{"name": "split", "title": "T", "sheets": [{"name": "S", "sql": "SELECT 2 AS a", "columns": [{"header": "A", "field": "a"}]}]}""", "given both here and in reports/split.sql")]
