@@ -45,7 +45,7 @@ public static class CsatPages
 
     private static IResult Page(string title, string? body, int status) => Results.Content($"""
         <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>{WebUtility.HtmlEncode(title)}</title>
+        <title>{WebUtility.HtmlEncode(title)}</title><link rel="icon" href="/desk/assets/icon.svg" type="image/svg+xml">
         <style>body{"{"}font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem{"}"} .choices label{"{"}margin-right:1rem;font-size:1.3rem{"}"}
         button{"{"}font-size:1.1rem;padding:.4rem 1.2rem{"}"}</style></head>
         <body><h1>{WebUtility.HtmlEncode(title)}</h1>{body}</body></html>

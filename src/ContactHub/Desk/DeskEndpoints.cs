@@ -291,12 +291,13 @@ public static class DeskEndpoints
             using var stream = typeof(DeskEndpoints).Assembly.GetManifestResourceStream(n)!;
             using var copy = new MemoryStream();
             stream.CopyTo(copy);
-            return (n.EndsWith(".css", StringComparison.Ordinal) ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8", copy.ToArray());
+            var type = Path.GetExtension(n) switch { ".css" => "text/css; charset=utf-8", ".svg" => "image/svg+xml", _ => "text/javascript; charset=utf-8" };
+            return (type, copy.ToArray());
         });
 
     private static readonly string Version = typeof(DeskEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "1";
 
-    /// <summary>The desk's stylesheet and script, embedded in the service (no CDN).</summary>
+    /// <summary>The desk's stylesheet, script and icon, embedded in the service (no CDN).</summary>
     private static IResult Asset(string file, HttpContext http)
     {
         if (!Assets.TryGetValue(file, out var asset)) return TypedResults.NotFound();

@@ -317,6 +317,31 @@ public sealed class DeskBrowserTests(DeskApp app) : EngineSuite<DeskApp>(app)
     }
 
     [SkippableFact]
+    public async Task The_desk_and_a_contact_page_load_without_a_failed_request()
+    {
+        var phone = Customers.Phone();
+        await App.Client().PostOk("/api/v1/interactions", new { channel = "chat", direction = "inbound", customer = new { phone, name = "Rosa Parcel" }, body = "Is my parcel on its way?" }, 201);
+        var page = await SignedIn(name: "nina");
+        var failed = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        page.Response += (_, response) => { if (response.Status >= 400) failed.Enqueue($"{response.Status} {response.Url}"); };
+        page.Console += (_, message) => { if (message.Type == "error") failed.Enqueue(message.Text); };
+
+        // Fresh page loads, as an agent's browser makes them.
+        await page.GotoAsync("/desk", new() { WaitUntil = WaitUntilState.NetworkIdle });
+        await page.Locator("#active-list li", new() { HasText = "Rosa Parcel" }).GetByRole(AriaRole.Link).ClickAsync();
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await page.GotoAsync("/desk/search?q=" + Uri.EscapeDataString(phone), new() { WaitUntil = WaitUntilState.NetworkIdle });
+        Assert.Contains("/desk/contacts/", page.Url); // the search popped the contact's page
+
+        Assert.Empty(failed);
+        // Each page names its icon, so that the browser does not ask for /favicon.ico (a 401: every path outside the desk needs a key).
+        Assert.Equal("/desk/assets/icon.svg", await page.EvaluateAsync<string?>("() => document.querySelector('link[rel=icon]')?.getAttribute('href') ?? null"));
+        var icon = await page.APIRequest.GetAsync("/desk/assets/icon.svg");
+        Assert.Equal(200, icon.Status);
+        Assert.Equal("image/svg+xml", icon.Headers["content-type"]);
+    }
+
+    [SkippableFact]
     public async Task A_french_browser_gets_the_desk_in_french()
     {
         var page = await SignedIn(name: "lea", locale: "fr-FR");
