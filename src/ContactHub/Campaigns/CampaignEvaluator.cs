@@ -42,10 +42,13 @@ public sealed class CampaignEvaluator(
         var decisions = new List<Decision>();
         // The campaign's business hours, read once for all its candidates.
         var hours = campaign.BusinessHours is { } calendar ? (await calendars.ListAsync(ct)).FirstOrDefault(c => c.Name == calendar)?.Rules() : null;
+        // A preview writes nothing, so the cap counts what this pass has already decided for the contact as the evaluation's written sends are counted.
+        var decided = new Dictionary<long, int>();
         foreach (var candidate in await triggers.FindAsync(campaign, since, now, ct))
         {
             if (known.Contains(candidate.TriggerKey)) continue;
-            var (decision, target) = await DecideAsync(campaign, candidate, now, hours, ct);
+            var (decision, target) = await DecideAsync(campaign, candidate, now, hours, ct, pending: apply ? 0 : decided.GetValueOrDefault(candidate.ContactId));
+            if (decision.Outcome is "queued" or "deferred" or "created") decided[candidate.ContactId] = decided.GetValueOrDefault(candidate.ContactId) + 1;
             decisions.Add(decision);
             if (apply && await store.ClaimAsync(campaign.Id, decision, ct) is { } sendId)
                 await ActAsync(campaign, candidate, decision, target, sendId, ct);
@@ -55,14 +58,14 @@ public sealed class CampaignEvaluator(
             {
                 if (!await store.TakeDeferredAsync(deferred.Id, ct)) continue; // another node has it
                 var candidate = new Candidate(deferred.ContactId, deferred.TriggerKey, null);
-                var (decision, target) = await DecideAsync(campaign, candidate, now, hours, ct, ignoreQuietHours: true);
+                var (decision, target) = await DecideAsync(campaign, candidate, now, hours, ct, ignoreQuietHours: true, self: deferred.Id);
                 await ActAsync(campaign, candidate, decision, target, deferred.Id, ct);
             }
         return decisions;
     }
 
     private async Task<(Decision Decision, string? Target)> DecideAsync(CampaignRow campaign, Candidate candidate, DateTimeOffset now,
-        ContactHub.BusinessHours.BusinessHoursRules? hours, CancellationToken ct, bool ignoreQuietHours = false)
+        ContactHub.BusinessHours.BusinessHoursRules? hours, CancellationToken ct, bool ignoreQuietHours = false, int pending = 0, long? self = null)
     {
         Decision Skip(string reason) => new(candidate.ContactId, candidate.TriggerKey, "skipped", reason);
         if (campaign.Parameters.Audience is { } wanted && await audience.ExcludesAsync(wanted, candidate.ContactId, ct) is { } outside) return (Skip(outside), null);
@@ -78,7 +81,7 @@ public sealed class CampaignEvaluator(
         if (target is null) return (Skip($"no {(kind == IdentifierKind.Email ? "email address" : "phone number")} for {campaign.Channel}"), null);
         if (!await consents.AllowsAsync(candidate.ContactId, campaign.Channel!, ct)) return (Skip($"opted out of {campaign.Channel}"), null);
         if (campaign.CapCount is > 0 && campaign.CapDays is > 0
-            && await store.RecentSendsAsync(candidate.ContactId, now.AddDays(-campaign.CapDays.Value), ct) >= campaign.CapCount)
+            && pending + await store.RecentSendsAsync(candidate.ContactId, now.AddDays(-campaign.CapDays.Value), self, ct) >= campaign.CapCount)
             return (Skip($"frequency cap: {campaign.CapCount} per {campaign.CapDays} days"), null);
         if (!ignoreQuietHours)
         {

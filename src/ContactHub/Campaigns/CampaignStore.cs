@@ -137,13 +137,17 @@ public sealed class CampaignStore(Db db, TimeProvider clock)
 
     private const string RecentSendsSql = """
         SELECT COUNT(*) FROM campaign_sends WHERE contact_id = @contactId AND status IN ('queued', 'sending', 'deferred', 'created') AND created_at >= @since
+            AND id <> @except
         """;
 
-    /// <summary>Messages already sent or on their way to the contact since then, across every campaign.</summary>
-    public async Task<long> RecentSendsAsync(long contactId, DateTimeOffset since, CancellationToken ct)
+    /// <summary>
+    /// Messages already sent or on their way to the contact since then, across every campaign, but <paramref name="except"/>:
+    /// a deferred send decided again when it comes due is not one of its own predecessors.
+    /// </summary>
+    public async Task<long> RecentSendsAsync(long contactId, DateTimeOffset since, long? except, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(RecentSendsSql), new { contactId, since }, cancellationToken: ct));
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(RecentSendsSql), new { contactId, since, except = except ?? 0 }, cancellationToken: ct));
     }
 
     // A queued send's status is its message's from then on (sent, delivered, read, failed), as the stats count it.

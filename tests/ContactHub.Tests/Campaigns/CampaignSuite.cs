@@ -203,6 +203,54 @@ public abstract class CampaignSuite<TApp>(TApp app) : EngineSuite<TApp>(app) whe
     }
 
     [SkippableFact]
+    public async Task A_message_deferred_by_quiet_hours_goes_out_at_the_opening_under_a_cap_of_one()
+    {
+        // The README's own campaign: quiet hours and at most one message a week. The deferred text counted itself against
+        // the cap when it came due ("frequency cap: 1 per 7 days") and was never sent.
+        var campaign = await Campaign(new
+        {
+            name = "quiet-capped", trigger = "missed-call-not-returned", parameters = new { minutes = 30 }, channel = "sms", body = "Good morning, sorry we missed you.",
+            quietStart = "21:00", quietEnd = "08:00", capCount = 1, capDays = 7,
+        });
+        var now = App.Clock.GetUtcNow();
+        var target = now.Date.AddHours(21).AddMinutes(25); // 22:25 in Paris
+        App.Clock.Advance((target > now.UtcDateTime ? target : target.AddDays(1)) - now.UtcDateTime);
+        var phone = Customers.Phone();
+        await MissedCall(phone);
+        App.Clock.Advance(TimeSpan.FromMinutes(35));
+        await Evaluate();
+        var deferred = (await Sends(campaign)).Single();
+        Assert.Equal("deferred", deferred["status"]!.GetValue<string>());
+
+        App.Clock.SetUtcNow(deferred["scheduledFor"]!.GetValue<DateTimeOffset>());
+        await Evaluate();
+
+        Assert.Single(await TextsTo(phone, 1));
+        Assert.Equal("sent", await SendStatus(campaign, whenNot: "deferred"));
+    }
+
+    [SkippableFact]
+    public async Task Preview_applies_the_cap_to_a_customer_who_triggers_twice_as_the_evaluation_does()
+    {
+        var campaign = await Campaign(new { name = "twice", trigger = "missed-call-not-returned", parameters = new { minutes = 0 }, channel = "sms", body = "Call us back?", capCount = 1, capDays = 7 });
+        var phone = Customers.Phone();
+        var first = await MissedCall(phone);
+        App.Clock.Advance(TimeSpan.FromSeconds(5));
+        await MissedCall(phone);
+        App.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        var preview = await Api.PostOk($"/api/v1/campaigns/{campaign}/preview", new { });
+        await Evaluate();
+
+        var contactId = Id(first, "contactId");
+        Assert.Single(preview["targeted"]!.AsArray(), d => Id(d!, "contactId") == contactId);
+        var capped = Assert.Single(preview["excluded"]!.AsArray(), d => Id(d!, "contactId") == contactId);
+        Assert.StartsWith("frequency cap", capped!["reason"]!.GetValue<string>());
+        Assert.Single(await TextsTo(phone, 1));
+        Assert.Equal(["queued", "skipped"], (await Sends(campaign)).Where(s => Id(s, "contactId") == contactId).Select(s => s["status"]!.GetValue<string>() == "skipped" ? "skipped" : "queued").Order());
+    }
+
+    [SkippableFact]
     public async Task A_frequency_cap_holds_across_two_campaigns_and_preview_matches_what_is_sent()
     {
         await Campaign(new { name = "ended", trigger = "conversation-ended", parameters = new { minutes = 0 }, channel = "sms", body = "How did we do?", capCount = 1, capDays = 7 });
