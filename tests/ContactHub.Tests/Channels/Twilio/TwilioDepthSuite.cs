@@ -270,6 +270,16 @@ public abstract class TwilioDepthSuite<TApp>(TApp app) : EngineSuite<TApp>(app) 
 
         var forged = await App.Anonymous().PostAsync("/csat/not-a-token", new FormUrlEncodedContent(new Dictionary<string, string> { ["score"] = "1" }));
         Assert.Equal(HttpStatusCode.NotFound, forged.StatusCode);
+
+        // A French customer's browser gets the page in French; a send without a score gets the choice again, not a dead end.
+        using var french = new HttpRequestMessage(HttpMethod.Get, link + "?score=2");
+        french.Headers.AcceptLanguage.ParseAdd("fr-FR,fr;q=0.9,en;q=0.5");
+        var frenchPage = await (await App.Anonymous().SendAsync(french)).Content.ReadAsStringAsync();
+        Assert.Contains("<html lang=\"fr\">", frenchPage);
+        Assert.Contains("Envoyer", frenchPage);
+        var empty = await App.Anonymous().PostAsync(link, new FormUrlEncodedContent(new Dictionary<string, string>()));
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Contains("name=\"score\"", await empty.Content.ReadAsStringAsync());
     }
 
     [SkippableFact]
