@@ -33,7 +33,7 @@ public static class DemoCommands
             lastShown = watch.Elapsed;
             var rate = p.Done / Math.Max(0.001, watch.Elapsed.TotalSeconds);
             var eta = rate > 0 ? TimeSpan.FromSeconds((p.Total - p.Done) / rate) : TimeSpan.Zero;
-            Console.Error.Write($"\r{p.Done:N0} / {p.Total:N0} interactions ({100.0 * p.Done / p.Total:0}%), {rate:N0}/s, {eta:mm\\:ss} left   ");
+            Console.Error.Write($"\r{p.Done:N0} / {p.Total:N0} rows ({100.0 * p.Done / p.Total:0}%), {rate:N0}/s, {eta:mm\\:ss} left   ");
         });
         var (contactCount, conversations, written) = await ActivatorUtilities.CreateInstance<DemoSeeder>(app.Services)
             .SeedAsync(new DemoSeeder.Options(c, i, d, s), progress);

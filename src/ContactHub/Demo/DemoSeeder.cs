@@ -45,8 +45,11 @@ public sealed class DemoSeeder(Db db, TimeProvider clock)
     private sealed record InteractionRow(string Channel, string Direction, DateTimeOffset At, DateTimeOffset? EndedAt, long? Duration, string? Agent, string Status, string? Subject);
 
     /// <summary>
-    /// Writes the data in transactions of up to 2,000 contacts, each table's rows together (one round trip per thousand rows on
-    /// the server engines, see <see cref="StatementBatches"/>); <paramref name="progress"/> hears (done, total) interactions.
+    /// Writes the contacts in transactions of up to 2,000 (one round trip per thousand rows on the server engines, see
+    /// <see cref="StatementBatches"/>), then the conversations and the interactions <b>in time order</b>, as a centre's
+    /// database has them: live events are recorded as they happen, so ids ascend with time and a contact's interactions lie
+    /// among everyone else's (written contact by contact, a contact's ten interactions shared a page or two, which flattered
+    /// the screen-pop and made a read by time visit the whole file). <paramref name="progress"/> hears (done, total) rows.
     /// </summary>
     public async Task<(int Contacts, int Conversations, int Interactions)> SeedAsync(Options options, IProgress<(long Done, long Total)>? progress = null, CancellationToken ct = default)
     {
@@ -54,23 +57,25 @@ public sealed class DemoSeeder(Db db, TimeProvider clock)
         var now = clock.GetUtcNow();
         var start = now.AddDays(-options.Days);
         var perContact = Math.Max(1.0, (double)options.Interactions / options.Contacts);
-        int written = 0, conversations = 0, contacts = 0;
+        var talks = new List<(long ContactId, ConversationRow Talk)>();
+        int planned = 0, contacts = 0;
+        long done = 0;
+        long Total() => options.Contacts + options.Interactions + Math.Max(talks.Count, options.Interactions / 2);
         var batch = Math.Max(1, Math.Min(2_000, options.Contacts / 10));
-        for (var first = 0; first < options.Contacts && written < options.Interactions; first += batch)
+        for (var first = 0; first < options.Contacts && planned < options.Interactions; first += batch)
         {
             var people = new List<ContactRow>();
-            var talks = new List<ConversationRow>();
-            var planned = 0;
-            for (var c = first; c < Math.Min(options.Contacts, first + batch) && written + planned < options.Interactions; c++)
+            var theirs = new List<ConversationRow>();
+            for (var c = first; c < Math.Min(options.Contacts, first + batch) && planned < options.Interactions; c++)
             {
                 // Every contact gets at least one interaction (a share never eats the ones still to come: the random shares
                 // used to run out before the last contacts, which were then never written); the last absorbs the remainder.
                 var remainingContacts = options.Contacts - c;
-                var remaining = options.Interactions - written - planned;
+                var remaining = options.Interactions - planned;
                 var most = Math.Max(1, remaining - (remainingContacts - 1));
                 var count = remainingContacts == 1 ? remaining : Math.Clamp((int)Math.Round(perContact * (0.3 + random.NextDouble() * 1.4)), 1, most);
                 people.Add(Contact(c, start, random));
-                Conversations(people.Count - 1, count, start, now, random, talks);
+                Conversations(people.Count - 1, count, start, now, random, theirs);
                 planned += count;
             }
 
@@ -83,22 +88,43 @@ public sealed class DemoSeeder(Db db, TimeProvider clock)
             await db.RunEachAsync(connection, tx, IdentifierSql,
                 people.SelectMany((p, n) => p.Identifiers.Select(i => new (string, object?)[] { ("contactId", contactIds[n]), ("kind", i.Kind), ("value", i.Value), ("at", p.Created) })).ToList(),
                 returnsId: false, ct);
-            var conversationIds = await db.RunEachAsync(connection, tx, ConversationSql, talks.Select(t => new (string, object?)[]
-            {
-                ("contactId", contactIds[t.Contact]), ("status", t.Ended ? "ended" : "active"), ("startedAt", t.Steps[0].At), ("endedAt", t.Ended ? t.Steps[^1].At : null),
-                ("lastActivityAt", t.Steps[^1].At), ("agent", t.Agent), ("channels", "," + string.Join(",", t.Steps.Select(x => x.Channel).Distinct()) + ","),
-                ("lastChannel", t.Steps[^1].Channel), ("count", (long)t.Steps.Count),
-            }).ToList(), returnsId: true, ct);
-            await db.RunEachAsync(connection, tx, InteractionSql, talks.SelectMany((t, n) => t.Steps.Select(x => new (string, object?)[]
-            {
-                ("conversationId", conversationIds[n]), ("contactId", contactIds[t.Contact]), ("channel", x.Channel), ("direction", x.Direction), ("at", x.At),
-                ("endedAt", x.EndedAt), ("duration", x.Duration), ("agent", x.Agent), ("status", x.Status), ("subject", x.Subject),
-            })).ToList(), returnsId: false, ct);
             await tx.CommitAsync(ct);
+            talks.AddRange(theirs.Select(t => (contactIds[t.Contact], t)));
             contacts += people.Count;
-            conversations += talks.Count;
-            written += planned;
-            progress?.Report((written, options.Interactions));
+            progress?.Report((done += people.Count, Total()));
+        }
+
+        // Conversations as they started; then every interaction as it happened, under its conversation.
+        var ordered = talks.OrderBy(t => t.Talk.Steps[0].At).ToList();
+        var conversationIds = new long[ordered.Count];
+        for (var from = 0; from < ordered.Count; from += 5_000)
+        {
+            var chunk = ordered.GetRange(from, Math.Min(5_000, ordered.Count - from));
+            await using var connection = await db.OpenAsync(ct);
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            var ids = await db.RunEachAsync(connection, tx, ConversationSql, chunk.Select(t => new (string, object?)[]
+            {
+                ("contactId", t.ContactId), ("status", t.Talk.Ended ? "ended" : "active"), ("startedAt", t.Talk.Steps[0].At), ("endedAt", t.Talk.Ended ? t.Talk.Steps[^1].At : null),
+                ("lastActivityAt", t.Talk.Steps[^1].At), ("agent", t.Talk.Agent), ("channels", "," + string.Join(",", t.Talk.Steps.Select(x => x.Channel).Distinct()) + ","),
+                ("lastChannel", t.Talk.Steps[^1].Channel), ("count", (long)t.Talk.Steps.Count),
+            }).ToList(), returnsId: true, ct);
+            await tx.CommitAsync(ct);
+            ids.CopyTo(conversationIds, from);
+            progress?.Report((done += chunk.Count, Total()));
+        }
+        var steps = ordered.SelectMany((t, n) => t.Talk.Steps.Select(step => (Conversation: conversationIds[n], t.ContactId, Step: step))).OrderBy(x => x.Step.At).ToList();
+        for (var from = 0; from < steps.Count; from += 10_000)
+        {
+            var chunk = steps.GetRange(from, Math.Min(10_000, steps.Count - from));
+            await using var connection = await db.OpenAsync(ct);
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            await db.RunEachAsync(connection, tx, InteractionSql, chunk.Select(x => new (string, object?)[]
+            {
+                ("conversationId", x.Conversation), ("contactId", x.ContactId), ("channel", x.Step.Channel), ("direction", x.Step.Direction), ("at", x.Step.At),
+                ("endedAt", x.Step.EndedAt), ("duration", x.Step.Duration), ("agent", x.Step.Agent), ("status", x.Step.Status), ("subject", x.Step.Subject),
+            }).ToList(), returnsId: false, ct);
+            await tx.CommitAsync(ct);
+            progress?.Report((done += chunk.Count, Total()));
         }
         if (db.Dialect.AfterBulkLoad is { } settle)
         {
@@ -106,7 +132,7 @@ public sealed class DemoSeeder(Db db, TimeProvider clock)
             await using var connection = await db.OpenAsync(ct);
             await connection.ExecuteAsync(new CommandDefinition(settle, commandTimeout: 3600, cancellationToken: ct));
         }
-        return (contacts, conversations, written);
+        return (contacts, ordered.Count, steps.Count);
     }
 
     private static ContactRow Contact(int index, DateTimeOffset start, Random random)

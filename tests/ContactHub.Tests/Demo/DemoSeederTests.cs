@@ -52,6 +52,11 @@ public sealed class DemoSeederTests
         Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM interactions i JOIN conversations cv ON cv.id = i.conversation_id WHERE cv.contact_id <> i.contact_id"));
         Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM conversations cv WHERE cv.interaction_count <> (SELECT COUNT(*) FROM interactions i WHERE i.conversation_id = cv.id)"));
         Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM contacts c WHERE NOT EXISTS (SELECT 1 FROM contact_name_words w WHERE w.contact_id = c.id)"));
+        // Laid out as a live centre records it: ids ascend with time, a contact's interactions among everyone else's.
+        var interactionTimes = (await connection.QueryAsync<DateTimeOffset>("SELECT occurred_at FROM interactions ORDER BY id")).ToList();
+        Assert.Equal(interactionTimes.Order(), interactionTimes);
+        var conversationStarts = (await connection.QueryAsync<DateTimeOffset>("SELECT started_at FROM conversations ORDER BY id")).ToList();
+        Assert.Equal(conversationStarts.Order(), conversationStarts);
         if (db.Provider == DatabaseProvider.Postgres)
         {
             // Left settled, as a live centre's database is: the loaded tables vacuumed and analysed (2.5 × PostgreSQL's CPU per event before).
