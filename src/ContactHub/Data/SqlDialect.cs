@@ -70,18 +70,6 @@ public abstract partial class SqlDialect
     /// <summary>Settings for a connection kept for a long run of writes (the group-commit writer, an import).</summary>
     public virtual Task OnOpenWriterAsync(DbConnection connection, CancellationToken ct) => Task.CompletedTask;
 
-    /// <summary>
-    /// Settings for one long read that visits rows all over the table (the streamed export), undone when disposed: the
-    /// connection goes back to its pool as it was.
-    /// </summary>
-    public virtual Task<IAsyncDisposable> ForLongReadAsync(DbConnection connection, CancellationToken ct) => Task.FromResult<IAsyncDisposable>(Nothing.Instance);
-
-    private sealed class Nothing : IAsyncDisposable
-    {
-        public static readonly Nothing Instance = new();
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
-
     /// <summary>Prepares a command kept on its connection (see <see cref="PreparedStatements"/>); engines that plan per call leave it.</summary>
     public virtual void Prepare(DbCommand command) { }
 

@@ -45,25 +45,6 @@ public sealed class SqliteDialect : SqlDialect
     // A 32 MiB page cache instead of the default 2 MiB, so that the indexes an insert touches at random stay in memory (import: +25%).
     public override Task OnOpenWriterAsync(DbConnection connection, CancellationToken ct) => Run(connection, "PRAGMA cache_size = -32768;", ct);
 
-    // A 64 MiB page cache for the length of an export, given back after it (PRAGMA cache_size frees what is over): the export
-    // reads its rows in time order, which is not the table's order, so with the default 2 MiB nearly every row was a read from
-    // the operating system (1M rows: 2.3 s of system time of 3.6 s; 0.65 s with this cache; measured 2026-11-26).
-    public override async Task<IAsyncDisposable> ForLongReadAsync(DbConnection connection, CancellationToken ct)
-    {
-        await Run(connection, "PRAGMA cache_size = -16384;", ct);
-        return new Restore(connection);
-    }
-
-    private sealed class Restore(DbConnection connection) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            if (connection.State != System.Data.ConnectionState.Open) return;
-            try { await Run(connection, "PRAGMA cache_size = -2000;", CancellationToken.None); }
-            catch (DbException) { } // a broken connection is not returned to the pool with its cache anyway
-        }
-    }
-
     // SQLite compiles once and rebinds: compiling costs several times what running does.
     public override void Prepare(DbCommand command) => command.Prepare();
 

@@ -61,7 +61,6 @@ public sealed class InteractionExport(Db db)
     public async Task WriteCsvAsync(Filter filter, Stream output, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        await using var wide = await db.Dialect.ForLongReadAsync(connection, ct);
         await using var reader = await OpenAsync(connection, filter, ct);
         await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 1 << 16);
         await writer.WriteLineAsync(string.Join(",", Headers));
@@ -86,7 +85,6 @@ public sealed class InteractionExport(Db db)
     public async Task WriteXlsxAsync(Filter filter, Stream output, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        await using var wide = await db.Dialect.ForLongReadAsync(connection, ct);
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(CountSql), Args(filter), cancellationToken: ct));
         await using var reader = await OpenAsync(connection, filter, ct);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
