@@ -24,7 +24,7 @@ public static class CsatPages
         public static readonly Words Fr = new("fr", "Ce lien d'enquête a expiré.", "Comment évaluez-vous notre échange ?", "1 = très mauvais, 5 = excellent", "Envoyer",
             "Choisissez une note de 1 à 5.", "Merci pour votre réponse.", "Merci — nous avons déjà votre réponse.", "Cette enquête est close.");
 
-        public static Words For(HttpContext http) => ContactHub.Desk.Texts.For(http).Lang == "fr" ? Fr : En;
+        public static Words For(HttpContext http) => Hosting.Languages.PrefersFrench(http) ? Fr : En;
     }
 
     private static IResult Show(string token, int? score, HttpContext http, CsatStore store)

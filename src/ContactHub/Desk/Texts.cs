@@ -85,12 +85,7 @@ public sealed partial class Texts
     public required string AlreadyEnded { get; init; }
 
     /// <summary>French when the browser prefers it, English otherwise.</summary>
-    public static Texts For(HttpContext http)
-    {
-        var languages = http.Request.GetTypedHeaders().AcceptLanguage;
-        var first = languages.OrderByDescending(l => l.Quality ?? 1).FirstOrDefault();
-        return first?.Value.Value?.StartsWith("fr", StringComparison.OrdinalIgnoreCase) == true ? Fr : En;
-    }
+    public static Texts For(HttpContext http) => Hosting.Languages.PrefersFrench(http) ? Fr : En;
 
     public string Direction(string direction) => direction == "inbound" ? Inbound : Outbound;
 

@@ -26,6 +26,14 @@ public abstract class CampaignSuite<TApp>(TApp app) : EngineSuite<TApp>(app) whe
 
     private Task<int> Evaluate() => App.Get<CampaignEvaluator>().RunAsync();
 
+    /// <summary>On to the next 21:25 UTC: in late November, 22:25 in Paris (the French numbers' zone), inside 21:00–08:00 quiet hours.</summary>
+    private void ToLateEveningInParis()
+    {
+        var now = App.Clock.GetUtcNow();
+        var target = now.Date.AddHours(21).AddMinutes(25);
+        App.Clock.Advance((target > now.UtcDateTime ? target : target.AddDays(1)) - now.UtcDateTime);
+    }
+
     /// <summary>The campaign's one send's status once it has moved past "queued" (and past <paramref name="whenNot"/>): the dispatcher is asynchronous.</summary>
     private async Task<string> SendStatus(long campaignId, string? whenNot = null)
     {
@@ -178,10 +186,7 @@ public abstract class CampaignSuite<TApp>(TApp app) : EngineSuite<TApp>(app) whe
             name = "quiet", trigger = "missed-call-not-returned", parameters = new { minutes = 30 }, channel = "sms", body = "Good morning, sorry we missed you.",
             quietStart = "21:00", quietEnd = "08:00",
         });
-        // 21:25 UTC in late November is 22:25 in Paris: the French number's zone.
-        var now = App.Clock.GetUtcNow();
-        var target = now.Date.AddHours(21).AddMinutes(25);
-        App.Clock.Advance((target > now.UtcDateTime ? target : target.AddDays(1)) - now.UtcDateTime);
+        ToLateEveningInParis();
         var phone = Customers.Phone();
         await MissedCall(phone);
 
@@ -212,9 +217,7 @@ public abstract class CampaignSuite<TApp>(TApp app) : EngineSuite<TApp>(app) whe
             name = "quiet-capped", trigger = "missed-call-not-returned", parameters = new { minutes = 30 }, channel = "sms", body = "Good morning, sorry we missed you.",
             quietStart = "21:00", quietEnd = "08:00", capCount = 1, capDays = 7,
         });
-        var now = App.Clock.GetUtcNow();
-        var target = now.Date.AddHours(21).AddMinutes(25); // 22:25 in Paris
-        App.Clock.Advance((target > now.UtcDateTime ? target : target.AddDays(1)) - now.UtcDateTime);
+        ToLateEveningInParis();
         var phone = Customers.Phone();
         await MissedCall(phone);
         App.Clock.Advance(TimeSpan.FromMinutes(35));

@@ -21,7 +21,15 @@ public sealed class DeskBrowserTests(DeskApp app) : EngineSuite<DeskApp>(app)
         await page.GetByRole(AriaRole.Button, new() { Name = locale.StartsWith("fr") ? "Se connecter" : "Sign in" }).ClickAsync();
         // Signed in once the desk's document is there; what each test reads on it is awaited by its own assertions. Waiting for
         // the full load event timed out once in CI (30 s) while every other run took under a second.
-        await page.WaitForURLAsync("**/desk", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        try
+        {
+            await page.WaitForURLAsync("**/desk", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        }
+        catch (TimeoutException)
+        {
+            // Once more in CI (2026-11-26), with the load events fired: say where the browser was instead, and what it showed.
+            Assert.Fail($"Signing in did not reach /desk within 30 s; the browser is at {page.Url}, showing: {await page.InnerTextAsync("body", new() { Timeout = 5_000 })}");
+        }
         return page;
     }
 
