@@ -57,45 +57,45 @@ public sealed class DemoSeeder(Db db, TimeProvider clock)
         var now = clock.GetUtcNow();
         var start = now.AddDays(-options.Days);
         var perContact = Math.Max(1.0, (double)options.Interactions / options.Contacts);
-        var talks = new List<(long ContactId, ConversationRow Talk)>();
-        int planned = 0, contacts = 0;
-        long done = 0;
-        long Total() => options.Contacts + options.Interactions + Math.Max(talks.Count, options.Interactions / 2);
-        var batch = Math.Max(1, Math.Min(2_000, options.Contacts / 10));
-        for (var first = 0; first < options.Contacts && planned < options.Interactions; first += batch)
+        // The whole plan first (deterministic for the seed), so that the progress line knows every row it will write.
+        var people = new List<ContactRow>();
+        var talks = new List<ConversationRow>();
+        var planned = 0;
+        for (var c = 0; c < options.Contacts && planned < options.Interactions; c++)
         {
-            var people = new List<ContactRow>();
-            var theirs = new List<ConversationRow>();
-            for (var c = first; c < Math.Min(options.Contacts, first + batch) && planned < options.Interactions; c++)
-            {
-                // Every contact gets at least one interaction (a share never eats the ones still to come: the random shares
-                // used to run out before the last contacts, which were then never written); the last absorbs the remainder.
-                var remainingContacts = options.Contacts - c;
-                var remaining = options.Interactions - planned;
-                var most = Math.Max(1, remaining - (remainingContacts - 1));
-                var count = remainingContacts == 1 ? remaining : Math.Clamp((int)Math.Round(perContact * (0.3 + random.NextDouble() * 1.4)), 1, most);
-                people.Add(Contact(c, start, random));
-                Conversations(people.Count - 1, count, start, now, random, theirs);
-                planned += count;
-            }
+            // Every contact gets at least one interaction (a share never eats the ones still to come: the random shares
+            // used to run out before the last contacts, which were then never written); the last absorbs the remainder.
+            var remainingContacts = options.Contacts - c;
+            var remaining = options.Interactions - planned;
+            var most = Math.Max(1, remaining - (remainingContacts - 1));
+            var count = remainingContacts == 1 ? remaining : Math.Clamp((int)Math.Round(perContact * (0.3 + random.NextDouble() * 1.4)), 1, most);
+            people.Add(Contact(c, start, random));
+            Conversations(people.Count - 1, count, start, now, random, talks);
+            planned += count;
+        }
+        long done = 0, total = people.Count + talks.Count + planned;
 
+        var contactIds = new long[people.Count];
+        var batch = Math.Max(1, Math.Min(2_000, options.Contacts / 10));
+        for (var from = 0; from < people.Count; from += batch)
+        {
+            var chunk = people.GetRange(from, Math.Min(batch, people.Count - from));
             await using var connection = await db.OpenAsync(ct);
             await using var tx = await connection.BeginTransactionAsync(ct);
-            var contactIds = await db.RunEachAsync(connection, tx, ContactSql,
-                people.Select(p => new (string, object?)[] { ("name", p.Name), ("nameKey", ContactRecognizer.NameKey(p.Name)), ("at", p.Created) }).ToList(), returnsId: true, ct);
+            var ids = await db.RunEachAsync(connection, tx, ContactSql,
+                chunk.Select(p => new (string, object?)[] { ("name", p.Name), ("nameKey", ContactRecognizer.NameKey(p.Name)), ("at", p.Created) }).ToList(), returnsId: true, ct);
             await db.RunEachAsync(connection, tx, ContactNames.InsertWordSql,
-                people.SelectMany((p, n) => ContactNames.Words(p.Name).Select(word => new (string, object?)[] { ("word", word), ("contactId", contactIds[n]) })).ToList(), returnsId: false, ct);
+                chunk.SelectMany((p, n) => ContactNames.Words(p.Name).Select(word => new (string, object?)[] { ("word", word), ("contactId", ids[n]) })).ToList(), returnsId: false, ct);
             await db.RunEachAsync(connection, tx, IdentifierSql,
-                people.SelectMany((p, n) => p.Identifiers.Select(i => new (string, object?)[] { ("contactId", contactIds[n]), ("kind", i.Kind), ("value", i.Value), ("at", p.Created) })).ToList(),
+                chunk.SelectMany((p, n) => p.Identifiers.Select(i => new (string, object?)[] { ("contactId", ids[n]), ("kind", i.Kind), ("value", i.Value), ("at", p.Created) })).ToList(),
                 returnsId: false, ct);
             await tx.CommitAsync(ct);
-            talks.AddRange(theirs.Select(t => (contactIds[t.Contact], t)));
-            contacts += people.Count;
-            progress?.Report((done += people.Count, Total()));
+            ids.CopyTo(contactIds, from);
+            progress?.Report((done += chunk.Count, total));
         }
 
         // Conversations as they started; then every interaction as it happened, under its conversation.
-        var ordered = talks.OrderBy(t => t.Talk.Steps[0].At).ToList();
+        var ordered = talks.OrderBy(t => t.Steps[0].At).ToList();
         var conversationIds = new long[ordered.Count];
         for (var from = 0; from < ordered.Count; from += 5_000)
         {
@@ -104,15 +104,15 @@ public sealed class DemoSeeder(Db db, TimeProvider clock)
             await using var tx = await connection.BeginTransactionAsync(ct);
             var ids = await db.RunEachAsync(connection, tx, ConversationSql, chunk.Select(t => new (string, object?)[]
             {
-                ("contactId", t.ContactId), ("status", t.Talk.Ended ? "ended" : "active"), ("startedAt", t.Talk.Steps[0].At), ("endedAt", t.Talk.Ended ? t.Talk.Steps[^1].At : null),
-                ("lastActivityAt", t.Talk.Steps[^1].At), ("agent", t.Talk.Agent), ("channels", "," + string.Join(",", t.Talk.Steps.Select(x => x.Channel).Distinct()) + ","),
-                ("lastChannel", t.Talk.Steps[^1].Channel), ("count", (long)t.Talk.Steps.Count),
+                ("contactId", contactIds[t.Contact]), ("status", t.Ended ? "ended" : "active"), ("startedAt", t.Steps[0].At), ("endedAt", t.Ended ? t.Steps[^1].At : null),
+                ("lastActivityAt", t.Steps[^1].At), ("agent", t.Agent), ("channels", "," + string.Join(",", t.Steps.Select(x => x.Channel).Distinct()) + ","),
+                ("lastChannel", t.Steps[^1].Channel), ("count", (long)t.Steps.Count),
             }).ToList(), returnsId: true, ct);
             await tx.CommitAsync(ct);
             ids.CopyTo(conversationIds, from);
-            progress?.Report((done += chunk.Count, Total()));
+            progress?.Report((done += chunk.Count, total));
         }
-        var steps = ordered.SelectMany((t, n) => t.Talk.Steps.Select(step => (Conversation: conversationIds[n], t.ContactId, Step: step))).OrderBy(x => x.Step.At).ToList();
+        var steps = ordered.SelectMany((t, n) => t.Steps.Select(step => (Conversation: conversationIds[n], ContactId: contactIds[t.Contact], Step: step))).OrderBy(x => x.Step.At).ToList();
         for (var from = 0; from < steps.Count; from += 10_000)
         {
             var chunk = steps.GetRange(from, Math.Min(10_000, steps.Count - from));
@@ -124,7 +124,7 @@ public sealed class DemoSeeder(Db db, TimeProvider clock)
                 ("endedAt", x.Step.EndedAt), ("duration", x.Step.Duration), ("agent", x.Step.Agent), ("status", x.Step.Status), ("subject", x.Step.Subject),
             }).ToList(), returnsId: false, ct);
             await tx.CommitAsync(ct);
-            progress?.Report((done += chunk.Count, Total()));
+            progress?.Report((done += chunk.Count, total));
         }
         if (db.Dialect.AfterBulkLoad is { } settle)
         {
@@ -132,7 +132,7 @@ public sealed class DemoSeeder(Db db, TimeProvider clock)
             await using var connection = await db.OpenAsync(ct);
             await connection.ExecuteAsync(new CommandDefinition(settle, commandTimeout: 3600, cancellationToken: ct));
         }
-        return (contacts, ordered.Count, steps.Count);
+        return (people.Count, ordered.Count, steps.Count);
     }
 
     private static ContactRow Contact(int index, DateTimeOffset start, Random random)
