@@ -15,6 +15,7 @@ public sealed class PostgresDialect : SqlDialect
     public override string Limit(string count) => $"LIMIT {count}";
     public override string In(string list) => $"= ANY({list})";
     public override string Day(string column) => $"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
+    public override string QuarterHour(string column) => $"CAST(floor(EXTRACT(EPOCH FROM {column}) / 900) AS bigint)";
     public override string List(string expression) => $"string_agg({expression}, ', ')";
     public override string Seconds(string start, string end) => $"CAST(ROUND(EXTRACT(EPOCH FROM ({end} - {start}))) AS bigint)";
     public override string Now => "now()";

@@ -7,7 +7,7 @@ namespace ContactHub.Data;
 /// <summary>
 /// The only SQL that differs between engines. Queries are written once as portable text with
 /// tokens — <c>{LIMIT:@n}</c>, <c>{IN:@list}</c>, <c>{OUTPUT_ID}</c>, <c>{RETURNING_ID}</c>, <c>{LOCK}</c>,
-/// <c>{ON_CONFLICT_IGNORE}</c>, <c>{DAY:column}</c>, <c>{SECONDS:start,end}</c>, <c>{NOW}</c>, <c>{LIST:expression}</c>, <c>{EVENT_POSITION}</c> — and rendered here once per text.
+/// <c>{ON_CONFLICT_IGNORE}</c>, <c>{DAY:column}</c>, <c>{QUARTER_HOUR:column}</c>, <c>{SECONDS:start,end}</c>, <c>{NOW}</c>, <c>{LIST:expression}</c>, <c>{EVENT_POSITION}</c> — and rendered here once per text.
 /// </summary>
 public abstract partial class SqlDialect
 {
@@ -50,6 +50,12 @@ public abstract partial class SqlDialect
     public abstract string List(string expression);
 
     public abstract string Day(string column);
+
+    /// <summary>
+    /// The UTC quarter-hour a timestamp falls in, as whole quarter-hours since 1970-01-01 00:00 UTC (an integer): rows grouped by it
+    /// can be counted per local hour in code, exactly in any time zone whose offset is a whole number of quarter-hours (all of today's).
+    /// </summary>
+    public abstract string QuarterHour(string column);
 
     /// <summary>Whole seconds from one timestamp expression to another (NULL when either is NULL).</summary>
     public abstract string Seconds(string start, string end);
@@ -121,6 +127,7 @@ public abstract partial class SqlDialect
         "FOR_UPDATE" => ForUpdate,
         "ON_CONFLICT_IGNORE" => OnConflictIgnore,
         "DAY" => Day(m.Groups[2].Value),
+        "QUARTER_HOUR" => QuarterHour(m.Groups[2].Value),
         "SECONDS" when m.Groups[2].Value.Split(',') is [var start, var end] => Seconds(start.Trim(), end.Trim()),
         "NOW" => Now,
         "EVENT_POSITION" => EventPosition,

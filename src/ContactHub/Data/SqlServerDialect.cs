@@ -16,6 +16,7 @@ public sealed class SqlServerDialect : SqlDialect
     public override string Lock => "WITH (UPDLOCK, HOLDLOCK)";
     public override string OnConflictIgnore => "";
     public override string Day(string column) => $"CONVERT(char(10), {column}, 23)";
+    public override string QuarterHour(string column) => $"(DATEDIFF_BIG(second, CAST('1970-01-01T00:00:00+00:00' AS datetimeoffset), {column}) / 900)";
     public override string List(string expression) => $"STRING_AGG({expression}, ', ')";
     public override string Seconds(string start, string end) => $"DATEDIFF_BIG(second, {start}, {end})";
     public override string Now => "SYSUTCDATETIME()";

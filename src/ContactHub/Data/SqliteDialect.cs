@@ -17,6 +17,7 @@ public sealed class SqliteDialect : SqlDialect
     public override string EventPosition => "(SELECT COALESCE(MAX(position), 0) + 1 FROM events)";
     public override string Limit(string count) => $"LIMIT {count}";
     public override string Day(string column) => $"substr({column}, 1, 10)";
+    public override string QuarterHour(string column) => $"(unixepoch({column}) / 900)";
     public override string List(string expression) => $"group_concat({expression}, ', ')";
     public override string Seconds(string start, string end) => $"CAST(ROUND((julianday({end}) - julianday({start})) * 86400) AS INTEGER)";
     public override string Now => "strftime('%Y-%m-%d %H:%M:%f+00:00', 'now')";

@@ -4,8 +4,10 @@ using Dapper;
 namespace ContactHub.Reports;
 
 /// <summary>
-/// Inbound demand per local weekday and hour over the period — the heat map managers staff by. Counted in code: the hour is
-/// the report's time zone's, which SQL on three engines cannot agree on.
+/// Inbound demand per local weekday and hour over the period — the heat map managers staff by. The database counts per UTC
+/// quarter-hour (a few thousand rows a month, not one per interaction: reading 680k timestamps took ~1.8 s of a 1M-interaction
+/// report) and code places each quarter-hour in the report's time zone, which SQL on three engines cannot agree on. A
+/// quarter-hour lies within one local hour wherever the offset is a whole number of quarter-hours (+05:30, +05:45 included).
 /// </summary>
 public sealed class DemandByHour(Db db) : IReportSource
 {
@@ -13,7 +15,11 @@ public sealed class DemandByHour(Db db) : IReportSource
 
     string IReportSource.Name => Name;
 
-    private const string InboundSql = "SELECT occurred_at FROM interactions WHERE direction = 'inbound' AND occurred_at >= @from AND occurred_at < @to";
+    private const string InboundSql = """
+        SELECT {QUARTER_HOUR:occurred_at} AS quarter, COUNT(*) AS inbound FROM interactions
+        WHERE direction = 'inbound' AND occurred_at >= @from AND occurred_at < @to
+        GROUP BY {QUARTER_HOUR:occurred_at}
+        """;
 
     private static readonly string[] Days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
@@ -27,8 +33,8 @@ public sealed class DemandByHour(Db db) : IReportSource
         {
             while (await reader.ReadAsync(ct))
             {
-                var local = TimeZoneInfo.ConvertTime(reader.Timestamp(0), period.TimeZone);
-                counts[((int)local.DayOfWeek + 6) % 7, local.Hour]++;
+                var local = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(0) * 900), period.TimeZone);
+                counts[((int)local.DayOfWeek + 6) % 7, local.Hour] += reader.GetInt64(1);
                 any = true;
             }
         }

@@ -17,13 +17,15 @@ public static class ReportWorkbook
         var zone = data.Period.TimeZone;
         using var workbook = new XLWorkbook();
         Summary(workbook.AddWorksheet("Summary"), data);
+        var rest = new List<TableRows.Pending>();
         foreach (var sheet in data.Sheets)
-            Table(workbook.AddWorksheet(sheet.Sheet.Name), sheet, zone, exportLink);
+            if (Table(workbook.AddWorksheet(sheet.Sheet.Name), sheet, zone, exportLink)) rest.Add(new(sheet.Sheet.Name, sheet.Sheet.Columns, sheet.Rows.Skip(1), zone));
         About(workbook.AddWorksheet("About"), data);
         workbook.Worksheet(1).SetTabActive();
 
         using var stream = new MemoryStream();
         workbook.SaveAs(stream);
+        TableRows.Write(stream, rest);
         PrintTitles.MakeAbsolute(stream);
         var compared = data.PreviousHeadlines.Count == data.Headlines.Count && data.Headlines.Count > 0;
         // Below the headline figures (zero-based row: a blank row after them), one under the other.
@@ -89,7 +91,8 @@ public static class ReportWorkbook
         ws.PageSetup.FitToPages(1, 1);
     }
 
-    private static void Table(IXLWorksheet ws, SheetData sheet, TimeZoneInfo zone, string? exportLink)
+    /// <summary>Lays out a table sheet with its first data row; true when the rows after it are left to <see cref="TableRows"/>.</summary>
+    private static bool Table(IXLWorksheet ws, SheetData sheet, TimeZoneInfo zone, string? exportLink)
     {
         var columns = sheet.Sheet.Columns;
         for (var c = 0; c < columns.Count; c++)
@@ -104,21 +107,19 @@ public static class ReportWorkbook
             if (sheet.OverLimit && exportLink is not null && Uri.TryCreate(exportLink, UriKind.Absolute, out var link)) note.Hyperlink = new XLHyperlink(link);
             Widths(ws, sheet, zone);
             PrintSetup(ws, sheet); // an empty sheet too prints one page wide (it printed its last headers on a page of their own)
-            return;
+            return false;
         }
-        for (var r = 0; r < sheet.Rows.Count; r++)
-        {
-            var values = sheet.Rows[r];
-            for (var c = 0; c < columns.Count; c++)
-                Write(ws.Cell(r + 2, c + 1), values[c], columns[c].Format, zone, styled: false);
-        }
-        // One number format per column rather than per cell: styling cells one by one is most of ClosedXML's time.
+        // The first data row only: TableRows writes the others after the save, styled as this one.
         for (var c = 0; c < columns.Count; c++)
-            ws.Range(2, c + 1, sheet.Rows.Count + 1, c + 1).Style.NumberFormat.Format = CellValues.ExcelFormat(columns[c].Format);
+        {
+            var cell = ws.Cell(2, c + 1);
+            Write(cell, sheet.Rows[0][c], columns[c].Format, zone, styled: false);
+            cell.Style.NumberFormat.Format = CellValues.ExcelFormat(columns[c].Format);
+        }
         // Text right after a right-aligned figure or date would touch it ("2026-11-20call"): it starts one step in.
         for (var c = 1; c < columns.Count; c++)
             if (IsText(columns[c]) && !IsText(columns[c - 1]))
-                ws.Range(1, c + 1, sheet.Rows.Count + 1, c + 1).Style.Alignment.SetHorizontal(XLAlignmentHorizontalValues.Left).Alignment.SetIndent(1);
+                ws.Range(1, c + 1, 2, c + 1).Style.Alignment.SetHorizontal(XLAlignmentHorizontalValues.Left).Alignment.SetIndent(1);
 
         var table = ws.Range(1, 1, sheet.Rows.Count + 1, columns.Count).CreateTable(TableName(sheet.Sheet.Name));
         table.Theme = XLTableTheme.TableStyleMedium2;
@@ -128,6 +129,7 @@ public static class ReportWorkbook
         ws.SheetView.FreezeRows(1);
         Widths(ws, sheet, zone);
         PrintSetup(ws, sheet);
+        return sheet.Rows.Count > 1;
     }
 
     /// <summary>

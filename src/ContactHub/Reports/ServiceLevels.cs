@@ -55,11 +55,11 @@ public sealed class ServiceLevels(Db db, BusinessCalendarStore calendars, IOptio
 
     string IReportSource.Name => Name;
 
-    private sealed class Pair
+    /// <summary>What one measure found for one channel: how many starts, and the wait of each that got its answer.</summary>
+    private sealed class Waits
     {
-        public string Channel { get; set; } = "";
-        public DateTimeOffset StartAt { get; set; }
-        public DateTimeOffset? EndAt { get; set; }
+        public long Count { get; set; }
+        public List<TimeSpan> Measured { get; } = [];
     }
 
     // The answer is the call's move to in-progress (Twilio) or answered, as the event log recorded it.
@@ -99,30 +99,48 @@ public sealed class ServiceLevels(Db db, BusinessCalendarStore calendars, IOptio
         var o = options.Value;
         var rules = (await CalendarAsync(ct))?.Rules();
         TimeSpan Business(DateTimeOffset start, DateTimeOffset end) => rules?.Between(start, end) ?? end - start;
-        await using var connection = await db.OpenAsync(ct);
-        async Task<List<Pair>> Read(string sql) =>
-            (await connection.QueryAsync<Pair>(new CommandDefinition(db.Sql(sql),
-                new { from, to, inProgress = "%\"status\":\"in-progress\"%", answered = "%\"status\":\"answered\"%" }, commandTimeout: 600, cancellationToken: ct))).AsList();
+        // Each measure reads on a connection and a thread of its own, side by side, and keeps only the waits: a month of 1M
+        // interactions has ~640k starts (400k first responses), which read one after another were the report's longest query.
+        Task<Dictionary<string, Waits>> Read(string sql, Func<DateTimeOffset, DateTimeOffset, TimeSpan> wait) => OwnThread.Start(async () =>
+        {
+            var byChannel = new Dictionary<string, Waits>();
+            await using var connection = await db.OpenAsync(ct);
+            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(db.Sql(sql),
+                new { from, to, inProgress = "%\"status\":\"in-progress\"%", answered = "%\"status\":\"answered\"%" }, commandTimeout: 600, cancellationToken: ct));
+            while (await reader.ReadAsync(ct))
+            {
+                var channel = reader.GetString(0);
+                if (!byChannel.TryGetValue(channel, out var waits)) byChannel[channel] = waits = new Waits();
+                waits.Count++;
+                if (!reader.IsDBNull(2)) waits.Measured.Add(wait(reader.Timestamp(1), reader.Timestamp(2)));
+            }
+            return byChannel;
+        }, ct);
+        var answers = Read(AnswersSql, (s, e) => e - s);
+        var callbacks = Read(CallbacksSql, Business);
+        var responses = Read(FirstResponsesSql, Business);
+        await Task.WhenAll(answers, callbacks, responses);
 
         var levels = new List<ServiceLevel>
         {
-            Level("Speed of answer", "call", await Read(AnswersSql), o.AnswerTarget, (s, e) => e - s),
-            Level("Missed-call callback", "call", await Read(CallbacksSql), o.CallbackTarget, Business),
+            Level("Speed of answer", "call", answers.Result.GetValueOrDefault("call"), o.AnswerTarget),
+            Level("Missed-call callback", "call", callbacks.Result.GetValueOrDefault("call"), o.CallbackTarget),
         };
-        var responses = await Read(FirstResponsesSql);
         foreach (var (channel, target) in o.FirstResponse.OrderBy(c => c.Key))
-            levels.Add(Level("First response", channel, responses.Where(r => r.Channel == channel).ToList(), target, Business));
+            levels.Add(Level("First response", channel, responses.Result.GetValueOrDefault(channel), target));
         return levels;
 
-        ServiceLevel Level(string measure, string channel, List<Pair> pairs, TimeSpan target, Func<DateTimeOffset, DateTimeOffset, TimeSpan> wait)
+        ServiceLevel Level(string measure, string channel, Waits? found, TimeSpan target)
         {
-            var waits = pairs.Where(p => p.EndAt is not null).Select(p => wait(p.StartAt, p.EndAt!.Value)).OrderBy(w => w).ToList();
+            var count = found?.Count ?? 0;
+            var waits = found?.Measured ?? [];
+            waits.Sort();
             var within = waits.Count(w => w <= target);
-            double? share = pairs.Count == 0 ? null : (double)within / pairs.Count; // never answered counts against
+            double? share = count == 0 ? null : (double)within / count; // never answered counts against
             double? median = waits.Count == 0 ? null : waits.Count % 2 == 1 ? waits[waits.Count / 2].TotalSeconds
                 : (waits[waits.Count / 2 - 1].TotalSeconds + waits[waits.Count / 2].TotalSeconds) / 2;
-            return new ServiceLevel(measure, channel, pairs.Count, within, share, target, o.ShareTarget, waits.Count == 0 ? null : waits.Average(w => w.TotalSeconds),
-                median, pairs.Count - waits.Count, share is null ? null : share >= o.ShareTarget);
+            return new ServiceLevel(measure, channel, count, within, share, target, o.ShareTarget, waits.Count == 0 ? null : waits.Average(w => w.TotalSeconds),
+                median, count - waits.Count, share is null ? null : share >= o.ShareTarget);
         }
     }
 

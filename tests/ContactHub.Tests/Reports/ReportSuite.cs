@@ -524,6 +524,25 @@ public abstract class ReportSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where
         var catalogue = await Api.GetOk("/api/v1/reports");
         Assert.Equal(["activity-summary", "contacts", "conversations", "follow-ups"], catalogue.AsArray().Select(r => r!["name"]!.GetValue<string>()));
     }
+
+    [SkippableFact]
+    public async Task Demand_by_hour_counts_each_interaction_in_its_local_hour_where_the_zone_is_half_or_three_quarters_of_an_hour_off_UTC()
+    {
+        // Tuesday 13 June 2017, UTC 10:14, 10:16, 10:29 and 10:31: in Kathmandu (+05:45) 15:59, 16:01, 16:14, 16:16; in Kolkata (+05:30) 15:44, 15:46, 15:59, 16:01.
+        foreach (var at in new[] { "10:14", "10:16", "10:29", "10:31" })
+            await Record("chat", "inbound", DateTimeOffset.Parse($"2017-06-13T{at}:00Z", System.Globalization.CultureInfo.InvariantCulture), Customers.Phone());
+        await Record("chat", "outbound", DateTimeOffset.Parse("2017-06-13T10:20:00Z", System.Globalization.CultureInfo.InvariantCulture), Customers.Phone()); // not demand
+
+        var demand = App.Get<IEnumerable<ContactHub.Reports.IReportSource>>().Single(s => s.Name == ContactHub.Reports.DemandByHour.Name);
+        async Task<(long, long, long)> Tuesday(string zone)
+        {
+            var rows = await demand.RowsAsync(new ContactHub.Reports.ReportPeriod(new DateOnly(2017, 6, 13), new DateOnly(2017, 6, 13), TimeZoneInfo.FindSystemTimeZoneById(zone)), default);
+            var tuesday = rows.Single(r => (string)r["day"]! == "Tuesday");
+            return ((long)tuesday["h15"]!, (long)tuesday["h16"]!, (long)tuesday["total"]!);
+        }
+        Assert.Equal((1, 3, 4), await Tuesday("Asia/Kathmandu"));
+        Assert.Equal((3, 1, 4), await Tuesday("Asia/Kolkata"));
+    }
 }
 
 public sealed class ReportsOnSqlite(ReportSqliteApp app) : ReportSuite<ReportSqliteApp>(app);
