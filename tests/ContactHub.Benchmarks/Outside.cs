@@ -309,17 +309,8 @@ public sealed class ServiceProcess : IAsyncDisposable
     public string Url { get; }
     public string Key { get; }
 
-    /// <summary>The service DLL built in Release beside this harness (a project reference builds it).</summary>
-    private static string ServiceDll
-    {
-        get
-        {
-            var root = new DirectoryInfo(AppContext.BaseDirectory);
-            while (!File.Exists(Path.Combine(root.FullName, "ContactHub.sln"))) root = root.Parent!;
-            var dll = Path.Combine(root.FullName, "src", "ContactHub", "bin", "Release", "net10.0", "ContactHub.dll");
-            return File.Exists(dll) ? dll : throw new InvalidOperationException($"{dll} is missing: run the harness with -c Release.");
-        }
-    }
+    /// <summary>The service as users deploy it: published, compiled ahead of time.</summary>
+    private static string ServiceDll => PublishedService.Dll;
 
     public static async Task<ServiceProcess> StartAsync(int contacts, int interactions, string? postgres)
     {

@@ -179,11 +179,12 @@ public static class Reports
         public override void Write(ReadOnlySpan<byte> buffer) { }
     }
 
-    private static string ServiceDll => typeof(Program).Assembly.Location;
+    /// <summary>The service as users deploy it: published, compiled ahead of time.</summary>
+    private static string ServiceDll => PublishedService.Dll;
 
     private static Process Start(string[] args, Action<string?>? output = null)
     {
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = PublishedService.Folder };
         info.ArgumentList.Add(ServiceDll);
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
