@@ -46,7 +46,7 @@ public sealed class InteractionImport(Db db, BulkRecorder bulk, InteractionRecor
         long lines = 0, recorded = 0, repeated = 0, failed = 0;
         var now = clock.GetUtcNow();
         var identifiers = normalizer.Memoizing(); // a file names the same customers again and again
-        await using var connection = await db.OpenWriterAsync(ct); // one connection: its statements stay prepared from batch to batch
+        await using var connection = await db.OpenBulkWriterAsync(ct); // one connection: its statements stay prepared from batch to batch
 
         long nextLine = 2; // the header is line 1
         while (await csv.ReadAsync(ct))

@@ -67,6 +67,14 @@ public sealed class Db : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>A writer connection for bulk work (an import): the engine may trade shorter locks for throughput.</summary>
+    public async Task<DbConnection> OpenBulkWriterAsync(CancellationToken ct = default)
+    {
+        var connection = await OpenAsync(ct);
+        await Dialect.OnOpenBulkWriterAsync(connection, ct);
+        return connection;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Group.DisposeAsync();

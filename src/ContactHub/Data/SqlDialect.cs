@@ -76,6 +76,9 @@ public abstract partial class SqlDialect
     /// <summary>Settings for a connection kept for a long run of writes (the group-commit writer, an import).</summary>
     public virtual Task OnOpenWriterAsync(DbConnection connection, CancellationToken ct) => Task.CompletedTask;
 
+    /// <summary>Settings for a writer that favours throughput over the length of each lock it holds (an import).</summary>
+    public virtual Task OnOpenBulkWriterAsync(DbConnection connection, CancellationToken ct) => OnOpenWriterAsync(connection, ct);
+
     /// <summary>Prepares a command kept on its connection (see <see cref="PreparedStatements"/>); engines that plan per call leave it.</summary>
     public virtual void Prepare(DbCommand command) { }
 

@@ -46,6 +46,13 @@ public sealed class SqliteDialect : SqlDialect
     // A 32 MiB page cache instead of the default 2 MiB, so that the indexes an insert touches at random stay in memory (import: +25%).
     public override Task OnOpenWriterAsync(DbConnection connection, CancellationToken ct) => Run(connection, "PRAGMA cache_size = -32768;", ct);
 
+    // An import lets the write-ahead log grow to 64 MiB (16,384 pages) before its commit copies it back into the file, instead
+    // of 4 MiB: the index pages its rows touch at random are copied once per 64 MiB however often they changed (import of a
+    // time-sorted CSV into 100k / 1M: 3,375–4,107 → 4,516–4,820 rows/s, 2026-11-26). That commit holds the write lock ~0.1 s;
+    // the service's own writer keeps SQLite's default (a background checkpointer measured +45% ingest but p99 27 → 80–140 ms).
+    public override Task OnOpenBulkWriterAsync(DbConnection connection, CancellationToken ct) =>
+        Run(connection, "PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 16384;", ct);
+
     // SQLite compiles once and rebinds: compiling costs several times what running does.
     public override void Prepare(DbCommand command) => command.Prepare();
 
