@@ -200,7 +200,13 @@ fi
 # One closing line any CI can read: "N passed, N failed, N skipped".
 # One summary per test project (the service's suite and the SQL Server model suite): add them up.
 count() { grep -E "^ +$1: +[0-9]+" /tmp/contacthub-test.log | grep -oE '[0-9]+' | awk '{ n += $1 } END { print n + 0 }'; }
+# The skipped tests, then each failed test with its message and the start of its stack, then the count: a CI that
+# keeps only the end of the output still shows what failed and why.
+echo
+grep -E '^ +Skipped ' /tmp/contacthub-test.log | sed 's/^ */skipped: /' || true
+awk '/^ +Failed [A-Za-z]/ { on = 1; n = 0; sub(/^ +/, ""); print ""; print "FAILED: " $0; next }
+     /^ +(Passed|Skipped) [A-Za-z]/ || /^\[xUnit/ { on = 0 }
+     on && n++ < 40 { print }' /tmp/contacthub-test.log || true
 echo
 echo "$(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
-grep -E '^ +Skipped ' /tmp/contacthub-test.log | sed 's/^ */skipped: /' || true
 exit "$status"
