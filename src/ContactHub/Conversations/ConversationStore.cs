@@ -144,8 +144,10 @@ public sealed class ConversationStore(Db db, EventLog events, WrapUpCodeStore wr
             return added;
         }, ct);
 
+    // Oldest first, in the order of ix_conversations_status: ordered by id, PostgreSQL read the whole table by its primary key
+    // for want of knowing how few conversations are active (0023 keeps no statistics for status) — 0.1 s a run at 600k.
     private const string IdleSql = """
-        SELECT id FROM conversations WHERE status = 'active' AND last_activity_at < @cutoff ORDER BY id {LIMIT:@limit}
+        SELECT id FROM conversations WHERE status = 'active' AND last_activity_at < @cutoff ORDER BY last_activity_at, id {LIMIT:@limit}
         """;
 
     private const string EndIdleSql = """
