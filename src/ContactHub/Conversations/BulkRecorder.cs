@@ -1,25 +1,32 @@
 using System.Data.Common;
 using ContactHub.Contacts;
+using ContactHub.Data;
 using ContactHub.Events;
+using Dapper;
 using Microsoft.Extensions.Options;
 
 namespace ContactHub.Conversations;
 
 /// <summary>
 /// Records many interactions in one transaction for the import, with the rules of <see cref="InteractionRecorder"/>
-/// but without asking the database again what it already told this batch: each identifier's contact and each
-/// contact's active conversation are looked up once and then followed in memory, and each conversation touched is
-/// updated once at the end. Anything off the common path — a repeat, an identifier not seen yet, several contacts
-/// matching — goes through the recorder and the recogniser themselves, so that the rules live in one place.
+/// but without asking the database one row at a time what it can tell about the whole batch: which references it already
+/// holds, whose identifiers these are, each contact's latest conversations and which contacts have no name are read once
+/// per batch; then the common row — a known contact, a new reference — is grouped in memory and its writes are held, and
+/// written together (new conversations, their interactions, the events in row order, each conversation touched once): on
+/// the server engines a few round trips a batch instead of six or seven a row (<see cref="StatementBatches"/>). Anything
+/// off the common path — a repeat, an identifier not seen yet, several contacts matching, attributes, a name to fill in —
+/// first writes what is held, then goes through the recorder and the recogniser themselves, so that the rules live in one
+/// place and the rows, their ids and the events come out as recording each event would leave them.
 /// </summary>
-public sealed class BulkRecorder(InteractionRecorder recorder, ContactRecognizer recognizer, EventLog events, ContactAttributeStore attributes, IOptions<ConversationsOptions> options, TimeProvider clock)
+public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRecognizer recognizer, EventLog events, ContactAttributeStore attributes,
+    IOptions<ConversationsOptions> options, TimeProvider clock)
 {
     public sealed record Counts(long Recorded, long Repeated);
 
-    /// <summary>A conversation as this batch leaves it, written back once.</summary>
+    /// <summary>A conversation as this batch leaves it, written back once. <see cref="Id"/> is 0 until a conversation this batch starts is written.</summary>
     private sealed class Touched(long id, DateTimeOffset lastActivityAt, string channels, string? agent)
     {
-        public long Id { get; } = id;
+        public long Id { get; set; } = id;
         public DateTimeOffset LastActivityAt { get; set; } = lastActivityAt;
         public string Channels { get; set; } = channels;
         public string? LastChannel { get; set; }
@@ -27,29 +34,79 @@ public sealed class BulkRecorder(InteractionRecorder recorder, ContactRecognizer
         public int Added { get; set; }
         public bool Reopen { get; set; }
         public bool Ended { get; init; }
+        public long ContactId { get; init; }
     }
+
+    /// <summary>A row grouped in memory whose writes are held: its conversation, and whether it started it (with the first row's values).</summary>
+    private sealed record Held(NewInteraction Interaction, long ContactId, Touched Conversation, bool Started, bool History);
+
+    /// <summary>What the batch read up front: a contact's latest active conversation and latest conversation of any status.</summary>
+    private sealed record Latest(InteractionRecorder.OpenConversation? Active, InteractionRecorder.OpenConversation? Any);
+
+    // Through the unique key (provider, provider_ref): every pair of the batch's providers and references, a few more than asked.
+    private const string KnownRefsSql = "SELECT provider, provider_ref FROM interactions WHERE provider {IN:@providers} AND provider_ref {IN:@refs}";
+
+    private const string OwnersSql = "SELECT kind, provider, value, contact_id FROM contact_identifiers WHERE value {IN:@values}";
+
+    // Each contact's latest active conversation and its latest ended one (the later of the two is its latest of any status).
+    private const string LatestConversationsSql = """
+        SELECT contact_id, id, last_activity_at, channels, status FROM (
+            SELECT contact_id, id, last_activity_at, channels, status,
+                   ROW_NUMBER() OVER (PARTITION BY contact_id, status ORDER BY last_activity_at DESC, id DESC) AS n
+            FROM conversations WHERE contact_id {IN:@contacts}) latest
+        WHERE n = 1
+        """;
+
+    private const string NamedSql = "SELECT id, CASE WHEN display_name IS NULL AND erased_at IS NULL THEN 0 ELSE 1 END AS named FROM contacts WHERE id {IN:@contacts}";
+
+    private sealed record LatestRow(long ContactId, long Id, DateTimeOffset LastActivityAt, string Channels, string Status);
 
     /// <param name="batch">Interactions without an explicit conversation (the import's rows).</param>
     public async Task<Counts> RecordAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<NewInteraction> batch, CancellationToken ct)
     {
+        if (batch.Any(i => i.ConversationId is not null))
+            throw new ArgumentException("The bulk path groups by contact; an event for an explicit conversation goes through InteractionRecorder.");
         var now = clock.GetUtcNow();
-        var contactOf = new Dictionary<Identifier, long?>();
+        var knownRefs = await KnownRefsAsync(connection, transaction, batch, ct);
+        var contactOf = await OwnersAsync(connection, transaction, batch, ct);
+        var contacts = contactOf.Values.OfType<long>().Distinct().ToList();
+        var latest = await LatestAsync(connection, transaction, contacts, ct);
+        var hasName = batch.Any(i => i.CustomerName is not null) ? await NamedAsync(connection, transaction, contacts, ct) : [];
+
         var named = new HashSet<long>();
         var active = new Dictionary<long, Touched?>();
         var touched = new List<Touched>();
+        var held = new List<Held>();
+        var changed = new HashSet<long>(); // contacts whose conversations this batch has moved on since it read them
+        var heldRefs = new HashSet<(string, string)>();
         long recorded = 0, repeated = 0;
+
+        async Task WriteHeldAsync()
+        {
+            await WriteAsync(connection, transaction, held, touched, now, ct);
+            held.Clear();
+            foreach (var (_, written) in heldRefs) knownRefs.Add(written); // in the database now
+            heldRefs.Clear();
+        }
 
         foreach (var i in batch)
         {
             ct.ThrowIfCancellationRequested();
-            if (i.ConversationId is not null) throw new ArgumentException("The bulk path groups by contact; an event for an explicit conversation goes through InteractionRecorder.");
-            if (i.ProviderRef is not null && await recorder.FindByRefAsync(connection, transaction, i.Provider, i.ProviderRef, ct) is not null)
+            // A reference the database may hold (any case: the engine's collation decides) or a row of this batch holds: the recorder's own path.
+            if (i.ProviderRef is not null && i.Provider is not null && (knownRefs.Contains(i.ProviderRef) || heldRefs.Contains((i.Provider, i.ProviderRef))))
             {
-                // A repeat: the recorder's own path, which updates that interaction (and its conversation's activity, in the database).
+                await WriteHeldAsync();
                 var again = await recorder.RecordAsync(connection, transaction, i, ct);
-                if (touched.FirstOrDefault(t => t.Id == again.ConversationId) is { } held && i.LastsUntil > held.LastActivityAt)
-                    held.LastActivityAt = i.LastsUntil; // this batch writes that conversation back last: keep the extension
-                repeated++;
+                // This batch writes that conversation back when it next touches it: keep the extension.
+                foreach (var kept in touched.Concat(active.Values.OfType<Touched>()).Where(t => t.Id == again.ConversationId))
+                    if (i.LastsUntil > kept.LastActivityAt) kept.LastActivityAt = i.LastsUntil;
+                changed.Add(again.ContactId);
+                if (again.Repeated) repeated++;
+                else
+                {
+                    recorded++; // a reference that differs from a stored one only by case, where the engine compares case: recorded as new
+                    active.Remove(again.ContactId);
+                }
                 continue;
             }
 
@@ -59,7 +116,10 @@ public sealed class BulkRecorder(InteractionRecorder recorder, ContactRecognizer
             foreach (var identifier in i.Identifiers)
             {
                 if (!contactOf.TryGetValue(identifier, out var owner))
+                {
+                    await WriteHeldAsync();
                     contactOf[identifier] = owner = await recognizer.OwnerAsync(connection, transaction, identifier, ct);
+                }
                 if (owner is null || (single is not null && single != owner)) simple = false;
                 single ??= owner;
             }
@@ -67,42 +127,61 @@ public sealed class BulkRecorder(InteractionRecorder recorder, ContactRecognizer
             if (simple && single is { } known)
             {
                 contactId = known;
-                if (i.CustomerName is not null && named.Add(contactId))
+                // A contact known to have a name keeps it (filling in is a no-op): no statement.
+                if (i.CustomerName is not null && named.Add(contactId) && !(hasName.TryGetValue(contactId, out var has) && has))
+                {
+                    await WriteHeldAsync();
                     await recognizer.FillNameAsync(connection, transaction, contactId, i.CustomerName, ct);
+                }
             }
             else
             {
+                await WriteHeldAsync();
                 var recognized = await recognizer.RecognizeAsync(connection, transaction, i.Identifiers, i.CustomerName, null, ct);
                 contactId = recognized.ContactId;
                 foreach (var identifier in i.Identifiers)
                     if (contactOf[identifier] is null) contactOf[identifier] = contactId;
                 if (recognized.Created) active[contactId] = null;
+                hasName.Remove(contactId); // the recogniser may have named it
+
             }
 
-            if (i.Attributes is { Count: > 0 }) await attributes.SetAsync(connection, transaction, contactId, i.Attributes, ct);
+            if (i.Attributes is { Count: > 0 })
+            {
+                await WriteHeldAsync();
+                await attributes.SetAsync(connection, transaction, contactId, i.Attributes, ct);
+            }
 
             // Grouping, as the recorder's rule: the contact's latest active conversation (for an event that is history, its latest
             // conversation) within the inactivity timeout, else a new one.
             var history = recorder.IsHistory(i, now);
             if (!active.TryGetValue(contactId, out var conversation) || (conversation is { Ended: true } && !history))
             {
-                var open = await recorder.ActiveConversationAsync(connection, transaction, contactId, history, ct);
+                InteractionRecorder.OpenConversation? open;
+                if (latest.TryGetValue(contactId, out var read) && !changed.Contains(contactId))
+                    open = history ? read.Any : read.Active;
+                else
+                {
+                    await WriteHeldAsync();
+                    open = await recorder.ActiveConversationAsync(connection, transaction, contactId, history, ct);
+                }
                 conversation = open is null ? null
-                    : touched.FirstOrDefault(t => t.Id == open.Id) ?? new Touched(open.Id, open.LastActivityAt, open.Channels, null) { Ended = open.Ended };
+                    : touched.FirstOrDefault(t => t.Id == open.Id) ?? new Touched(open.Id, open.LastActivityAt, open.Channels, null) { Ended = open.Ended, ContactId = contactId };
                 active[contactId] = conversation;
             }
+            var started = false;
             if (conversation is null || !options.Value.Continues(conversation.LastActivityAt, i.OccurredAt))
             {
-                var started = new Touched(await recorder.StartConversationAsync(connection, transaction, contactId, i, history, withInteraction: false, ct), i.LastsUntil, "", i.Agent) { Ended = history };
-                await events.AppendAsync(connection, transaction, InteractionRecorder.Started(started.Id, contactId, i, history), ct);
+                var fresh = new Touched(0, i.LastsUntil, "", i.Agent) { Ended = history, ContactId = contactId };
                 // The contact's next event joins whichever conversation has the latest activity, as the recorder's query does.
-                if (conversation is null || started.LastActivityAt > conversation.LastActivityAt) active[contactId] = started;
-                conversation = started;
+                if (conversation is null || fresh.LastActivityAt > conversation.LastActivityAt) active[contactId] = fresh;
+                conversation = fresh;
+                started = true;
             }
             if (conversation.Added == 0) touched.Add(conversation);
-
-            var interactionId = await recorder.InsertAsync(connection, transaction, conversation.Id, contactId, i, now, ct);
-            await events.AppendAsync(connection, transaction, InteractionRecorder.Recorded(interactionId, conversation.Id, contactId, i), ct);
+            held.Add(new Held(i, contactId, conversation, started, history));
+            changed.Add(contactId);
+            if (i.Provider is not null && i.ProviderRef is not null) heldRefs.Add((i.Provider, i.ProviderRef));
             recorded++;
 
             if (i.LastsUntil > conversation.LastActivityAt) conversation.LastActivityAt = i.LastsUntil;
@@ -113,8 +192,92 @@ public sealed class BulkRecorder(InteractionRecorder recorder, ContactRecognizer
             conversation.Reopen |= i.Direction == "inbound" && !history;
         }
 
-        foreach (var c in touched)
-            await recorder.TouchAsync(connection, transaction, c.Id, c.LastActivityAt, c.Channels, c.LastChannel, c.Agent, c.Added, c.Reopen, ct);
+        await WriteHeldAsync();
         return new Counts(recorded, repeated);
     }
+
+    /// <summary>
+    /// Writes what the rows held: the conversations they started (in order, so their ids are those recording each event gives),
+    /// their interactions, the events in row order, and every conversation touched since the last write, once.
+    /// </summary>
+    private async Task WriteAsync(DbConnection connection, DbTransaction transaction, List<Held> held, List<Touched> touched, DateTimeOffset now, CancellationToken ct)
+    {
+        if (held.Count == 0 && touched.Count == 0) return;
+        var starts = held.Where(h => h.Started).ToList();
+        var conversationIds = await db.RunEachAsync(connection, transaction, InteractionRecorder.InsertConversationSql,
+            starts.ConvertAll(h => InteractionRecorder.StartParameters(h.ContactId, h.Interaction, h.History, withInteraction: false)), returnsId: true, ct);
+        for (var n = 0; n < starts.Count; n++) starts[n].Conversation.Id = conversationIds[n];
+
+        var interactionIds = await db.RunEachAsync(connection, transaction, InteractionRecorder.InsertInteractionSql,
+            held.ConvertAll(h => InteractionRecorder.InsertParameters(h.Conversation.Id, h.ContactId, h.Interaction, now)), returnsId: true, ct);
+        var appended = new List<NewEvent>(held.Count + starts.Count);
+        for (var n = 0; n < held.Count; n++)
+        {
+            var h = held[n];
+            if (h.Started) appended.Add(InteractionRecorder.Started(h.Conversation.Id, h.ContactId, h.Interaction, h.History));
+            appended.Add(InteractionRecorder.Recorded(interactionIds[n], h.Conversation.Id, h.ContactId, h.Interaction));
+        }
+        await events.AppendAsync(connection, transaction, appended, ct);
+
+        await db.RunEachAsync(connection, transaction, InteractionRecorder.TouchConversationSql,
+            touched.ConvertAll(c => InteractionRecorder.TouchParameters(c.Id, c.LastActivityAt, c.Channels, c.LastChannel, c.Agent, c.Added, c.Reopen)), returnsId: false, ct);
+        foreach (var c in touched) (c.Added, c.Reopen) = (0, false);
+        touched.Clear();
+    }
+
+    /// <summary>The batch's references the database already holds (matched by the engine, so as its collation compares).</summary>
+    private async Task<HashSet<string>> KnownRefsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<NewInteraction> batch, CancellationToken ct)
+    {
+        var referenced = batch.Where(i => i.ProviderRef is not null && i.Provider is not null).ToList();
+        if (referenced.Count == 0) return [];
+        var providers = referenced.Select(i => i.Provider!).Distinct().ToList();
+        var refs = referenced.Select(i => i.ProviderRef!).Distinct().ToList();
+        var rows = await connection.QueryAsync<(string Provider, string Ref)>(new CommandDefinition(db.Sql(KnownRefsSql), new { providers, refs }, transaction, cancellationToken: ct));
+        // Any case: a repeat the engine would match goes through the recorder, which asks the engine itself.
+        return rows.Select(r => r.Ref).ToHashSet(StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Every identifier of the batch and its owner (null: nobody's yet).</summary>
+    private async Task<Dictionary<Identifier, long?>> OwnersAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<NewInteraction> batch, CancellationToken ct)
+    {
+        var identifiers = batch.SelectMany(i => i.Identifiers).Distinct().ToList();
+        var owners = identifiers.ToDictionary(i => i, _ => (long?)null);
+        if (identifiers.Count == 0) return owners;
+        var values = identifiers.Select(i => i.Value).Distinct().ToList();
+        var rows = await connection.QueryAsync<(string Kind, string Provider, string Value, long ContactId)>(
+            new CommandDefinition(db.Sql(OwnersSql), new { values }, transaction, cancellationToken: ct));
+        var byValue = rows.ToLookup(r => r.Value, StringComparer.OrdinalIgnoreCase);
+        foreach (var identifier in identifiers)
+        {
+            var matches = byValue[identifier.Value].ToList();
+            if (matches.FirstOrDefault(r => r.Kind == identifier.Kind && r.Provider == identifier.Provider && r.Value == identifier.Value) is { ContactId: > 0 } exact)
+                owners[identifier] = exact.ContactId;
+            else if (matches.Count > 0)
+                owners.Remove(identifier); // a value the engine's collation may match another way: its own probe decides, row by row
+        }
+        return owners;
+    }
+
+    private async Task<Dictionary<long, Latest>> LatestAsync(DbConnection connection, DbTransaction transaction, List<long> contacts, CancellationToken ct)
+    {
+        var latest = contacts.ToDictionary(c => c, _ => new Latest(null, null));
+        if (contacts.Count == 0) return latest;
+        var rows = await connection.QueryAsync<LatestRow>(new CommandDefinition(db.Sql(LatestConversationsSql), new { contacts }, transaction, cancellationToken: ct));
+        foreach (var row in rows)
+        {
+            var open = new InteractionRecorder.OpenConversation(row.Id, row.LastActivityAt, row.Channels, row.Status == "ended");
+            var current = latest[row.ContactId];
+            var any = current.Any is null || Later(open, current.Any) ? open : current.Any;
+            latest[row.ContactId] = new Latest(row.Status == "active" ? open : current.Active, any);
+        }
+        return latest;
+    }
+
+    private static bool Later(InteractionRecorder.OpenConversation a, InteractionRecorder.OpenConversation b) =>
+        a.LastActivityAt > b.LastActivityAt || (a.LastActivityAt == b.LastActivityAt && a.Id > b.Id);
+
+    /// <summary>Whether each contact has a name (an erased contact counts as named: its name is never filled in again).</summary>
+    private async Task<Dictionary<long, bool>> NamedAsync(DbConnection connection, DbTransaction transaction, List<long> contacts, CancellationToken ct) =>
+        contacts.Count == 0 ? [] : (await connection.QueryAsync<(long Id, int Named)>(new CommandDefinition(db.Sql(NamedSql), new { contacts }, transaction, cancellationToken: ct)))
+            .ToDictionary(r => r.Id, r => r.Named == 1);
 }

@@ -67,19 +67,19 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
 
     // A conversation the recorder starts holds its first interaction from the start (no touch after: on PostgreSQL that UPDATE
     // wrote a second version of the row and of its five index entries); the import's are counted when its batch touches them.
-    private const string InsertConversationSql = """
+    internal const string InsertConversationSql = """
         INSERT INTO conversations (contact_id, status, started_at, last_activity_at, ended_at, agent, subject, channels, last_channel, interaction_count) {OUTPUT_ID}
         VALUES (@contactId, @status, @occurredAt, @lastActivityAt, @endedAt, @agent, @subject, @channels, @lastChannel, @count) {RETURNING_ID}
         """;
 
-    private const string InsertInteractionSql = """
+    internal const string InsertInteractionSql = """
         INSERT INTO interactions (conversation_id, contact_id, channel, direction, occurred_at, ended_at, duration_seconds, agent, status,
             subject, body, provider, provider_ref, campaign_id, metadata, created_at, updated_at) {OUTPUT_ID}
         VALUES (@conversationId, @contactId, @channel, @direction, @occurredAt, @endedAt, @durationSeconds, @agent, @status,
             @subject, @body, @provider, @providerRef, @campaignId, @metadata, @now, @now) {RETURNING_ID}
         """;
 
-    private const string TouchConversationSql = """
+    internal const string TouchConversationSql = """
         UPDATE conversations SET
             status = CASE WHEN @reopen = 1 THEN 'active' ELSE status END,
             ended_at = CASE WHEN @reopen = 1 THEN NULL WHEN status = 'ended' AND ended_at < @lastActivityAt THEN @lastActivityAt ELSE ended_at END,
@@ -237,19 +237,32 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
     /// </summary>
     internal async Task<long> StartConversationAsync(DbConnection connection, DbTransaction transaction, long contactId, NewInteraction i, bool history,
         bool withInteraction, CancellationToken ct) =>
-        (await db.Prepared(connection, transaction, InsertConversationSql, ("contactId", contactId), ("status", history ? "ended" : "active"),
-            ("occurredAt", i.OccurredAt), ("lastActivityAt", withInteraction ? i.LastsUntil : i.OccurredAt), ("endedAt:DateTimeOffset", history ? i.LastsUntil : null),
-            ("agent", i.Agent), ("subject", i.Subject), ("channels", withInteraction ? ConversationRow.AddChannel("", i.Channel) : ""),
-            ("lastChannel:String", withInteraction ? i.Channel : null), ("count", withInteraction ? 1 : 0)).ScalarInt64Async(ct))!.Value;
+        (await db.Prepared(connection, transaction, InsertConversationSql, StartParameters(contactId, i, history, withInteraction)).ScalarInt64Async(ct))!.Value;
+
+    internal static (string, object?)[] StartParameters(long contactId, NewInteraction i, bool history, bool withInteraction) =>
+    [
+        ("contactId", contactId), ("status", history ? "ended" : "active"),
+        ("occurredAt", i.OccurredAt), ("lastActivityAt", withInteraction ? i.LastsUntil : i.OccurredAt), ("endedAt:DateTimeOffset", history ? i.LastsUntil : null),
+        ("agent", i.Agent), ("subject", i.Subject), ("channels", withInteraction ? ConversationRow.AddChannel("", i.Channel) : ""),
+        ("lastChannel:String", withInteraction ? i.Channel : null), ("count", withInteraction ? 1 : 0),
+    ];
 
     internal async Task<long> InsertAsync(DbConnection connection, DbTransaction transaction, long conversationId, long contactId, NewInteraction i, DateTimeOffset now, CancellationToken ct) =>
-        (await db.Prepared(connection, transaction, InsertInteractionSql,
-            ("conversationId", conversationId), ("contactId", contactId), ("channel", i.Channel), ("direction", i.Direction), ("occurredAt", i.OccurredAt),
-            ("endedAt", i.EndedAt), ("durationSeconds", i.DurationSeconds), ("agent", i.Agent), ("status", i.Status), ("subject", i.Subject), ("body", i.Body),
-            ("provider", i.Provider), ("providerRef", i.ProviderRef), ("campaignId", i.CampaignId), ("metadata", i.Metadata), ("now", now)).ScalarInt64Async(ct))!.Value;
+        (await db.Prepared(connection, transaction, InsertInteractionSql, InsertParameters(conversationId, contactId, i, now)).ScalarInt64Async(ct))!.Value;
+
+    internal static (string, object?)[] InsertParameters(long conversationId, long contactId, NewInteraction i, DateTimeOffset now) =>
+    [
+        ("conversationId", conversationId), ("contactId", contactId), ("channel", i.Channel), ("direction", i.Direction), ("occurredAt", i.OccurredAt),
+        ("endedAt", i.EndedAt), ("durationSeconds", i.DurationSeconds), ("agent", i.Agent), ("status", i.Status), ("subject", i.Subject), ("body", i.Body),
+        ("provider", i.Provider), ("providerRef", i.ProviderRef), ("campaignId", i.CampaignId), ("metadata", i.Metadata), ("now", now),
+    ];
 
     internal async Task TouchAsync(DbConnection connection, DbTransaction transaction, long id, DateTimeOffset lastActivityAt, string channels, string? channel, string? agent,
         int added, bool reopen, CancellationToken ct) =>
-        await db.Prepared(connection, transaction, TouchConversationSql, ("reopen", reopen ? 1 : 0), ("lastActivityAt", lastActivityAt),
-            ("channels", channels), ("channel", channel), ("added", added), ("agent", agent), ("id", id)).ExecuteNonQueryAsync(ct);
+        await db.Prepared(connection, transaction, TouchConversationSql, TouchParameters(id, lastActivityAt, channels, channel, agent, added, reopen)).ExecuteNonQueryAsync(ct);
+
+    internal static (string, object?)[] TouchParameters(long id, DateTimeOffset lastActivityAt, string channels, string? channel, string? agent, int added, bool reopen) =>
+    [
+        ("reopen", reopen ? 1 : 0), ("lastActivityAt", lastActivityAt), ("channels", channels), ("channel", channel), ("added", added), ("agent", agent), ("id", id),
+    ];
 }

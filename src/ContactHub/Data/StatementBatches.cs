@@ -38,8 +38,11 @@ public static class StatementBatches
                 command.CommandText = sql;
                 foreach (var (name, value) in row)
                 {
+                    // "name:DbType" as for PreparedStatements: a type for a value that may be null.
+                    var typed = name.Split(':');
                     var parameter = command.CreateParameter();
-                    parameter.ParameterName = "@" + name;
+                    parameter.ParameterName = "@" + typed[0];
+                    if (typed.Length == 2) parameter.DbType = Enum.Parse<System.Data.DbType>(typed[1]);
                     parameter.Value = PreparedStatements.DbValue(value);
                     command.Parameters.Add(parameter);
                 }

@@ -24,17 +24,26 @@ public sealed class EventLog(Db db, EventSignals signals, TimeProvider clock)
 
     public async Task AppendAsync(DbConnection connection, DbTransaction transaction, NewEvent e, CancellationToken ct)
     {
-        await db.Prepared(connection, transaction, AppendSql, ("type", e.Type), ("contactId:Int64", e.ContactId), ("conversationId:Int64", e.ConversationId),
-            ("interactionId:Int64", e.InteractionId), ("channel:String", e.Channel), ("agent:String", Clip(e.Agent, 200)),
-            ("changed:String", e.Changed is { Count: > 0 } changed ? Clip(string.Join(',', changed), 400) : null),
-            ("data", JsonSerializer.Serialize(e.Data, Json)), ("now", clock.GetUtcNow())).ExecuteNonQueryAsync(ct);
+        await db.Prepared(connection, transaction, AppendSql, Parameters(e)).ExecuteNonQueryAsync(ct);
         signals.Appended();
     }
 
+    /// <summary>Appends in order; on the server engines in one round trip per thousand (see <see cref="StatementBatches"/>).</summary>
     public async Task AppendAsync(DbConnection connection, DbTransaction transaction, IEnumerable<NewEvent> events, CancellationToken ct)
     {
-        foreach (var e in events) await AppendAsync(connection, transaction, e, ct);
+        var rows = events.Select(Parameters).ToList();
+        if (rows.Count == 0) return;
+        await db.RunEachAsync(connection, transaction, AppendSql, rows, returnsId: false, ct);
+        signals.Appended();
     }
+
+    private (string Name, object? Value)[] Parameters(NewEvent e) =>
+    [
+        ("type", e.Type), ("contactId:Int64", e.ContactId), ("conversationId:Int64", e.ConversationId),
+        ("interactionId:Int64", e.InteractionId), ("channel:String", e.Channel), ("agent:String", Clip(e.Agent, 200)),
+        ("changed:String", e.Changed is { Count: > 0 } changed ? Clip(string.Join(',', changed), 400) : null),
+        ("data", JsonSerializer.Serialize(e.Data, Json)), ("now", clock.GetUtcNow()),
+    ];
 
     private const string ReadSql = """
         SELECT id, position, type, contact_id, channel, agent, changed, data, occurred_at FROM events
