@@ -38,7 +38,7 @@ public static partial class Outside
                 await MeasureAsync(service, "GET /api/v1/contacts/{id}/activities (timeline)", Script.Timeline(contacts), seconds),
                 await MeasureAsync(service, "POST /api/v1/interactions (90% known contacts)", Script.Ingest(contacts), seconds),
             };
-            // PostgreSQL imports at a few thousand rows a second (round trips per row; no COPY path yet): a tenth of the rows there.
+            // PostgreSQL imports at one to two thousand rows a second (no COPY path): a tenth of the rows there.
             var import = await ImportAsync(service, contacts, smoke ? 2_000 : postgres is null ? 200_000 : 20_000);
             results.Add(($"{Engine(postgres)}, seed-demo {contacts:N0} contacts / {interactions:N0} interactions", figures, import));
         }
