@@ -173,18 +173,21 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
         var conversationId = conversation?.Id ?? await StartConversationAsync(connection, transaction, contactId, i, history, withInteraction: true, ct);
         var interactionId = await InsertAsync(connection, transaction, conversationId, contactId, i, now, ct);
 
+        // What is left goes together (one round trip on the server engines): the conversation's touch and the events.
+        var rest = new List<(string, (string, object?)[])>(2);
         if (conversation is not null)
         {
             // An answer filed in an ended conversation leaves its times (and so its handling time) as they were.
             var lastActivity = i.LastsUntil > conversation.LastActivityAt && !i.KeepsConversationEnded ? i.LastsUntil : conversation.LastActivityAt;
             // The customer writing into an ended conversation resumes it (our own summary sent after the end does not), unless what
             // they wrote is history: an event older than the inactivity window does not bring a conversation back to life.
-            await TouchAsync(connection, transaction, conversationId, lastActivity, ConversationRow.AddChannel(conversation.Channels, i.Channel), i.Channel, i.Agent,
-                added: 1, reopen: i.Direction == "inbound" && !history && !i.KeepsConversationEnded, ct);
+            rest.Add((TouchConversationSql, TouchParameters(conversationId, lastActivity, ConversationRow.AddChannel(conversation.Channels, i.Channel), i.Channel, i.Agent,
+                added: 1, reopen: i.Direction == "inbound" && !history && !i.KeepsConversationEnded)));
         }
-
-        if (conversationCreated) await events.AppendAsync(connection, transaction, Started(conversationId, contactId, i, history), ct);
-        await events.AppendAsync(connection, transaction, Recorded(interactionId, conversationId, contactId, i), ct);
+        if (conversationCreated) rest.Add(events.Statement(Started(conversationId, contactId, i, history)));
+        rest.Add(events.Statement(Recorded(interactionId, conversationId, contactId, i)));
+        await db.RunTogetherAsync(connection, transaction, rest, ct);
+        events.Appended();
         ConversationsLog.Recorded(logger, interactionId, i.Channel, i.Direction, contactId, conversationId);
         return new RecordResult(interactionId, contactId, conversationId, recognized.Created, conversationCreated, Repeated: false);
     }

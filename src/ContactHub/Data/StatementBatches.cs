@@ -11,6 +11,24 @@ public static class StatementBatches
 {
     private const int RowsPerBatch = 1_000;
 
+    /// <summary>
+    /// Runs different statements that return nothing, in order: one round trip where the engine batches commands (an event's
+    /// conversation touch and its events, say), one prepared command after another on SQLite.
+    /// </summary>
+    public static async Task RunTogetherAsync(this Db db, DbConnection connection, DbTransaction transaction,
+        IReadOnlyList<(string Portable, (string Name, object? Value)[] Row)> statements, CancellationToken ct)
+    {
+        if (!connection.CanCreateBatch || statements.Count == 1)
+        {
+            foreach (var (portable, row) in statements) await db.Prepared(connection, transaction, portable, row).ExecuteNonQueryAsync(ct);
+            return;
+        }
+        await using var batch = connection.CreateBatch();
+        batch.Transaction = transaction;
+        foreach (var (portable, row) in statements) batch.BatchCommands.Add(Command(batch, db.Sql(portable), row));
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>Runs <paramref name="portable"/> for each row; returns the id each returns ({OUTPUT_ID}/{RETURNING_ID}) when <paramref name="returnsId"/>.</summary>
     public static async Task<List<long>> RunEachAsync(this Db db, DbConnection connection, DbTransaction transaction, string portable,
         IReadOnlyList<(string Name, object? Value)[]> rows, bool returnsId, CancellationToken ct)
@@ -32,22 +50,7 @@ public static class StatementBatches
         {
             await using var batch = connection.CreateBatch();
             batch.Transaction = transaction;
-            foreach (var row in chunk)
-            {
-                var command = batch.CreateBatchCommand();
-                command.CommandText = sql;
-                foreach (var (name, value) in row)
-                {
-                    // "name:DbType" as for PreparedStatements: a type for a value that may be null.
-                    var typed = name.Split(':');
-                    var parameter = command.CreateParameter();
-                    parameter.ParameterName = "@" + typed[0];
-                    if (typed.Length == 2) parameter.DbType = Enum.Parse<System.Data.DbType>(typed[1]);
-                    parameter.Value = PreparedStatements.DbValue(value);
-                    command.Parameters.Add(parameter);
-                }
-                batch.BatchCommands.Add(command);
-            }
+            foreach (var row in chunk) batch.BatchCommands.Add(Command(batch, sql, row));
             if (!returnsId)
             {
                 await batch.ExecuteNonQueryAsync(ct);
@@ -61,5 +64,22 @@ public static class StatementBatches
             while (await reader.NextResultAsync(ct));
         }
         return ids;
+    }
+
+    private static DbBatchCommand Command(DbBatch batch, string sql, (string Name, object? Value)[] row)
+    {
+        var command = batch.CreateBatchCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in row)
+        {
+            // "name:DbType" as for PreparedStatements: a type for a value that may be null.
+            var typed = name.Split(':');
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@" + typed[0];
+            if (typed.Length == 2) parameter.DbType = Enum.Parse<System.Data.DbType>(typed[1]);
+            parameter.Value = PreparedStatements.DbValue(value);
+            command.Parameters.Add(parameter);
+        }
+        return command;
     }
 }

@@ -37,6 +37,12 @@ public sealed class EventLog(Db db, EventSignals signals, TimeProvider clock)
         signals.Appended();
     }
 
+    /// <summary>The statement that appends <paramref name="e"/>, to send with others (<see cref="StatementBatches.RunTogetherAsync"/>); then call <see cref="Appended"/>.</summary>
+    internal (string Portable, (string Name, object? Value)[] Row) Statement(NewEvent e) => (AppendSql, Parameters(e));
+
+    /// <summary>Wakes the dispatchers once appended events are written.</summary>
+    internal void Appended() => signals.Appended();
+
     private (string Name, object? Value)[] Parameters(NewEvent e) =>
     [
         ("type", e.Type), ("contactId:Int64", e.ContactId), ("conversationId:Int64", e.ConversationId),
