@@ -16,7 +16,7 @@ public sealed class ContactRecognizer(Db db, ContactNames names, EventLog events
 {
     private sealed record Match(long ContactId, string Kind, string Provider, string Value);
 
-    private const string FindIdentifierSql = """
+    internal const string FindIdentifierSql = """
         SELECT contact_id FROM contact_identifiers WHERE kind = @kind AND provider = @provider AND value = @value
         """;
 
@@ -45,13 +45,14 @@ public sealed class ContactRecognizer(Db db, ContactNames names, EventLog events
         """;
 
     /// <param name="preferredContactId">The contact of an explicit conversation: it wins over any match.</param>
+    /// <param name="probed">The identifiers' owners as the caller already read them in this transaction (null: asked here).</param>
     public async Task<Recognized> RecognizeAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Identifier> identifiers,
-        string? name, long? preferredContactId, CancellationToken ct)
+        string? name, long? preferredContactId, CancellationToken ct, IReadOnlyDictionary<Identifier, long?>? probed = null)
     {
         var now = clock.GetUtcNow();
         var matches = new List<Match>(identifiers.Count);
         foreach (var identifier in identifiers.Distinct())
-            if (await OwnerAsync(connection, transaction, identifier, ct) is { } owner)
+            if ((probed is not null && probed.TryGetValue(identifier, out var read) ? read : await OwnerAsync(connection, transaction, identifier, ct)) is { } owner)
                 matches.Add(new Match(owner, identifier.Kind, identifier.Provider, identifier.Value));
 
         long contactId;

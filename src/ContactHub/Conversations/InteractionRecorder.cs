@@ -126,7 +126,10 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
     public async Task<RecordResult> RecordAsync(DbConnection connection, DbTransaction transaction, NewInteraction i, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        if (i.ProviderRef is not null && await FindByRefAsync(connection, transaction, i.Provider, i.ProviderRef, ct) is { } existing)
+        var (existing, owners) = i.ProviderRef is null ? (null, null)
+            : connection.CanCreateBatch ? await ProbeAsync(connection, transaction, i, ct)
+            : (await FindByRefAsync(connection, transaction, i.Provider, i.ProviderRef, ct), null);
+        if (existing is not null)
         {
             var next = InteractionStatus.Next(existing.Status, i.Status);
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateByRefSql),
@@ -151,7 +154,7 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
             explicitContact = row.ContactId;
         }
 
-        var recognized = await recognizer.RecognizeAsync(connection, transaction, i.Identifiers, i.CustomerName, explicitContact, ct);
+        var recognized = await recognizer.RecognizeAsync(connection, transaction, i.Identifiers, i.CustomerName, explicitContact, ct, owners);
         var contactId = recognized.ContactId;
         if (i.Attributes is { Count: > 0 }) await attributes.SetAsync(connection, transaction, contactId, i.Attributes, ct);
         var history = IsHistory(i, now);
@@ -213,6 +216,30 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
     }
 
     // The statements every event runs, prepared once per connection (see PreparedStatements); shared with BulkRecorder.
+
+    /// <summary>
+    /// The two first questions of an event with a reference, in one round trip where the engine batches commands: is it a repeat,
+    /// and whose are its identifiers.
+    /// </summary>
+    private async Task<(Existing?, IReadOnlyDictionary<Identifier, long?>?)> ProbeAsync(DbConnection connection, DbTransaction transaction, NewInteraction i, CancellationToken ct)
+    {
+        var identifiers = i.Identifiers.Distinct().ToList();
+        await using var batch = connection.CreateBatch();
+        batch.Transaction = transaction;
+        batch.BatchCommands.Add(StatementBatches.Command(batch, db.Sql(FindByRefSql), [("provider", i.Provider), ("providerRef", i.ProviderRef)]));
+        foreach (var identifier in identifiers)
+            batch.BatchCommands.Add(StatementBatches.Command(batch, db.Sql(ContactRecognizer.FindIdentifierSql),
+                [("kind", identifier.Kind), ("provider", identifier.Provider), ("value", identifier.Value)]));
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        var existing = await reader.ReadAsync(ct) ? new Existing(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.NullableString(3)) : null;
+        var owners = new Dictionary<Identifier, long?>(identifiers.Count);
+        foreach (var identifier in identifiers)
+        {
+            await reader.NextResultAsync(ct);
+            owners[identifier] = await reader.ReadAsync(ct) ? reader.GetInt64(0) : null;
+        }
+        return (existing, owners);
+    }
 
     internal async Task<Existing?> FindByRefAsync(DbConnection connection, DbTransaction transaction, string? provider, string providerRef, CancellationToken ct)
     {

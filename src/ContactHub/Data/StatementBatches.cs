@@ -66,7 +66,7 @@ public static class StatementBatches
         return ids;
     }
 
-    private static DbBatchCommand Command(DbBatch batch, string sql, (string Name, object? Value)[] row)
+    internal static DbBatchCommand Command(DbBatch batch, string sql, (string Name, object? Value)[] row)
     {
         var command = batch.CreateBatchCommand();
         command.CommandText = sql;
