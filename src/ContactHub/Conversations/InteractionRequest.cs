@@ -64,9 +64,9 @@ public static class InteractionValidation
         void Fail(string field, string message) => errors[field] = [message];
 
         var channel = request.Channel?.Trim().ToLowerInvariant();
-        if (channel is null || !Channel.IsKnown(channel)) Fail("channel", $"Required; one of {Channel.List(Channel.All)}.");
+        if (channel is null || !Channel.IsKnown(channel)) Fail("channel", $"{(string.IsNullOrEmpty(channel) ? "Required" : "Not a channel")}; one of {Channel.List(Channel.All)}.");
         var direction = request.Direction?.Trim().ToLowerInvariant();
-        if (direction is null || !Directions.All.Contains(direction)) Fail("direction", "Required; inbound or outbound.");
+        if (direction is null || !Directions.All.Contains(direction)) Fail("direction", $"{(string.IsNullOrEmpty(direction) ? "Required" : "Not a direction")}; inbound or outbound.");
 
         var identifiers = new List<Identifier>();
         var customer = request.Customer;
