@@ -13,13 +13,9 @@ public static class ImportCommand
         await app.Services.GetRequiredService<Migrator>().MigrateAsync();
         var import = ActivatorUtilities.CreateInstance<InteractionImport>(app.Services);
         var watch = Stopwatch.StartNew();
-        var shown = TimeSpan.Zero;
+        var line = new CommandOutput.ProgressLine();
         var progress = CommandOutput.Progress<InteractionImport.Progress>(p =>
-        {
-            if (watch.Elapsed - shown < TimeSpan.FromSeconds(1)) return;
-            shown = watch.Elapsed;
-            Console.Error.Write($"\r{p.Lines:N0} rows read: {p.Recorded:N0} recorded, {p.Repeated:N0} already there, {p.Failed:N0} refused — {p.Lines / watch.Elapsed.TotalSeconds:N0} rows/s   ");
-        });
+            line.Show($"{p.Lines:N0} rows read: {p.Recorded:N0} recorded, {p.Repeated:N0} already there, {p.Failed:N0} refused — {p.Lines / watch.Elapsed.TotalSeconds:N0} rows/s"));
         InteractionImport.Result result;
         try
         {
@@ -30,7 +26,7 @@ public static class ImportCommand
         {
             return CommandOutput.Fail(ex.Message);
         }
-        Console.Error.WriteLine();
+        line.End();
         foreach (var error in result.Errors.Take(100))
             Console.Error.WriteLine($"line {error.Line}: {error.Field}: {error.Message}");
         if (result.Failed > 100) Console.Error.WriteLine($"… and {result.Failed - 100:N0} more refused rows.");

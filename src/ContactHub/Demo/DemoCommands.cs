@@ -26,18 +26,16 @@ public static class DemoCommands
 
         await app.Services.GetRequiredService<Migrator>().MigrateAsync();
         var watch = Stopwatch.StartNew();
-        var lastShown = TimeSpan.Zero;
+        var line = new CommandOutput.ProgressLine();
         var progress = CommandOutput.Progress<(long Done, long Total)>(p =>
         {
-            if (watch.Elapsed - lastShown < TimeSpan.FromSeconds(1) && p.Done < p.Total) return;
-            lastShown = watch.Elapsed;
             var rate = p.Done / Math.Max(0.001, watch.Elapsed.TotalSeconds);
             var eta = rate > 0 ? TimeSpan.FromSeconds((p.Total - p.Done) / rate) : TimeSpan.Zero;
-            Console.Error.Write($"\r{p.Done:N0} / {p.Total:N0} rows ({100.0 * p.Done / p.Total:0}%), {rate:N0}/s, {eta:mm\\:ss} left   ");
+            line.Show($"{p.Done:N0} / {p.Total:N0} rows ({100.0 * p.Done / p.Total:0}%), {rate:N0}/s, {eta:mm\\:ss} left", last: p.Done >= p.Total);
         });
         var (contactCount, conversations, written) = await ActivatorUtilities.CreateInstance<DemoSeeder>(app.Services)
             .SeedAsync(new DemoSeeder.Options(c, i, d, s), progress);
-        Console.Error.WriteLine();
+        line.End();
         Console.WriteLine($"Seeded {contactCount:N0} contacts, {conversations:N0} conversations and {written:N0} interactions over {d} days in {watch.Elapsed.TotalSeconds:0.0} s.");
         return 0;
     }

@@ -17,4 +17,33 @@ public static class CommandOutput
     {
         public void Report(T value) => report(value);
     }
+
+    /// <summary>
+    /// A long command's progress on stderr: rewritten in place each second on a terminal; where stderr is a file or a pipe
+    /// (a scheduler's log), a line of its own every ten seconds — carriage returns there made one line of the whole run.
+    /// </summary>
+    public sealed class ProgressLine(bool inPlace, TextWriter output)
+    {
+        private readonly System.Diagnostics.Stopwatch _watch = System.Diagnostics.Stopwatch.StartNew();
+        private TimeSpan _shown;
+
+        public ProgressLine() : this(!Console.IsErrorRedirected, Console.Error) { }
+
+        public TimeSpan Elapsed => _watch.Elapsed;
+
+        /// <summary>Shows <paramref name="text"/> if it is time to (always when <paramref name="last"/>).</summary>
+        public void Show(string text, bool last = false)
+        {
+            if (!last && _watch.Elapsed - _shown < (inPlace ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10))) return;
+            _shown = _watch.Elapsed;
+            if (inPlace) output.Write($"\r{text}   ");
+            else output.WriteLine(text);
+        }
+
+        /// <summary>Ends the line rewritten in place, so that what follows starts on its own.</summary>
+        public void End()
+        {
+            if (inPlace) output.WriteLine();
+        }
+    }
 }
