@@ -231,7 +231,7 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
             batch.BatchCommands.Add(StatementBatches.Command(batch, db.Sql(ContactRecognizer.FindIdentifierSql),
                 [("kind", identifier.Kind), ("provider", identifier.Provider), ("value", identifier.Value)]));
         await using var reader = await batch.ExecuteReaderAsync(ct);
-        var existing = await reader.ReadAsync(ct) ? new Existing(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.NullableString(3)) : null;
+        var existing = await ReadExistingAsync(reader, ct);
         var owners = new Dictionary<Identifier, long?>(identifiers.Count);
         foreach (var identifier in identifiers)
         {
@@ -244,8 +244,11 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
     internal async Task<Existing?> FindByRefAsync(DbConnection connection, DbTransaction transaction, string? provider, string providerRef, CancellationToken ct)
     {
         await using var reader = await db.Prepared(connection, transaction, FindByRefSql, ("provider", provider), ("providerRef", providerRef)).ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? new Existing(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.NullableString(3)) : null;
+        return await ReadExistingAsync(reader, ct);
     }
+
+    private static async Task<Existing?> ReadExistingAsync(DbDataReader reader, CancellationToken ct) =>
+        await reader.ReadAsync(ct) ? new Existing(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.NullableString(3)) : null;
 
     /// <summary>The contact's active conversation with the latest activity (for an event that is history, its latest conversation), if any.</summary>
     internal async Task<OpenConversation?> ActiveConversationAsync(DbConnection connection, DbTransaction transaction, long contactId, bool history, CancellationToken ct)

@@ -29,8 +29,6 @@ public static class CommandOutput
 
         public ProgressLine() : this(!Console.IsErrorRedirected, Console.Error) { }
 
-        public TimeSpan Elapsed => _watch.Elapsed;
-
         /// <summary>Shows <paramref name="text"/> if it is time to (always when <paramref name="last"/>).</summary>
         public void Show(string text, bool last = false)
         {
