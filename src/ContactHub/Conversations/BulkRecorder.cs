@@ -4,6 +4,8 @@ using ContactHub.Data;
 using ContactHub.Events;
 using Dapper;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace ContactHub.Conversations;
 
@@ -198,32 +200,86 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
 
     /// <summary>
     /// Writes what the rows held: the conversations they started (in order, so their ids are those recording each event gives),
-    /// their interactions, the events in row order, and every conversation touched since the last write, once.
+    /// their interactions, the events in row order, and every other conversation touched since the last write, once. A
+    /// conversation started here is written as the rows leave it (its last activity, channels, count, first agent), not
+    /// started and then touched. On PostgreSQL the rows go by <c>COPY</c> with ids taken ahead (<see cref="PostgresCopy"/>).
     /// </summary>
     private async Task WriteAsync(DbConnection connection, DbTransaction transaction, List<Held> held, List<Touched> touched, DateTimeOffset now, CancellationToken ct)
     {
         if (held.Count == 0 && touched.Count == 0) return;
         var starts = held.Where(h => h.Started).ToList();
-        var conversationIds = await db.RunEachAsync(connection, transaction, InteractionRecorder.InsertConversationSql,
-            starts.ConvertAll(h => InteractionRecorder.StartParameters(h.ContactId, h.Interaction, h.History, withInteraction: false)), returnsId: true, ct);
-        for (var n = 0; n < starts.Count; n++) starts[n].Conversation.Id = conversationIds[n];
+        long[] conversationIds, interactionIds;
+        if (connection is NpgsqlConnection pg)
+        {
+            conversationIds = await PostgresCopy.NextIdsAsync(pg, "conversations", starts.Count, ct);
+            interactionIds = await PostgresCopy.NextIdsAsync(pg, "interactions", held.Count, ct);
+            await PostgresCopy.WriteAsync(pg, "conversations", ConversationColumns,
+                starts.Select((h, n) => StartRow(h).Select(p => p.Item2).Prepend(conversationIds[n]).ToArray()), ct);
+            for (var n = 0; n < starts.Count; n++) starts[n].Conversation.Id = conversationIds[n];
+            await PostgresCopy.WriteAsync(pg, "interactions", InteractionColumns,
+                held.Select((h, n) => InteractionRecorder.InsertParameters(h.Conversation.Id, h.ContactId, h.Interaction, now).Select(p => p.Item2).Append(now).Prepend(interactionIds[n]).ToArray()), ct);
+            await events.CopyAsync(pg, Appended(held, interactionIds), ct);
+        }
+        else
+        {
+            conversationIds = [.. await db.RunEachAsync(connection, transaction, InteractionRecorder.InsertConversationSql, starts.ConvertAll(StartRow), returnsId: true, ct)];
+            for (var n = 0; n < starts.Count; n++) starts[n].Conversation.Id = conversationIds[n];
+            interactionIds = [.. await db.RunEachAsync(connection, transaction, InteractionRecorder.InsertInteractionSql,
+                held.ConvertAll(h => InteractionRecorder.InsertParameters(h.Conversation.Id, h.ContactId, h.Interaction, now)), returnsId: true, ct)];
+            await events.AppendAsync(connection, transaction, Appended(held, interactionIds), ct);
+        }
 
-        var interactionIds = await db.RunEachAsync(connection, transaction, InteractionRecorder.InsertInteractionSql,
-            held.ConvertAll(h => InteractionRecorder.InsertParameters(h.Conversation.Id, h.ContactId, h.Interaction, now)), returnsId: true, ct);
-        var appended = new List<NewEvent>(held.Count + starts.Count);
+        var started = starts.Select(h => h.Conversation).ToHashSet();
+        await db.RunEachAsync(connection, transaction, InteractionRecorder.TouchConversationSql, touched.Where(c => !started.Contains(c))
+            .Select(c => InteractionRecorder.TouchParameters(c.Id, c.LastActivityAt, c.Channels, c.LastChannel, c.Agent, c.Added, c.Reopen)).ToList(), returnsId: false, ct);
+        foreach (var c in touched) (c.Added, c.Reopen) = (0, false);
+        touched.Clear();
+    }
+
+    /// <summary>
+    /// A conversation a held row started, as the batch's rows leave it. Within one write it only gathers rows like its first:
+    /// history (ended: it ends with its last activity) or live (active) — a live row for an ended one reads the database
+    /// again, which writes what is held first.
+    /// </summary>
+    private static (string, object?)[] StartRow(Held h)
+    {
+        var c = h.Conversation;
+        return
+        [
+            ("contactId", h.ContactId), ("status", h.History ? "ended" : "active"), ("occurredAt", h.Interaction.OccurredAt),
+            ("lastActivityAt", c.LastActivityAt), ("endedAt:DateTimeOffset", h.History ? c.LastActivityAt : null), ("agent", c.Agent),
+            ("subject", h.Interaction.Subject), ("channels", c.Channels), ("lastChannel:String", c.LastChannel), ("count", (long)c.Added),
+        ];
+    }
+
+    private static List<NewEvent> Appended(List<Held> held, long[] interactionIds)
+    {
+        var appended = new List<NewEvent>(held.Count * 2);
         for (var n = 0; n < held.Count; n++)
         {
             var h = held[n];
             if (h.Started) appended.Add(InteractionRecorder.Started(h.Conversation.Id, h.ContactId, h.Interaction, h.History));
             appended.Add(InteractionRecorder.Recorded(interactionIds[n], h.Conversation.Id, h.ContactId, h.Interaction));
         }
-        await events.AppendAsync(connection, transaction, appended, ct);
-
-        await db.RunEachAsync(connection, transaction, InteractionRecorder.TouchConversationSql,
-            touched.ConvertAll(c => InteractionRecorder.TouchParameters(c.Id, c.LastActivityAt, c.Channels, c.LastChannel, c.Agent, c.Added, c.Reopen)), returnsId: false, ct);
-        foreach (var c in touched) (c.Added, c.Reopen) = (0, false);
-        touched.Clear();
+        return appended;
     }
+
+    // In the order of StartRow and InteractionRecorder.InsertParameters (then updated_at), after the id taken ahead.
+    private static readonly PostgresCopy.Column[] ConversationColumns =
+    [
+        new("id", NpgsqlDbType.Bigint), new("contact_id", NpgsqlDbType.Bigint), new("status", NpgsqlDbType.Varchar), new("started_at", NpgsqlDbType.TimestampTz),
+        new("last_activity_at", NpgsqlDbType.TimestampTz), new("ended_at", NpgsqlDbType.TimestampTz), new("agent", NpgsqlDbType.Varchar),
+        new("subject", NpgsqlDbType.Text), new("channels", NpgsqlDbType.Varchar), new("last_channel", NpgsqlDbType.Varchar), new("interaction_count", NpgsqlDbType.Bigint),
+    ];
+
+    private static readonly PostgresCopy.Column[] InteractionColumns =
+    [
+        new("id", NpgsqlDbType.Bigint), new("conversation_id", NpgsqlDbType.Bigint), new("contact_id", NpgsqlDbType.Bigint), new("channel", NpgsqlDbType.Varchar),
+        new("direction", NpgsqlDbType.Varchar), new("occurred_at", NpgsqlDbType.TimestampTz), new("ended_at", NpgsqlDbType.TimestampTz),
+        new("duration_seconds", NpgsqlDbType.Bigint), new("agent", NpgsqlDbType.Varchar), new("status", NpgsqlDbType.Varchar), new("subject", NpgsqlDbType.Text),
+        new("body", NpgsqlDbType.Text), new("provider", NpgsqlDbType.Varchar), new("provider_ref", NpgsqlDbType.Varchar), new("campaign_id", NpgsqlDbType.Bigint),
+        new("metadata", NpgsqlDbType.Text), new("created_at", NpgsqlDbType.TimestampTz), new("updated_at", NpgsqlDbType.TimestampTz),
+    ];
 
     /// <summary>The batch's references the database already holds (matched by the engine, so as its collation compares).</summary>
     private async Task<HashSet<string>> KnownRefsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<NewInteraction> batch, CancellationToken ct)

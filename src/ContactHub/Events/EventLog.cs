@@ -2,6 +2,8 @@ using System.Data.Common;
 using System.Text.Json;
 using ContactHub.Data;
 using Dapper;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace ContactHub.Events;
 
@@ -34,6 +36,21 @@ public sealed class EventLog(Db db, EventSignals signals, TimeProvider clock)
         var rows = events.Select(Parameters).ToList();
         if (rows.Count == 0) return;
         await db.RunEachAsync(connection, transaction, AppendSql, rows, returnsId: false, ct);
+        signals.Appended();
+    }
+
+    private static readonly PostgresCopy.Column[] CopyColumns =
+    [
+        new("type", NpgsqlDbType.Varchar), new("contact_id", NpgsqlDbType.Bigint), new("conversation_id", NpgsqlDbType.Bigint),
+        new("interaction_id", NpgsqlDbType.Bigint), new("channel", NpgsqlDbType.Varchar), new("agent", NpgsqlDbType.Varchar),
+        new("changed", NpgsqlDbType.Varchar), new("data", NpgsqlDbType.Text), new("occurred_at", NpgsqlDbType.TimestampTz),
+    ];
+
+    /// <summary>Appends in order with PostgreSQL's <c>COPY</c> (the import's bulk path): the same rows as <see cref="AppendAsync(DbConnection, DbTransaction, IEnumerable{NewEvent}, CancellationToken)"/>.</summary>
+    public async Task CopyAsync(NpgsqlConnection connection, IReadOnlyList<NewEvent> events, CancellationToken ct)
+    {
+        if (events.Count == 0) return;
+        await PostgresCopy.WriteAsync(connection, "events", CopyColumns, events.Select(e => Parameters(e).Select(p => p.Value).ToArray()), ct);
         signals.Appended();
     }
 

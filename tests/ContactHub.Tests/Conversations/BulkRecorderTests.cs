@@ -142,7 +142,7 @@ public sealed class BulkRecorderTests
             ["duplicate_candidates"] = "SELECT contact_id, other_contact_id, reason FROM duplicate_candidates ORDER BY contact_id, other_contact_id",
             ["conversations"] = "SELECT id, contact_id, status, started_at, ended_at, last_activity_at, agent, subject, channels, last_channel, interaction_count FROM conversations ORDER BY id",
             ["interactions"] = "SELECT id, conversation_id, contact_id, channel, direction, occurred_at, duration_seconds, agent, status, subject, body, provider, provider_ref FROM interactions ORDER BY id",
-            ["events"] = "SELECT id, type, contact_id, conversation_id, interaction_id, channel, agent, changed FROM events ORDER BY id",
+            ["events"] = "SELECT id, type, contact_id, conversation_id, interaction_id, channel, agent, changed, data FROM events ORDER BY id",
         };
         var snapshot = new Dictionary<string, List<string>>();
         foreach (var (table, sql) in queries)
