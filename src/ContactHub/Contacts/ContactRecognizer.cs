@@ -2,6 +2,8 @@ using System.Data.Common;
 using ContactHub.Data;
 using ContactHub.Events;
 using Dapper;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace ContactHub.Contacts;
 
@@ -82,18 +84,70 @@ public sealed class ContactRecognizer(Db db, ContactNames names, EventLog events
         {
             if (await ClaimAsync(connection, transaction, contactId, missing, ct) is not { } identifierId)
                 throw new ConcurrencyConflictException("An identifier was claimed by a concurrent request.");
-            var shown = new { identifierId, kind = missing.Kind, provider = NoProvider(missing.Provider), value = missing.Value };
+            var shown = Shown(identifierId, missing);
             if (created) added.Add(shown);
             else await events.AppendAsync(connection, transaction, new NewEvent(EventTypes.ContactIdentifierAdded, contactId, new { contactId, identifier = shown }), ct);
         }
 
         if (created)
-            await events.AppendAsync(connection, transaction, new NewEvent(EventTypes.ContactCreated, contactId, new { contactId, displayName = Clean(name), identifiers = added }), ct);
+            await events.AppendAsync(connection, transaction, Created(contactId, name, added), ct);
         else
             await FillNameAsync(connection, transaction, contactId, name, ct);
 
         return new Recognized(contactId, created);
     }
+
+    private static object Shown(long identifierId, Identifier identifier) =>
+        new { identifierId, kind = identifier.Kind, provider = NoProvider(identifier.Provider), value = identifier.Value };
+
+    private static NewEvent Created(long contactId, string? name, IReadOnlyList<object> identifiers) =>
+        new(EventTypes.ContactCreated, contactId, new { contactId, displayName = Clean(name), identifiers });
+
+    /// <summary>
+    /// A contact the import creates and writes later (<see cref="CopyAsync"/>): what <see cref="RecognizeAsync"/> does when none
+    /// of an event's identifiers is anyone's, with its ids taken from the identities now, in the order recognising would take
+    /// them, and its contact.created event to append in its row's place.
+    /// </summary>
+    public sealed record HeldContact(long Id, string? Name, string? ExternalId, IReadOnlyList<(long Id, Identifier Identifier)> Identifiers, NewEvent Created);
+
+    /// <summary>Holds the creation of a contact for <paramref name="identifiers"/> (distinct, none of them anyone's): one round trip for its ids.</summary>
+    public async Task<HeldContact> HoldNewAsync(NpgsqlConnection connection, IReadOnlyList<Identifier> identifiers, string? name, CancellationToken ct)
+    {
+        var taken = await PostgresCopy.NextIdsAsync(connection, ct, ("contacts", 1), ("contact_identifiers", identifiers.Count));
+        var (contactId, ids) = (taken[0][0], taken[1]);
+        var claimed = identifiers.Select((identifier, n) => (ids[n], identifier)).ToList();
+        return new HeldContact(contactId, Clean(name), identifiers.FirstOrDefault(i => i.Kind == IdentifierKind.External)?.Value, claimed,
+            Created(contactId, name, claimed.ConvertAll(c => Shown(c.Item1, c.identifier))));
+    }
+
+    /// <summary>
+    /// Writes held contacts, their identifiers and their name words with <c>COPY</c>. An identifier a concurrent request claimed
+    /// in the meantime breaks the unique key: the statement fails and the import records its batch row by row.
+    /// </summary>
+    public async Task CopyAsync(NpgsqlConnection connection, IReadOnlyList<HeldContact> contacts, DateTimeOffset now, CancellationToken ct)
+    {
+        if (contacts.Count == 0) return;
+        await PostgresCopy.WriteAsync(connection, "contacts", ContactColumns,
+            contacts.Select(c => new object?[] { c.Id, c.Name, NameKey(c.Name), c.ExternalId, now, now }), ct);
+        await PostgresCopy.WriteAsync(connection, "contact_identifiers", IdentifierColumns,
+            contacts.SelectMany(c => c.Identifiers.Select(i => new object?[] { i.Id, c.Id, i.Identifier.Kind, i.Identifier.Provider, i.Identifier.Value, now })), ct);
+        var words = contacts.SelectMany(c => ContactNames.Words(c.Name).Select(word => new object?[] { word, c.Id })).ToList();
+        if (words.Count > 0) await PostgresCopy.WriteAsync(connection, "contact_name_words", WordColumns, words, ct);
+    }
+
+    private static readonly PostgresCopy.Column[] ContactColumns =
+    [
+        new("id", NpgsqlDbType.Bigint), new("display_name", NpgsqlDbType.Varchar), new("name_key", NpgsqlDbType.Varchar),
+        new("external_id", NpgsqlDbType.Varchar), new("created_at", NpgsqlDbType.TimestampTz), new("updated_at", NpgsqlDbType.TimestampTz),
+    ];
+
+    private static readonly PostgresCopy.Column[] IdentifierColumns =
+    [
+        new("id", NpgsqlDbType.Bigint), new("contact_id", NpgsqlDbType.Bigint), new("kind", NpgsqlDbType.Varchar),
+        new("provider", NpgsqlDbType.Varchar), new("value", NpgsqlDbType.Varchar), new("created_at", NpgsqlDbType.TimestampTz),
+    ];
+
+    private static readonly PostgresCopy.Column[] WordColumns = [new("word", NpgsqlDbType.Varchar), new("contact_id", NpgsqlDbType.Bigint)];
 
     /// <summary>Gives a contact without a name the one an event carries (a name already there is kept).</summary>
     public async Task FillNameAsync(DbConnection connection, DbTransaction transaction, long contactId, string? name, CancellationToken ct)

@@ -40,13 +40,14 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
     }
 
     /// <summary>A row grouped in memory whose writes are held: its conversation, and whether it started it (with the first row's values).</summary>
-    private sealed record Held(NewInteraction Interaction, long ContactId, Touched Conversation, bool Started, bool History);
+    private sealed record Held(NewInteraction Interaction, long ContactId, Touched Conversation, bool Started, bool History, ContactRecognizer.HeldContact? Contact);
 
     /// <summary>What the batch read up front: a contact's latest active conversation and latest conversation of any status.</summary>
     private sealed record Latest(InteractionRecorder.OpenConversation? Active, InteractionRecorder.OpenConversation? Any);
 
-    // Through the unique key (provider, provider_ref): every pair of the batch's providers and references, a few more than asked.
-    private const string KnownRefsSql = "SELECT provider, provider_ref FROM interactions WHERE provider {IN:@providers} AND provider_ref {IN:@refs}";
+    // One probe of the unique key (provider, provider_ref) a reference, all in one round trip. Not "provider IN … AND provider_ref IN …":
+    // with statistics from before any import, PostgreSQL took that for a handful of rows and filtered every imported row of the provider.
+    private const string KnownRefSql = "SELECT 1 FROM interactions WHERE provider = @provider AND provider_ref = @providerRef";
 
     private const string OwnersSql = "SELECT kind, provider, value, contact_id FROM contact_identifiers WHERE value {IN:@values}";
 
@@ -80,14 +81,14 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
         var touched = new List<Touched>();
         var held = new List<Held>();
         var changed = new HashSet<long>(); // contacts whose conversations this batch has moved on since it read them
-        var heldRefs = new HashSet<(string, string)>();
+        var heldRefs = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         long recorded = 0, repeated = 0;
 
         async Task WriteHeldAsync()
         {
             await WriteAsync(connection, transaction, held, touched, now, ct);
             held.Clear();
-            foreach (var (_, written) in heldRefs) knownRefs.Add(written); // in the database now
+            knownRefs.UnionWith(heldRefs); // in the database now
             heldRefs.Clear();
         }
 
@@ -95,7 +96,7 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
         {
             ct.ThrowIfCancellationRequested();
             // A reference the database may hold (any case: the engine's collation decides) or a row of this batch holds: the recorder's own path.
-            if (i.ProviderRef is not null && i.Provider is not null && (knownRefs.Contains(i.ProviderRef) || heldRefs.Contains((i.Provider, i.ProviderRef))))
+            if (i.ProviderRef is not null && i.Provider is not null && (knownRefs.Contains(Ref(i)) || heldRefs.Contains(Ref(i))))
             {
                 await WriteHeldAsync();
                 var again = await recorder.RecordAsync(connection, transaction, i, ct);
@@ -115,6 +116,7 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
             // Recognition: every identifier known and all of one contact is the common case; anything else is the recogniser's.
             long? single = null;
             var simple = true;
+            var nobodys = true;
             foreach (var identifier in i.Identifiers)
             {
                 if (!contactOf.TryGetValue(identifier, out var owner))
@@ -123,9 +125,11 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
                     contactOf[identifier] = owner = await recognizer.OwnerAsync(connection, transaction, identifier, ct);
                 }
                 if (owner is null || (single is not null && single != owner)) simple = false;
+                if (owner is not null) nobodys = false;
                 single ??= owner;
             }
             long contactId;
+            ContactRecognizer.HeldContact? created = null;
             if (simple && single is { } known)
             {
                 contactId = known;
@@ -135,6 +139,16 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
                     await WriteHeldAsync();
                     await recognizer.FillNameAsync(connection, transaction, contactId, i.CustomerName, ct);
                 }
+            }
+            else if (nobodys && connection is NpgsqlConnection pg && i.Identifiers.Count > 0 && i.Identifiers.Distinct().Count() == i.Identifiers.Count
+                && i.Attributes is not { Count: > 0 })
+            {
+                // A new customer, on PostgreSQL: created as the recogniser would, its ids taken now, its rows written with the batch's.
+                created = await recognizer.HoldNewAsync(pg, i.Identifiers, i.CustomerName, ct);
+                contactId = created.Id;
+                foreach (var identifier in i.Identifiers) contactOf[identifier] = contactId;
+                active[contactId] = null;
+                hasName[contactId] = created.Name is not null;
             }
             else
             {
@@ -181,9 +195,9 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
                 started = true;
             }
             if (conversation.Added == 0) touched.Add(conversation);
-            held.Add(new Held(i, contactId, conversation, started, history));
+            held.Add(new Held(i, contactId, conversation, started, history, created));
             changed.Add(contactId);
-            if (i.Provider is not null && i.ProviderRef is not null) heldRefs.Add((i.Provider, i.ProviderRef));
+            if (i.Provider is not null && i.ProviderRef is not null) heldRefs.Add(Ref(i));
             recorded++;
 
             if (i.LastsUntil > conversation.LastActivityAt) conversation.LastActivityAt = i.LastsUntil;
@@ -211,8 +225,9 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
         long[] conversationIds, interactionIds;
         if (connection is NpgsqlConnection pg)
         {
-            conversationIds = await PostgresCopy.NextIdsAsync(pg, "conversations", starts.Count, ct);
-            interactionIds = await PostgresCopy.NextIdsAsync(pg, "interactions", held.Count, ct);
+            await recognizer.CopyAsync(pg, held.Select(h => h.Contact).OfType<ContactRecognizer.HeldContact>().ToList(), now, ct);
+            var taken = await PostgresCopy.NextIdsAsync(pg, ct, ("conversations", starts.Count), ("interactions", held.Count));
+            (conversationIds, interactionIds) = (taken[0], taken[1]);
             await PostgresCopy.WriteAsync(pg, "conversations", ConversationColumns,
                 starts.Select((h, n) => StartRow(h).Select(p => p.Item2).Prepend(conversationIds[n]).ToArray()), ct);
             for (var n = 0; n < starts.Count; n++) starts[n].Conversation.Id = conversationIds[n];
@@ -258,6 +273,7 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
         for (var n = 0; n < held.Count; n++)
         {
             var h = held[n];
+            if (h.Contact is { } contact) appended.Add(contact.Created);
             if (h.Started) appended.Add(InteractionRecorder.Started(h.Conversation.Id, h.ContactId, h.Interaction, h.History));
             appended.Add(InteractionRecorder.Recorded(interactionIds[n], h.Conversation.Id, h.ContactId, h.Interaction));
         }
@@ -281,17 +297,19 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
         new("metadata", NpgsqlDbType.Text), new("created_at", NpgsqlDbType.TimestampTz), new("updated_at", NpgsqlDbType.TimestampTz),
     ];
 
-    /// <summary>The batch's references the database already holds (matched by the engine, so as its collation compares).</summary>
+    /// <summary>
+    /// The batch's references the database already holds, as the engine's collation matches them; with those the batch holds,
+    /// compared in any case: a reference that might be a repeat goes through the recorder, which asks the engine itself.
+    /// </summary>
     private async Task<HashSet<string>> KnownRefsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<NewInteraction> batch, CancellationToken ct)
     {
-        var referenced = batch.Where(i => i.ProviderRef is not null && i.Provider is not null).ToList();
-        if (referenced.Count == 0) return [];
-        var providers = referenced.Select(i => i.Provider!).Distinct().ToList();
-        var refs = referenced.Select(i => i.ProviderRef!).Distinct().ToList();
-        var rows = await connection.QueryAsync<(string Provider, string Ref)>(new CommandDefinition(db.Sql(KnownRefsSql), new { providers, refs }, transaction, cancellationToken: ct));
-        // Any case: a repeat the engine would match goes through the recorder, which asks the engine itself.
-        return rows.Select(r => r.Ref).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var referenced = batch.Where(i => i.ProviderRef is not null && i.Provider is not null).DistinctBy(Ref).ToList();
+        var found = await db.FirstOfEachAsync(connection, transaction, KnownRefSql,
+            referenced.ConvertAll(i => new (string, object?)[] { ("provider", i.Provider), ("providerRef", i.ProviderRef) }), ct);
+        return referenced.Where((_, n) => found[n] is not null).Select(Ref).ToHashSet(StringComparer.OrdinalIgnoreCase);
     }
+
+    private static string Ref(NewInteraction i) => i.Provider + "\u001f" + i.ProviderRef;
 
     /// <summary>Every identifier of the batch and its owner (null: nobody's yet).</summary>
     private async Task<Dictionary<Identifier, long?>> OwnersAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<NewInteraction> batch, CancellationToken ct)

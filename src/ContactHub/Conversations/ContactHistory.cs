@@ -61,6 +61,14 @@ public sealed class ContactHistory(Db db, ContactAttributeStore attributes)
     /// <summary>Screen-pop: the contact (with its tags and attributes), its active conversation, its last ten interactions and its open follow-ups.</summary>
     public async Task<ScreenPop?> LookupAsync(Identifier identifier, CancellationToken ct = default)
     {
+        var (found, values) = await ReadScreenPopAsync(identifier, ct);
+        // Typed once the connection is back: the schema, when its cache has expired, is read on a connection of its own, and
+        // waiting for one while holding another stalls every look-up once the pool's connections are all held by look-ups.
+        return found is null ? null : found with { Contact = found.Contact with { Attributes = await attributes.TypedAsync(values, ct) } };
+    }
+
+    private async Task<(ScreenPop?, List<ContactAttributeStore.ValueRow>)> ReadScreenPopAsync(Identifier identifier, CancellationToken ct)
+    {
         await using var lease = await db.Reads.LeaseAsync(ct);
         // The statements read one after another: a merge committing between the first and the others is seen as a merged owner,
         // and read again (the identifier is the survivor's by then). Twice is enough; a third merge in that instant shows nothing.
@@ -68,7 +76,7 @@ public sealed class ContactHistory(Db db, ContactAttributeStore attributes)
         {
             await using var results = await lease.QueryMultipleAsync(ScreenPopSql, ct, ("kind", identifier.Kind), ("provider", identifier.Provider), ("value", identifier.Value));
             var row = (await results.ReadAsync<ContactRow>()).SingleOrDefault();
-            if (row is null || row.ErasedAt is not null) return null;
+            if (row is null || row.ErasedAt is not null) return (null, []);
             if (row.MergedIntoId is not null) continue;
             var identifiers = await results.ReadAsync<ContactIdentifier>();
             var tags = await results.ReadAsync<ContactStore.TagRow>();
@@ -76,10 +84,9 @@ public sealed class ContactHistory(Db db, ContactAttributeStore attributes)
             var active = (await results.ReadAsync<ConversationRow>()).SingleOrDefault();
             var recent = await results.ReadAsync<Activity>();
             var followUps = await results.ReadAsync<FollowUp>();
-            var contact = ContactStore.Build(row, identifiers, tags) with { Attributes = await attributes.TypedAsync(values, ct) };
-            return new ScreenPop(contact, active?.ToSummary(), recent, followUps);
+            return (new ScreenPop(ContactStore.Build(row, identifiers, tags), active?.ToSummary(), recent, followUps), values);
         }
-        return null;
+        return (null, []);
     }
 
     private const string ActivitiesSql = """

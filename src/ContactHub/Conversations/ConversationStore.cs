@@ -47,11 +47,17 @@ public sealed class ConversationStore(Db db, EventLog events, WrapUpCodeStore wr
     /// <summary>The selected conversation's documents: every interaction across channels in order, and the notes.</summary>
     public async Task<ConversationDetail?> GetDetailAsync(long id, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<ConversationRow>(new CommandDefinition(db.Sql(GetSql), new { id }, cancellationToken: ct));
-        if (row is null) return null;
-        var interactions = await connection.QueryAsync<InteractionView>(new CommandDefinition(db.Sql(InteractionsSql), new { id }, cancellationToken: ct));
-        var notes = await connection.QueryAsync<Note>(new CommandDefinition(db.Sql(NotesSql), new { id }, cancellationToken: ct));
+        ConversationRow? row;
+        IEnumerable<InteractionView> interactions;
+        IEnumerable<Note> notes;
+        // The connection goes back before the wrap-ups and tags take one each: never two held at once (see ConnectionPoolTests).
+        await using (var connection = await db.OpenAsync(ct))
+        {
+            row = await connection.QuerySingleOrDefaultAsync<ConversationRow>(new CommandDefinition(db.Sql(GetSql), new { id }, cancellationToken: ct));
+            if (row is null) return null;
+            interactions = await connection.QueryAsync<InteractionView>(new CommandDefinition(db.Sql(InteractionsSql), new { id }, cancellationToken: ct));
+            notes = await connection.QueryAsync<Note>(new CommandDefinition(db.Sql(NotesSql), new { id }, cancellationToken: ct));
+        }
         return new ConversationDetail(row.ToSummary(), interactions.ToList(), notes.ToList(), await wrapUps.AppliedAsync([id], ct),
             await tags.ListAsync(TagTarget.Conversation, id, ct));
     }

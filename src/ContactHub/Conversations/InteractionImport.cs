@@ -48,36 +48,59 @@ public sealed class InteractionImport(Db db, BulkRecorder bulk, InteractionRecor
         var identifiers = normalizer.Memoizing(); // a file names the same customers again and again
         await using var connection = await db.OpenBulkWriterAsync(ct); // one connection: its statements stay prepared from batch to batch
 
-        long nextLine = 2; // the header is line 1
-        while (await csv.ReadAsync(ct))
+        // While a batch is written, the next one is read and checked: one thread parses, the database (or SQLite on another
+        // thread) writes. Errors of the rows a batch refuses as it is written are merged in line order at the end.
+        var writeErrors = new List<RowError>();
+        Task<(long Recorded, long Repeated, long Failed)>? writing = null;
+        async Task CollectAsync()
         {
-            lines++;
-            // Errors name the row's first physical line, as an editor shows it: quoted fields may span lines.
-            var line = nextLine;
-            nextLine += 1 + LineBreaksIn(csv);
-            string? Field(string name) => ordinals.TryGetValue(name, out var i) && i < csv.RowFieldCount && csv.GetString(i) is { Length: > 0 } v ? v : null;
-            var (request, parseError) = Request(Field);
-            if (request is not null && attributeColumns.Count > 0)
-                request = request with { Customer = request.Customer! with { Attributes = Attributes(attributeColumns, Field) } };
-            var (interaction, problems) = request is null ? (null, new Dictionary<string, string[]>()) : InteractionValidation.Validate(request, identifiers, now, schema);
-            if (interaction is null)
-            {
-                failed++;
-                foreach (var (field, message) in parseError is not null ? [parseError.Value] : problems.Select(p => (p.Key, string.Join(" ", p.Value))))
-                    if (errors.Count < KeptErrors) errors.Add(new RowError(line, ColumnOf(field), message));
-                continue;
-            }
-            pending.Add((line, interaction));
-            if (pending.Count == Batch)
-            {
-                var (r, p, f) = await FlushAsync(connection, pending, errors, ct);
-                (recorded, repeated, failed) = (recorded + r, repeated + p, failed + f);
-                progress?.Report(new Progress(lines, recorded, repeated, failed));
-            }
+            if (writing is null) return;
+            var (r, p, f) = await writing;
+            writing = null;
+            (recorded, repeated, failed) = (recorded + r, repeated + p, failed + f);
+            progress?.Report(new Progress(lines, recorded, repeated, failed));
         }
-        var (r2, p2, f2) = await FlushAsync(connection, pending, errors, ct);
-        (recorded, repeated, failed) = (recorded + r2, repeated + p2, failed + f2);
-        progress?.Report(new Progress(lines, recorded, repeated, failed));
+
+        try
+        {
+            long nextLine = 2; // the header is line 1
+            while (await csv.ReadAsync(ct))
+            {
+                lines++;
+                // Errors name the row's first physical line, as an editor shows it: quoted fields may span lines.
+                var line = nextLine;
+                nextLine += 1 + LineBreaksIn(csv);
+                string? Field(string name) => ordinals.TryGetValue(name, out var i) && i < csv.RowFieldCount && csv.GetString(i) is { Length: > 0 } v ? v : null;
+                var (request, parseError) = Request(Field);
+                if (request is not null && attributeColumns.Count > 0)
+                    request = request with { Customer = request.Customer! with { Attributes = Attributes(attributeColumns, Field) } };
+                var (interaction, problems) = request is null ? (null, new Dictionary<string, string[]>()) : InteractionValidation.Validate(request, identifiers, now, schema);
+                if (interaction is null)
+                {
+                    failed++;
+                    foreach (var (field, message) in parseError is not null ? [parseError.Value] : problems.Select(p => (p.Key, string.Join(" ", p.Value))))
+                        if (errors.Count < KeptErrors) errors.Add(new RowError(line, ColumnOf(field), message));
+                    continue;
+                }
+                pending.Add((line, interaction));
+                if (pending.Count == Batch)
+                {
+                    await CollectAsync();
+                    var full = pending;
+                    pending = new List<(long Line, NewInteraction Interaction)>(Batch);
+                    writing = Task.Run(() => FlushAsync(connection, full, writeErrors, ct), ct);
+                }
+            }
+            await CollectAsync();
+            writing = Task.Run(() => FlushAsync(connection, pending, writeErrors, ct), ct);
+            await CollectAsync();
+        }
+        finally
+        {
+            // Never leave a batch writing on a connection about to close (a parse that threw, a cancellation).
+            if (writing is not null) await Task.WhenAny(writing);
+        }
+        errors = [.. errors.Concat(writeErrors).OrderBy(e => e.Line).Take(KeptErrors)];
         return new Result(lines, recorded, repeated, failed, errors);
     }
 

@@ -15,6 +15,13 @@ public sealed class DatabaseOptions : IValidatableObject
     /// <summary>Apply pending migrations when the service starts (the `migrate` command always does).</summary>
     public bool MigrateOnStart { get; set; } = true;
 
+    /// <summary>
+    /// On PostgreSQL and SQL Server, how many hot reads (screen-pop, contact, timeline) run at once; the others queue in order.
+    /// 0: four per processor. See <see cref="ReadConnections"/>.
+    /// </summary>
+    [Range(0, 1_000)]
+    public int ConcurrentReads { get; set; }
+
     public DatabaseProvider ProviderKind => Enum.Parse<DatabaseProvider>(Provider!, ignoreCase: true);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext context)

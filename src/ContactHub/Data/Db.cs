@@ -11,15 +11,15 @@ public sealed class Db : IAsyncDisposable
     static Db() => DapperSetup.Configure();
 
     public Db(IOptions<DatabaseOptions> options, IHostEnvironment environment)
-        : this(options.Value.ProviderKind, options.Value.ConnectionString!, environment.ContentRootPath) { }
+        : this(options.Value.ProviderKind, options.Value.ConnectionString!, environment.ContentRootPath, options.Value.ConcurrentReads) { }
 
-    public Db(DatabaseProvider provider, string connectionString, string contentRoot)
+    public Db(DatabaseProvider provider, string connectionString, string contentRoot, int concurrentReads = 0)
     {
         Dialect = SqlDialect.For(provider);
         ConnectionString = Dialect.PrepareConnectionString(connectionString, contentRoot);
         _source = Dialect.CreateDataSource(ConnectionString);
         Group = new GroupCommit(this);
-        Reads = new ReadConnections(this);
+        Reads = new ReadConnections(this, concurrentReads);
     }
 
     public SqlDialect Dialect { get; }

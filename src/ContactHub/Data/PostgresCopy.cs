@@ -13,16 +13,22 @@ public static class PostgresCopy
     /// <summary>A column of a <c>COPY</c>: its name and the type its values are sent as.</summary>
     public readonly record struct Column(string Name, NpgsqlDbType Type);
 
-    /// <summary><paramref name="count"/> new ids of <paramref name="table"/>'s identity, ascending (the order rows get them one by one).</summary>
-    public static async Task<long[]> NextIdsAsync(NpgsqlConnection connection, string table, int count, CancellationToken ct)
+    /// <summary>New ids of each table's identity, ascending (the order rows get them one by one), in one round trip.</summary>
+    public static async Task<long[][]> NextIdsAsync(NpgsqlConnection connection, CancellationToken ct, params (string Table, int Count)[] wanted)
     {
-        if (count == 0) return [];
-        // Table names are the code's own constants, never input.
-        await using var command = new NpgsqlCommand($"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, $1) ORDER BY 1", connection);
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = count });
-        var ids = new long[count];
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        for (var n = 0; await reader.ReadAsync(ct); n++) ids[n] = reader.GetInt64(0);
+        var ids = wanted.Select(w => new long[w.Count]).ToArray();
+        if (ids.All(i => i.Length == 0)) return ids;
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var (table, count) in wanted)
+        {
+            // Table names are the code's own constants, never input.
+            var command = new NpgsqlBatchCommand($"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, $1) ORDER BY 1");
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = count });
+            batch.BatchCommands.Add(command);
+        }
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        for (var t = 0; t < ids.Length; t++, await reader.NextResultAsync(ct))
+            for (var n = 0; await reader.ReadAsync(ct); n++) ids[t][n] = reader.GetInt64(0);
         return ids;
     }
 

@@ -66,6 +66,30 @@ public static class StatementBatches
         return ids;
     }
 
+    /// <summary>Runs the query <paramref name="portable"/> for each row: the first column of its first row, or null where it finds none.</summary>
+    public static async Task<List<object?>> FirstOfEachAsync(this Db db, DbConnection connection, DbTransaction transaction, string portable,
+        IReadOnlyList<(string Name, object? Value)[]> rows, CancellationToken ct)
+    {
+        var firsts = new List<object?>(rows.Count);
+        if (!connection.CanCreateBatch)
+        {
+            foreach (var row in rows)
+                firsts.Add(await db.Prepared(connection, transaction, portable, row).ExecuteScalarAsync(ct) is { } value and not DBNull ? value : null);
+            return firsts;
+        }
+        var sql = db.Sql(portable);
+        foreach (var chunk in rows.Chunk(RowsPerBatch))
+        {
+            await using var batch = connection.CreateBatch();
+            batch.Transaction = transaction;
+            foreach (var row in chunk) batch.BatchCommands.Add(Command(batch, sql, row));
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            do firsts.Add(await reader.ReadAsync(ct) && !reader.IsDBNull(0) ? reader.GetValue(0) : null);
+            while (await reader.NextResultAsync(ct));
+        }
+        return firsts;
+    }
+
     internal static DbBatchCommand Command(DbBatch batch, string sql, (string Name, object? Value)[] row)
     {
         var command = batch.CreateBatchCommand();

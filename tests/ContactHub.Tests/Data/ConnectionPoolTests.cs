@@ -1,0 +1,55 @@
+using ContactHub.Contacts;
+using ContactHub.Conversations;
+using ContactHub.Data;
+using ContactHub.Tests.Infrastructure;
+using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ContactHub.Tests.Data;
+
+/// <summary>
+/// A request holds one pooled connection at a time. The defect: a screen-pop typed the contact's attributes while it still held
+/// its read connection, and the attribute schema — read again once its cache has expired — needs a connection of its own.
+/// With every connection of the pool held by look-ups (a burst of them, or a small pool), each waited for a connection only
+/// another could give back: every look-up stalled until the pool's timeout. A pool of one makes the wait certain.
+/// </summary>
+public sealed class ConnectionPoolTests : IAsyncLifetime
+{
+    private readonly TestEngine _engine = TestEngine.For(DatabaseProvider.Postgres);
+    private string? _connectionString;
+
+    public async Task InitializeAsync()
+    {
+        if (_engine.SkipReason is not null) return;
+        _connectionString = await _engine.CreateDatabaseAsync($"chpool_{Guid.NewGuid():N}"[..24]);
+        await using var db = new Db(DatabaseProvider.Postgres, _connectionString, Path.GetTempPath());
+        await new Migrator(db, NullLogger<Migrator>.Instance).MigrateAsync();
+        await using var connection = await db.OpenAsync();
+        await connection.ExecuteAsync("""
+            INSERT INTO contacts (id, display_name, created_at, updated_at) OVERRIDING SYSTEM VALUE VALUES (1, 'Zoé Dupont', now(), now());
+            INSERT INTO contact_identifiers (contact_id, kind, provider, value, created_at) VALUES (1, 'phone', '', '+33611000001', now());
+            INSERT INTO contact_attribute_definitions (attr_key, type, required, created_at, updated_at) VALUES ('tier', 'number', 0, now(), now());
+            INSERT INTO contact_attributes (contact_id, attr_key, value, updated_at) VALUES (1, 'tier', '3', now());
+            """);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_connectionString is not null) await _engine.DropDatabaseAsync(_connectionString);
+    }
+
+    [SkippableFact]
+    public async Task A_screen_pop_answers_on_a_pool_of_one_connection()
+    {
+        Skip.If(_engine.SkipReason is not null, _engine.SkipReason);
+        // Timeout: how long Npgsql waits for a free connection before it gives up.
+        await using var db = new Db(DatabaseProvider.Postgres, _connectionString + ";Maximum Pool Size=1;Timeout=3", Path.GetTempPath());
+        var history = new ContactHistory(db, new ContactAttributeStore(db, new ContactHub.Events.EventLog(db, new ContactHub.Events.EventSignals(), TimeProvider.System), TimeProvider.System));
+
+        var pop = await history.LookupAsync(new Identifier(IdentifierKind.Phone, "", "+33611000001"));
+
+        Assert.NotNull(pop);
+        Assert.Equal("Zoé Dupont", pop.Contact.Name);
+        Assert.Equal(3L, Convert.ToInt64(pop.Contact.Attributes!["tier"]));
+    }
+}
