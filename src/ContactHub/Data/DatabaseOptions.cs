@@ -17,7 +17,7 @@ public sealed class DatabaseOptions : IValidatableObject
 
     /// <summary>
     /// On PostgreSQL and SQL Server, how many hot reads (screen-pop, contact, timeline) run at once; the others queue in order.
-    /// 0: four per processor. See <see cref="ReadConnections"/>.
+    /// 0: two per processor of this machine (raise it where the database has cores of its own). See <see cref="ReadConnections"/>.
     /// </summary>
     [Range(0, 1_000)]
     public int ConcurrentReads { get; set; }

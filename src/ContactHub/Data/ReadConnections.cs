@@ -13,7 +13,8 @@ namespace ContactHub.Data;
 /// On the server engines a lease is a connection from the driver's pool, and at most <see cref="Concurrent"/> leases are out
 /// at once; the next ones wait their turn in order. Thirty-two screen-pops at once on PostgreSQL on two cores kept 32
 /// backends runnable beside the service: the operating system's scheduler, not a queue, chose who ran next, and one look-up
-/// in a hundred waited 130–230 ms (median 4–5 ms). Eight at a time: p99 14–20 ms and 7,900–8,000 look-ups/s instead of ~6,000.
+/// in a hundred waited 120–240 ms (median 4–5 ms). Measured with wrk from outside, 100k / 1M: four at a time 5,700–6,100
+/// look-ups/s, p99 15–17 ms; eight 6,600–6,800, p99 28–35 ms; sixteen ~7,000, p99 74–109 ms; unlimited ~6,000–6,800, p99 120–240 ms.
 /// </summary>
 public sealed class ReadConnections(Db db, int concurrent) : IAsyncDisposable
 {
@@ -21,11 +22,13 @@ public sealed class ReadConnections(Db db, int concurrent) : IAsyncDisposable
 
     public const int MaxKept = 8;
 
-    /// <summary>Leases out at once on the server engines: the setting, else four per processor.</summary>
-    public int Concurrent { get; } = concurrent > 0 ? concurrent : 4 * Environment.ProcessorCount;
+    /// <summary>Leases out at once on the server engines: the setting, else two per processor.</summary>
+    public int Concurrent { get; } = Limit(concurrent);
 
     private readonly ConcurrentBag<DbConnection> _idle = [];
-    private readonly SemaphoreSlim? _turns = db.Dialect.KeepsConnections ? null : new SemaphoreSlim(concurrent > 0 ? concurrent : 4 * Environment.ProcessorCount);
+    private readonly SemaphoreSlim? _turns = db.Dialect.KeepsConnections ? null : new SemaphoreSlim(Limit(concurrent));
+
+    private static int Limit(int setting) => setting > 0 ? setting : 2 * Environment.ProcessorCount;
     private bool _disposed;
 
     public async ValueTask<Lease> LeaseAsync(CancellationToken ct)

@@ -52,4 +52,27 @@ public sealed class ConnectionPoolTests : IAsyncLifetime
         Assert.Equal("Zoé Dupont", pop.Contact.Name);
         Assert.Equal(3L, Convert.ToInt64(pop.Contact.Attributes!["tier"]));
     }
+
+    [SkippableFact]
+    public async Task Hot_reads_beyond_the_setting_wait_their_turn_in_order()
+    {
+        Skip.If(_engine.SkipReason is not null, _engine.SkipReason);
+        await using var db = new Db(DatabaseProvider.Postgres, _connectionString!, Path.GetTempPath(), concurrentReads: 2);
+        Assert.Equal(2, db.Reads.Concurrent);
+        var first = await db.Reads.LeaseAsync(default);
+        var second = await db.Reads.LeaseAsync(default);
+        var third = db.Reads.LeaseAsync(default).AsTask();
+        var fourth = db.Reads.LeaseAsync(default).AsTask();
+        await Task.Delay(200);
+        Assert.False(third.IsCompleted, "a third read waits while two are out");
+
+        await first.DisposeAsync();
+        var thirdLease = await third.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(fourth.IsCompleted, "the fourth waits for the next turn: the third came first");
+        await second.DisposeAsync();
+        var fourthLease = await fourth.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, await fourthLease.Connection.ExecuteScalarAsync<int>("SELECT 1"));
+        await thirdLease.DisposeAsync();
+        await fourthLease.DisposeAsync();
+    }
 }
