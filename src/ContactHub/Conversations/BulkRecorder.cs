@@ -13,12 +13,13 @@ namespace ContactHub.Conversations;
 /// Records many interactions in one transaction for the import, with the rules of <see cref="InteractionRecorder"/>
 /// but without asking the database one row at a time what it can tell about the whole batch: which references it already
 /// holds, whose identifiers these are, each contact's latest conversations and which contacts have no name are read once
-/// per batch; then the common row — a known contact, a new reference — is grouped in memory and its writes are held, and
-/// written together (new conversations, their interactions, the events in row order, each conversation touched once): on
-/// the server engines a few round trips a batch instead of six or seven a row (<see cref="StatementBatches"/>). Anything
-/// off the common path — a repeat, an identifier not seen yet, several contacts matching, attributes, a name to fill in —
-/// first writes what is held, then goes through the recorder and the recogniser themselves, so that the rules live in one
-/// place and the rows, their ids and the events come out as recording each event would leave them.
+/// per batch; then the common row — a known contact (on PostgreSQL also a new customer, none of whose identifiers is known),
+/// a new reference — is grouped in memory and its writes are held, and written together (new contacts, new conversations,
+/// their interactions, the events in row order, each other conversation touched once): binary <c>COPY</c> on PostgreSQL
+/// (<see cref="PostgresCopy"/>), a few round trips a batch on SQL Server (<see cref="StatementBatches"/>), prepared statements
+/// on SQLite. Anything off the common path — a repeat, several contacts matching, an identifier joining a known contact,
+/// attributes, a name to fill in — first writes what is held, then goes through the recorder and the recogniser themselves,
+/// so that the rules live in one place and the rows, their ids and the events come out as recording each event would leave them.
 /// </summary>
 public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRecognizer recognizer, EventLog events, ContactAttributeStore attributes,
     IOptions<ConversationsOptions> options, TimeProvider clock)

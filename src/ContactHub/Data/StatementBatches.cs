@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 
 namespace ContactHub.Data;
 
@@ -33,37 +34,23 @@ public static class StatementBatches
     public static async Task<List<long>> RunEachAsync(this Db db, DbConnection connection, DbTransaction transaction, string portable,
         IReadOnlyList<(string Name, object? Value)[]> rows, bool returnsId, CancellationToken ct)
     {
-        var ids = new List<long>(returnsId ? rows.Count : 0);
+        if (returnsId)
+            return (await db.FirstOfEachAsync(connection, transaction, portable, rows, ct))
+                .ConvertAll(id => Convert.ToInt64(id ?? throw new InvalidOperationException("An insert returned no id."), CultureInfo.InvariantCulture));
         if (!connection.CanCreateBatch)
         {
-            foreach (var row in rows)
-            {
-                var command = db.Prepared(connection, transaction, portable, row);
-                if (returnsId) ids.Add((await command.ScalarInt64Async(ct))!.Value);
-                else await command.ExecuteNonQueryAsync(ct);
-            }
-            return ids;
+            foreach (var row in rows) await db.Prepared(connection, transaction, portable, row).ExecuteNonQueryAsync(ct);
+            return [];
         }
-
         var sql = db.Sql(portable);
         foreach (var chunk in rows.Chunk(RowsPerBatch))
         {
             await using var batch = connection.CreateBatch();
             batch.Transaction = transaction;
             foreach (var row in chunk) batch.BatchCommands.Add(Command(batch, sql, row));
-            if (!returnsId)
-            {
-                await batch.ExecuteNonQueryAsync(ct);
-                continue;
-            }
-            await using var reader = await batch.ExecuteReaderAsync(ct);
-            do
-            {
-                if (await reader.ReadAsync(ct)) ids.Add(reader.GetInt64(0));
-            }
-            while (await reader.NextResultAsync(ct));
+            await batch.ExecuteNonQueryAsync(ct);
         }
-        return ids;
+        return [];
     }
 
     /// <summary>Runs the query <paramref name="portable"/> for each row: the first column of its first row, or null where it finds none.</summary>
