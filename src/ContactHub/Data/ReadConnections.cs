@@ -27,9 +27,9 @@ public sealed class ReadConnections(Db db, int concurrent) : IAsyncDisposable
 
     private readonly ConcurrentBag<DbConnection> _idle = [];
     private readonly SemaphoreSlim? _turns = db.Dialect.KeepsConnections ? null : new SemaphoreSlim(Limit(concurrent));
+    private bool _disposed;
 
     private static int Limit(int setting) => setting > 0 ? setting : 2 * Environment.ProcessorCount;
-    private bool _disposed;
 
     public async ValueTask<Lease> LeaseAsync(CancellationToken ct)
     {
