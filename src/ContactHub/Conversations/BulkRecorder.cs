@@ -260,12 +260,7 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
     private static (string, object?)[] StartRow(Held h)
     {
         var c = h.Conversation;
-        return
-        [
-            ("contactId", h.ContactId), ("status", h.History ? "ended" : "active"), ("occurredAt", h.Interaction.OccurredAt),
-            ("lastActivityAt", c.LastActivityAt), ("endedAt:DateTimeOffset", h.History ? c.LastActivityAt : null), ("agent", c.Agent),
-            ("subject", h.Interaction.Subject), ("channels", c.Channels), ("lastChannel:String", c.LastChannel), ("count", (long)c.Added),
-        ];
+        return InteractionRecorder.NewConversationParameters(h.ContactId, h.Interaction, h.History, c.LastActivityAt, c.LastActivityAt, c.Channels, c.LastChannel, c.Added, c.Agent);
     }
 
     private static List<NewEvent> Appended(List<Held> held, long[] interactionIds)

@@ -273,11 +273,20 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
         (await db.Prepared(connection, transaction, InsertConversationSql, StartParameters(contactId, i, history, withInteraction)).ScalarInt64Async(ct))!.Value;
 
     internal static (string, object?)[] StartParameters(long contactId, NewInteraction i, bool history, bool withInteraction) =>
+        withInteraction
+            ? NewConversationParameters(contactId, i, history, i.LastsUntil, i.LastsUntil, ConversationRow.AddChannel("", i.Channel), i.Channel, 1, i.Agent)
+            : NewConversationParameters(contactId, i, history, i.OccurredAt, i.LastsUntil, "", null, 0, i.Agent);
+
+    /// <summary>
+    /// <see cref="InsertConversationSql"/>'s values: a conversation started by <paramref name="first"/> (its start, its subject),
+    /// in the state given — ended at <paramref name="endsAt"/> when it is history.
+    /// </summary>
+    internal static (string, object?)[] NewConversationParameters(long contactId, NewInteraction first, bool history, DateTimeOffset lastActivityAt,
+        DateTimeOffset endsAt, string channels, string? lastChannel, long count, string? agent) =>
     [
-        ("contactId", contactId), ("status", history ? "ended" : "active"),
-        ("occurredAt", i.OccurredAt), ("lastActivityAt", withInteraction ? i.LastsUntil : i.OccurredAt), ("endedAt:DateTimeOffset", history ? i.LastsUntil : null),
-        ("agent", i.Agent), ("subject", i.Subject), ("channels", withInteraction ? ConversationRow.AddChannel("", i.Channel) : ""),
-        ("lastChannel:String", withInteraction ? i.Channel : null), ("count", withInteraction ? 1 : 0),
+        ("contactId", contactId), ("status", history ? "ended" : "active"), ("occurredAt", first.OccurredAt), ("lastActivityAt", lastActivityAt),
+        ("endedAt:DateTimeOffset", history ? endsAt : null), ("agent", agent), ("subject", first.Subject), ("channels", channels),
+        ("lastChannel:String", lastChannel), ("count", count),
     ];
 
     internal async Task<long> InsertAsync(DbConnection connection, DbTransaction transaction, long conversationId, long contactId, NewInteraction i, DateTimeOffset now, CancellationToken ct) =>
