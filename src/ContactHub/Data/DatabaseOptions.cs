@@ -19,7 +19,6 @@ public sealed class DatabaseOptions : IValidatableObject
     /// On PostgreSQL and SQL Server, how many hot reads (screen-pop, contact, timeline) run at once; the others queue in order.
     /// 0: two per processor of this machine (raise it where the database has cores of its own). See <see cref="ReadConnections"/>.
     /// </summary>
-    [Range(0, 1_000)]
     public int ConcurrentReads { get; set; }
 
     public DatabaseProvider ProviderKind => Enum.Parse<DatabaseProvider>(Provider!, ignoreCase: true);
@@ -28,6 +27,8 @@ public sealed class DatabaseOptions : IValidatableObject
     {
         if (!Enum.TryParse<DatabaseProvider>(Provider, ignoreCase: true, out _) || int.TryParse(Provider, out _))
             yield return new($"{Section}:Provider must be one of Sqlite, SqlServer, Postgres (was '{Provider}').", [nameof(Provider)]);
+        if (ConcurrentReads is < 0 or > 1_000)
+            yield return new($"{Section}:ConcurrentReads must be 0 (two per processor) to 1000 (was {ConcurrentReads}).", [nameof(ConcurrentReads)]);
         if (string.IsNullOrWhiteSpace(ConnectionString))
             yield return new($"{Section}:ConnectionString is required.", [nameof(ConnectionString)]);
         else if (Enum.TryParse<DatabaseProvider>(Provider, ignoreCase: true, out var provider) && Unreadable(provider, ConnectionString) is { } reason)

@@ -26,6 +26,16 @@ public sealed class StartupTests
         Assert.Contains("Database:ConnectionString is required.", output);
     }
 
+    [Fact]
+    public async Task A_negative_number_of_concurrent_reads_stops_start_up_naming_its_key()
+    {
+        var (code, output) = await HostProcess.RunAsync("--Database:ConcurrentReads=-1", $"--Security:InitialKeyFile={Folder}/k6.txt");
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("Database:ConcurrentReads must be 0 (two per processor) to 1000 (was -1).", output);
+        Assert.DoesNotContain("   at ", output);
+    }
+
     [Theory]
     [InlineData("Postgres", "Host=db.example;Username=contacthub;Password=s3cret-value;Max Pool Size=8", "max pool size")]
     [InlineData("SqlServer", "Server=db.example;User ID=contacthub;Password=s3cret-value;Maximum Pool Size=8", "maximum pool size")]
