@@ -160,7 +160,7 @@ public sealed class InteractionExport(Db db)
     private const int Chunk = 512;
 
     /// <summary>At most this many chunks waiting: reading and writing the workbook each take a core.</summary>
-    private const int ChunksAhead = 8;
+    private const int ChunksAhead = 2;
 
     /// <summary>
     /// The query's rows, read on a thread of their own while the caller writes the previous ones (MiniExcel and SQLite are

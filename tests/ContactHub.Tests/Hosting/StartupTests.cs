@@ -145,4 +145,24 @@ public sealed class StartupTests
             .Sum(fd => { try { return File.ReadLines(fd).Count(l => l.StartsWith("inotify wd:", StringComparison.Ordinal)); } catch (IOException) { return 0; } });
         Assert.Equal(0, watches);
     }
+
+    [Fact]
+    public async Task A_service_that_uses_neither_Graph_nor_a_server_engine_does_not_load_their_libraries()
+    {
+        // The Graph SDK (47 MB) was built at start-up for a report destination, and both server engines' drivers were loaded to
+        // check the connection string: ~13 MiB of the idle service's resident memory, in every service (docs/BENCHMARKS.md).
+        var port = HostProcess.FreePort();
+        await using var host = HostProcess.Start($"--Urls=http://127.0.0.1:{port}", $"--Database:ConnectionString=Data Source={Folder}/lean.db",
+            $"--Security:InitialKeyFile={Folder}/lean-key.txt");
+        await HostProcess.WaitUntilServingAsync(port, host);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        http.DefaultRequestHeaders.Add("X-Api-Key", File.ReadAllText($"{Folder}/lean-key.txt").Trim());
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("/api/v1/reports")).StatusCode);
+
+        var mapped = File.ReadLines($"/proc/{host.Id}/maps").Select(line => Path.GetFileName(line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Last())).ToHashSet();
+        Assert.Contains("ContactHub.dll", mapped); // the check reads the right list
+        Assert.DoesNotContain("Microsoft.Graph.dll", mapped);
+        Assert.DoesNotContain("Npgsql.dll", mapped);
+        Assert.DoesNotContain("Microsoft.Data.SqlClient.dll", mapped);
+    }
 }

@@ -11,7 +11,7 @@ namespace ContactHub.Channels.Graph;
 /// Sends through Exchange Online: users/{Graph:SendAs}/sendMail. Graph assigns its own Message-ID
 /// (custom headers must start with x-), so ours travels as x-contacthub-message-id.
 /// </summary>
-public sealed class GraphEmailTransport(GraphServiceClient graph, IOptions<GraphOptions> options) : IEmailTransport
+public sealed class GraphEmailTransport(GraphClient graph, IOptions<GraphOptions> options) : IEmailTransport
 {
     public async Task<IReadOnlyList<EmailSendResult>> SendAsync(IReadOnlyList<OutgoingEmail> emails, CancellationToken ct = default)
     {
@@ -32,7 +32,7 @@ public sealed class GraphEmailTransport(GraphServiceClient graph, IOptions<Graph
             };
             try
             {
-                await graph.Users[options.Value.SendAs].SendMail.PostAsync(new SendMailPostRequestBody { Message = message, SaveToSentItems = true }, cancellationToken: ct);
+                await graph.Service.Users[options.Value.SendAs].SendMail.PostAsync(new SendMailPostRequestBody { Message = message, SaveToSentItems = true }, cancellationToken: ct);
                 results.Add(new EmailSendResult(email.MessageId, true));
             }
             catch (ODataError error)

@@ -2,8 +2,6 @@ using ContactHub.Channels.Email;
 using ContactHub.Data;
 using ContactHub.Hosting;
 using Microsoft.Extensions.Options;
-using Microsoft.Graph;
-using Microsoft.Kiota.Abstractions.Authentication;
 
 namespace ContactHub.Channels.Graph;
 
@@ -15,10 +13,7 @@ public static class GraphFeature
         builder.Services.AddHttpClient("graph");
         builder.Services.AddHttpClient("graph-token");
         builder.Services.AddSingleton<GraphTokenProvider>();
-        builder.Services.AddSingleton(sp => new GraphServiceClient(
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient("graph"),
-            new BaseBearerTokenAuthenticationProvider(sp.GetRequiredService<GraphTokenProvider>()),
-            sp.GetRequiredService<IOptions<GraphOptions>>().Value.BaseUrl));
+        builder.Services.AddSingleton<GraphClient>();
         builder.Services.AddKeyedSingleton<IEmailTransport, GraphEmailTransport>(EmailTransportKind.Graph);
         builder.Services.AddSingleton<IValidateOptions<EmailOptions>, GraphSendValidation>();
         builder.Services.AddSingleton<GraphMailboxSync>();

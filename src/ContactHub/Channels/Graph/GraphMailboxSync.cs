@@ -13,7 +13,7 @@ namespace ContactHub.Channels.Graph;
 /// (next or delta) in sync_state, ignores removed items, and restarts from scratch when Graph says the
 /// delta link expired (410) — idempotent recording keeps that from duplicating anything.
 /// </summary>
-public sealed class GraphMailboxSync(GraphServiceClient graph, SyncStateStore state, InboundEmailRecorder recorder, IOptions<GraphOptions> options, ILogger<GraphMailboxSync> logger)
+public sealed class GraphMailboxSync(GraphClient graph, SyncStateStore state, InboundEmailRecorder recorder, IOptions<GraphOptions> options, ILogger<GraphMailboxSync> logger)
 {
     private static readonly string[] Fields = ["id", "internetMessageId", "subject", "from", "toRecipients", "ccRecipients", "receivedDateTime", "body", "hasAttachments"];
 
@@ -32,7 +32,7 @@ public sealed class GraphMailboxSync(GraphServiceClient graph, SyncStateStore st
     {
         var key = $"graph:delta:{user}/{folder}";
         var link = await state.GetAsync(key, ct);
-        var delta = graph.Users[user].MailFolders[folder].Messages.Delta;
+        var delta = graph.Service.Users[user].MailFolders[folder].Messages.Delta;
         DeltaGetResponse? page;
         try
         {

@@ -10,7 +10,7 @@ namespace ContactHub.Channels.Graph;
 /// /drives/{drive}/root:/{folder}/{file}:/content): one file per report and period, so a re-run of the same period adds a
 /// version rather than a second file. Needs Files.ReadWrite.All (or Sites.Selected on that site) as an application permission.
 /// </summary>
-public sealed class SharePointDestination(GraphServiceClient graph, IOptions<GraphOptions> options) : IReportDestination
+public sealed class SharePointDestination(GraphClient graph, IOptions<GraphOptions> options) : IReportDestination
 {
     public ReportDestinationType Type => ReportDestinationType.SharePoint;
 
@@ -22,7 +22,7 @@ public sealed class SharePointDestination(GraphServiceClient graph, IOptions<Gra
         using var stream = new MemoryStream(workbook);
         try
         {
-            var item = await graph.Drives[destination.DriveId].Items["root"].ItemWithPath(path).Content.PutAsync(stream, cancellationToken: ct);
+            var item = await graph.Service.Drives[destination.DriveId].Items["root"].ItemWithPath(path).Content.PutAsync(stream, cancellationToken: ct);
             return new DestinationResult(true, item?.WebUrl ?? path);
         }
         catch (ODataError e)

@@ -16,7 +16,7 @@ namespace ContactHub.Channels.Graph;
 /// under the external party's contact. Windows follow each other from the end kept in sync_state, so
 /// nothing is read twice or skipped; a window ends Graph:PstnLag before now, as records arrive late.
 /// </summary>
-public sealed class TeamsCallSync(GraphServiceClient graph, SyncStateStore state, InteractionRecorder recorder, IdentifierNormalizer normalizer,
+public sealed class TeamsCallSync(GraphClient graph, SyncStateStore state, InteractionRecorder recorder, IdentifierNormalizer normalizer,
     IOptions<GraphOptions> options, TimeProvider clock, ILogger<TeamsCallSync> logger)
 {
     public const string StateKey = "graph:pstn";
@@ -29,7 +29,7 @@ public sealed class TeamsCallSync(GraphServiceClient graph, SyncStateStore state
         var to = now - o.PstnLag;
         if (to <= from) return new(0, 0, 0);
 
-        var request = graph.Communications.CallRecords.MicrosoftGraphCallRecordsGetPstnCallsWithFromDateTimeWithToDateTime(from, to);
+        var request = graph.Service.Communications.CallRecords.MicrosoftGraphCallRecordsGetPstnCallsWithFromDateTimeWithToDateTime(from, to);
         var page = await request.GetAsGetPstnCallsWithFromDateTimeWithToDateTimeGetResponseAsync(cancellationToken: ct);
         var (recorded, repeated, skipped) = (0, 0, 0);
         while (page is not null)

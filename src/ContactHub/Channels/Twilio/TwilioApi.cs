@@ -22,8 +22,22 @@ public sealed class TwilioApi(System.Net.Http.HttpClient http, IOptions<TwilioOp
 {
     public const int Unsubscribed = 21610;
 
-    private readonly TwilioRestClient _rest = new(options.Value.AccountSid, options.Value.AuthToken, options.Value.AccountSid,
-        httpClient: new SystemNetHttpClient(http));
+    private readonly Lock _build = new();
+    private TwilioRestClient? _client;
+
+    /// <summary>
+    /// The SDK's client, built on first use: the outbox builds this class at start-up, and building the client then loaded the
+    /// 21 MB SDK (~3.5 MiB resident) into every service, Twilio configured or not (docs/BENCHMARKS.md, the export's memory).
+    /// </summary>
+    private TwilioRestClient Rest
+    {
+        get
+        {
+            if (_client is { } built) return built;
+            lock (_build)
+                return _client ??= new TwilioRestClient(options.Value.AccountSid, options.Value.AuthToken, options.Value.AccountSid, httpClient: new SystemNetHttpClient(http));
+        }
+    }
 
     public Task<MessageResource> SendMessageAsync(TwilioOutboundMessage message)
     {
@@ -44,20 +58,20 @@ public sealed class TwilioApi(System.Net.Http.HttpClient http, IOptions<TwilioOp
             send.Body = message.Body;
         if (message.MediaUrls is { Count: > 0 } media) send.MediaUrl = media.Select(u => new Uri(u)).ToList();
         if (!string.IsNullOrEmpty(o.PublicBaseUrl)) send.StatusCallback = new Uri(o.PublicBaseUrl.TrimEnd('/') + "/webhooks/twilio/message-status");
-        return MessageResource.CreateAsync(send, _rest);
+        return MessageResource.CreateAsync(send, Rest);
     }
 
     /// <summary>Deletes a recording (and its transcriptions) at Twilio; one already gone counts as deleted.</summary>
     public async Task DeleteRecordingAsync(string recordingSid)
     {
-        try { await RecordingResource.DeleteAsync(recordingSid, client: _rest); }
+        try { await RecordingResource.DeleteAsync(recordingSid, client: Rest); }
         catch (ApiException e) when (e.Status == (int)HttpStatusCode.NotFound) { }
     }
 
     /// <summary>The Content template with this sid, or null when Twilio does not know it.</summary>
     public async Task<ContentResource?> FindContentAsync(string contentSid)
     {
-        try { return await ContentResource.FetchAsync(contentSid, _rest); }
+        try { return await ContentResource.FetchAsync(contentSid, Rest); }
         catch (ApiException e) when (e.Status == (int)HttpStatusCode.NotFound) { return null; }
     }
 
