@@ -190,6 +190,11 @@ public abstract class ReportSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where
         var exportedCell = exported.Worksheet(1).RowsUsed().Skip(1).Single().Cell(4);
         Assert.False(exportedCell.HasFormula);
         Assert.Equal(name, exportedCell.GetString());
+
+        // What the interaction does not have (an agent, a duration, a subject) is a blank cell, not an empty text.
+        var row = RawSheet(xlsx, "Interactions").Descendants(Main + "row").Skip(1).Single();
+        foreach (var column in new[] { "I", "J", "K" })
+            Assert.DoesNotContain(row.Elements(Main + "c"), c => c.Attribute("r")?.Value == column + "2" && c.Element(Main + "v") is not null);
     }
 
     [SkippableFact]
