@@ -24,9 +24,7 @@ public static class StatementBatches
             foreach (var (portable, row) in statements) await db.Prepared(connection, transaction, portable, row).ExecuteNonQueryAsync(ct);
             return;
         }
-        await using var batch = connection.CreateBatch();
-        batch.Transaction = transaction;
-        foreach (var (portable, row) in statements) batch.BatchCommands.Add(Command(batch, db.Sql(portable), row));
+        await using var batch = NewBatch(connection, transaction, statements.Select(s => (db.Sql(s.Portable), s.Row)));
         await batch.ExecuteNonQueryAsync(ct);
     }
 
@@ -45,9 +43,7 @@ public static class StatementBatches
         var sql = db.Sql(portable);
         foreach (var chunk in rows.Chunk(RowsPerBatch))
         {
-            await using var batch = connection.CreateBatch();
-            batch.Transaction = transaction;
-            foreach (var row in chunk) batch.BatchCommands.Add(Command(batch, sql, row));
+            await using var batch = NewBatch(connection, transaction, chunk.Select(row => (sql, row)));
             await batch.ExecuteNonQueryAsync(ct);
         }
         return [];
@@ -67,14 +63,21 @@ public static class StatementBatches
         var sql = db.Sql(portable);
         foreach (var chunk in rows.Chunk(RowsPerBatch))
         {
-            await using var batch = connection.CreateBatch();
-            batch.Transaction = transaction;
-            foreach (var row in chunk) batch.BatchCommands.Add(Command(batch, sql, row));
+            await using var batch = NewBatch(connection, transaction, chunk.Select(row => (sql, row)));
             await using var reader = await batch.ExecuteReaderAsync(ct);
             do firsts.Add(await reader.ReadAsync(ct) && !reader.IsDBNull(0) ? reader.GetValue(0) : null);
             while (await reader.NextResultAsync(ct));
         }
         return firsts;
+    }
+
+    /// <summary>One batch of these commands, in the transaction, in order.</summary>
+    private static DbBatch NewBatch(DbConnection connection, DbTransaction transaction, IEnumerable<(string Sql, (string Name, object? Value)[] Row)> commands)
+    {
+        var batch = connection.CreateBatch();
+        batch.Transaction = transaction;
+        foreach (var (sql, row) in commands) batch.BatchCommands.Add(Command(batch, sql, row));
+        return batch;
     }
 
     internal static DbBatchCommand Command(DbBatch batch, string sql, (string Name, object? Value)[] row)
