@@ -209,7 +209,7 @@ public sealed class ConversationMessenger(
                     new { scope, key = idempotencyKey, resultId = recorded.InteractionId, now }, tx, cancellationToken: ct));
             return (new QueuedMessage(recorded.InteractionId, "queued", channel, to), false);
         }, ct);
-        if (!repeated) signal.Notify();
+        if (!repeated) signal.Set();
         return new(MessageOutcome.Queued, queued);
     }
 }

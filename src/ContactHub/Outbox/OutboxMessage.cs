@@ -11,15 +11,4 @@ public sealed record OutboxAttachment(string FileName, string ContentType, strin
 public sealed record OutboxItem(long Id, long InteractionId, string Channel, string Payload, long Attempts, long ContactId);
 
 /// <summary>Wakes the dispatcher as soon as a message is queued, instead of waiting for the next poll.</summary>
-public sealed class OutboxSignal
-{
-    private readonly SemaphoreSlim _semaphore = new(0, 1);
-
-    public void Notify()
-    {
-        try { _semaphore.Release(); }
-        catch (SemaphoreFullException) { } // already signalled
-    }
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _semaphore.WaitAsync(timeout, ct);
-}
+public sealed class OutboxSignal : ContactHub.Hosting.Wakeup;

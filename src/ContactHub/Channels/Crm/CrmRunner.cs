@@ -1,4 +1,5 @@
 using ContactHub.Events;
+using ContactHub.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace ContactHub.Channels.Crm;
@@ -13,13 +14,10 @@ public sealed class CrmRunner(IEnumerable<ICrmConnector> connectors, CrmStore st
 {
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
     private readonly Dictionary<string, (DateTimeOffset NotBefore, int Failures)> _backoff = [];
-    private readonly SemaphoreSlim _nudge = new(0, 1);
+    private readonly Wakeup _nudge = new();
 
     /// <summary>Asks for a round now (a failure put back to retry).</summary>
-    public void Nudge()
-    {
-        try { _nudge.Release(); } catch (SemaphoreFullException) { }
-    }
+    public void Nudge() => _nudge.Set();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -45,7 +43,7 @@ public sealed class CrmRunner(IEnumerable<ICrmConnector> connectors, CrmStore st
                     }
                 }
                 if (!more)
-                    await Task.WhenAny(signals.WaitSequencedAsync(options.Value.PollInterval, stoppingToken), _nudge.WaitAsync(options.Value.PollInterval, stoppingToken));
+                    await _nudge.WaitAsync(signals.WaitSequencedAsync(options.Value.PollInterval, stoppingToken), options.Value.PollInterval, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
