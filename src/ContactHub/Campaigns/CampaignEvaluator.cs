@@ -3,6 +3,7 @@ using ContactHub.Channels.Email;
 using ContactHub.Contacts;
 using ContactHub.Conversations;
 using ContactHub.FollowUps;
+using ContactHub.Outbox;
 using Microsoft.Extensions.Options;
 
 namespace ContactHub.Campaigns;
@@ -13,7 +14,7 @@ namespace ContactHub.Campaigns;
 /// so each trigger acts once, whatever the number of nodes — and queues the message through the outbox.
 /// </summary>
 public sealed class CampaignEvaluator(
-    CampaignStore store, CampaignTriggers triggers, ContactStore contacts, ContactHistory history, ConsentStore consents, ConversationMessenger messenger,
+    CampaignStore store, CampaignTriggers triggers, ContactStore contacts, ContactHistory history, ConsentStore consents, ConversationMessenger messenger, OutboundChannels outbound,
     FollowUpStore followUps, IEmailTransport email, CampaignAudience audience, CsatStore csat, ContactHub.BusinessHours.BusinessCalendarStore calendars, IOptions<CampaignOptions> options, IOptions<CsatOptions> csatOptions,
     TimeProvider clock, ILogger<CampaignEvaluator> logger)
 {
@@ -75,6 +76,8 @@ public sealed class CampaignEvaluator(
                 ? (new(candidate.ContactId, candidate.TriggerKey, "queued", null), agentEmail)
                 : (Skip("the follow-up's agent has no email address"), null);
 
+        // A channel without its settings (Twilio's, Email:FromAddress): said in the preview, not found out by every send.
+        if (outbound.Find(campaign.Channel!)?.Unavailable is { } unavailable) return (Skip(unavailable), null);
         var contact = await contacts.GetAsync(candidate.ContactId, ct);
         var kind = campaign.Channel == Channel.Email ? IdentifierKind.Email : IdentifierKind.Phone;
         var target = contact?.Identifiers.FirstOrDefault(i => i.Kind == kind)?.Value;

@@ -67,6 +67,8 @@ public sealed class OutboxDispatcher(
     {
         if (channels.Find(channel) is not { } sender)
             return items.Select(_ => SendOutcome.Permanent($"No outbound channel '{channel}' is configured here.")).ToList();
+        // Queued before its settings were taken away (a restart without them): the reason, not a call that cannot succeed.
+        if (sender.Unavailable is { } unavailable) return items.Select(_ => SendOutcome.Permanent(unavailable)).ToList();
         try
         {
             var outcomes = await sender.SendAsync(items.Select(i => new OutboundMessage(i.Id, i.ContactId, i.Channel, Read(i))).ToList(), ct);

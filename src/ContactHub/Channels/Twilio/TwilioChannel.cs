@@ -1,4 +1,5 @@
 using ContactHub.Outbox;
+using Microsoft.Extensions.Options;
 using Twilio.Exceptions;
 
 namespace ContactHub.Channels.Twilio;
@@ -7,14 +8,19 @@ namespace ContactHub.Channels.Twilio;
 /// SMS or WhatsApp through Twilio's Messages API, one request per message. Twilio's refusals are classified here:
 /// 21610 (the recipient replied STOP) is an opt-out, other 4xx but 429 are permanent, the rest is worth another try.
 /// </summary>
-public abstract class TwilioChannel(TwilioApi client) : IOutboundChannel
+public abstract class TwilioChannel(TwilioApi client, IOptions<TwilioOptions> options) : IOutboundChannel
 {
     public abstract string Channel { get; }
 
     public string Provider => "twilio";
 
-    // Without Twilio settings a message stays queued until they are given (and the dispatcher retries); it is not refused.
-    public string? Unavailable => null;
+    /// <summary>What the channel is called in an answer ("SMS", "WhatsApp").</summary>
+    protected abstract string Name { get; }
+
+    // Without Twilio's settings a message is refused when asked for, as an email is without Email:FromAddress: queued, it went to
+    // an empty account ("Accounts//Messages.json"), retried as "Twilio unreachable" offline and refused by Twilio online.
+    public string? Unavailable => options.Value.Enabled ? null
+        : $"{Name} is not configured here (Twilio:AccountSid, Twilio:AuthToken, and Twilio:FromNumber or Twilio:MessagingServiceSid).";
 
     public string? NewProviderRef() => null; // Twilio assigns the Message SID
 
@@ -52,12 +58,16 @@ public abstract class TwilioChannel(TwilioApi client) : IOutboundChannel
     private static string Describe(ApiException ex) => $"Twilio answered {ex.Status}" + (ex.Code != 0 ? $" with error {ex.Code}: {ex.Message}" : ".");
 }
 
-public sealed class TwilioSmsChannel(TwilioApi client) : TwilioChannel(client)
+public sealed class TwilioSmsChannel(TwilioApi client, IOptions<TwilioOptions> options) : TwilioChannel(client, options)
 {
     public override string Channel => Channels.Channel.Sms;
+
+    protected override string Name => "SMS";
 }
 
-public sealed class TwilioWhatsAppChannel(TwilioApi client) : TwilioChannel(client)
+public sealed class TwilioWhatsAppChannel(TwilioApi client, IOptions<TwilioOptions> options) : TwilioChannel(client, options)
 {
     public override string Channel => Channels.Channel.WhatsApp;
+
+    protected override string Name => "WhatsApp";
 }

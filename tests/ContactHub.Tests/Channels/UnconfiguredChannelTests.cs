@@ -1,0 +1,77 @@
+using ContactHub.Data;
+using ContactHub.Outbox;
+using ContactHub.Tests.Infrastructure;
+using Dapper;
+
+namespace ContactHub.Tests.Channels;
+
+/// <summary>A service with neither Twilio's settings nor Email:FromAddress, its outbox polled often.</summary>
+public sealed class NoChannelSettingsApp() : ContactHubApp(DatabaseProvider.Sqlite)
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Outbox:PollInterval", "00:00:00.100")];
+}
+
+public sealed class UnconfiguredChannelTests(NoChannelSettingsApp app) : IClassFixture<NoChannelSettingsApp>
+{
+    private async Task<(long ConversationId, long InteractionId, string Phone)> ActiveConversationAsync()
+    {
+        var phone = Customers.Phone();
+        var recorded = await app.Client().PostOk("/api/v1/interactions", new { channel = "chat", direction = "inbound", customer = new { phone, email = Customers.Email() } }, 201);
+        return (recorded["conversationId"]!.GetValue<long>(), recorded["interactionId"]!.GetValue<long>(), phone);
+    }
+
+    [Theory]
+    [InlineData("sms", "SMS is not configured here (Twilio:AccountSid")]
+    [InlineData("whatsapp", "WhatsApp is not configured here (Twilio:AccountSid")]
+    [InlineData("email", "Email is not configured here (Email:FromAddress)")]
+    public async Task A_message_on_a_channel_without_its_settings_is_refused_naming_them(string channel, string reason)
+    {
+        var (conversationId, _, _) = await ActiveConversationAsync();
+
+        var refused = await app.Client().PostOk($"/api/v1/conversations/{conversationId}/messages", new { channel, subject = "Your booking", body = "Hello" }, 422);
+
+        Assert.StartsWith(reason, refused["errors"]!["channel"]![0]!.GetValue<string>());
+        await using var connection = await app.Get<Db>().OpenAsync();
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox o JOIN interactions i ON i.id = o.interaction_id WHERE i.conversation_id = @conversationId", new { conversationId }));
+    }
+
+    [Fact]
+    public async Task A_campaign_on_a_channel_without_its_settings_says_so_in_its_preview()
+    {
+        var phone = Customers.Phone();
+        await app.Client().PostOk("/api/v1/interactions", new { channel = "call", direction = "inbound", status = "missed", customer = new { phone }, occurredAt = DateTimeOffset.UtcNow.AddHours(-2) }, 201);
+        var campaign = await app.Client().PostOk("/api/v1/campaigns", new
+        {
+            name = "Call back missed callers " + phone, trigger = "missed-call-not-returned", parameters = new { minutes = 30 }, action = "send", channel = "sms",
+            body = "Sorry we missed your call.", startsAt = DateTimeOffset.UtcNow.AddHours(-3),
+        }, 201);
+
+        var preview = await app.Client().PostOk($"/api/v1/campaigns/{campaign["id"]!.GetValue<long>()}/preview", new { });
+
+        Assert.Empty(preview["targeted"]!.AsArray());
+        var excluded = Assert.Single(preview["excluded"]!.AsArray());
+        Assert.StartsWith("SMS is not configured here (Twilio:AccountSid", excluded!["reason"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_message_queued_before_the_settings_were_taken_away_fails_with_the_reason_instead_of_calling_Twilio()
+    {
+        var (_, interactionId, phone) = await ActiveConversationAsync();
+        var db = app.Get<Db>();
+        var outboxId = await db.InTransactionAsync((c, t) => app.Get<OutboxStore>().EnqueueAsync(c, t, interactionId, "sms", new OutboxPayload(phone, "Hello"), CancellationToken.None));
+
+        await using var connection = await db.OpenAsync();
+        (string Status, string? LastError) row;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        do
+        {
+            await Task.Delay(100);
+            row = await connection.QuerySingleAsync<(string, string?)>("SELECT status, last_error FROM outbox WHERE id = @outboxId", new { outboxId });
+        }
+        while (row.Status == "pending" && row.LastError is null && DateTime.UtcNow < deadline);
+
+        // Before: pending, "Twilio unreachable (HttpRequestException)" — a call to api.twilio.com for an empty account, retried.
+        Assert.Equal("failed", row.Status);
+        Assert.StartsWith("SMS is not configured here (Twilio:AccountSid", row.LastError);
+    }
+}
