@@ -7,6 +7,7 @@ using ContactHub.Desk.Components;
 using ContactHub.Events;
 using ContactHub.FollowUps;
 using ContactHub.Hosting;
+using ContactHub.Outbox;
 using ContactHub.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -51,7 +52,7 @@ public static class DeskEndpoints
     private static bool CanWrite(HttpContext http) => http.User.HasClaim(Scopes.ClaimType, Scopes.Write);
 
     private static async Task<IResult> Desk(HttpContext http, ConversationStore conversations, FollowUpStore followUps, ContactStore contacts, EventLog events,
-        WrapUpCodeStore wrapUps, IOptions<ConversationsOptions> conversationOptions, CancellationToken ct, long? conversation = null, string? filter = null, string? channel = null, string? done = null, string? error = null)
+        WrapUpCodeStore wrapUps, OutboundChannels outbound, IOptions<ConversationsOptions> conversationOptions, CancellationToken ct, long? conversation = null, string? filter = null, string? channel = null, string? done = null, string? error = null)
     {
         var texts = Texts.For(http);
         // Read before the page's data: the stream the page opens starts here, so a change made while the page loads still arrives.
@@ -65,7 +66,11 @@ public static class DeskEndpoints
         var labels = await contacts.LabelsAsync(active.Where(a => a.ContactName is null).Select(a => a.ContactId)
             .Concat(selected?.Conversation is { ContactName: null } unnamed ? [unnamed.ContactId] : []), ct);
         var view = new DeskView(texts, Agent(http), CanWrite(http), active, filter, channel, selected, tasks, Flash(texts, done), error, Guid.NewGuid().ToString("N"), labels, cursor,
-            selected is null ? [] : await wrapUps.ListAsync(includeRetired: false, ct), selected is not null && RequiresWrapUp(conversationOptions.Value, selected.Conversation));
+            selected is null ? [] : await wrapUps.ListAsync(includeRetired: false, ct), selected is not null && RequiresWrapUp(conversationOptions.Value, selected.Conversation))
+        {
+            // Only what can go out here: a channel without its settings would answer the agent with an error after they wrote.
+            Sendable = [.. new[] { Channel.Sms, Channel.WhatsApp, Channel.Email }.Where(c => outbound.Find(c) is { Unavailable: null })],
+        };
         return new RazorComponentResult<DeskPage>(new { View = view });
     }
 

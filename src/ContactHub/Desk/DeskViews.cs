@@ -9,6 +9,9 @@ public sealed record DeskView(Texts T, string User, bool CanWrite, IReadOnlyList
     ConversationDetail? Selected, IReadOnlyList<FollowUp> FollowUps, string? Flash, string? Error, string FormKey, IReadOnlyDictionary<long, string> Labels,
     long EventCursor, IReadOnlyList<ContactHub.Conversations.WrapUpCode> WrapUpCodes, bool WrapUpRequired)
 {
+    /// <summary>The channels a message can go out on here (their settings given), in the order the form offers them.</summary>
+    public IReadOnlyList<string> Sendable { get; init; } = [];
+
     /// <summary>Where the page's event stream starts: the log's head when the page was read, so that nothing after it is missed.</summary>
     public string EventsUrl => $"/desk/events?after={EventCursor}";
 

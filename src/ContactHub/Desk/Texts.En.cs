@@ -38,6 +38,7 @@ public sealed partial class Texts
         End = "End the conversation",
         Summary = "Summary",
         SendSmsSummary = "Also text the summary to the customer",
+        NoChannelToSend = "No message can be sent from here: no channel has its settings (Twilio for SMS and WhatsApp, Email:FromAddress for email).",
         SaveAttributes = "Save the attributes",
         Attributes = "Attributes",
         Yes = "yes",

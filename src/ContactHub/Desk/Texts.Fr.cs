@@ -38,6 +38,7 @@ public sealed partial class Texts
         End = "Clore la conversation",
         Summary = "Résumé",
         SendSmsSummary = "Envoyer aussi le résumé au client par SMS",
+        NoChannelToSend = "Aucun message ne peut partir d'ici : aucun canal n'est paramétré (Twilio pour les SMS et WhatsApp, Email:FromAddress pour l'e-mail).",
         SaveAttributes = "Enregistrer les attributs",
         Attributes = "Attributs",
         Yes = "oui",

@@ -36,6 +36,8 @@ public sealed partial class Texts
     public required string End { get; init; }
     public required string Summary { get; init; }
     public required string SendSmsSummary { get; init; }
+
+    public required string NoChannelToSend { get; init; }
     public required string WrapUp { get; init; }
     public required string Tags { get; init; }
     public required string Attributes { get; init; }

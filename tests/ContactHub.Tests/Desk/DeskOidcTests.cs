@@ -31,4 +31,23 @@ public sealed class DeskOidcTests(DeskOidcApp app) : EngineSuite<DeskOidcApp>(ap
         await Assertions.Expect(reader.Locator(".top .user")).ToHaveTextAsync("lucas@contoso.example");
         Assert.Equal(0, await reader.Locator("form[action$='/notes']").CountAsync());
     }
+
+    [SkippableFact]
+    public async Task A_desk_without_sending_settings_offers_no_channel_it_cannot_send_on()
+    {
+        // This service has neither Twilio's settings nor Email:FromAddress: the desk said "SMS" and "Send", and the agent learnt
+        // otherwise only after writing (or, before the channels said so, the SMS stayed queued for an account that did not exist).
+        App.Issuer.NextUser = ("ines@contoso.example", ["ContactHub.Read", "ContactHub.Write"]);
+        var page = await App.Browser!.NewPageAsync(App.BaseUrl);
+        var chat = await App.Client().PostOk("/api/v1/interactions", new { channel = "chat", direction = "inbound", customer = new { phone = Customers.Phone() } }, 201);
+        await page.GotoAsync("/desk/sign-in/oidc?returnUrl=" + Uri.EscapeDataString($"/desk?conversation={chat["conversationId"]}"));
+        await Assertions.Expect(page.Locator(".top .user")).ToHaveTextAsync("ines@contoso.example");
+
+        Assert.Equal(0, await page.Locator("form[action$='/messages']").CountAsync());
+        await Assertions.Expect(page.Locator(".actions .help")).ToContainTextAsync("No message can be sent from here");
+        Assert.Equal(0, await page.Locator("input[name='sendSms']").CountAsync());
+        // The conversation still ends from the desk.
+        await page.GetByRole(AriaRole.Button, new() { Name = "End" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".flash")).ToBeVisibleAsync();
+    }
 }
