@@ -1,7 +1,9 @@
 using System.ComponentModel;
+using ContactHub.Channels.Email;
 using ContactHub.Hosting;
 using ContactHub.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace ContactHub.Reports;
 
@@ -51,7 +53,7 @@ public static class ReportEndpoints
             .Select(r => new ReportInfo(r.Name, r.Title, r.Description, r.Sheets.Select(s => s.Name).ToList(), ReportPeriod.Kinds)).ToList());
 
     private static async Task<Results<Accepted<RunAccepted>, ProblemHttpResult, ValidationProblem>> Run(string name, RunRequest request, ReportCatalogue catalogue,
-        ReportRunStore runs, ReportScheduler scheduler, AuditLog audit, HttpContext http, CancellationToken ct)
+        ReportRunStore runs, ReportScheduler scheduler, IOptions<EmailOptions> email, AuditLog audit, HttpContext http, CancellationToken ct)
     {
         if (catalogue.Find(name) is null) return Problems.NotFound($"There is no report named {name} (GET /api/v1/reports lists them).");
         var errors = new Dictionary<string, string[]>();
@@ -65,6 +67,8 @@ public static class ReportEndpoints
         if (recipients.Count > 50) errors["email"] = [$"Up to 50 email addresses ({recipients.Count} given)."];
         else if (recipients.FirstOrDefault(e => !System.Net.Mail.MailAddress.TryCreate(e, out var a) || a.Address != e) is { } bad)
             errors["email"] = [$"'{bad}' is not an email address."];
+        else if (recipients.Count > 0 && !email.Value.Enabled)
+            errors["email"] = [$"{EmailOptions.NotConfigured} Leave email out and download the workbook from the run."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var period = new ReportPeriod(request.From!.Value, request.To!.Value, zone);

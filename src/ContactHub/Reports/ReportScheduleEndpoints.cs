@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using ContactHub.AgentTeams;
 using ContactHub.Channels;
+using ContactHub.Channels.Email;
 using ContactHub.Hosting;
 using ContactHub.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -54,9 +55,9 @@ public static class ReportScheduleEndpoints
         await store.GetAsync(id, ct) is { } s ? TypedResults.Ok(s) : NotFound(id);
 
     private static async Task<Results<Created<ReportSchedule>, ValidationProblem>> Create(ScheduleRequest request, ReportScheduleStore store,
-        ReportScheduler scheduler, ReportCatalogue catalogue, IOptions<ReportsOptions> options, TimeProvider clock, AuditLog audit, HttpContext http, CancellationToken ct)
+        ReportScheduler scheduler, ReportCatalogue catalogue, IOptions<ReportsOptions> options, IOptions<EmailOptions> email, TimeProvider clock, AuditLog audit, HttpContext http, CancellationToken ct)
     {
-        var (input, errors) = await ValidateAsync(request, null, store, catalogue, options, clock, ct, http.RequestServices.GetRequiredService<TeamStore>());
+        var (input, errors) = await ValidateAsync(request, null, store, catalogue, options, clock, ct, http.RequestServices.GetRequiredService<TeamStore>(), email.Value.Enabled);
         if (input is null) return TypedResults.ValidationProblem(errors);
         var id = await store.CreateAsync(input, "api", AuditLog.Actor(http.User), ct);
         var schedule = (await store.GetAsync(id, ct))!;
@@ -66,10 +67,10 @@ public static class ReportScheduleEndpoints
     }
 
     private static async Task<Results<Ok<ReportSchedule>, ProblemHttpResult, ValidationProblem>> Update(long id, ScheduleRequest request, ReportScheduleStore store,
-        ReportScheduler scheduler, ReportCatalogue catalogue, IOptions<ReportsOptions> options, TimeProvider clock, AuditLog audit, HttpContext http, CancellationToken ct)
+        ReportScheduler scheduler, ReportCatalogue catalogue, IOptions<ReportsOptions> options, IOptions<EmailOptions> email, TimeProvider clock, AuditLog audit, HttpContext http, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is null) return NotFound(id);
-        var (input, errors) = await ValidateAsync(request, id, store, catalogue, options, clock, ct, http.RequestServices.GetRequiredService<TeamStore>());
+        var (input, errors) = await ValidateAsync(request, id, store, catalogue, options, clock, ct, http.RequestServices.GetRequiredService<TeamStore>(), email.Value.Enabled);
         if (input is null) return TypedResults.ValidationProblem(errors);
         if (!await store.UpdateAsync(id, input, ct)) return NotFound(id);
         var schedule = (await store.GetAsync(id, ct))!;
@@ -126,7 +127,7 @@ public static class ReportScheduleEndpoints
     private static ProblemHttpResult NotFound(long id) => Problems.NotFound($"Report schedule {id} does not exist.");
 
     private static async Task<(ScheduleInput? Input, Dictionary<string, string[]> Errors)> ValidateAsync(ScheduleRequest r, long? id, ReportScheduleStore store,
-        ReportCatalogue catalogue, IOptions<ReportsOptions> options, TimeProvider clock, CancellationToken ct, TeamStore? teams = null)
+        ReportCatalogue catalogue, IOptions<ReportsOptions> options, TimeProvider clock, CancellationToken ct, TeamStore? teams = null, bool canEmail = true)
     {
         var recipients = r.Recipients?.Select(e => e?.Trim() ?? "").ToList();
         var errors = ScheduleRules.Check(r.Report, r.Cron, r.TimeZone, r.Period, recipients, options.Value.MinimumScheduleInterval, clock.GetUtcNow(),
@@ -154,6 +155,10 @@ public static class ReportScheduleEndpoints
         if (scope?.Team is { } team && allTeams.All(t => t.Name != team)) errors["scope.team"] = [$"scope.team: there is no team '{team}' (PUT /api/v1/teams/{team})."];
         if (perTeam && recipients?.FirstOrDefault(to => !allTeams.Any(t => t.Managers.Contains(to, StringComparer.OrdinalIgnoreCase))) is { } stranger)
             errors["recipients"] = [$"recipients: with perRecipientTeam each recipient is a team's manager; {stranger} manages no team (PUT /api/v1/teams/{{name}} with \"managers\")."];
+        // A schedule that could never deliver: its every run would fail with this, found out the first morning.
+        if (!canEmail && !errors.ContainsKey("recipients")
+            && recipients?.FirstOrDefault(to => !(options.Value.DestinationRecipients.Contains(to))) is { } inbox)
+            errors["recipients"] = [$"recipients: {EmailOptions.NotConfigured} {inbox} cannot be sent the report; set it, or name only configured destinations (Reports:Destinations)."];
         if (errors.Count > 0) return (null, errors);
         return (new ScheduleInput(name, r.Report!, r.Cron!.Trim(), r.TimeZone!, r.Period!, recipients!, r.Enabled ?? true, sendWhen, scope, perTeam), errors);
     }

@@ -74,4 +74,21 @@ public sealed class UnconfiguredChannelTests(NoChannelSettingsApp app) : IClassF
         Assert.Equal("failed", row.Status);
         Assert.StartsWith("SMS is not configured here (Twilio:AccountSid", row.LastError);
     }
+
+    [Fact]
+    public async Task A_report_that_would_be_emailed_without_email_settings_is_refused_naming_them()
+    {
+        var schedule = await app.Client().PostOk("/api/v1/report-schedules", new
+        {
+            name = "daily-activity", report = "activity-summary", cron = "0 0 7 ? * MON-FRI", timeZone = "Europe/Paris", period = "previous-day",
+            recipients = new[] { "lead@example.com" },
+        }, 400);
+        Assert.Contains("Email is not configured here (Email:FromAddress)", schedule["errors"]!["recipients"]![0]!.GetValue<string>());
+
+        var day = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var emailed = await app.Client().PostOk("/api/v1/reports/activity-summary/runs", new { from = day, to = day, email = new[] { "lead@example.com" } }, 400);
+        Assert.StartsWith("Email is not configured here (Email:FromAddress)", emailed["errors"]!["email"]![0]!.GetValue<string>());
+        // Without an inbox the run goes ahead: the workbook is downloaded from it.
+        await app.Client().PostOk("/api/v1/reports/activity-summary/runs", new { from = day, to = day }, 202);
+    }
 }

@@ -10,7 +10,7 @@ public sealed class EmailChannel(IEmailTransport transport, IOptions<EmailOption
 
     public string Provider => "email";
 
-    public string? Unavailable => options.Value.Enabled ? null : "Email is not configured here (Email:FromAddress).";
+    public string? Unavailable => options.Value.Enabled ? null : EmailOptions.NotConfigured;
 
     public string? NewProviderRef() =>
         EmailComposer.NewMessageId(options.Value.MessageIdDomain ?? options.Value.FromAddress?.Split('@')[^1] ?? "contacthub.local");

@@ -9,6 +9,9 @@ public sealed class EmailOptions : IValidatableObject
 {
     public const string Section = "Email";
 
+    /// <summary>What a request that needs email hears when Email:FromAddress is not set.</summary>
+    public const string NotConfigured = "Email is not configured here (Email:FromAddress).";
+
     /// <summary>Smtp (MailKit, your own mail server) or Graph (Exchange Online sendMail).</summary>
     public EmailTransportKind Transport { get; set; } = EmailTransportKind.Smtp;
 
