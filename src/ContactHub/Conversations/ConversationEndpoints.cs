@@ -116,8 +116,10 @@ public static class ConversationEndpoints
             if (result.Outcome != MessageOutcome.Queued)
                 return MessageEndpoints.ToResult(result, id).Result switch
                 {
+                    ProblemHttpResult { ProblemDetails: HttpValidationProblemDetails refused } => TypedResults.Problem(new HttpValidationProblemDetails(Prefixed(refused.Errors))
+                        { Status = refused.Status, Title = refused.Title, Detail = refused.Detail }),
                     ProblemHttpResult p => p,
-                    ValidationProblem v => Prefix(v),
+                    ValidationProblem v => TypedResults.ValidationProblem(Prefixed(v.ProblemDetails.Errors)),
                     _ => throw new InvalidOperationException("unexpected outcome"),
                 };
             queued = result.Queued;
@@ -127,8 +129,7 @@ public static class ConversationEndpoints
         return TypedResults.Ok(new EndedConversation((await store.GetAsync(id, ct))!, queued, await wrapUps.AppliedAsync([id], ct)));
     }
 
-    /// <summary>Errors about the summary message are reported under sendSummary.*.</summary>
-    private static ValidationProblem Prefix(ValidationProblem problem) =>
-        TypedResults.ValidationProblem(problem.ProblemDetails.Errors.ToDictionary(e => "sendSummary." + e.Key, e => e.Value));
+    /// <summary>Errors about the summary message are reported under sendSummary.* (refused as invalid, 400, or as not sendable, 422).</summary>
+    private static Dictionary<string, string[]> Prefixed(IDictionary<string, string[]> errors) => errors.ToDictionary(e => "sendSummary." + e.Key, e => e.Value);
 
 }

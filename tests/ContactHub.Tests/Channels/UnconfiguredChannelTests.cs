@@ -91,4 +91,16 @@ public sealed class UnconfiguredChannelTests(NoChannelSettingsApp app) : IClassF
         // Without an inbox the run goes ahead: the workbook is downloaded from it.
         await app.Client().PostOk("/api/v1/reports/activity-summary/runs", new { from = day, to = day }, 202);
     }
+
+    [Fact]
+    public async Task Ending_with_a_summary_on_such_a_channel_names_the_summarys_field_and_leaves_the_conversation_open()
+    {
+        var (conversationId, _, _) = await ActiveConversationAsync();
+
+        var refused = await app.Client().PostOk($"/api/v1/conversations/{conversationId}/end",
+            new { summary = "Flight moved.", sendSummary = new { channel = "sms", template = "conversation-summary" } }, 422);
+
+        Assert.StartsWith("SMS is not configured here", refused["errors"]!["sendSummary.channel"]![0]!.GetValue<string>());
+        Assert.Equal("active", (await app.Client().GetOk($"/api/v1/conversations/{conversationId}"))["conversation"]!["status"]!.GetValue<string>());
+    }
 }
