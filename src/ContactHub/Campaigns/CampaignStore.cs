@@ -150,20 +150,28 @@ public sealed class CampaignStore(Db db, TimeProvider clock)
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(RecentSendsSql), new { contactId, since, except = except ?? 0 }, cancellationToken: ct));
     }
 
-    // A queued send's status is its message's from then on (sent, delivered, read, failed), as the stats count it.
+    // A queued send's status is its message's from then on (sent, delivered, read, failed), as the stats count it, and so is its
+    // reason: the message's error (Twilio's refusal, a channel without settings), so that "failed" says why. Combined in C#: a
+    // CASE over two nullable columns has no declared type on SQLite, and Dapper then finds no constructor for a page of NULLs.
     private const string SendsSql = """
-        SELECT s.id, s.campaign_id, s.contact_id, s.trigger_key,
-            CASE WHEN s.status = 'queued' AND i.status IS NOT NULL THEN i.status ELSE s.status END AS status,
-            s.reason,
+        SELECT s.id, s.campaign_id, s.contact_id, s.trigger_key, s.status, s.reason, i.status AS message_status, i.error AS message_error,
             s.interaction_id, s.scheduled_for, s.created_at
         FROM campaign_sends s LEFT JOIN interactions i ON i.id = s.interaction_id
         WHERE s.campaign_id = @campaignId ORDER BY s.id DESC {LIMIT:@limit}
         """;
 
+    private sealed record SendRow(long Id, long CampaignId, long ContactId, string TriggerKey, string Status, string? Reason, string? MessageStatus,
+        string? MessageError, long? InteractionId, DateTimeOffset? ScheduledFor, DateTimeOffset CreatedAt)
+    {
+        public CampaignSend Send() => Status == "queued" && MessageStatus is not null
+            ? new(Id, CampaignId, ContactId, TriggerKey, MessageStatus, MessageError, InteractionId, ScheduledFor, CreatedAt)
+            : new(Id, CampaignId, ContactId, TriggerKey, Status, Reason, InteractionId, ScheduledFor, CreatedAt);
+    }
+
     public async Task<IReadOnlyList<CampaignSend>> SendsAsync(long campaignId, int limit, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QueryAsync<CampaignSend>(new CommandDefinition(db.Sql(SendsSql), new { campaignId, limit }, cancellationToken: ct))).ToList();
+        return (await connection.QueryAsync<SendRow>(new CommandDefinition(db.Sql(SendsSql), new { campaignId, limit }, cancellationToken: ct))).Select(r => r.Send()).ToList();
     }
 
     public sealed record Stats(long Triggered, long Queued, long Deferred, long Skipped, long Sent, long Delivered, long Failed, long RepliedWithin72h, long OptedOutAfter);

@@ -86,6 +86,23 @@ public abstract class CampaignSuite<TApp>(TApp app) : EngineSuite<TApp>(app) whe
     }
 
     [SkippableFact]
+    public async Task A_send_whose_message_twilio_refuses_says_failed_and_why()
+    {
+        var campaign = await Campaign(new { name = "refused", trigger = "missed-call-not-returned", parameters = new { minutes = 30 }, channel = "sms", body = "Sorry we missed your call." });
+        var phone = Customers.Phone();
+        await MissedCall(phone);
+        App.Clock.Advance(TimeSpan.FromMinutes(31));
+        App.Twilio.Enqueue(400, FakeTwilio.Error(21211, "The 'To' number is not a valid phone number.", 400));
+
+        await Evaluate();
+
+        Assert.Equal("failed", await SendStatus(campaign));
+        var send = Assert.Single(await Sends(campaign));
+        // The owner sees why without opening the contact's timeline (the reason was empty once the message was queued).
+        Assert.Contains("21211", send["reason"]!.GetValue<string>());
+    }
+
+    [SkippableFact]
     public async Task A_partial_update_never_resets_what_it_does_not_name()
     {
         var campaign = await Campaign(new
