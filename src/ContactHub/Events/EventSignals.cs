@@ -1,3 +1,5 @@
+using ContactHub.Hosting;
+
 namespace ContactHub.Events;
 
 /// <summary>
@@ -15,18 +17,7 @@ public sealed class EventSignals
 
     public void Sequenced() => Interlocked.Exchange(ref _sequenced, New()).TrySetResult();
 
-    public Task WaitAppendedAsync(TimeSpan timeout, CancellationToken ct) => Wait(Volatile.Read(ref _appended).Task, timeout, ct);
+    public Task WaitAppendedAsync(TimeSpan timeout, CancellationToken ct) => Wakeup.Until(Volatile.Read(ref _appended).Task, timeout, ct);
 
-    public Task WaitSequencedAsync(TimeSpan timeout, CancellationToken ct) => Wait(Volatile.Read(ref _sequenced).Task, timeout, ct);
-
-    /// <summary>
-    /// Ends at the signal or at the timeout, whichever comes first; only cancellation throws. A timeout is the common case (the
-    /// poll): caught as a <see cref="TimeoutException"/> it cost an exception every 250 ms per waiter, and an idle service
-    /// showed a steady rate of them in <c>dotnet.exceptions</c>, the metric operators watch.
-    /// </summary>
-    private static async Task Wait(Task signal, TimeSpan timeout, CancellationToken ct)
-    {
-        await signal.WaitAsync(timeout, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        ct.ThrowIfCancellationRequested();
-    }
+    public Task WaitSequencedAsync(TimeSpan timeout, CancellationToken ct) => Wakeup.Until(Volatile.Read(ref _sequenced).Task, timeout, ct);
 }
