@@ -4,6 +4,7 @@ using System.IO.Pipelines;
 using System.Text;
 using ContactHub.Data;
 using Dapper;
+using Microsoft.Data.Sqlite;
 using MiniExcelLibs;
 
 namespace ContactHub.Reports;
@@ -67,11 +68,12 @@ public sealed class InteractionExport(Db db)
     public async Task WriteCsvAsync(Filter filter, Stream output, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        await using var reader = await OpenAsync(connection, filter, ct);
+        var (rows, owner) = await OpenAsync(connection, filter, ct);
+        await using var _ = owner;
         await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 1 << 16);
         await writer.WriteLineAsync(string.Join(",", Headers));
         var line = new StringBuilder();
-        foreach (var values in ReadAhead(Values(reader, filter.Zone, ct), ct))
+        foreach (var values in ReadAhead(rows, ct))
         {
             line.Clear();
             for (var i = 0; i < values.Length; i++)
@@ -92,14 +94,15 @@ public sealed class InteractionExport(Db db)
     {
         await using var connection = await db.OpenAsync(ct);
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(CountSql), Args(filter), cancellationToken: ct));
-        await using var reader = await OpenAsync(connection, filter, ct);
+        var (values, owner) = await OpenAsync(connection, filter, ct);
+        await using var _ = owner;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 18, resumeWriterThreshold: 1 << 17, useSynchronizationContext: false));
         var writer = OwnThread.Start(() =>
         {
             try
             {
-                using var rows = ReadAhead(Rows(reader, filter.Zone, stop.Token), stop.Token).GetEnumerator();
+                using var rows = ReadAhead(values, stop.Token).Select(Cells).GetEnumerator();
                 var sheetCount = (int)Math.Max(1, (total + SheetRows - 1) / SheetRows);
                 var sheets = new Dictionary<string, object>();
                 for (var s = 0; s < sheetCount; s++)
@@ -131,38 +134,56 @@ public sealed class InteractionExport(Db db)
         }
     }
 
-    private Task<DbDataReader> OpenAsync(DbConnection connection, Filter filter, CancellationToken ct) =>
-        connection.ExecuteReaderAsync(new CommandDefinition(db.Sql(RowsSql), Args(filter), commandTimeout: 3600, flags: CommandFlags.None, cancellationToken: ct));
+    /// <summary>
+    /// The period's rows, the query started before anything is written (a query that fails is answered, not cut short) and
+    /// read as they are enumerated; the owner ends the query. On SQLite through <see cref="SqliteRows"/>: the export's reader,
+    /// its slower half, spent 1.9 of its 4 s taking a million rows' values out through the data reader, 0.85 s this way.
+    /// </summary>
+    private async Task<(IEnumerable<object?[]> Rows, IAsyncDisposable Owner)> OpenAsync(DbConnection connection, Filter filter, CancellationToken ct)
+    {
+        if (connection is SqliteConnection sqlite)
+        {
+            var rows = SqliteRows.Prepare(sqlite, db.Sql(RowsSql), new Dictionary<string, object?> { ["@from"] = filter.From, ["@to"] = filter.To, ["@channel"] = filter.Channel });
+            return (Values(rows, filter.Zone, ct), rows);
+        }
+        var reader = await connection.ExecuteReaderAsync(new CommandDefinition(db.Sql(RowsSql), Args(filter), commandTimeout: 3600, flags: CommandFlags.None, cancellationToken: ct));
+        return (Values(reader, filter.Zone, ct), reader);
+    }
 
     private static object Args(Filter f) => new { from = f.From, to = f.To, channel = f.Channel };
 
-    private static object?[] Row(DbDataReader r, TimeZoneInfo zone)
-    {
-        var values = new object?[Headers.Length];
-        // GetValue alone: asking IsDBNull first asked SQLite each value's type twice (the reader thread, the export's slower
-        // half, spent a quarter of its time there).
-        for (var i = 0; i < values.Length; i++) values[i] = r.GetValue(i) is var value && value is DBNull ? null : value;
-        values[1] = CellValues.ToInstant(values[1]) is { } at ? TimeZoneInfo.ConvertTime(at, zone).DateTime : null;
-        return values;
-    }
+    private static DateTime? Local(object? occurredAt, TimeZoneInfo zone) => CellValues.ToInstant(occurredAt) is { } at ? TimeZoneInfo.ConvertTime(at, zone).DateTime : null;
 
     private static IEnumerable<object?[]> Values(DbDataReader reader, TimeZoneInfo zone, CancellationToken ct)
     {
         while (reader.Read())
         {
             ct.ThrowIfCancellationRequested();
-            yield return Row(reader, zone);
+            var values = new object?[Headers.Length];
+            // GetValue alone: asking IsDBNull first asked SQLite each value's type twice.
+            for (var i = 0; i < values.Length; i++) values[i] = reader.GetValue(i) is var value && value is DBNull ? null : value;
+            values[1] = Local(values[1], zone);
+            yield return values;
         }
     }
 
-    /// <summary>The rows as MiniExcel takes them: named cells, numbers and times kept, anything else as text.</summary>
-    private static IEnumerable<IDictionary<string, object?>> Rows(DbDataReader reader, TimeZoneInfo zone, CancellationToken ct) =>
-        Values(reader, zone, ct).Select(values =>
+    /// <summary>RowsSql's columns by position: the ids are integers, the duration an integer or null, the rest text.</summary>
+    private static IEnumerable<object?[]> Values(SqliteRows r, TimeZoneInfo zone, CancellationToken ct)
+    {
+        while (r.Read())
         {
-            var row = new Dictionary<string, object?>(Headers.Length);
-            for (var i = 0; i < Headers.Length; i++) row[Headers[i]] = values[i] is long or int or DateTime or null ? values[i] : Convert.ToString(values[i], CultureInfo.InvariantCulture);
-            return (IDictionary<string, object?>)row;
-        });
+            ct.ThrowIfCancellationRequested();
+            yield return [r.Int64(0), Local(r.Text(1), zone), r.Int64(2), r.Text(3), r.Int64(4), r.Text(5), r.Text(6), r.Text(7), r.Text(8), r.NullableInt64(9), r.Text(10), r.Text(11), r.Text(12), r.Text(13)];
+        }
+    }
+
+    /// <summary>A row as MiniExcel takes it: named cells, numbers and times kept, anything else as text. Built on the writer's thread.</summary>
+    private static IDictionary<string, object?> Cells(object?[] values)
+    {
+        var row = new Dictionary<string, object?>(Headers.Length);
+        for (var i = 0; i < Headers.Length; i++) row[Headers[i]] = values[i] is long or int or DateTime or null ? values[i] : Convert.ToString(values[i], CultureInfo.InvariantCulture);
+        return row;
+    }
 
     /// <summary>Rows read ahead on another thread, handed over this many at a time (one hand-over per row cost each side a third of its time in waits and wake-ups).</summary>
     private const int Chunk = 512;

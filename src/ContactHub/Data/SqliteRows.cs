@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace ContactHub.Data;
+
+/// <summary>
+/// A query's rows read from SQLite through SQLite's own calls on the connection's handle, for the few readers that stream a
+/// million rows (the export). <see cref="SqliteDataReader.GetValue"/> asks each value's type twice and wraps every call; read
+/// column by column as the caller knows them, the export's million rows took 0.85 s to take out instead of 1.9 s
+/// (docs/BENCHMARKS.md). Text is read as given: an empty text reads as null.
+/// </summary>
+public sealed class SqliteRows : IDisposable, IAsyncDisposable
+{
+    private readonly sqlite3 _db;
+    private readonly sqlite3_stmt _statement;
+    private readonly TimeSpan _busyTimeout;
+    private bool _started;
+
+    private SqliteRows(sqlite3 db, sqlite3_stmt statement, TimeSpan busyTimeout) => (_db, _statement, _busyTimeout) = (db, statement, busyTimeout);
+
+    /// <summary>Prepares one statement with its named parameters bound (null, long, string or a DateTimeOffset written as the service stores it).</summary>
+    public static SqliteRows Prepare(SqliteConnection connection, string sql, IReadOnlyDictionary<string, object?> parameters)
+    {
+        var db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
+        var busyTimeout = TimeSpan.FromSeconds(connection.DefaultTimeout);
+        sqlite3_stmt? statement = null;
+        WaitingOutBusy(() => raw.sqlite3_prepare_v2(db, sql, out statement), db, busyTimeout);
+        var rows = new SqliteRows(db, statement!, busyTimeout);
+        try
+        {
+            foreach (var (name, value) in parameters)
+            {
+                var index = raw.sqlite3_bind_parameter_index(statement, name);
+                if (index == 0) throw new ArgumentException($"The query has no parameter {name}.", nameof(parameters));
+                SqliteException.ThrowExceptionForRC(value switch
+                {
+                    null => raw.sqlite3_bind_null(statement, index),
+                    long number => raw.sqlite3_bind_int64(statement, index, number),
+                    string text => raw.sqlite3_bind_text(statement, index, text),
+                    // As Microsoft.Data.Sqlite writes it, in UTC as the service stores timestamps ("2026-11-27 09:00:00+00:00").
+                    DateTimeOffset at => raw.sqlite3_bind_text(statement, index, at.ToUniversalTime().ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFFzzz", CultureInfo.InvariantCulture)),
+                    _ => throw new ArgumentException($"{name}: cannot bind a {value.GetType().Name}.", nameof(parameters)),
+                }, db);
+            }
+            return rows;
+        }
+        catch
+        {
+            rows.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The next row; false after the last. Before the first row, waits out a busy database as the connection's commands do.</summary>
+    public bool Read()
+    {
+        // Once rows have come the read is under way: a step that fails then is not tried again (SQLite would start over).
+        var rc = _started ? raw.sqlite3_step(_statement) : WaitingOutBusy(() => raw.sqlite3_step(_statement), _db, _busyTimeout);
+        if (rc == raw.SQLITE_ROW) return _started = true;
+        if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, _db);
+        return false;
+    }
+
+    /// <summary>Calls again while SQLite answers busy or locked, until the timeout; then throws what it answered, as for any other error.</summary>
+    private static int WaitingOutBusy(Func<int> call, sqlite3 db, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var rc = call();
+            if (rc is raw.SQLITE_OK or raw.SQLITE_ROW or raw.SQLITE_DONE) return rc;
+            if (rc is not (raw.SQLITE_BUSY or raw.SQLITE_LOCKED) || DateTime.UtcNow >= deadline) SqliteException.ThrowExceptionForRC(rc, db);
+            Thread.Sleep(10);
+        }
+    }
+
+    public long Int64(int column) => raw.sqlite3_column_int64(_statement, column);
+
+    public long? NullableInt64(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL ? null : raw.sqlite3_column_int64(_statement, column);
+
+    public string? Text(int column) => raw.sqlite3_column_blob(_statement, column) is { IsEmpty: false } bytes ? Encoding.UTF8.GetString(bytes) : null;
+
+    public void Dispose() => _statement.Dispose();
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
