@@ -15,19 +15,15 @@ public sealed class SqliteRows : IDisposable, IAsyncDisposable
 {
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
-    private readonly TimeSpan _busyTimeout;
-    private bool _started;
 
-    private SqliteRows(sqlite3 db, sqlite3_stmt statement, TimeSpan busyTimeout) => (_db, _statement, _busyTimeout) = (db, statement, busyTimeout);
+    private SqliteRows(sqlite3 db, sqlite3_stmt statement) => (_db, _statement) = (db, statement);
 
     /// <summary>Prepares one statement with its named parameters bound (null, long, string or a DateTimeOffset written as the service stores it).</summary>
     public static SqliteRows Prepare(SqliteConnection connection, string sql, IReadOnlyDictionary<string, object?> parameters)
     {
         var db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
-        var busyTimeout = TimeSpan.FromSeconds(connection.DefaultTimeout);
-        sqlite3_stmt? statement = null;
-        WaitingOutBusy(() => raw.sqlite3_prepare_v2(db, sql, out statement), db, busyTimeout);
-        var rows = new SqliteRows(db, statement!, busyTimeout);
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(db, sql, out var statement), db);
+        var rows = new SqliteRows(db, statement);
         try
         {
             foreach (var (name, value) in parameters)
@@ -53,27 +49,13 @@ public sealed class SqliteRows : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>The next row; false after the last. Before the first row, waits out a busy database as the connection's commands do.</summary>
+    /// <summary>The next row; false after the last. A locked database is waited out by the connection's busy_timeout (SqliteDialect sets it).</summary>
     public bool Read()
     {
-        // Once rows have come the read is under way: a step that fails then is not tried again (SQLite would start over).
-        var rc = _started ? raw.sqlite3_step(_statement) : WaitingOutBusy(() => raw.sqlite3_step(_statement), _db, _busyTimeout);
-        if (rc == raw.SQLITE_ROW) return _started = true;
+        var rc = raw.sqlite3_step(_statement);
+        if (rc == raw.SQLITE_ROW) return true;
         if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, _db);
         return false;
-    }
-
-    /// <summary>Calls again while SQLite answers busy or locked, until the timeout; then throws what it answered, as for any other error.</summary>
-    private static int WaitingOutBusy(Func<int> call, sqlite3 db, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var rc = call();
-            if (rc is raw.SQLITE_OK or raw.SQLITE_ROW or raw.SQLITE_DONE) return rc;
-            if (rc is not (raw.SQLITE_BUSY or raw.SQLITE_LOCKED) || DateTime.UtcNow >= deadline) SqliteException.ThrowExceptionForRC(rc, db);
-            Thread.Sleep(10);
-        }
     }
 
     public long Int64(int column) => raw.sqlite3_column_int64(_statement, column);

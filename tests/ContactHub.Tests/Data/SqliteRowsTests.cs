@@ -7,9 +7,9 @@ public sealed class SqliteRowsTests : IDisposable
 {
     private readonly string _file = Path.Combine(Path.GetTempPath(), $"contacthub-rows-{Guid.NewGuid():N}.db");
 
-    private SqliteConnection Open(int timeoutSeconds = 30)
+    private SqliteConnection Open()
     {
-        var connection = new SqliteConnection($"Data Source={_file};Pooling=False;Default Timeout={timeoutSeconds}");
+        var connection = new SqliteConnection($"Data Source={_file};Pooling=False");
         connection.Open();
         return connection;
     }
@@ -69,7 +69,7 @@ public sealed class SqliteRowsTests : IDisposable
     }
 
     [Fact]
-    public async Task A_read_waits_out_a_database_locked_by_another_connection_as_the_connections_commands_do()
+    public async Task A_read_on_the_services_connection_waits_out_a_database_locked_by_another_connection()
     {
         Create();
         var holder = Open();
@@ -83,7 +83,9 @@ public sealed class SqliteRowsTests : IDisposable
             await Task.Delay(300);
             holder.Dispose(); // unpooled: the lock goes with the connection
         });
-        using var connection = Open(timeoutSeconds: 10);
+        await using var db = new Db(DatabaseProvider.Sqlite, $"Data Source={_file};Pooling=False", Path.GetTempPath());
+        await using var connection = (SqliteConnection)await db.OpenAsync(); // as the export opens it: with its busy timeout
+
         using var rows = SqliteRows.Prepare(connection, "SELECT n FROM t WHERE id = 1", new Dictionary<string, object?>());
 
         Assert.True(rows.Read());
