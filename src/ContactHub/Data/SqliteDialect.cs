@@ -44,7 +44,11 @@ public sealed class SqliteDialect : SqlDialect
         Run(connection, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;", ct);
 
     // A 32 MiB page cache instead of the default 2 MiB, so that the indexes an insert touches at random stay in memory (import: +25%).
-    public override Task OnOpenWriterAsync(DbConnection connection, CancellationToken ct) => Run(connection, "PRAGMA cache_size = -32768;", ct);
+    // The group commit runs each unit in a savepoint, and SQLite keeps the pages a savepoint may have to restore in a
+    // sub-journal that spills past 64 KiB to a temporary file: ~1,000 writes to /var/tmp per commit (strace of the writer
+    // thread under ingest), three times its writes to the log. Kept in memory instead (temp_store): ingest of 100k / 1M,
+    // published, wrk from outside, back to back: 4,745–4,958 → 5,396–5,510 req/s, CPU 0.19 → 0.17 ms an event (2026-11-27).
+    public override Task OnOpenWriterAsync(DbConnection connection, CancellationToken ct) => Run(connection, "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;", ct);
 
     // An import lets the write-ahead log grow to 64 MiB (16,384 pages) before its commit copies it back into the file, instead
     // of 4 MiB: the index pages its rows touch at random are copied once per 64 MiB however often they changed (import of a

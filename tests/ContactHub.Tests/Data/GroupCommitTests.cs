@@ -36,6 +36,16 @@ public sealed class GroupCommitTests() : MigratedSqlite("group")
     }
 
     [Fact]
+    public async Task The_pages_a_units_savepoint_may_restore_are_kept_in_memory_not_in_a_temporary_file()
+    {
+        // temp_store 2 (MEMORY): the savepoints' sub-journal stays in memory; at the default it spilled to /var/tmp past 64 KiB,
+        // ~1,000 writes a commit under ingest.
+        var store = await Db.InSharedTransactionAsync((connection, tx) => connection.ExecuteScalarAsync<long>("PRAGMA temp_store", transaction: tx));
+
+        Assert.Equal(2, store);
+    }
+
+    [Fact]
     public async Task Concurrent_events_share_transactions_and_a_retried_delivery_is_recorded_once()
     {
         var options = Options.Create(new ConversationsOptions());
