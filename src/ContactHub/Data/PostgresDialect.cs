@@ -27,11 +27,7 @@ public sealed class PostgresDialect : SqlDialect
     /// pool is not reset: the reset is six statements (RESET ALL, UNLISTEN *, pg_advisory_unlock_all()…) that PostgreSQL ran before
     /// every request's first query — 0.1 ms of its CPU per screen-pop; the service leaves no session state behind (no SET, LISTEN or
     /// temporary table; the migration's advisory lock is released by its own statement), and Npgsql still rolls back a transaction
-    /// left open. PostgreSQL's JIT is off for the service's sessions: it compiles a query whose estimated cost passes
-    /// jit_above_cost, which only the reports' month-long scans do, and there compiling cost more than it saved: 2.0–2.1 s of
-    /// PostgreSQL's CPU per activity-summary over 1.45M interactions (pg_stat_statements), the report 5.0 → 4.8 s (medians of
-    /// five runs, 2026-11-27). A connection string that sets <c>Max Auto Prepare</c>,
-    /// <c>No Reset On Close</c> or a <c>jit</c> setting in <c>Options</c> itself is left as it is.
+    /// left open. A connection string that sets <c>Max Auto Prepare</c> or <c>No Reset On Close</c> itself is left as it is.
     /// </summary>
     public override DbDataSource CreateDataSource(string connectionString)
     {
@@ -42,8 +38,6 @@ public sealed class PostgresDialect : SqlDialect
             builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
         }
         if (!Names(connectionString, "Reset On Close", "ResetOnClose")) builder.ConnectionStringBuilder.NoResetOnClose = true;
-        if (builder.ConnectionStringBuilder.Options is not { } options || !options.Contains("jit", StringComparison.OrdinalIgnoreCase))
-            builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} -c jit=off".Trim();
         return builder.Build();
     }
 
