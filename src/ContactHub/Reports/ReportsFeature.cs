@@ -1,4 +1,5 @@
 using ContactHub.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace ContactHub.Reports;
 
@@ -7,7 +8,7 @@ public static class ReportsFeature
     public static WebApplicationBuilder AddReports(this WebApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<ReportsOptions>(ReportsOptions.Section);
-        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ReportsOptions>, ScheduleEmailValidation>();
+        builder.Services.AddSingleton<IValidateOptions<ReportsOptions>, ScheduleEmailValidation>();
         builder.Services.AddSingleton<ReportCatalogue>();
         builder.Services.AddSingleton<ReportQueries>();
         builder.Services.AddValidatedOptions<ServiceLevelOptions>(ServiceLevelOptions.Section);

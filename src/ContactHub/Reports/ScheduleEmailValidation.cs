@@ -12,8 +12,9 @@ public sealed class ScheduleEmailValidation(IOptions<EmailOptions> email) : IVal
     public ValidateOptionsResult Validate(string? name, ReportsOptions options)
     {
         if (email.Value.Enabled) return ValidateOptionsResult.Success;
+        // A destination ("teams:floor") needs no email; one the settings do not define is ScheduleRules' to name.
         var failures = options.Schedules
-            .Select(s => (s.Key, Index: s.Value.Recipients.FindIndex(to => !options.DestinationRecipients.Contains(to))))
+            .Select(s => (s.Key, Index: s.Value.Recipients.FindIndex(to => to.Contains('@'))))
             .Where(s => s.Index >= 0)
             .Select(s => $"{ReportsOptions.Section}:Schedules:{s.Key}:Recipients:{s.Index} is an email address: {EmailOptions.NotConfigured} Set it, or name only configured destinations (Reports:Destinations).")
             .ToList();
