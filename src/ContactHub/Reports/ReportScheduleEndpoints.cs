@@ -156,9 +156,8 @@ public static class ReportScheduleEndpoints
         if (perTeam && recipients?.FirstOrDefault(to => !allTeams.Any(t => t.Managers.Contains(to, StringComparer.OrdinalIgnoreCase))) is { } stranger)
             errors["recipients"] = [$"recipients: with perRecipientTeam each recipient is a team's manager; {stranger} manages no team (PUT /api/v1/teams/{{name}} with \"managers\")."];
         // A schedule that could never deliver: its every run would fail with this, found out the first morning.
-        if (!canEmail && !errors.ContainsKey("recipients")
-            && recipients?.FirstOrDefault(to => !(options.Value.DestinationRecipients.Contains(to))) is { } inbox)
-            errors["recipients"] = [$"recipients: {EmailOptions.NotConfigured} {inbox} cannot be sent the report; set it, or name only configured destinations (Reports:Destinations)."];
+        if (!canEmail && !errors.ContainsKey("recipients") && recipients is not null && ScheduleRules.FirstEmail(recipients) is var inbox and >= 0)
+            errors["recipients"] = [$"recipients: {EmailOptions.NotConfigured} {recipients[inbox]} cannot be sent the report. {ScheduleRules.EmailNeeded}"];
         if (errors.Count > 0) return (null, errors);
         return (new ScheduleInput(name, r.Report!, r.Cron!.Trim(), r.TimeZone!, r.Period!, recipients!, r.Enabled ?? true, sendWhen, scope, perTeam), errors);
     }

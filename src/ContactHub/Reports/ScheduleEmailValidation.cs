@@ -12,11 +12,10 @@ public sealed class ScheduleEmailValidation(IOptions<EmailOptions> email) : IVal
     public ValidateOptionsResult Validate(string? name, ReportsOptions options)
     {
         if (email.Value.Enabled) return ValidateOptionsResult.Success;
-        // A destination ("teams:floor") needs no email; one the settings do not define is ScheduleRules' to name.
         var failures = options.Schedules
-            .Select(s => (s.Key, Index: s.Value.Recipients.FindIndex(to => to.Contains('@'))))
+            .Select(s => (s.Key, Index: ScheduleRules.FirstEmail(s.Value.Recipients)))
             .Where(s => s.Index >= 0)
-            .Select(s => $"{ReportsOptions.Section}:Schedules:{s.Key}:Recipients:{s.Index} is an email address: {EmailOptions.NotConfigured} Set it, or name only configured destinations (Reports:Destinations).")
+            .Select(s => $"{ReportsOptions.Section}:Schedules:{s.Key}:Recipients:{s.Index} is an email address: {EmailOptions.NotConfigured} {ScheduleRules.EmailNeeded}")
             .ToList();
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

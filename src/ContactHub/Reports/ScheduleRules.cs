@@ -30,6 +30,17 @@ public static class ScheduleRules
                 : $"holds something that is not an email address ('{bad}').");
     }
 
+    /// <summary>What a schedule that emails hears without Email:FromAddress: its every run would fail, found out the first morning.</summary>
+    public const string EmailNeeded = "Set it, or name only configured destinations (Reports:Destinations).";
+
+    /// <summary>Where in <paramref name="recipients"/> the first email address is (a destination needs no email), or -1.</summary>
+    public static int FirstEmail(IReadOnlyList<string> recipients)
+    {
+        for (var i = 0; i < recipients.Count; i++)
+            if (IsEmail(recipients[i])) return i;
+        return -1;
+    }
+
     /// <summary>A cron that never fires (30 February) would stop Quartz from starting; one that fires every second floods inboxes.</summary>
     private static string? FiringProblem(string cron, TimeZoneInfo zone, TimeSpan minimumInterval, DateTimeOffset now)
     {
