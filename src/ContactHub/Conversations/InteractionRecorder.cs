@@ -103,17 +103,18 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
             return true;
         }, ct);
 
-    /// <summary>Records in its own transaction, or on SQLite in one shared with concurrent callers (group commit).</summary>
+    /// <summary>Records in a transaction shared with concurrent callers (group commit), or in its own where the engine has none.</summary>
     public Task<RecordResult> RecordAsync(NewInteraction interaction, CancellationToken ct = default) =>
         db.InSharedTransactionAsync((connection, transaction) => RecordAsync(connection, transaction, interaction, ct), ct);
 
     /// <summary>
     /// Records several events in order, each on its own: one refused (an unknown conversation, say) does not stop the others.
-    /// On SQLite they are queued together and share group commits; elsewhere each has its own transaction, one after another.
+    /// With one writer (SQLite) they are queued together and share group commits; elsewhere, where writers run side by side, each
+    /// waits for the one before it, so that they are recorded in their order.
     /// </summary>
     public async Task<IReadOnlyList<(RecordResult? Result, DomainException? Refused)>> RecordEachAsync(IReadOnlyList<NewInteraction> interactions, CancellationToken ct = default)
     {
-        var queued = db.Dialect.SerializesWriters ? interactions.Select(i => RecordAsync(i, ct)).ToList() : null;
+        var queued = db.Group.KeepsOrder ? interactions.Select(i => RecordAsync(i, ct)).ToList() : null;
         var results = new List<(RecordResult?, DomainException?)>(interactions.Count);
         for (var n = 0; n < interactions.Count; n++)
         {

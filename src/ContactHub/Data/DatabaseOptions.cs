@@ -21,6 +21,13 @@ public sealed class DatabaseOptions : IValidatableObject
     /// </summary>
     public int ConcurrentReads { get; set; }
 
+    /// <summary>
+    /// On PostgreSQL, how many connections record events (and other small writes) in shared transactions, a commit per group
+    /// rather than per event (see <see cref="GroupCommit"/>); 0: each in a transaction of its own. Empty: 4. SQLite always has
+    /// one writer; SQL Server gives each event its own transaction.
+    /// </summary>
+    public int? GroupCommitConnections { get; set; }
+
     public DatabaseProvider ProviderKind => Enum.Parse<DatabaseProvider>(Provider!, ignoreCase: true);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext context)
@@ -29,6 +36,10 @@ public sealed class DatabaseOptions : IValidatableObject
             yield return new($"{Section}:Provider must be one of Sqlite, SqlServer, Postgres (was '{Provider}').", [nameof(Provider)]);
         if (ConcurrentReads is < 0 or > 1_000)
             yield return new($"{Section}:ConcurrentReads must be 0 (two per processor) to 1000 (was {ConcurrentReads}).", [nameof(ConcurrentReads)]);
+        if (GroupCommitConnections is < 0 or > 64)
+            yield return new($"{Section}:GroupCommitConnections must be 0 (a transaction per event) to 64 (was {GroupCommitConnections}).", [nameof(GroupCommitConnections)]);
+        else if (GroupCommitConnections > 0 && Enum.TryParse<DatabaseProvider>(Provider, ignoreCase: true, out var engine) && engine == DatabaseProvider.SqlServer)
+            yield return new($"{Section}:GroupCommitConnections applies to PostgreSQL: on SQL Server a deadlock's victim loses its whole transaction, so each event has its own. Leave it empty.", [nameof(GroupCommitConnections)]);
         if (string.IsNullOrWhiteSpace(ConnectionString))
             yield return new($"{Section}:ConnectionString is required.", [nameof(ConnectionString)]);
         else if (Enum.TryParse<DatabaseProvider>(Provider, ignoreCase: true, out var provider) && Unreadable(provider, ConnectionString) is { } reason)

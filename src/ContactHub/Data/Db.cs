@@ -11,14 +11,15 @@ public sealed class Db : IAsyncDisposable
     static Db() => DapperSetup.Configure();
 
     public Db(IOptions<DatabaseOptions> options, IHostEnvironment environment)
-        : this(options.Value.ProviderKind, options.Value.ConnectionString!, environment.ContentRootPath, options.Value.ConcurrentReads) { }
+        : this(options.Value.ProviderKind, options.Value.ConnectionString!, environment.ContentRootPath, options.Value.ConcurrentReads,
+            options.Value.GroupCommitConnections) { }
 
-    public Db(DatabaseProvider provider, string connectionString, string contentRoot, int concurrentReads = 0)
+    public Db(DatabaseProvider provider, string connectionString, string contentRoot, int concurrentReads = 0, int? groupCommitConnections = null)
     {
         Dialect = SqlDialect.For(provider);
         ConnectionString = Dialect.PrepareConnectionString(connectionString, contentRoot);
         _source = Dialect.CreateDataSource(ConnectionString);
-        Group = new GroupCommit(this);
+        Group = new GroupCommit(this, Dialect.SerializesWriters ? 1 : groupCommitConnections ?? Dialect.GroupCommitConnections);
         Reads = new ReadConnections(this, concurrentReads);
     }
 
@@ -30,7 +31,7 @@ public sealed class Db : IAsyncDisposable
     /// <summary>True inside a unit of work that holds <see cref="WriteGate"/> (a nested unit does not wait for itself).</summary>
     internal AsyncLocal<bool> HoldsWriteGate { get; } = new();
 
-    /// <summary>This process's SQLite group commit (see <see cref="Transactions.InSharedTransactionAsync{T}"/>).</summary>
+    /// <summary>This process's group commit (see <see cref="Transactions.InSharedTransactionAsync{T}"/>).</summary>
     internal GroupCommit Group { get; }
 
     /// <summary>Connections for the hot read paths, kept open with their prepared statements on SQLite.</summary>

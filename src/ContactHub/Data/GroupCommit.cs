@@ -4,72 +4,85 @@ using System.Threading.Channels;
 namespace ContactHub.Data;
 
 /// <summary>
-/// Group commit for SQLite's single writer: small write units from many callers run one after another in one
-/// shared transaction, each inside its own savepoint, and one commit makes them all durable. A unit that throws is
-/// rolled back to its savepoint and only its caller sees the error; every caller's task completes after the commit.
-/// One writer loop per database, started on first use, on a connection it keeps open so that the statements it runs
-/// stay prepared (<see cref="PreparedStatements"/>); it takes the process's write gate for each group, so other
-/// transactions interleave between groups.
+/// Group commit: small write units from many callers run one after another in one shared transaction, each inside its
+/// own savepoint, and one commit makes them all durable. A unit that throws is rolled back to its savepoint and only its
+/// caller sees the error; every caller's task completes after the commit.
+/// SQLite has one writer: one loop, on a thread of its own and a connection it keeps open so that the statements it runs
+/// stay prepared (<see cref="PreparedStatements"/>), taking the process's write gate for each group so that other
+/// transactions interleave between groups. PostgreSQL runs several loops ("lanes", <c>Database:GroupCommitConnections</c>),
+/// each with a pooled connection while there is work: a commit per group instead of per event is most of what an event
+/// costs the server. Lanes write at the same time, so a unit may lose a race to another lane's transaction (a key both
+/// wrote, a deadlock between two groups' locks): it is rolled back to its savepoint and runs again alone once its own
+/// group has committed and released its locks, as <see cref="Transactions.InTransactionAsync{T}"/> runs a unit.
 /// </summary>
-public sealed class GroupCommit(Db db) : IAsyncDisposable
+public sealed class GroupCommit : IAsyncDisposable
 {
-    /// <summary>Units per transaction at most: enough to amortise the commit, small enough to keep the lock short.</summary>
+    /// <summary>Units per transaction at most on SQLite: enough to amortise the commit, small enough to keep the lock short.</summary>
     public const int MaxGroup = 128;
 
-    private readonly Channel<Unit> _queue = Channel.CreateUnbounded<Unit>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>
+    /// On the server engines: each unit that writes is a subtransaction, and past 64 in one transaction PostgreSQL's per-backend
+    /// cache of them overflows, which slows every other session's snapshots.
+    /// </summary>
+    public const int MaxServerGroup = 32;
+
+    private readonly Db _db;
+    private readonly int _lanes;
+    private readonly int _maxGroup;
+    private readonly Channel<Unit> _queue;
+    private readonly AsyncLocal<bool> _inUnit = new();
     private readonly Lock _start = new();
-    private Task? _writer;
+    private Task[]? _writers;
+
+    /// <param name="lanes">Loops writing at once: 1 on SQLite; 0 turns group commit off (each unit in its own transaction).</param>
+    public GroupCommit(Db db, int lanes)
+    {
+        _db = db;
+        _lanes = lanes;
+        _maxGroup = db.Dialect.SerializesWriters ? MaxGroup : MaxServerGroup;
+        // One reader on SQLite; the lanes read the queue's length, which a single-reader channel does not keep.
+        _queue = Channel.CreateUnbounded<Unit>(new UnboundedChannelOptions { SingleReader = db.Dialect.SerializesWriters });
+    }
+
+    /// <summary>True where concurrent units share transactions.</summary>
+    public bool Enabled => _lanes > 0;
+
+    /// <summary>One loop: units run in the order they were queued.</summary>
+    public bool KeepsOrder => _lanes == 1;
+
+    /// <summary>True inside a unit: a shared unit it starts runs in a transaction of its own rather than waiting for a group behind its own.</summary>
+    public bool InUnit => _inUnit.Value;
 
     public Task<T> RunAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
     {
         var unit = new Unit<T>(work, ct);
-        EnsureWriter();
+        EnsureWriters();
         if (!_queue.Writer.TryWrite(unit)) throw new InvalidOperationException("The group-commit writer has stopped.");
         return unit.Task;
     }
 
-    private void EnsureWriter()
+    private void EnsureWriters()
     {
-        if (_writer is not null) return;
+        if (_writers is not null) return;
         lock (_start)
-            _writer ??= OwnThread.Start(WriteLoop);
+            _writers ??= _db.Dialect.SerializesWriters
+                ? [OwnThread.Start(WriteLoop)]
+                : Enumerable.Range(0, _lanes).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
     }
 
     /// <summary>
-    /// The writer has a thread of its own and waits on it: SQLite's calls complete synchronously, so nothing here would
+    /// SQLite's writer has a thread of its own and waits on it: SQLite's calls complete synchronously, so nothing here would
     /// free a thread by awaiting, and the loop never holds (or waits for) a thread-pool thread that requests need.
     /// </summary>
     private void WriteLoop()
     {
-        var group = new List<Unit>(MaxGroup);
+        _inUnit.Value = true;
+        var group = new List<Unit>(_maxGroup);
         DbConnection? connection = null;
         try
         {
             while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
-            {
-                group.Clear();
-                while (group.Count < MaxGroup && _queue.Reader.TryRead(out var unit))
-                    if (!unit.Cancelled()) group.Add(unit);
-                if (group.Count == 0) continue;
-                try
-                {
-                    connection ??= db.OpenWriterAsync().GetAwaiter().GetResult();
-                    db.InTransactionAsync(connection, async (c, transaction) =>
-                    {
-                        foreach (var unit in group) await unit.RunInSavepointAsync(c, transaction);
-                        return 0;
-                    }, CancellationToken.None).GetAwaiter().GetResult();
-                    foreach (var unit in group) unit.Complete();
-                }
-                catch (Exception ex)
-                {
-                    // The transaction itself failed (open, commit, disk, lock): none of the group is recorded, each caller hears
-                    // why, and the next group starts on a new connection.
-                    foreach (var unit in group) unit.Fail(ex);
-                    connection?.Dispose();
-                    connection = null;
-                }
-            }
+                connection = RunGroupAsync(Take(group), connection).GetAwaiter().GetResult();
         }
         finally
         {
@@ -77,17 +90,110 @@ public sealed class GroupCommit(Db db) : IAsyncDisposable
         }
     }
 
-    /// <summary>Lets the queued units finish, then closes the writer's connection.</summary>
+    /// <summary>A lane of a server engine: its awaits are the network's, so it waits without holding a thread.</summary>
+    private async Task WriteLoopAsync()
+    {
+        _inUnit.Value = true;
+        var group = new List<Unit>(_maxGroup);
+        DbConnection? connection = null;
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync())
+            {
+                connection = await RunGroupAsync(Take(group), connection);
+                // A lane keeps its pooled connection while units wait, and gives it back when there are none.
+                if (connection is not null && _queue.Reader.Count == 0)
+                {
+                    await connection.DisposeAsync();
+                    connection = null;
+                }
+            }
+        }
+        finally
+        {
+            if (connection is not null) await connection.DisposeAsync();
+        }
+    }
+
+    private List<Unit> Take(List<Unit> group)
+    {
+        group.Clear();
+        while (group.Count < _maxGroup && _queue.Reader.TryRead(out var unit))
+            if (!unit.Cancelled()) group.Add(unit);
+        return group;
+    }
+
+    /// <summary>Runs a group in one transaction; returns the connection to keep for the next one (null after a failure).</summary>
+    private async Task<DbConnection?> RunGroupAsync(List<Unit> group, DbConnection? connection)
+    {
+        if (group.Count == 0) return connection;
+        try
+        {
+            connection ??= await _db.OpenWriterAsync();
+            if (!_db.Dialect.SerializesWriters && await TryWithoutSavepointsAsync(group, connection)) return Completed(group, connection);
+            await _db.InTransactionAsync(connection, async (c, transaction) =>
+            {
+                foreach (var unit in group) await unit.RunInSavepointAsync(_db, c, transaction);
+                return 0;
+            }, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The transaction itself failed (open, commit, disk, lock): none of the group is recorded, each caller hears
+            // why, and the next group starts on a new connection.
+            var cause = ex is UnitFailedException failed ? failed.InnerException! : ex; // a unit's statement that met the outage
+            foreach (var unit in group) unit.Fail(cause);
+            if (connection is not null) await connection.DisposeAsync();
+            return null;
+        }
+        // The group is committed; a unit that lost a race waited for the other transaction to end, and now sees what it wrote.
+        foreach (var unit in group)
+            if (unit.LostRace) await unit.RunAloneAsync(_db, connection);
+        return Completed(group, connection);
+    }
+
+    /// <summary>
+    /// On a server engine a savepoint is two round trips a unit, which cost the service about what the shared commit saves the
+    /// server: the group first runs without them. When a unit fails, the whole transaction is rolled back (false) and the group
+    /// runs again with a savepoint each. A unit may so run twice, never with both runs' writes kept.
+    /// </summary>
+    private async Task<bool> TryWithoutSavepointsAsync(List<Unit> group, DbConnection connection)
+    {
+        try
+        {
+            await _db.InTransactionAsync(connection, async (c, transaction) =>
+            {
+                foreach (var unit in group) await unit.RunOrThrowAsync(c, transaction);
+                return 0;
+            }, CancellationToken.None);
+            return true;
+        }
+        catch (UnitFailedException) when (connection.State == System.Data.ConnectionState.Open)
+        {
+            return false;
+        }
+    }
+
+    private static DbConnection? Completed(List<Unit> group, DbConnection connection)
+    {
+        foreach (var unit in group) unit.Complete();
+        if (connection.State == System.Data.ConnectionState.Open) return connection;
+        connection.Dispose();
+        return null;
+    }
+
+    /// <summary>A unit failed in a group run without savepoints; the transaction is rolled back.</summary>
+    private sealed class UnitFailedException(Exception inner) : Exception("A unit of the group failed.", inner);
+
+    /// <summary>Lets the queued units finish, then closes the writers' connections.</summary>
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        if (_writer is not null) await _writer;
+        if (_writers is not null) await Task.WhenAll(_writers);
     }
 
     private abstract class Unit
     {
-        private static int _savepoints;
-
         public abstract bool Cancelled();
 
         public abstract void Complete();
@@ -96,11 +202,33 @@ public sealed class GroupCommit(Db db) : IAsyncDisposable
 
         protected abstract Task RunAsync(DbConnection connection, DbTransaction transaction);
 
-        /// <summary>Runs the unit; on error rolls back only what it wrote and keeps the error for its caller.</summary>
-        public async Task RunInSavepointAsync(DbConnection connection, DbTransaction transaction)
+        /// <summary>Set when the unit failed inside the transaction; the others still commit.</summary>
+        protected Exception? Failed { get; private set; }
+
+        /// <summary>Set when the unit lost a race to another transaction: it runs again alone after the group's commit.</summary>
+        public bool LostRace { get; private set; }
+
+        /// <summary>Runs the unit straight in the group's transaction; its failure is the group's (see <see cref="TryWithoutSavepointsAsync"/>).</summary>
+        public async Task RunOrThrowAsync(DbConnection connection, DbTransaction transaction)
         {
             Failed = null;
-            var name = "u" + Interlocked.Increment(ref _savepoints).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            LostRace = false;
+            try
+            {
+                await RunAsync(connection, transaction);
+            }
+            catch (Exception ex)
+            {
+                throw new UnitFailedException(ex);
+            }
+        }
+
+        /// <summary>Runs the unit; on error rolls back only what it wrote and keeps the error for its caller.</summary>
+        public async Task RunInSavepointAsync(Db db, DbConnection connection, DbTransaction transaction)
+        {
+            Failed = null;
+            LostRace = false;
+            const string name = "unit"; // released before the next unit takes it: one text, one prepared statement
             await transaction.SaveAsync(name);
             try
             {
@@ -111,12 +239,28 @@ public sealed class GroupCommit(Db db) : IAsyncDisposable
             {
                 await transaction.RollbackAsync(name);
                 await transaction.ReleaseAsync(name);
-                Failed = ex;
+                if (Transactions.IsRaceLost(db, ex)) LostRace = true;
+                else Failed = ex;
             }
         }
 
-        /// <summary>Set when the unit failed inside the transaction; the others still commit.</summary>
-        protected Exception? Failed { get; private set; }
+        /// <summary>The unit in a transaction of its own, retried as any unit of work is when it loses a race again.</summary>
+        public async Task RunAloneAsync(Db db, DbConnection connection)
+        {
+            LostRace = false;
+            try
+            {
+                await db.InTransactionAsync(connection, async (c, transaction) =>
+                {
+                    await RunAsync(c, transaction);
+                    return 0;
+                }, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                Failed = ex;
+            }
+        }
 
         private static bool IsFatal(DbConnection connection) => connection.State != System.Data.ConnectionState.Open;
     }

@@ -51,6 +51,10 @@ public sealed class PostgresDialect : SqlDialect
     public override bool IsUniqueViolation(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
+    // Four lanes of group commit: on two cores, 3,450 events/s with four, 3,780 with eight, 3,380 with sixteen, against 2,500–2,680 in a
+    // transaction each (pgbench, the recorder's statements, eight units a transaction). Each lane holds a pooled connection while it writes.
+    public override int GroupCommitConnections => 4;
+
     public override bool IsRaceLost(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
 

@@ -37,6 +37,13 @@ public abstract partial class SqlDialect
     public virtual bool SerializesWriters => false;
 
     /// <summary>
+    /// How many connections record small write units in shared transactions by default (<see cref="GroupCommit"/>); 0: each unit
+    /// in a transaction of its own. SQL Server stays at 0: a deadlock's victim there loses its whole transaction, not one
+    /// statement, so one unit's lost race would undo its group's other units, and that path cannot be tried here.
+    /// </summary>
+    public virtual int GroupCommitConnections => 0;
+
+    /// <summary>
     /// An appended event's cursor. Where writers are serialised, a transaction commits before the next one writes, so the next number
     /// can be taken at insert (and the sequencer has nothing to do); elsewhere NULL, for the sequencer to give once the row is committed.
     /// </summary>

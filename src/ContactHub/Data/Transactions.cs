@@ -39,12 +39,13 @@ public static class Transactions
     }
 
     /// <summary>
-    /// A small write unit that may share its transaction: on SQLite it joins other callers' units in one group commit
-    /// (<see cref="GroupCommit"/>), so that many concurrent writers pay one commit; on the server engines, and inside
-    /// a transaction already holding the write gate, it runs in its own transaction as <see cref="InTransactionAsync{T}"/>.
+    /// A small write unit that may share its transaction: on SQLite and PostgreSQL it joins other callers' units in a group
+    /// commit (<see cref="GroupCommit"/>), so that many concurrent writers pay one commit; where group commit is off (SQL Server,
+    /// <c>Database:GroupCommitConnections</c> 0), inside a transaction already holding the write gate and inside another
+    /// shared unit, it runs in its own transaction as <see cref="InTransactionAsync{T}"/>.
     /// </summary>
     public static Task<T> InSharedTransactionAsync<T>(this Db db, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default) =>
-        db.Dialect.SerializesWriters && !db.HoldsWriteGate.Value ? db.Group.RunAsync(work, ct) : db.InTransactionAsync(work, ct);
+        db.Group.Enabled && !db.HoldsWriteGate.Value && !db.Group.InUnit ? db.Group.RunAsync(work, ct) : db.InTransactionAsync(work, ct);
 
     private static async Task<T> RunAsync<T>(Db db, DbConnection? kept, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
     {
@@ -67,7 +68,8 @@ public static class Transactions
         }
     }
 
-    private static bool IsRaceLost(Db db, Exception ex) => ex switch
+    /// <summary>True when the unit lost a race to another transaction and would succeed if run again.</summary>
+    internal static bool IsRaceLost(Db db, Exception ex) => ex switch
     {
         ConcurrencyConflictException => true,
         DbException other => db.Dialect.IsRaceLost(other),
