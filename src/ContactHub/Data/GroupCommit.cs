@@ -13,7 +13,9 @@ namespace ContactHub.Data;
 /// each with a pooled connection while there is work: a commit per group instead of per event is most of what an event
 /// costs the server. Lanes write at the same time, so a unit may lose a race to another lane's transaction (a key both
 /// wrote, a deadlock between two groups' locks): it is rolled back to its savepoint and runs again alone once its own
-/// group has committed and released its locks, as <see cref="Transactions.InTransactionAsync{T}"/> runs a unit.
+/// group has committed and released its locks, as <see cref="Transactions.InTransactionAsync{T}"/> runs a unit. There a group
+/// first runs without savepoints (see <see cref="TryWithoutSavepointsAsync"/>). A unit's work may so run more than once, as any
+/// unit of work retried after a lost race may; only one run's writes are ever kept.
 /// </summary>
 public sealed class GroupCommit : IAsyncDisposable
 {

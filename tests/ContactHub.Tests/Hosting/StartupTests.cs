@@ -37,6 +37,21 @@ public sealed class StartupTests
     }
 
     [Theory]
+    [InlineData("Sqlite", "-1", "Database:GroupCommitConnections must be 0 (a transaction per event) to 64 (was -1).")]
+    [InlineData("SqlServer", "4", "Database:GroupCommitConnections applies to PostgreSQL: on SQL Server a deadlock's victim loses its whole transaction")]
+    public async Task A_group_commit_setting_out_of_range_or_on_sql_server_stops_start_up_naming_its_key(string provider, string lanes, string expected)
+    {
+        var connection = provider == "SqlServer" ? "Server=db.example;User ID=contacthub;Password=s3cret-value" : $"Data Source={Folder}/gc.db";
+        var (code, output) = await HostProcess.RunAsync("migrate", $"--Database:Provider={provider}", $"--Database:ConnectionString={connection}",
+            $"--Database:GroupCommitConnections={lanes}", $"--Security:InitialKeyFile={Folder}/k7.txt");
+
+        Assert.Equal(2, code);
+        Assert.Contains(expected, output);
+        Assert.DoesNotContain("s3cret-value", output);
+        Assert.DoesNotContain("   at ", output);
+    }
+
+    [Theory]
     [InlineData("Postgres", "Host=db.example;Username=contacthub;Password=s3cret-value;Max Pool Size=8", "max pool size")]
     [InlineData("SqlServer", "Server=db.example;User ID=contacthub;Password=s3cret-value;Maximum Pool Size=8", "maximum pool size")]
     [InlineData("Sqlite", "Data Source=x.db;Password=s3cret-value;Journal=wal", "journal")]
