@@ -51,8 +51,9 @@ public sealed class PostgresDialect : SqlDialect
     public override bool IsUniqueViolation(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
-    // Four lanes of group commit: on two cores, 3,450 events/s with four, 3,780 with eight, 3,380 with sixteen, against 2,500–2,680 in a
-    // transaction each (pgbench, the recorder's statements, eight units a transaction). Each lane holds a pooled connection while it writes.
+    // Four lanes of group commit. On two cores shared with the service, one lane gave 1,750–1,970 ingested events/s, two to four
+    // 2,150–2,800 (within the hour's noise of each other), against ~2,000 with a transaction each; four leave room for a lane that
+    // waits on a contact's lock. Each lane holds a pooled connection while it writes.
     public override int GroupCommitConnections => 4;
 
     public override bool IsRaceLost(DbException exception) =>
