@@ -158,6 +158,37 @@ public sealed class PostgresGroupCommitTests() : GroupCommitSuite(DatabaseProvid
     }
 
     [SkippableFact]
+    public async Task Two_lanes_that_deadlock_both_commit_the_loser_after_the_winner()
+    {
+        SkipWithoutEngine();
+        await using (var setup = await Db.OpenAsync())
+            await setup.ExecuteAsync("INSERT INTO sync_state (name, value, updated_at) VALUES ('x', '', now()), ('y', '', now())");
+        // Each unit takes one row, waits until the other has taken its own, then wants the other's: PostgreSQL finds the cycle and
+        // fails one statement; that unit's group is rolled back (its lock released), the other commits, and the loser runs again.
+        var xTaken = new TaskCompletionSource();
+        var yTaken = new TaskCompletionSource();
+        Task<string> Unit(string mine, string theirs, TaskCompletionSource took, TaskCompletionSource other) => Db.InSharedTransactionAsync(async (c, tx) =>
+        {
+            await c.ExecuteAsync("UPDATE sync_state SET value = value || @mine WHERE name = @mine", new { mine }, tx);
+            took.TrySetResult();
+            await other.Task;
+            await c.ExecuteAsync("UPDATE sync_state SET value = value || @mine WHERE name = @theirs", new { mine, theirs }, tx);
+            return mine;
+        });
+
+        var first = Unit("x", "y", xTaken, yTaken);
+        await xTaken.Task; // its lane is busy: the second unit goes to another
+        var second = Unit("y", "x", yTaken, xTaken);
+
+        Assert.Equal(["x", "y"], await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(30)));
+        await using var check = await Db.OpenAsync();
+        var values = (await check.QueryAsync<(string Name, string Value)>("SELECT name, value FROM sync_state WHERE name IN ('x', 'y')")).ToDictionary(r => r.Name, r => r.Value);
+        // Each row holds both units' marks once: nothing of the rolled-back run was kept.
+        Assert.Equal("xy", string.Concat(values["x"].Order()));
+        Assert.Equal("xy", string.Concat(values["y"].Order()));
+    }
+
+    [SkippableFact]
     public async Task Zero_connections_turn_group_commit_off()
     {
         SkipWithoutEngine();
