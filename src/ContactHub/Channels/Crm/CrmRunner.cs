@@ -94,7 +94,7 @@ public sealed class CrmRunner(IEnumerable<ICrmConnector> connectors, CrmStore st
                 await Unavailable(crm, t, ct);
                 return false;
             }
-            if (!await store.AdvanceAsync(crm.Name, _owner, e.Position, wrote, ct)) return false; // the lease passed to another node
+            if (!await store.AdvanceAsync(crm.Name, _owner, e.Position, wrote, options.Value.Lease, ct)) return false; // the lease passed to another node
         }
         _backoff.Remove(crm.Name);
         return events.Count == options.Value.BatchSize;

@@ -25,8 +25,10 @@ public sealed class CrmStore(Db db, TimeProvider clock)
         WHERE name = @name AND (lease_owner IS NULL OR lease_owner = @owner OR lease_until < @now)
         """;
 
+    // Advancing renews the lease: a round of many events outlived it (a slow CRM, a busy machine), the other node took the
+    // connector mid-round and wrote again the events this one had written but not yet advanced past.
     private const string AdvanceSql = """
-        UPDATE crm_cursors SET position = @position, last_error = NULL, last_written_at = COALESCE(@writtenAt, last_written_at), updated_at = @now
+        UPDATE crm_cursors SET position = @position, lease_until = @until, last_error = NULL, last_written_at = COALESCE(@writtenAt, last_written_at), updated_at = @now
         WHERE name = @name AND lease_owner = @owner AND position < @position
         """;
 
@@ -56,13 +58,16 @@ public sealed class CrmStore(Db db, TimeProvider clock)
         return await connection.QuerySingleOrDefaultAsync<CrmCursor>(new CommandDefinition(db.Sql(CursorSql), new { name }, cancellationToken: ct));
     }
 
-    /// <summary>Moves the cursor past an event handled (written, parked or nothing to do); false when this node lost the lease.</summary>
-    public async Task<bool> AdvanceAsync(string name, string owner, long position, bool wrote, CancellationToken ct)
+    /// <summary>
+    /// Moves the cursor past an event handled (written, parked or nothing to do) and holds the connector for <paramref name="lease"/>
+    /// more; false when this node lost the lease.
+    /// </summary>
+    public async Task<bool> AdvanceAsync(string name, string owner, long position, bool wrote, TimeSpan lease, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await using var connection = await db.OpenAsync(ct);
         return await connection.ExecuteAsync(new CommandDefinition(db.Sql(AdvanceSql),
-            new { name, owner, position, writtenAt = wrote ? now : (DateTimeOffset?)null, now }, cancellationToken: ct)) > 0;
+            new { name, owner, position, until = now + lease, writtenAt = wrote ? now : (DateTimeOffset?)null, now }, cancellationToken: ct)) > 0;
     }
 
     public async Task SetErrorAsync(string name, string? error, CancellationToken ct)
