@@ -17,8 +17,17 @@ public sealed record AuditRow(long Id, DateTimeOffset OccurredAt, string Actor, 
 public sealed class AuditLog(Db db, TimeProvider clock, ILogger<AuditLog> logger) : BackgroundService
 {
     private readonly Channel<AuditEntry> _queue = Channel.CreateBounded<AuditEntry>(new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.Wait });
+    private readonly SemaphoreSlim _hurry = new(0);
     private long _queued;
     private long _written;
+
+    // Entries gather for up to a quarter of a second before they are written, one transaction for all of them. On SQLite a commit
+    // empties the page cache of every reading connection (a reader that finds the file changed starts again from the OS's
+    // copy): an audit commit every few look-ups made each screen-pop read its pages anew. Screen-pops of 100k / 1M, published,
+    // wrk from outside, back to back (2026-11-27): 9,943–10,119 → 12,900–13,800 req/s, 0.165 → 0.125–0.133 ms of CPU each.
+    // FlushAsync (the audit query, a contact's export) does not wait the quarter out.
+    private static readonly TimeSpan Gathering = TimeSpan.FromMilliseconds(250);
+    private const int MaxBatch = 2_000;
 
     /// <summary>Records an action by the caller of this request.</summary>
     public void Write(HttpContext http, string action, string? targetType = null, object? targetId = null, long? contactId = null, string? details = null) =>
@@ -41,10 +50,11 @@ public sealed class AuditLog(Db db, TimeProvider clock, ILogger<AuditLog> logger
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var batch = new List<AuditEntry>(500);
-        while (await WaitForWork(stoppingToken))
+        var batch = new List<AuditEntry>(MaxBatch);
+        while (batch.Count > 0 || await WaitForWork(stoppingToken)) // a batch the database refused is written again, even with nothing new queued
         {
-            while (batch.Count < 500 && _queue.Reader.TryRead(out var entry)) batch.Add(entry);
+            if (batch.Count == 0 && _queue.Reader.Count < MaxBatch) await GatherAsync(stoppingToken);
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var entry)) batch.Add(entry);
             try
             {
                 // One round trip for the batch on the server engines (a statement each, sent together), prepared statements on SQLite.
@@ -68,6 +78,18 @@ public sealed class AuditLog(Db db, TimeProvider clock, ILogger<AuditLog> logger
         ("ContactId:Int64", e.ContactId), ("RemoteIp:String", e.RemoteIp), ("Details:String", e.Details),
     ];
 
+    /// <summary>Lets entries gather, until a flush is asked for or the service stops.</summary>
+    private async Task GatherAsync(CancellationToken stoppingToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var hurried = _hurry.WaitAsync(stop.Token);
+        await Task.WhenAny(hurried, Task.Delay(Gathering, clock, stop.Token));
+        await stop.CancelAsync();
+        try { await hurried; }
+        catch (OperationCanceledException) { }
+        while (_hurry.Wait(0)) { } // one write answers every flush asked for meanwhile
+    }
+
     /// <summary>On shutdown: waits for work until the queue is empty, then stops.</summary>
     private async Task<bool> WaitForWork(CancellationToken stoppingToken)
     {
@@ -80,6 +102,7 @@ public sealed class AuditLog(Db db, TimeProvider clock, ILogger<AuditLog> logger
     public async Task FlushAsync(CancellationToken ct = default)
     {
         var target = Interlocked.Read(ref _queued);
+        if (Interlocked.Read(ref _written) < target) _hurry.Release();
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (Interlocked.Read(ref _written) < target && DateTime.UtcNow < deadline) await Task.Delay(5, ct);
     }
