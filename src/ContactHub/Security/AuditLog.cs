@@ -24,7 +24,7 @@ public sealed class AuditLog(Db db, TimeProvider clock, ILogger<AuditLog> logger
     // Entries gather for up to a quarter of a second before they are written, one transaction for all of them. On SQLite a commit
     // empties the page cache of every reading connection (a reader that finds the file changed starts again from the OS's
     // copy): an audit commit every few look-ups made each screen-pop read its pages anew. Screen-pops of 100k / 1M, published,
-    // wrk from outside, back to back (2026-11-27): 9,943–10,119 → 12,900–13,800 req/s, 0.165 → 0.125–0.133 ms of CPU each.
+    // wrk from outside, back to back (2026-11-27): 9,016–9,964 → 11,492–12,292 req/s, 0.166–0.186 → 0.140–0.149 ms of CPU each.
     // FlushAsync (the audit query, a contact's export) does not wait the quarter out.
     private static readonly TimeSpan Gathering = TimeSpan.FromMilliseconds(250);
     private const int MaxBatch = 2_000;
