@@ -21,6 +21,9 @@ public sealed class PostgresDialect : SqlDialect
     public override string Now => "now()";
     public override string ForUpdate => "FOR UPDATE";
 
+    // Table names are the code's own constants, never input.
+    public override string NextId(string table) => $"SELECT nextval(pg_get_serial_sequence('{table}', 'id'))";
+
     /// <summary>
     /// Statements run twice on a physical connection are prepared there and stay prepared across the pool (Npgsql's automatic
     /// preparation): PostgreSQL then skips parsing and planning, which is most of a short query's cost. A connection back in the

@@ -7,7 +7,7 @@ namespace ContactHub.Data;
 /// <summary>
 /// The only SQL that differs between engines. Queries are written once as portable text with
 /// tokens — <c>{LIMIT:@n}</c>, <c>{IN:@list}</c>, <c>{OUTPUT_ID}</c>, <c>{RETURNING_ID}</c>, <c>{LOCK}</c>,
-/// <c>{ON_CONFLICT_IGNORE}</c>, <c>{DAY:column}</c>, <c>{QUARTER_HOUR:column}</c>, <c>{SECONDS:start,end}</c>, <c>{NOW}</c>, <c>{LIST:expression}</c>, <c>{EVENT_POSITION}</c> — and rendered here once per text.
+/// <c>{ON_CONFLICT_IGNORE}</c>, <c>{DAY:column}</c>, <c>{QUARTER_HOUR:column}</c>, <c>{SECONDS:start,end}</c>, <c>{NOW}</c>, <c>{LIST:expression}</c>, <c>{EVENT_POSITION}</c>, <c>{NEXT_ID:table}</c> — and rendered here once per text.
 /// </summary>
 public abstract partial class SqlDialect
 {
@@ -29,6 +29,12 @@ public abstract partial class SqlDialect
 
     /// <summary>Table hint making an insert-if-absent's NOT EXISTS check hold its range until commit.</summary>
     public virtual string Lock => "";
+
+    /// <summary>
+    /// A statement giving the next id of <paramref name="table"/>'s identity, for a batch that takes an id ahead of its insert; empty
+    /// where the engine's identity cannot be given explicitly (SQL Server's IDENTITY) — the insert then returns its id.
+    /// </summary>
+    public virtual string NextId(string table) => "";
 
     /// <summary>Suffix of a SELECT that locks the rows it reads until commit without writing them (PostgreSQL's FOR UPDATE).</summary>
     public virtual string ForUpdate => "";
@@ -141,6 +147,7 @@ public abstract partial class SqlDialect
         "SECONDS" when m.Groups[2].Value.Split(',') is [var start, var end] => Seconds(start.Trim(), end.Trim()),
         "NOW" => Now,
         "EVENT_POSITION" => EventPosition,
+        "NEXT_ID" => NextId(m.Groups[2].Value),
         "LIST" => List(m.Groups[2].Value),
         var unknown => throw new InvalidOperationException($"Unknown SQL token {{{unknown}}}."),
     });

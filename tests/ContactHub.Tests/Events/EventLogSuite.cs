@@ -48,8 +48,16 @@ public abstract class EventLogSuite<TApp>(TApp app) : EngineSuite<TApp>(app) whe
         var conversationId = first["conversationId"]!.GetValue<long>();
         await Record(new { phone }, providerRef: sid, status: "received");                 // a retried webhook: no event
         await Record(new { phone }, providerRef: sid, status: "read");                     // the status moved: one event
-        await Record(new { phone }, channel: "call", direction: "outbound", status: "completed");
-        Assert.Equal(["contact.created", "conversation.started", "interaction.recorded", "interaction.status-changed", "interaction.recorded"], Types(await EventsOf(contactId)));
+        var call = await Record(new { phone }, channel: "call", direction: "outbound", status: "completed");
+        var recorded = await EventsOf(contactId);
+        Assert.Equal(["contact.created", "conversation.started", "interaction.recorded", "interaction.status-changed", "interaction.recorded"], Types(recorded));
+
+        // A known contact's event (on PostgreSQL its id is taken ahead of the insert): the answer, the row and the event name one interaction.
+        var callId = call["interactionId"]!.GetValue<long>();
+        Assert.Equal(callId, recorded[4]["data"]!["interactionId"]!.GetValue<long>());
+        await using (var connection = await App.Get<Db>().OpenAsync())
+            Assert.Equal((conversationId, contactId, "call"), await connection.QuerySingleAsync<(long, long, string)>(
+                "SELECT conversation_id, contact_id, channel FROM interactions WHERE id = @callId", new { callId }));
 
         var email = $"ines.{Guid.NewGuid():N}@example.org";
         var identifierId = (await Api.PostOk($"/api/v1/contacts/{contactId}/identifiers", new { kind = "email", value = email }, 201))["id"]!.GetValue<long>();
