@@ -1,6 +1,7 @@
 using ContactHub.Security;
 using ContactHub.Tests.Infrastructure;
 using Dapper;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -46,6 +47,42 @@ public sealed class AuditGatheringTests() : MigratedSqlite("auditgather")
 
         Assert.Equal(1, await Stored());
         await audit.StopAsync(default);
+    }
+
+    [Fact]
+    public async Task A_batch_the_database_refused_is_written_again_without_waiting_for_another_entry()
+    {
+        // The defect: after a refused write the writer waited for a new entry before trying again, and dropped the batch at stop.
+        await using (var setup = await Db.OpenAsync(default))
+            await setup.ExecuteAsync("""
+                CREATE TABLE audit_refused (x INTEGER); INSERT INTO audit_refused VALUES (1);
+                CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log WHEN EXISTS (SELECT 1 FROM audit_refused) BEGIN SELECT RAISE(ABORT, 'refused'); END;
+                """);
+        var log = new FailureSignal();
+        using var audit = new AuditLog(Db, new FakeTimeProvider(DateTimeOffset.Parse("2026-11-27T10:00:00Z")), log);
+        await audit.StartAsync(default);
+        audit.Write("agent-4", "contact.lookup", "contact", "11", 11, "127.0.0.1", "phone");
+
+        var flushing = audit.FlushAsync();
+        await log.Failed.Task.WaitAsync(TimeSpan.FromSeconds(20)); // the database refused the batch once
+        await using var connection = await Db.OpenAsync(default);
+        await connection.ExecuteAsync("DELETE FROM audit_refused"); // and takes it now
+        await flushing;
+
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM audit_log WHERE actor = 'agent-4'"));
+        await audit.StopAsync(default);
+    }
+
+    /// <summary>Completes when the writer logs a failed write.</summary>
+    private sealed class FailureSignal : ILogger<AuditLog>
+    {
+        public TaskCompletionSource Failed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel >= LogLevel.Warning) Failed.TrySetResult();
+        }
     }
 
     [Fact]
