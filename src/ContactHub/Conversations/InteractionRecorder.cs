@@ -73,20 +73,22 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
         VALUES (@contactId, @status, @occurredAt, @lastActivityAt, @endedAt, @agent, @subject, @channels, @lastChannel, @count) {RETURNING_ID}
         """;
 
-    internal const string InsertInteractionSql = """
-        INSERT INTO interactions (conversation_id, contact_id, channel, direction, occurred_at, ended_at, duration_seconds, agent, status,
-            subject, body, provider, provider_ref, campaign_id, metadata, created_at, updated_at) {OUTPUT_ID}
-        VALUES (@conversationId, @contactId, @channel, @direction, @occurredAt, @endedAt, @durationSeconds, @agent, @status,
-            @subject, @body, @provider, @providerRef, @campaignId, @metadata, @now, @now) {RETURNING_ID}
+    private const string InteractionColumns = """
+        conversation_id, contact_id, channel, direction, occurred_at, ended_at, duration_seconds, agent, status,
+            subject, body, provider, provider_ref, campaign_id, metadata, created_at, updated_at
         """;
 
-    // The same insert with an id taken ahead ({NEXT_ID:interactions}, PostgreSQL).
-    private const string InsertInteractionWithIdSql = """
-        INSERT INTO interactions (id, conversation_id, contact_id, channel, direction, occurred_at, ended_at, duration_seconds, agent, status,
-            subject, body, provider, provider_ref, campaign_id, metadata, created_at, updated_at)
-        VALUES (@id, @conversationId, @contactId, @channel, @direction, @occurredAt, @endedAt, @durationSeconds, @agent, @status,
-            @subject, @body, @provider, @providerRef, @campaignId, @metadata, @now, @now)
+    private const string InteractionValues = """
+        @conversationId, @contactId, @channel, @direction, @occurredAt, @endedAt, @durationSeconds, @agent, @status,
+            @subject, @body, @provider, @providerRef, @campaignId, @metadata, @now, @now
         """;
+
+    internal const string InsertInteractionSql =
+        "INSERT INTO interactions (" + InteractionColumns + ") {OUTPUT_ID}\nVALUES (" + InteractionValues + ") {RETURNING_ID}";
+
+    // The same insert with an id taken ahead ({NEXT_ID:interactions}, PostgreSQL).
+    private const string InsertInteractionWithIdSql =
+        "INSERT INTO interactions (id, " + InteractionColumns + ")\nVALUES (@id, " + InteractionValues + ")";
 
     internal const string TouchConversationSql = """
         UPDATE conversations SET

@@ -21,8 +21,10 @@ public sealed class PostgresDialect : SqlDialect
     public override string Now => "now()";
     public override string ForUpdate => "FOR UPDATE";
 
-    // Table names are the code's own constants, never input.
-    public override string NextId(string table) => $"SELECT nextval(pg_get_serial_sequence('{table}', 'id'))";
+    public override string NextId(string table) => $"SELECT {NextValue(table)}";
+
+    /// <summary>The next value of <paramref name="table"/>'s identity. Table names are the code's own constants, never input.</summary>
+    internal static string NextValue(string table) => $"nextval(pg_get_serial_sequence('{table}', 'id'))";
 
     /// <summary>
     /// Statements run twice on a physical connection are prepared there and stay prepared across the pool (Npgsql's automatic
