@@ -14,6 +14,8 @@ public sealed class ContactAttributeStore(Db db, EventLog events, TimeProvider c
 {
     private static readonly TimeSpan SchemaLifetime = TimeSpan.FromSeconds(10);
     private (IReadOnlyDictionary<string, AttributeDefinition> Schema, DateTimeOffset ReadAt)? _schema;
+    private readonly SemaphoreSlim _reading = new(1, 1);
+    private int _version;
 
     private sealed record DefinitionRow(string AttrKey, string Type, string? AllowedValues, long Required, string? Label, DateTimeOffset UpdatedAt)
     {
@@ -23,14 +25,40 @@ public sealed class ContactAttributeStore(Db db, EventLog events, TimeProvider c
 
     private const string DefinitionsSql = "SELECT attr_key, type, allowed_values, required, label, updated_at FROM contact_attribute_definitions ORDER BY attr_key";
 
+    /// <summary>
+    /// The schema, read again once it is <see cref="SchemaLifetime"/> old. One caller reads it; the others wait for that read: when
+    /// it expired under load every request in flight opened a connection of its own to read it (see <see cref="Security.VerifiedKeys"/>
+    /// for what a pool grown that way costs PostgreSQL).
+    /// </summary>
     public async Task<IReadOnlyDictionary<string, AttributeDefinition>> SchemaAsync(CancellationToken ct)
     {
-        if (_schema is { } cached && clock.GetUtcNow() - cached.ReadAt < SchemaLifetime) return cached.Schema;
-        await using var connection = await db.OpenAsync(ct);
-        var schema = (await connection.QueryAsync<DefinitionRow>(new CommandDefinition(DefinitionsSql, cancellationToken: ct)))
-            .Select(r => r.ToDefinition()).ToDictionary(d => d.Key, StringComparer.Ordinal);
-        _schema = (schema, clock.GetUtcNow());
-        return schema;
+        if (Current() is { } schema) return schema;
+        await _reading.WaitAsync(ct);
+        try
+        {
+            if (Current() is { } read) return read;
+            var version = _version;
+            await using var connection = await db.OpenAsync(ct);
+            schema = (await connection.QueryAsync<DefinitionRow>(new CommandDefinition(DefinitionsSql, cancellationToken: ct)))
+                .Select(r => r.ToDefinition()).ToDictionary(d => d.Key, StringComparer.Ordinal);
+            // Kept only when this node changed nothing meanwhile: a read that began before a change may not have seen it.
+            if (version == _version) _schema = (schema, clock.GetUtcNow());
+            return schema;
+        }
+        finally
+        {
+            _reading.Release();
+        }
+    }
+
+    private IReadOnlyDictionary<string, AttributeDefinition>? Current() =>
+        _schema is { } cached && clock.GetUtcNow() - cached.ReadAt < SchemaLifetime ? cached.Schema : null;
+
+    /// <summary>This node changed the schema: the next reader reads it again.</summary>
+    private void Forget()
+    {
+        Interlocked.Increment(ref _version);
+        _schema = null;
     }
 
     private const string InsertDefinitionSql = """
@@ -47,7 +75,7 @@ public sealed class ContactAttributeStore(Db db, EventLog events, TimeProvider c
         {
             key, type, values = values is { Count: > 0 } ? JsonSerializer.Serialize(values) : null, required = required ? 1 : 0, label, now = clock.GetUtcNow(),
         }, cancellationToken: ct)) > 0;
-        _schema = null;
+        Forget();
         return created;
     }
 
@@ -64,7 +92,7 @@ public sealed class ContactAttributeStore(Db db, EventLog events, TimeProvider c
             key = definition.Key, values = definition.Values.Count > 0 ? JsonSerializer.Serialize(definition.Values) : null, required = definition.Required ? 1 : 0,
             label = definition.Label, now = clock.GetUtcNow(),
         }, cancellationToken: ct)) > 0;
-        _schema = null;
+        Forget();
         return updated;
     }
 
@@ -74,8 +102,9 @@ public sealed class ContactAttributeStore(Db db, EventLog events, TimeProvider c
     public sealed record ValueRow(string AttrKey, string Value);
 
     /// <summary>Stored values typed by the schema (a number as a number, a boolean as a boolean).</summary>
-    public async Task<IReadOnlyDictionary<string, object>> TypedAsync(IEnumerable<ValueRow> rows, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<string, object>> TypedAsync(IReadOnlyCollection<ValueRow> rows, CancellationToken ct)
     {
+        if (rows.Count == 0) return new Dictionary<string, object>(); // most contacts have none: no schema to read
         var schema = await SchemaAsync(ct);
         return rows.ToDictionary(v => v.AttrKey, v => schema.TryGetValue(v.AttrKey, out var d) ? d.Typed(v.Value) : v.Value);
     }

@@ -1,21 +1,15 @@
-using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace ContactHub.Security;
 
-/// <summary>Authenticates <c>X-Api-Key</c>; verified keys are cached briefly so the hot path does not hit the database.</summary>
+/// <summary>Authenticates <c>X-Api-Key</c>; verified keys are kept briefly (<see cref="VerifiedKeys"/>) so the hot path does not hit the database.</summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    ApiKeyStore store,
-    IMemoryCache cache,
-    IOptions<SecurityOptions> security,
+    VerifiedKeys keys,
     IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
@@ -27,28 +21,15 @@ public sealed class ApiKeyAuthenticationHandler(
         if (!Request.Headers.TryGetValue(HeaderName, out var values) || string.IsNullOrEmpty(values.ToString()))
             return AuthenticateResult.NoResult();
         var presented = values.ToString();
-        if (!ApiKey.TryParse(presented, out var prefix, out var secret))
+        if (!ApiKey.TryParse(presented, out var prefix, out _))
             return AuthenticateResult.Fail("The API key is malformed.");
 
-        var cacheKey = "apikey:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(presented)));
-        if (!cache.TryGetValue(cacheKey, out ClaimsPrincipal? principal))
-        {
-            principal = await store.VerifyAsync(presented, Context.RequestAborted) is { } row ? Principal(row) : null;
-            if (security.Value.KeyCacheDuration > TimeSpan.Zero) cache.Set(cacheKey, principal, security.Value.KeyCacheDuration);
-        }
-        if (principal is null)
+        if (await keys.VerifyAsync(presented, Context.RequestAborted) is not { } principal)
         {
             SecurityLog.UnknownKey(Logger, prefix);
             return AuthenticateResult.Fail("The API key is unknown or revoked.");
         }
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
-    }
-
-    private static ClaimsPrincipal Principal(ApiKeyRow row)
-    {
-        var claims = new List<Claim> { new(ClaimTypes.Name, "key:" + row.Name), new("api_key_id", row.Id.ToString()) };
-        claims.AddRange(row.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(s => new Claim(Scopes.ClaimType, s)));
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>

@@ -18,6 +18,7 @@ public static class SecurityExtensions
         var security = builder.Configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<ApiKeyStore>();
+        builder.Services.AddSingleton<VerifiedKeys>();
         builder.Services.AddSingleton<InitialApiKey>().AddStartupTask<InitialApiKey>();
         builder.Services.AddApiKeyCommands();
         // The OpenAPI document shows the X-Api-Key scheme and each operation's scope.
