@@ -1,9 +1,9 @@
+using System.Data.Common;
 using ContactHub.Contacts;
 using ContactHub.Conversations;
 using ContactHub.Data;
 using ContactHub.Tests.Infrastructure;
 using Dapper;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ContactHub.Tests.Data;
 
@@ -13,18 +13,10 @@ namespace ContactHub.Tests.Data;
 /// With every connection of the pool held by look-ups (a burst of them, or a small pool), each waited for a connection only
 /// another could give back: every look-up stalled until the pool's timeout. A pool of one makes the wait certain.
 /// </summary>
-public sealed class ConnectionPoolTests : IAsyncLifetime
+public sealed class ConnectionPoolTests() : MigratedPostgres("pool")
 {
-    private readonly TestEngine _engine = TestEngine.For(DatabaseProvider.Postgres);
-    private string? _connectionString;
-
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync(DbConnection connection)
     {
-        if (_engine.SkipReason is not null) return;
-        _connectionString = await _engine.CreateDatabaseAsync($"chpool_{Guid.NewGuid():N}"[..24]);
-        await using var db = new Db(DatabaseProvider.Postgres, _connectionString, Path.GetTempPath());
-        await new Migrator(db, NullLogger<Migrator>.Instance).MigrateAsync();
-        await using var connection = await db.OpenAsync();
         await connection.ExecuteAsync("""
             INSERT INTO contacts (id, display_name, created_at, updated_at) OVERRIDING SYSTEM VALUE VALUES (1, 'Zoé Dupont', now(), now());
             INSERT INTO contact_identifiers (contact_id, kind, provider, value, created_at) VALUES (1, 'phone', '', '+33611000001', now());
@@ -33,17 +25,12 @@ public sealed class ConnectionPoolTests : IAsyncLifetime
             """);
     }
 
-    public async Task DisposeAsync()
-    {
-        if (_connectionString is not null) await _engine.DropDatabaseAsync(_connectionString);
-    }
-
     [SkippableFact]
     public async Task A_screen_pop_answers_on_a_pool_of_one_connection()
     {
-        Skip.If(_engine.SkipReason is not null, _engine.SkipReason);
+        Skip.If(SkipReason is not null, SkipReason);
         // Timeout: how long Npgsql waits for a free connection before it gives up.
-        await using var db = new Db(DatabaseProvider.Postgres, _connectionString + ";Maximum Pool Size=1;Timeout=3", Path.GetTempPath());
+        await using var db = new Db(DatabaseProvider.Postgres, ConnectionString + ";Maximum Pool Size=1;Timeout=3", Path.GetTempPath());
         var history = new ContactHistory(db, new ContactAttributeStore(db, new ContactHub.Events.EventLog(db, new ContactHub.Events.EventSignals(), TimeProvider.System), TimeProvider.System));
 
         var pop = await history.LookupAsync(new Identifier(IdentifierKind.Phone, "", "+33611000001"));
@@ -56,8 +43,8 @@ public sealed class ConnectionPoolTests : IAsyncLifetime
     [SkippableFact]
     public async Task Hot_reads_beyond_the_setting_wait_their_turn_in_order()
     {
-        Skip.If(_engine.SkipReason is not null, _engine.SkipReason);
-        await using var db = new Db(DatabaseProvider.Postgres, _connectionString!, Path.GetTempPath(), concurrentReads: 2);
+        Skip.If(SkipReason is not null, SkipReason);
+        await using var db = new Db(DatabaseProvider.Postgres, ConnectionString, Path.GetTempPath(), concurrentReads: 2);
         Assert.Equal(2, db.Reads.Concurrent);
         var first = await db.Reads.LeaseAsync(default);
         var second = await db.Reads.LeaseAsync(default);

@@ -1,9 +1,8 @@
+using System.Data.Common;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using ContactHub.Data;
 using ContactHub.Tests.Infrastructure;
 using Dapper;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ContactHub.Tests.Data;
 
@@ -16,20 +15,12 @@ namespace ContactHub.Tests.Data;
 /// database's time per event at 6,000; PostgreSQL ingest at 100k / 1M 580 req/s). Autovacuum stays off on the table here,
 /// so that the statistics stay as stale as they are between two of its passes.
 /// </summary>
-public sealed partial class StaleStatisticsTests : IAsyncLifetime
+public sealed partial class StaleStatisticsTests() : MigratedPostgres("stats")
 {
     private const long Contact = 1_500;
-    private readonly TestEngine _engine = TestEngine.For(DatabaseProvider.Postgres);
-    private string? _connectionString;
-    private Db _db = null!;
 
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync(DbConnection connection)
     {
-        if (_engine.SkipReason is not null) return;
-        _connectionString = await _engine.CreateDatabaseAsync($"chstats_{Guid.NewGuid():N}"[..24]);
-        _db = new Db(DatabaseProvider.Postgres, _connectionString, Path.GetTempPath());
-        await new Migrator(_db, NullLogger<Migrator>.Instance).MigrateAsync();
-        await using var connection = await _db.OpenAsync();
         // History: 2,000 contacts with ten ended conversations each, analysed as it stands.
         await connection.ExecuteAsync("""
             ALTER TABLE conversations SET (autovacuum_enabled = false);
@@ -54,13 +45,6 @@ public sealed partial class StaleStatisticsTests : IAsyncLifetime
             """);
     }
 
-    public async Task DisposeAsync()
-    {
-        if (_connectionString is null) return;
-        await _db.DisposeAsync();
-        await _engine.DropDatabaseAsync(_connectionString);
-    }
-
     public static TheoryData<string, int> Statements() => new()
     {
         { "InteractionRecorder.ActiveConversationSql", 0 },
@@ -72,8 +56,8 @@ public sealed partial class StaleStatisticsTests : IAsyncLifetime
     [MemberData(nameof(Statements))]
     public async Task A_contacts_rows_of_one_status_are_read_through_its_own_index_entries(string name, int statement)
     {
-        Skip.If(_engine.SkipReason is not null, _engine.SkipReason);
-        var sql = _db.Sql(SqlServerSyntaxTests.StoreQueries().Single(q => q.Name == name).Sql).Split(';')[statement];
+        Skip.If(SkipReason is not null, SkipReason);
+        var sql = Db.Sql(SqlServerSyntaxTests.StoreQueries().Single(q => q.Name == name).Sql).Split(';')[statement];
         sql = Parameter().Replace(sql, m => m.Value switch
         {
             "@contactId" => Contact.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -83,7 +67,7 @@ public sealed partial class StaleStatisticsTests : IAsyncLifetime
             "@value" => $"'+3361{Contact:0000000}'",
             _ => throw new InvalidOperationException($"{name}: no value for {m.Value}"),
         });
-        await using var connection = await _db.OpenAsync();
+        await using var connection = await Db.OpenAsync();
         var plan = JsonDocument.Parse(await connection.ExecuteScalarAsync<string>("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql) ?? "[]").RootElement[0].GetProperty("Plan");
         // The contact has ten ended conversations and ten done follow-ups, none active or open: reading its own entries passes
         // over ten rows at most; walking the active conversations or open follow-ups of others passes over a thousand.

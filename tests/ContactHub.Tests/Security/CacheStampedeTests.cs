@@ -1,11 +1,9 @@
 using ContactHub.Contacts;
-using ContactHub.Data;
 using ContactHub.Events;
 using ContactHub.Security;
 using ContactHub.Tests.Infrastructure;
 using Dapper;
 using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -18,33 +16,15 @@ namespace ContactHub.Tests.Security;
 /// query ran on a different backend (PostgreSQL's CPU per screen-pop 0.15 → 0.21–0.29 ms).
 /// Here the table is locked while sixteen requests ask at once: the backends that wait on the lock are the reads that were made.
 /// </summary>
-public sealed class CacheStampedeTests : IAsyncLifetime
+public sealed class CacheStampedeTests() : MigratedPostgres("stampede")
 {
     private const int Requests = 16;
-    private readonly TestEngine _engine = TestEngine.For(DatabaseProvider.Postgres);
-    private string? _connectionString;
-    private Db _db = null!;
-
-    public async Task InitializeAsync()
-    {
-        if (_engine.SkipReason is not null) return;
-        _connectionString = await _engine.CreateDatabaseAsync($"chstampede_{Guid.NewGuid():N}"[..26]);
-        _db = new Db(DatabaseProvider.Postgres, _connectionString, Path.GetTempPath());
-        await new Migrator(_db, NullLogger<Migrator>.Instance).MigrateAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_connectionString is null) return;
-        await _db.DisposeAsync();
-        await _engine.DropDatabaseAsync(_connectionString);
-    }
 
     [SkippableFact]
     public async Task Requests_presenting_a_key_being_verified_share_one_look_up()
     {
-        Skip.If(_engine.SkipReason is not null, _engine.SkipReason);
-        var store = new ApiKeyStore(_db, TimeProvider.System);
+        Skip.If(SkipReason is not null, SkipReason);
+        var store = new ApiKeyStore(Db, TimeProvider.System);
         var (_, key) = await store.CreateAsync("desk", ["read"]);
         using var cache = new MemoryCache(new MemoryCacheOptions());
         var keys = new VerifiedKeys(store, cache, Options.Create(new SecurityOptions()));
@@ -58,9 +38,9 @@ public sealed class CacheStampedeTests : IAsyncLifetime
     [SkippableFact]
     public async Task Requests_needing_the_attribute_schema_share_one_read_of_it()
     {
-        Skip.If(_engine.SkipReason is not null, _engine.SkipReason);
-        var events = new EventLog(_db, new EventSignals(), TimeProvider.System);
-        var attributes = new ContactAttributeStore(_db, events, TimeProvider.System);
+        Skip.If(SkipReason is not null, SkipReason);
+        var events = new EventLog(Db, new EventSignals(), TimeProvider.System);
+        var attributes = new ContactAttributeStore(Db, events, TimeProvider.System);
         Assert.True(await attributes.DefineAsync("tier", "text", null, false, "Tier", default));
 
         var (waiting, schemas) = await WhileLockedAsync("contact_attribute_definitions", () => attributes.SchemaAsync(default));
@@ -71,23 +51,23 @@ public sealed class CacheStampedeTests : IAsyncLifetime
 
     private async Task<(int Waiting, T[] Results)> WhileLockedAsync<T>(string table, Func<Task<T>> request)
     {
-        await using var locker = new NpgsqlConnection(_connectionString);
+        await using var locker = new NpgsqlConnection(ConnectionString);
         await locker.OpenAsync();
         await using var tx = await locker.BeginTransactionAsync();
         await locker.ExecuteAsync($"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE", transaction: tx);
 
         var requests = Enumerable.Range(0, Requests).Select(_ => Task.Run(request)).ToArray();
-        await WaitForLockWaitersAsync(1);
+        await WaitForALockWaiterAsync();
         await Task.Delay(TimeSpan.FromSeconds(1)); // time for any other request's own read to reach the lock
         var waiting = await LockWaitersAsync();
         await tx.CommitAsync();
         return (waiting, await Task.WhenAll(requests).WaitAsync(TimeSpan.FromSeconds(30)));
     }
 
-    private async Task WaitForLockWaitersAsync(int count)
+    private async Task WaitForALockWaiterAsync()
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (await LockWaitersAsync() < count)
+        while (await LockWaitersAsync() == 0)
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException("No request reached the locked table.");
             await Task.Delay(20);
@@ -96,7 +76,7 @@ public sealed class CacheStampedeTests : IAsyncLifetime
 
     private async Task<int> LockWaitersAsync()
     {
-        await using var connection = new NpgsqlConnection(_connectionString);
+        await using var connection = new NpgsqlConnection(ConnectionString);
         return await connection.ExecuteScalarAsync<int>(
             "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()");
     }
