@@ -48,6 +48,7 @@ try
     var app = builder.Build();
 
     app.UseHosting();              // exception handler, ProblemDetails for every error
+    app.UseMiddleware<AbandonedRequests>(); // an abandoned request's statements are cancelled after Database:CancelAfterAbort
     app.UseSecurity();             // proxy headers, HTTPS, security headers, CORS, authentication, rate limits
     app.UseDesk();                 // anti-forgery on the desk's forms
     app.MapHosting();              // /health, /openapi, /scalar

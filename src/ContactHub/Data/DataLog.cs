@@ -10,4 +10,7 @@ internal static partial class DataLog
 
     [LoggerMessage(1003, LogLevel.Warning, "Answered 503 on {Method} {Path}: the database failed ({Error}, {Code})")]
     public static partial void Unavailable(ILogger logger, string method, string path, string error, string code);
+
+    [LoggerMessage(1004, LogLevel.Debug, "The client abandoned {Method} {Route}; its work is cancelled in {Grace} if still running")]
+    public static partial void Abandoned(ILogger logger, string method, string route, TimeSpan grace);
 }

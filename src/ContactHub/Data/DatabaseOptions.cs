@@ -28,6 +28,12 @@ public sealed class DatabaseOptions : IValidatableObject
     /// </summary>
     public int? GroupCommitConnections { get; set; }
 
+    /// <summary>
+    /// How long the work of a request its client abandoned goes on before it is cancelled (see <see cref="AbandonedRequests"/>):
+    /// a short request finishes rather than have its statement cancelled, which costs PostgreSQL a connection. 0: at once.
+    /// </summary>
+    public TimeSpan CancelAfterAbort { get; set; } = TimeSpan.FromSeconds(1);
+
     public DatabaseProvider ProviderKind => Enum.Parse<DatabaseProvider>(Provider!, ignoreCase: true);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext context)
@@ -40,6 +46,8 @@ public sealed class DatabaseOptions : IValidatableObject
             yield return new($"{Section}:GroupCommitConnections must be 0 (a transaction per event) to 64 (was {GroupCommitConnections}).", [nameof(GroupCommitConnections)]);
         else if (GroupCommitConnections > 0 && Enum.TryParse<DatabaseProvider>(Provider, ignoreCase: true, out var engine) && engine == DatabaseProvider.SqlServer)
             yield return new($"{Section}:GroupCommitConnections applies to PostgreSQL: on SQL Server a deadlock's victim loses its whole transaction, so each event has its own. Leave it empty.", [nameof(GroupCommitConnections)]);
+        if (CancelAfterAbort < TimeSpan.Zero || CancelAfterAbort > TimeSpan.FromMinutes(10))
+            yield return new($"{Section}:CancelAfterAbort must be 00:00:00 (at once) to 00:10:00 (was {CancelAfterAbort}).", [nameof(CancelAfterAbort)]);
         if (string.IsNullOrWhiteSpace(ConnectionString))
             yield return new($"{Section}:ConnectionString is required.", [nameof(ConnectionString)]);
         else if (Enum.TryParse<DatabaseProvider>(Provider, ignoreCase: true, out var provider) && Unreadable(provider, ConnectionString) is { } reason)

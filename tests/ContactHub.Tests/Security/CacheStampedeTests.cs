@@ -2,10 +2,8 @@ using ContactHub.Contacts;
 using ContactHub.Events;
 using ContactHub.Security;
 using ContactHub.Tests.Infrastructure;
-using Dapper;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace ContactHub.Tests.Security;
 
@@ -51,33 +49,12 @@ public sealed class CacheStampedeTests() : MigratedPostgres("stampede")
 
     private async Task<(int Waiting, T[] Results)> WhileLockedAsync<T>(string table, Func<Task<T>> request)
     {
-        await using var locker = new NpgsqlConnection(ConnectionString);
-        await locker.OpenAsync();
-        await using var tx = await locker.BeginTransactionAsync();
-        await locker.ExecuteAsync($"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE", transaction: tx);
-
+        await using var locks = await PostgresLocks.LockAsync(ConnectionString, table);
         var requests = Enumerable.Range(0, Requests).Select(_ => Task.Run(request)).ToArray();
-        await WaitForALockWaiterAsync();
+        await locks.UntilAsync(n => n > 0, "No request reached the locked table.");
         await Task.Delay(TimeSpan.FromSeconds(1)); // time for any other request's own read to reach the lock
-        var waiting = await LockWaitersAsync();
-        await tx.CommitAsync();
+        var waiting = await locks.WaitersAsync();
+        await locks.ReleaseAsync();
         return (waiting, await Task.WhenAll(requests).WaitAsync(TimeSpan.FromSeconds(30)));
-    }
-
-    private async Task WaitForALockWaiterAsync()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (await LockWaitersAsync() == 0)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("No request reached the locked table.");
-            await Task.Delay(20);
-        }
-    }
-
-    private async Task<int> LockWaitersAsync()
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        return await connection.ExecuteScalarAsync<int>(
-            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()");
     }
 }

@@ -1,0 +1,51 @@
+using Dapper;
+using Npgsql;
+
+namespace ContactHub.Tests.Infrastructure;
+
+/// <summary>A table held locked in a transaction of its own, and the other backends of its database waiting on a lock.</summary>
+public sealed class PostgresLocks : IAsyncDisposable
+{
+    private readonly string _connectionString;
+    private readonly NpgsqlConnection _locker;
+    private readonly NpgsqlTransaction _transaction;
+
+    private PostgresLocks(string connectionString, NpgsqlConnection locker, NpgsqlTransaction transaction) =>
+        (_connectionString, _locker, _transaction) = (connectionString, locker, transaction);
+
+    public static async Task<PostgresLocks> LockAsync(string connectionString, string table)
+    {
+        var locker = new NpgsqlConnection(connectionString);
+        await locker.OpenAsync();
+        var transaction = await locker.BeginTransactionAsync();
+        await locker.ExecuteAsync($"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE", transaction: transaction);
+        return new PostgresLocks(connectionString, locker, transaction);
+    }
+
+    /// <summary>Backends of this database, other than the caller's, waiting on a lock.</summary>
+    public async Task<int> WaitersAsync()
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        return await connection.ExecuteScalarAsync<int>(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()");
+    }
+
+    /// <summary>Waits (20 s at most) until the number of waiters meets the condition.</summary>
+    public async Task UntilAsync(Func<int, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!condition(await WaitersAsync()))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException(what);
+            await Task.Delay(20);
+        }
+    }
+
+    public Task ReleaseAsync() => _transaction.CommitAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _transaction.DisposeAsync();
+        await _locker.DisposeAsync();
+    }
+}
