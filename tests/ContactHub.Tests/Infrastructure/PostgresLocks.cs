@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace ContactHub.Tests.Infrastructure;
 
-/// <summary>A table held locked in a transaction of its own, and the other backends of its database waiting on a lock.</summary>
+/// <summary>A table held locked in a transaction of its own, and the backends waiting for that lock.</summary>
 public sealed class PostgresLocks : IAsyncDisposable
 {
     private readonly string _connectionString;
@@ -22,12 +22,13 @@ public sealed class PostgresLocks : IAsyncDisposable
         return new PostgresLocks(connectionString, locker, transaction);
     }
 
-    /// <summary>Backends of this database, other than the caller's, waiting on a lock.</summary>
+    /// <summary>Backends blocked by this lock (not by another: a host's background work may wait on locks of its own).</summary>
     public async Task<int> WaitersAsync()
     {
         await using var connection = new NpgsqlConnection(_connectionString);
         return await connection.ExecuteScalarAsync<int>(
-            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()");
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND @locker = ANY(pg_blocking_pids(pid))",
+            new { locker = _locker.ProcessID });
     }
 
     /// <summary>Waits (20 s at most) until the number of waiters meets the condition.</summary>
