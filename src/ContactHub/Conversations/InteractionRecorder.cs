@@ -101,7 +101,7 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
 
     /// <summary>A delivery callback: moves the interaction's status on (never back) and keeps the provider's error.</summary>
     public Task<bool> UpdateStatusAsync(string provider, string providerRef, string status, string? error, CancellationToken ct = default) =>
-        db.InSharedTransactionAsync(async (connection, transaction) =>
+        db.InSharedTransactionAsync(key: providerRef, ct: ct, work: async (connection, transaction) =>
         {
             if (await FindByRefAsync(connection, transaction, provider, providerRef, ct) is not { } existing) return false;
             var next = InteractionStatus.Next(existing.Status, status);
@@ -112,11 +112,22 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
             }, transaction, cancellationToken: ct));
             await StatusChangedAsync(connection, transaction, existing, next, error, ct);
             return true;
-        }, ct);
+        });
 
-    /// <summary>Records in a transaction shared with concurrent callers (group commit), or in its own where the engine has none.</summary>
+    /// <summary>
+    /// Records in a transaction shared with concurrent callers (group commit), or in its own where the engine has none. A customer's
+    /// events go one after another (<see cref="CustomerKey"/>): on the server engines two lanes never lock one contact at once.
+    /// </summary>
     public Task<RecordResult> RecordAsync(NewInteraction interaction, CancellationToken ct = default) =>
-        db.InSharedTransactionAsync((connection, transaction) => RecordAsync(connection, transaction, interaction, ct), ct);
+        db.InSharedTransactionAsync((connection, transaction) => RecordAsync(connection, transaction, interaction, ct), ct, CustomerKey(interaction));
+
+    /// <summary>
+    /// Who an event is from, as far as it tells before recognition: its phone (calls, texts and chats of one customer share it), else
+    /// its first identifier, else its conversation.
+    /// </summary>
+    internal static string? CustomerKey(NewInteraction i) =>
+        (i.Identifiers.FirstOrDefault(id => id.Kind == IdentifierKind.Phone) ?? i.Identifiers.FirstOrDefault())?.Value
+        ?? i.ConversationId?.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Records several events in order, each on its own: one refused (an unknown conversation, say) does not stop the others.

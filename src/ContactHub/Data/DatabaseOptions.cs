@@ -22,9 +22,9 @@ public sealed class DatabaseOptions : IValidatableObject
     public int ConcurrentReads { get; set; }
 
     /// <summary>
-    /// On PostgreSQL, how many connections record events (and other small writes) in shared transactions, a commit per group
-    /// rather than per event (see <see cref="GroupCommit"/>); 0: each in a transaction of its own. Empty: 4. SQLite always has
-    /// one writer; SQL Server gives each event its own transaction.
+    /// On PostgreSQL and SQL Server, how many connections record events (and other small writes) in shared transactions, a commit
+    /// per group rather than per event (see <see cref="GroupCommit"/>); 0: each in a transaction of its own. Empty: 4. SQLite
+    /// always has one writer.
     /// </summary>
     public int? GroupCommitConnections { get; set; }
 
@@ -44,8 +44,6 @@ public sealed class DatabaseOptions : IValidatableObject
             yield return new($"{Section}:ConcurrentReads must be 0 (two per processor) to 1000 (was {ConcurrentReads}).", [nameof(ConcurrentReads)]);
         if (GroupCommitConnections is < 0 or > 64)
             yield return new($"{Section}:GroupCommitConnections must be 0 (a transaction per event) to 64 (was {GroupCommitConnections}).", [nameof(GroupCommitConnections)]);
-        else if (GroupCommitConnections > 0 && Enum.TryParse<DatabaseProvider>(Provider, ignoreCase: true, out var engine) && engine == DatabaseProvider.SqlServer)
-            yield return new($"{Section}:GroupCommitConnections applies to PostgreSQL: on SQL Server a deadlock's victim loses its whole transaction, so each event has its own. Leave it empty.", [nameof(GroupCommitConnections)]);
         if (CancelAfterAbort < TimeSpan.Zero || CancelAfterAbort > TimeSpan.FromMinutes(10))
             yield return new($"{Section}:CancelAfterAbort must be 00:00:00 (at once) to 00:10:00 (was {CancelAfterAbort}).", [nameof(CancelAfterAbort)]);
         if (string.IsNullOrWhiteSpace(ConnectionString))

@@ -14,12 +14,14 @@ public sealed class Db : IAsyncDisposable
         : this(options.Value.ProviderKind, options.Value.ConnectionString!, environment.ContentRootPath, options.Value.ConcurrentReads,
             options.Value.GroupCommitConnections) { }
 
-    public Db(DatabaseProvider provider, string connectionString, string contentRoot, int concurrentReads = 0, int? groupCommitConnections = null)
+    /// <param name="groupSavepoints">See <see cref="GroupCommit"/>'s <c>savepoints</c>: empty, as the engine allows.</param>
+    public Db(DatabaseProvider provider, string connectionString, string contentRoot, int concurrentReads = 0, int? groupCommitConnections = null,
+        bool? groupSavepoints = null)
     {
         Dialect = SqlDialect.For(provider);
         ConnectionString = Dialect.PrepareConnectionString(connectionString, contentRoot);
         _source = Dialect.CreateDataSource(ConnectionString);
-        Group = new GroupCommit(this, Dialect.SerializesWriters ? 1 : groupCommitConnections ?? Dialect.GroupCommitConnections);
+        Group = new GroupCommit(this, Dialect.SerializesWriters ? 1 : groupCommitConnections ?? Dialect.GroupCommitConnections, groupSavepoints);
         Reads = new ReadConnections(this, concurrentReads);
     }
 

@@ -9,12 +9,14 @@ namespace ContactHub.Data;
 /// caller sees the error; every caller's task completes after the commit.
 /// SQLite has one writer: one loop, on a thread of its own and a connection it keeps open so that the statements it runs
 /// stay prepared (<see cref="PreparedStatements"/>), taking the process's write gate for each group so that other
-/// transactions interleave between groups. PostgreSQL runs several loops ("lanes", <c>Database:GroupCommitConnections</c>),
+/// transactions interleave between groups. The server engines run several loops ("lanes", <c>Database:GroupCommitConnections</c>),
 /// each with a pooled connection while there is work: a commit per group instead of per event is most of what an event
 /// costs the server. Lanes write at the same time, so a unit may lose a race to another lane's transaction (a key both
 /// wrote, a deadlock between two groups' locks): it is rolled back to its savepoint and runs again alone once its own
 /// group has committed and released its locks, as <see cref="Transactions.InTransactionAsync{T}"/> runs a unit. There a group
-/// first runs without savepoints (see <see cref="TryWithoutSavepointsAsync"/>). A unit's work may so run more than once, as any
+/// first runs without savepoints (see <see cref="TryWithoutSavepointsAsync"/>); when one of its units fails, PostgreSQL runs it
+/// again with a savepoint a unit, SQL Server — where a deadlock's victim loses its whole transaction, savepoints and all —
+/// runs each unit alone (<see cref="SqlDialect.LostRaceEndsTransaction"/>). A unit's work may so run more than once, as any
 /// unit of work retried after a lost race may; only one run's writes are ever kept.
 /// </summary>
 public sealed class GroupCommit : IAsyncDisposable
@@ -31,19 +33,27 @@ public sealed class GroupCommit : IAsyncDisposable
     private readonly Db _db;
     private readonly int _lanes;
     private readonly int _maxGroup;
-    private readonly Channel<Unit> _queue;
+    private readonly bool _savepoints;
+    private readonly Channel<Unit>[] _queues;
+    private int _nextLane;
     private readonly AsyncLocal<bool> _inUnit = new();
     private readonly Lock _start = new();
     private Task[]? _writers;
 
     /// <param name="lanes">Loops writing at once: 1 on SQLite; 0 turns group commit off (each unit in its own transaction).</param>
-    public GroupCommit(Db db, int lanes)
+    /// <param name="savepoints">
+    /// Whether a group whose unit failed runs again with a savepoint a unit (SQLite, PostgreSQL) or each unit alone (where a lost
+    /// race ends the transaction: SQL Server). Empty: as the engine allows; the tests run PostgreSQL both ways.
+    /// </param>
+    public GroupCommit(Db db, int lanes, bool? savepoints = null)
     {
         _db = db;
         _lanes = lanes;
+        _savepoints = savepoints ?? !db.Dialect.LostRaceEndsTransaction;
         _maxGroup = db.Dialect.SerializesWriters ? MaxGroup : MaxServerGroup;
-        // One reader on SQLite; the lanes read the queue's length, which a single-reader channel does not keep.
-        _queue = Channel.CreateUnbounded<Unit>(new UnboundedChannelOptions { SingleReader = db.Dialect.SerializesWriters });
+        // A queue per lane. One reader on SQLite; a lane reads its queue's length, which a single-reader channel does not keep.
+        _queues = Enumerable.Range(0, Math.Max(lanes, 1))
+            .Select(_ => Channel.CreateUnbounded<Unit>(new UnboundedChannelOptions { SingleReader = db.Dialect.SerializesWriters })).ToArray();
     }
 
     /// <summary>True where concurrent units share transactions.</summary>
@@ -55,13 +65,22 @@ public sealed class GroupCommit : IAsyncDisposable
     /// <summary>True inside a unit: a shared unit it starts runs in a transaction of its own rather than waiting for a group behind its own.</summary>
     public bool InUnit => _inUnit.Value;
 
-    public Task<T> RunAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
+    /// <param name="key">
+    /// Whose unit it is (an event's customer): units with the same key go to the same lane and run one after another, so that
+    /// two lanes never wait on each other's locks of one contact, nor deadlock over two. Empty: the lanes take turns.
+    /// </param>
+    public Task<T> RunAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct, string? key = null)
     {
         var unit = new Unit<T>(work, ct);
         EnsureWriters();
-        if (!_queue.Writer.TryWrite(unit)) throw new InvalidOperationException("The group-commit writer has stopped.");
+        if (!_queues[Lane(key)].Writer.TryWrite(unit)) throw new InvalidOperationException("The group-commit writer has stopped.");
         return unit.Task;
     }
+
+    private int Lane(string? key) =>
+        _queues.Length == 1 ? 0
+        : key is null ? (int)((uint)Interlocked.Increment(ref _nextLane) % (uint)_queues.Length)
+        : (int)((uint)StringComparer.Ordinal.GetHashCode(key) % (uint)_queues.Length);
 
     private void EnsureWriters()
     {
@@ -69,7 +88,7 @@ public sealed class GroupCommit : IAsyncDisposable
         lock (_start)
             _writers ??= _db.Dialect.SerializesWriters
                 ? [OwnThread.Start(WriteLoop)]
-                : Enumerable.Range(0, _lanes).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
+                : _queues.Select(queue => Task.Run(() => WriteLoopAsync(queue.Reader))).ToArray();
     }
 
     /// <summary>
@@ -83,8 +102,9 @@ public sealed class GroupCommit : IAsyncDisposable
         DbConnection? connection = null;
         try
         {
-            while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
-                connection = RunGroupAsync(Take(group), connection).GetAwaiter().GetResult();
+            var queue = _queues[0].Reader;
+            while (queue.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+                connection = RunGroupAsync(Take(queue, group), connection).GetAwaiter().GetResult();
         }
         finally
         {
@@ -93,18 +113,18 @@ public sealed class GroupCommit : IAsyncDisposable
     }
 
     /// <summary>A lane of a server engine: its awaits are the network's, so it waits without holding a thread.</summary>
-    private async Task WriteLoopAsync()
+    private async Task WriteLoopAsync(ChannelReader<Unit> queue)
     {
         _inUnit.Value = true;
         var group = new List<Unit>(_maxGroup);
         DbConnection? connection = null;
         try
         {
-            while (await _queue.Reader.WaitToReadAsync())
+            while (await queue.WaitToReadAsync())
             {
-                connection = await RunGroupAsync(Take(group), connection);
+                connection = await RunGroupAsync(Take(queue, group), connection);
                 // A lane keeps its pooled connection while units wait, and gives it back when there are none.
-                if (connection is not null && _queue.Reader.Count == 0)
+                if (connection is not null && queue.Count == 0)
                 {
                     await connection.DisposeAsync();
                     connection = null;
@@ -117,10 +137,10 @@ public sealed class GroupCommit : IAsyncDisposable
         }
     }
 
-    private List<Unit> Take(List<Unit> group)
+    private List<Unit> Take(ChannelReader<Unit> queue, List<Unit> group)
     {
         group.Clear();
-        while (group.Count < _maxGroup && _queue.Reader.TryRead(out var unit))
+        while (group.Count < _maxGroup && queue.TryRead(out var unit))
             if (!unit.Cancelled()) group.Add(unit);
         return group;
     }
@@ -133,6 +153,13 @@ public sealed class GroupCommit : IAsyncDisposable
         {
             connection ??= await _db.OpenWriterAsync();
             if (!_db.Dialect.SerializesWriters && await TryWithoutSavepointsAsync(group, connection)) return Completed(group, connection);
+            if (!_savepoints)
+            {
+                // SQL Server: a deadlock's victim loses its transaction, savepoints and all, so a unit in a savepoint could undo
+                // its neighbours'. After a failure every unit of the group runs in a transaction of its own, in order.
+                foreach (var unit in group) await unit.RunAloneAsync(_db, connection);
+                return Completed(group, connection);
+            }
             await _db.InTransactionAsync(connection, async (c, transaction) =>
             {
                 foreach (var unit in group) await unit.RunInSavepointAsync(_db, c, transaction);
@@ -190,7 +217,7 @@ public sealed class GroupCommit : IAsyncDisposable
     /// <summary>Lets the queued units finish, then closes the writers' connections.</summary>
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        foreach (var queue in _queues) queue.Writer.TryComplete();
         if (_writers is not null) await Task.WhenAll(_writers);
     }
 

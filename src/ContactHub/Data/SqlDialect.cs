@@ -44,10 +44,16 @@ public abstract partial class SqlDialect
 
     /// <summary>
     /// How many connections record small write units in shared transactions by default (<see cref="GroupCommit"/>); 0: each unit
-    /// in a transaction of its own. SQL Server stays at 0: a deadlock's victim there loses its whole transaction, not one
-    /// statement, so one unit's lost race would undo its group's other units, and that path cannot be tried here.
+    /// in a transaction of its own.
     /// </summary>
     public virtual int GroupCommitConnections => 0;
+
+    /// <summary>
+    /// True where losing a race ends the whole transaction, not only the statement: SQL Server rolls a deadlock's victim back
+    /// entirely, savepoints and all. A shared group whose unit fails then runs each unit alone (<see cref="GroupCommit"/>)
+    /// instead of again with a savepoint each.
+    /// </summary>
+    public virtual bool LostRaceEndsTransaction => false;
 
     /// <summary>
     /// An appended event's cursor. Where writers are serialised, a transaction commits before the next one writes, so the next number

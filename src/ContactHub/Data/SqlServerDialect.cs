@@ -20,6 +20,10 @@ public sealed class SqlServerDialect : SqlDialect
     public override string List(string expression) => $"STRING_AGG({expression}, ', ')";
     public override string Seconds(string start, string end) => $"DATEDIFF_BIG(second, {start}, {end})";
     public override string Now => "SYSUTCDATETIME()";
+    public override int GroupCommitConnections => 4;
+
+    // A deadlock's victim (1205) loses its whole transaction: its group's units run again each alone.
+    public override bool LostRaceEndsTransaction => true;
 
     public override DbDataSource CreateDataSource(string connectionString) => SqlClientFactory.Instance.CreateDataSource(connectionString);
 

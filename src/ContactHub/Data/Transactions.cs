@@ -42,10 +42,11 @@ public static class Transactions
     /// A small write unit that may share its transaction: on SQLite and PostgreSQL it joins other callers' units in a group
     /// commit (<see cref="GroupCommit"/>), so that many concurrent writers pay one commit; where group commit is off (SQL Server,
     /// <c>Database:GroupCommitConnections</c> 0), inside a transaction already holding the write gate and inside another
-    /// shared unit, it runs in its own transaction as <see cref="InTransactionAsync{T}"/>.
+    /// shared unit, it runs in its own transaction as <see cref="InTransactionAsync{T}"/>. <paramref name="key"/> names whose
+    /// unit it is (an event's customer): units with the same key run one after another, never in two lanes at once.
     /// </summary>
-    public static Task<T> InSharedTransactionAsync<T>(this Db db, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default) =>
-        db.Group.Enabled && !db.HoldsWriteGate.Value && !db.Group.InUnit ? db.Group.RunAsync(work, ct) : db.InTransactionAsync(work, ct);
+    public static Task<T> InSharedTransactionAsync<T>(this Db db, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default, string? key = null) =>
+        db.Group.Enabled && !db.HoldsWriteGate.Value && !db.Group.InUnit ? db.Group.RunAsync(work, ct, key) : db.InTransactionAsync(work, ct);
 
     private static async Task<T> RunAsync<T>(Db db, DbConnection? kept, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
     {
