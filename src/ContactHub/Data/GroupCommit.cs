@@ -34,8 +34,8 @@ public sealed class GroupCommit : IAsyncDisposable
     private readonly int _lanes;
     private readonly int _maxGroup;
     private readonly bool _savepoints;
-    private readonly Channel<Unit>[] _queues;
-    private int _nextLane;
+    private readonly Channel<Unit> _queue;
+    private readonly LaneKeys<Unit>? _keys;
     private readonly AsyncLocal<bool> _inUnit = new();
     private readonly Lock _start = new();
     private Task[]? _writers;
@@ -51,9 +51,9 @@ public sealed class GroupCommit : IAsyncDisposable
         _lanes = lanes;
         _savepoints = savepoints ?? !db.Dialect.LostRaceEndsTransaction;
         _maxGroup = db.Dialect.SerializesWriters ? MaxGroup : MaxServerGroup;
-        // A queue per lane. One reader on SQLite; a lane reads its queue's length, which a single-reader channel does not keep.
-        _queues = Enumerable.Range(0, Math.Max(lanes, 1))
-            .Select(_ => Channel.CreateUnbounded<Unit>(new UnboundedChannelOptions { SingleReader = db.Dialect.SerializesWriters })).ToArray();
+        // One reader on SQLite; the lanes read the queue's length, which a single-reader channel does not keep.
+        _queue = Channel.CreateUnbounded<Unit>(new UnboundedChannelOptions { SingleReader = db.Dialect.SerializesWriters });
+        _keys = lanes > 1 && !db.Dialect.SerializesWriters ? new LaneKeys<Unit>(lanes) : null;
     }
 
     /// <summary>True where concurrent units share transactions.</summary>
@@ -66,21 +66,16 @@ public sealed class GroupCommit : IAsyncDisposable
     public bool InUnit => _inUnit.Value;
 
     /// <param name="key">
-    /// Whose unit it is (an event's customer): units with the same key go to the same lane and run one after another, so that
-    /// two lanes never wait on each other's locks of one contact, nor deadlock over two. Empty: the lanes take turns.
+    /// Whose unit it is (an event's customer): while a lane holds units with this key, the others hand theirs to it (see
+    /// <see cref="LaneKeys{TUnit}"/>), so that two lanes never wait on each other's locks of one contact, nor deadlock over two.
     /// </param>
     public Task<T> RunAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct, string? key = null)
     {
-        var unit = new Unit<T>(work, ct);
+        var unit = new Unit<T>(work, ct, key);
         EnsureWriters();
-        if (!_queues[Lane(key)].Writer.TryWrite(unit)) throw new InvalidOperationException("The group-commit writer has stopped.");
+        if (!_queue.Writer.TryWrite(unit)) throw new InvalidOperationException("The group-commit writer has stopped.");
         return unit.Task;
     }
-
-    private int Lane(string? key) =>
-        _queues.Length == 1 ? 0
-        : key is null ? (int)((uint)Interlocked.Increment(ref _nextLane) % (uint)_queues.Length)
-        : (int)((uint)StringComparer.Ordinal.GetHashCode(key) % (uint)_queues.Length);
 
     private void EnsureWriters()
     {
@@ -88,7 +83,7 @@ public sealed class GroupCommit : IAsyncDisposable
         lock (_start)
             _writers ??= _db.Dialect.SerializesWriters
                 ? [OwnThread.Start(WriteLoop)]
-                : _queues.Select(queue => Task.Run(() => WriteLoopAsync(queue.Reader))).ToArray();
+                : Enumerable.Range(0, _lanes).Select(lane => Task.Run(() => WriteLoopAsync(lane))).ToArray();
     }
 
     /// <summary>
@@ -102,9 +97,8 @@ public sealed class GroupCommit : IAsyncDisposable
         DbConnection? connection = null;
         try
         {
-            var queue = _queues[0].Reader;
-            while (queue.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
-                connection = RunGroupAsync(Take(queue, group), connection).GetAwaiter().GetResult();
+            while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+                connection = RunGroupAsync(Take(0, group), connection).GetAwaiter().GetResult();
         }
         finally
         {
@@ -113,18 +107,20 @@ public sealed class GroupCommit : IAsyncDisposable
     }
 
     /// <summary>A lane of a server engine: its awaits are the network's, so it waits without holding a thread.</summary>
-    private async Task WriteLoopAsync(ChannelReader<Unit> queue)
+    private async Task WriteLoopAsync(int lane)
     {
         _inUnit.Value = true;
         var group = new List<Unit>(_maxGroup);
         DbConnection? connection = null;
         try
         {
-            while (await queue.WaitToReadAsync())
+            var handed = false;
+            while (handed || await _queue.Reader.WaitToReadAsync())
             {
-                connection = await RunGroupAsync(Take(queue, group), connection);
+                connection = await RunGroupAsync(Take(lane, group), connection);
+                handed = _keys?.Release(lane, group.Select(unit => unit.Key).OfType<string>()) ?? false;
                 // A lane keeps its pooled connection while units wait, and gives it back when there are none.
-                if (connection is not null && queue.Count == 0)
+                if (connection is not null && !handed && _queue.Reader.Count == 0)
                 {
                     await connection.DisposeAsync();
                     connection = null;
@@ -137,11 +133,13 @@ public sealed class GroupCommit : IAsyncDisposable
         }
     }
 
-    private List<Unit> Take(ChannelReader<Unit> queue, List<Unit> group)
+    /// <summary>The lane's next group: the units handed to it first, then the queue's, less those another lane holds the key of.</summary>
+    private List<Unit> Take(int lane, List<Unit> group)
     {
         group.Clear();
-        while (group.Count < _maxGroup && queue.TryRead(out var unit))
-            if (!unit.Cancelled()) group.Add(unit);
+        _keys?.TakeHanded(lane, group, _maxGroup, unit => unit.Cancelled());
+        while (group.Count < _maxGroup && _queue.Reader.TryRead(out var unit))
+            if (!unit.Cancelled() && (unit.Key is null || _keys is null || _keys.Claim(lane, unit.Key, unit))) group.Add(unit);
         return group;
     }
 
@@ -217,12 +215,15 @@ public sealed class GroupCommit : IAsyncDisposable
     /// <summary>Lets the queued units finish, then closes the writers' connections.</summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (var queue in _queues) queue.Writer.TryComplete();
+        _queue.Writer.TryComplete();
         if (_writers is not null) await Task.WhenAll(_writers);
     }
 
-    private abstract class Unit
+    private abstract class Unit(string? key)
     {
+        /// <summary>Whose unit it is (see <see cref="RunAsync{T}"/>).</summary>
+        public string? Key => key;
+
         public abstract bool Cancelled();
 
         public abstract void Complete();
@@ -294,7 +295,7 @@ public sealed class GroupCommit : IAsyncDisposable
         private static bool IsFatal(DbConnection connection) => connection.State != System.Data.ConnectionState.Open;
     }
 
-    private sealed class Unit<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct) : Unit
+    private sealed class Unit<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct, string? key) : Unit(key)
     {
         private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _result;
