@@ -1,5 +1,6 @@
 using ContactHub.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
+using static ContactHub.Tests.Infrastructure.Eventually;
 
 namespace ContactHub.Tests.Data;
 
@@ -19,24 +20,15 @@ public abstract class AbandonedRequestSuite<TApp>(TApp app) : EngineSuite<TApp>(
         var locks = await PostgresLocks.LockAsync(App.ConnectionString, "contact_tags");
         using var client = new CancellationTokenSource();
         var lookUp = App.Client("read").GetAsync($"/api/v1/contacts/lookup?phone={Uri.EscapeDataString(phone)}", client.Token);
-        await locks.UntilAsync(n => n > 0, "The screen-pop never reached the locked table.");
+        await locks.UntilAsync(n => n > 0, "the screen-pop to reach the locked table");
         App.Logs.All.Clear();
         client.Cancel();
         return (locks, lookUp);
     }
 
     protected Task HostSawTheClientGoAsync() =>
-        Until(() => App.Logs.All.Any(l => l.Contains("abandoned GET /api/v1/contacts/lookup")), "The host never saw the client go away.");
+        Until(() => App.Logs.All.Any(l => l.Contains("abandoned GET /api/v1/contacts/lookup")), "the host to see the client go away");
 
-    private static async Task Until(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException(what);
-            await Task.Delay(20);
-        }
-    }
 }
 
 public sealed class AbandonedShortRequestTests(AbandonedRequestApp.LongGrace app) : AbandonedRequestSuite<AbandonedRequestApp.LongGrace>(app)
@@ -56,7 +48,7 @@ public sealed class AbandonedShortRequestTests(AbandonedRequestApp.LongGrace app
         await HostSawTheClientGoAsync();
         Assert.Equal(1, await locks.WaitersAsync());
         await locks.ReleaseAsync();
-        await locks.UntilAsync(n => n == 0, "The screen-pop's statement never finished.");
+        await locks.UntilAsync(n => n == 0, "the screen-pop's statement to finish");
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => lookUp);
         Assert.Empty(App.Logs.Errors);
     }
@@ -70,7 +62,7 @@ public sealed class AbandonedLongRequestTests(AbandonedRequestApp.ShortGrace app
         var (locks, lookUp) = await AbandonLookUpAsync();
         await using var _ = locks;
 
-        await locks.UntilAsync(n => n == 0, "The abandoned statement was never cancelled.");
+        await locks.UntilAsync(n => n == 0, "the abandoned statement to be cancelled");
         await HostSawTheClientGoAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => lookUp);
         Assert.Empty(App.Logs.Errors);

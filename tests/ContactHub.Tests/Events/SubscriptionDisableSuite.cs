@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using ContactHub.Data;
 using ContactHub.Tests.Infrastructure;
+using static ContactHub.Tests.Infrastructure.Eventually;
 
 namespace ContactHub.Tests.Events;
 
@@ -39,7 +40,7 @@ public abstract class SubscriptionDisableSuite<TApp>(TApp app) : EngineSuite<TAp
         var enabled = await (await admin.PatchAsJsonAsync($"/api/v1/event-subscriptions/{id}", new { status = "active" })).Expect(200);
         Assert.Equal("active", enabled["status"]!.GetValue<string>());
         Assert.Null(enabled["disabledReason"]);
-        await WebhookSuite<TApp>.Until(() => receiver.Accepted.Count == 2, what: "the two waiting events");
+        await Until(() => receiver.Accepted.Count == 2, "the two waiting events");
     }
 }
 

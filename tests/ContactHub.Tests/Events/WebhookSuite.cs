@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ContactHub.Data;
 using ContactHub.Tests.Infrastructure;
+using static ContactHub.Tests.Infrastructure.Eventually;
 
 namespace ContactHub.Tests.Events;
 
@@ -28,16 +29,6 @@ public abstract class WebhookSuite<TApp>(TApp app) : EngineSuite<TApp>(app) wher
 
     private async Task<long> Record(string phone, string channel = "sms", HttpClient? via = null) =>
         (await (via ?? Admin).PostOk("/api/v1/interactions", new { channel, direction = "inbound", customer = new { phone } }, 201))["interactionId"]!.GetValue<long>();
-
-    internal static async Task Until(Func<bool> condition, int seconds = 30, string what = "the condition")
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException($"timed out waiting for {what}");
-            await Task.Delay(50);
-        }
-    }
 
     /// <summary>The Standard Webhooks signature, computed from the spec: HMAC-SHA256 of "id.timestamp.body" keyed by the base64 after "whsec_".</summary>
     internal static bool SignatureHolds(string secret, WebhookReceiver.Received r)

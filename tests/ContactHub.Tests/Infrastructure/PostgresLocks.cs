@@ -32,15 +32,7 @@ public sealed class PostgresLocks : IAsyncDisposable
     }
 
     /// <summary>Waits (20 s at most) until the number of waiters meets the condition.</summary>
-    public async Task UntilAsync(Func<int, bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!condition(await WaitersAsync()))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException(what);
-            await Task.Delay(20);
-        }
-    }
+    public Task UntilAsync(Func<int, bool> condition, string what) => Eventually.Until(async () => condition(await WaitersAsync()), what, seconds: 20);
 
     public Task ReleaseAsync() => _transaction.CommitAsync();
 

@@ -3,6 +3,7 @@ using ContactHub.Data;
 using ContactHub.Tests.Conversations;
 using ContactHub.Tests.Infrastructure;
 using Dapper;
+using static ContactHub.Tests.Infrastructure.Eventually;
 
 namespace ContactHub.Tests.Outbox;
 
@@ -32,16 +33,6 @@ public abstract class OutboxSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where
     private List<string> Received(string tag) =>
         App.Twilio.Requests.SelectMany(r => r.Form["Body"]).Where(b => b.StartsWith(tag, StringComparison.Ordinal)).ToList();
 
-    private static async Task Until(Func<Task<bool>> condition, int seconds = 60)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out");
-            await Task.Delay(50);
-        }
-    }
-
     [SkippableFact]
     public async Task Stopping_the_dispatching_host_mid_way_and_starting_again_sends_each_message_once()
     {
@@ -51,11 +42,11 @@ public abstract class OutboxSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where
         for (var i = 0; i < 500; i++) App.Twilio.Enqueue(201, delay: TimeSpan.FromMilliseconds(10));
 
         var first = await App.StartSiblingAsync(("Outbox:DispatcherEnabled", "true"), ("Outbox:BatchSize", "20"));
-        await Until(() => Task.FromResult(Received(tag).Count >= 100));
+        await Until(() => Received(tag).Count >= 100, "the 100 messages at the fake Twilio", seconds: 60);
         await first.StopAsync(); // graceful: what it claimed is finished and recorded
         var afterStop = Received(tag).Count;
         var second = await App.StartSiblingAsync(("Outbox:DispatcherEnabled", "true"));
-        await Until(async () => await Pending() == 0);
+        await Until(async () => await Pending() == 0, "an empty outbox", seconds: 60);
         await second.StopAsync();
 
         var received = Received(tag);
@@ -72,7 +63,7 @@ public abstract class OutboxSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where
         var hosts = await Task.WhenAll(
             App.StartSiblingAsync(("Outbox:DispatcherEnabled", "true"), ("Outbox:BatchSize", "25")),
             App.StartSiblingAsync(("Outbox:DispatcherEnabled", "true"), ("Outbox:BatchSize", "25")));
-        await Until(async () => await Pending() == 0, seconds: 120);
+        await Until(async () => await Pending() == 0, "an empty outbox", seconds: 120);
         await Task.WhenAll(hosts.Select(h => h.StopAsync()));
 
         var received = Received(tag);

@@ -51,7 +51,7 @@ public sealed class CacheStampedeTests() : MigratedPostgres("stampede")
     {
         await using var locks = await PostgresLocks.LockAsync(ConnectionString, table);
         var requests = Enumerable.Range(0, Requests).Select(_ => Task.Run(request)).ToArray();
-        await locks.UntilAsync(n => n > 0, "No request reached the locked table.");
+        await locks.UntilAsync(n => n > 0, "a request to reach the locked table");
         await Task.Delay(TimeSpan.FromSeconds(1)); // time for any other request's own read to reach the lock
         var waiting = await locks.WaitersAsync();
         await locks.ReleaseAsync();

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using ContactHub.Data;
 using ContactHub.Tests.Infrastructure;
+using static ContactHub.Tests.Infrastructure.Eventually;
 
 namespace ContactHub.Tests.Channels.Crm;
 
@@ -58,16 +59,6 @@ public abstract class CrmSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where TA
         App.Dataverse.Contacts.Add(dynamics);
         App.Salesforce.Contacts.Add(salesforce);
         return (dynamics, salesforce);
-    }
-
-    private static async Task Until(Func<bool> done, string what, int seconds = 20)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!done())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(50);
-        }
     }
 
     private JsonObject? Dynamics(string set, long interactionId) => App.Dataverse.Activities.GetValueOrDefault($"{set}:{interactionId}");
