@@ -39,9 +39,9 @@ public static class Transactions
     }
 
     /// <summary>
-    /// A small write unit that may share its transaction: on SQLite and PostgreSQL it joins other callers' units in a group
-    /// commit (<see cref="GroupCommit"/>), so that many concurrent writers pay one commit; where group commit is off (SQL Server,
-    /// <c>Database:GroupCommitConnections</c> 0), inside a transaction already holding the write gate and inside another
+    /// A small write unit that may share its transaction: it joins other callers' units in a group commit
+    /// (<see cref="GroupCommit"/>), so that many concurrent writers pay one commit; where group commit is off
+    /// (<c>Database:GroupCommitConnections</c> 0), inside a transaction already holding the write gate and inside another
     /// shared unit, it runs in its own transaction as <see cref="InTransactionAsync{T}"/>. <paramref name="key"/> names whose
     /// unit it is (an event's customer): units with the same key run one after another, never in two lanes at once.
     /// </summary>
