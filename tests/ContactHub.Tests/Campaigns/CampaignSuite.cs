@@ -180,12 +180,12 @@ public abstract class CampaignSuite<TApp>(TApp app) : EngineSuite<TApp>(app) whe
         var campaign = await Campaign(new { name = "optout", trigger = "missed-call-not-returned", parameters = new { minutes = 0 }, channel = "sms", body = "We tried to reach you." });
         var (stopped, stopsLater) = (Customers.Phone(), Customers.Phone());
         var first = await MissedCall(stopped);
-        await Api.PutAsJsonAsync($"/api/v1/contacts/{Id(first, "contactId")}/consents/sms", new { status = "opted_out" });
+        await (await Api.PutAsJsonAsync($"/api/v1/contacts/{Id(first, "contactId")}/consents/sms", new { status = "opted_out" })).Expect(200);
         var second = await MissedCall(stopsLater);
         App.Clock.Advance(TimeSpan.FromMinutes(1));
 
         var preview = await Api.PostOk($"/api/v1/campaigns/{campaign}/preview", new { });
-        await Api.PutAsJsonAsync($"/api/v1/contacts/{Id(second, "contactId")}/consents/sms", new { status = "opted_out" });
+        await (await Api.PutAsJsonAsync($"/api/v1/contacts/{Id(second, "contactId")}/consents/sms", new { status = "opted_out" })).Expect(200);
         await Evaluate();
 
         Assert.Contains(preview["excluded"]!.AsArray(), d => Id(d!, "contactId") == Id(first, "contactId") && d!["reason"]!.GetValue<string>() == "opted out of sms");
