@@ -37,6 +37,8 @@ public static partial class Outside
                 await MeasureAsync(service, "GET /api/v1/contacts/{id} (one command)", Script.Contact(contacts), seconds),
                 await MeasureAsync(service, "GET /api/v1/contacts/{id}/activities (timeline)", Script.Timeline(contacts), seconds),
                 await MeasureAsync(service, "POST /api/v1/interactions (90% known contacts)", Script.Ingest(contacts), seconds),
+                // A few customers writing at once (a burst of WhatsApp messages, a busy account): their events meet on one contact.
+                await MeasureAsync(service, $"POST /api/v1/interactions ({BusyCustomers} busy customers, all their events at once)", Script.Ingest(contacts, BusyCustomers), seconds),
             };
             // PostgreSQL imports at one to two thousand rows a second (no COPY path): a tenth of the rows there.
             var import = await ImportAsync(service, contacts, smoke ? 2_000 : postgres is null ? 200_000 : 20_000);
@@ -46,6 +48,8 @@ public static partial class Outside
     }
 
     private const int SlowExports = 2;
+
+    private const int BusyCustomers = 50;
 
     /// <summary>
     /// Runs a measurement while <see cref="SlowExports"/> clients download the xlsx export of every interaction at about 1 MB/s
@@ -224,7 +228,8 @@ public static partial class Outside
             request = function() return wrk.format("GET", "/api/v1/contacts/" .. math.random(1, {{contacts}}) .. "/activities") end
             """;
 
-        public static string Ingest(int contacts) => Random + $$"""
+        /// <param name="busy">Events of this many known customers only (the first ones seed-demo wrote), none new; empty: 90% of all of them known.</param>
+        public static string Ingest(int contacts, int? busy = null) => Random + $$"""
             local channels = { "chat", "call", "sms", "whatsapp" }
             local run = os.time()
             local n = 0
@@ -233,7 +238,7 @@ public static partial class Outside
             request = function()
               n = n + 1
               local phone
-              if math.random() < 0.9 then phone = string.format("+336%08d", 10000000 + math.random(0, {{contacts - 1}}))
+              if {{(busy is null ? "math.random() < 0.9" : "true")}} then phone = string.format("+336%08d", 10000000 + math.random(0, {{Math.Min(busy ?? contacts, contacts) - 1}}))
               else phone = string.format("+3376%07d", math.random(0, 9999999)) end
               local body = string.format('{"channel":"%s","direction":"inbound","customer":{"phone":"%s"},"body":"benchmark","provider":"wrk","providerRef":"%d-%d"}',
                 channels[math.random(1, 4)], phone, run, n)

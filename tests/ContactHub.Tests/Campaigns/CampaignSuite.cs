@@ -26,6 +26,14 @@ public abstract class CampaignSuite<TApp>(TApp app) : EngineSuite<TApp>(app) whe
 
     private Task<int> Evaluate() => App.Get<CampaignEvaluator>().RunAsync();
 
+    /// <summary>Waits until the outbox has sent (or given up on) everything due: a text that should never go out has had its chance.</summary>
+    private Task OutboxDrained() => Eventually.Until(async () =>
+    {
+        await using var connection = await App.Get<Db>().OpenAsync();
+        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND next_attempt_at <= @now",
+            new { now = App.Clock.GetUtcNow() }) == 0;
+    }, "the outbox to send what is due");
+
     /// <summary>On to the next 21:25 UTC: in late November, 22:25 in Paris (the French numbers' zone), inside 21:00–08:00 quiet hours.</summary>
     private void ToLateEveningInParis()
     {
@@ -190,6 +198,7 @@ public abstract class CampaignSuite<TApp>(TApp app) : EngineSuite<TApp>(app) whe
 
         Assert.Contains(preview["excluded"]!.AsArray(), d => Id(d!, "contactId") == Id(first, "contactId") && d!["reason"]!.GetValue<string>() == "opted out of sms");
         Assert.Contains(preview["targeted"]!.AsArray(), d => Id(d!, "contactId") == Id(second, "contactId"));
+        await OutboxDrained();
         Assert.Empty(await TextsTo(stopped));
         Assert.Empty(await TextsTo(stopsLater));
         Assert.All(await Sends(campaign), s => Assert.Equal("skipped", s["status"]!.GetValue<string>()));
