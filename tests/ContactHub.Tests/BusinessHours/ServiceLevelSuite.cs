@@ -36,6 +36,9 @@ public abstract class ServiceLevelSuite<TApp>(TApp app) : EngineSuite<TApp>(app)
         var email = await Record(new { channel = "email", direction = "inbound", subject = "Refund", occurredAt = "2026-11-20T17:00:00+01:00", customer = new { email = writer } });
         await Record(new { channel = "email", direction = "outbound", subject = "Re: Refund", occurredAt = "2026-11-23T11:00:00+01:00", customer = new { email = writer },
             conversationId = email["conversationId"]!.GetValue<long>() });
+        // A second reply later the same day: the first one is the response, and the email is still counted once.
+        await Record(new { channel = "email", direction = "outbound", subject = "Re: Refund (2)", occurredAt = "2026-11-23T15:00:00+01:00", customer = new { email = writer },
+            conversationId = email["conversationId"]!.GetValue<long>() });
         // A chat on Monday at 10:00 answered 45 s later, and one on Monday at 10:30 never answered.
         var chat = await Record(new { channel = "chat", direction = "inbound", occurredAt = "2026-11-23T10:00:00+01:00", customer = new { phone = Customers.Phone() } });
         await Record(new { channel = "chat", direction = "outbound", occurredAt = "2026-11-23T10:00:45+01:00", conversationId = chat["conversationId"]!.GetValue<long>() });
@@ -64,7 +67,7 @@ public abstract class ServiceLevelSuite<TApp>(TApp app) : EngineSuite<TApp>(app)
         var answer = live["levels"]!.AsArray().Single(l => l!["measure"]!.GetValue<string>() == "Speed of answer")!;
         Assert.Equal((1L, 1L), (answer["count"]!.GetValue<long>(), answer["withinTarget"]!.GetValue<long>()));
 
-                var bad = await (await Api.GetAsync("/api/v1/service-levels?from=2026-11-24T00:00:00Z&to=2026-11-20T00:00:00Z")).Expect(400);
+        var bad = await (await Api.GetAsync("/api/v1/service-levels?from=2026-11-24T00:00:00Z&to=2026-11-20T00:00:00Z")).Expect(400);
         Assert.NotNull(bad["errors"]!["to"]);
 
         // The activity summary's "Service levels" sheet says the same.
