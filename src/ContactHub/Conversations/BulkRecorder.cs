@@ -246,8 +246,9 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
         }
 
         var started = starts.Select(h => h.Conversation).ToHashSet();
-        await db.RunEachAsync(connection, transaction, InteractionRecorder.TouchConversationSql, touched.Where(c => !started.Contains(c))
-            .Select(c => InteractionRecorder.TouchParameters(c.Id, c.LastActivityAt, c.Channels, c.LastChannel, c.Agent, c.Added, c.Reopen)).ToList(), returnsId: false, ct);
+        foreach (var group in touched.Where(c => !started.Contains(c))
+                     .Select(c => recorder.Touch(!c.Ended, c.Id, c.LastActivityAt, c.Channels, c.LastChannel, c.Agent, c.Added, c.Reopen)).GroupBy(t => t.Portable))
+            await db.RunEachAsync(connection, transaction, group.Key, group.Select(t => t.Row).ToList(), returnsId: false, ct);
         foreach (var c in touched) (c.Added, c.Reopen) = (0, false);
         touched.Clear();
     }

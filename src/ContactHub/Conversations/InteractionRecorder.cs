@@ -90,6 +90,17 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
     private const string InsertInteractionWithIdSql =
         "INSERT INTO interactions (id, " + InteractionColumns + ")\nVALUES (@id, " + InteractionValues + ")";
 
+    // The touch of a conversation this transaction read as active, on an engine whose writers take turns (SQLite: what the
+    // transaction read still holds when it writes), so it stays active: it assigns neither status nor ended_at. SQLite rewrites
+    // the entry of every index holding a column an UPDATE assigns, even to the value it had; with status assigned, each event
+    // moved its conversation's entries in the contact's index and the active conversations' (sql/sqlite/0025).
+    internal const string TouchActiveConversationSql = """
+        UPDATE conversations SET
+            last_activity_at = @lastActivityAt, channels = @channels,
+            last_channel = @channel, interaction_count = interaction_count + @added, agent = COALESCE(agent, @agent)
+        WHERE id = @id
+        """;
+
     internal const string TouchConversationSql = """
         UPDATE conversations SET
             status = CASE WHEN @reopen = 1 THEN 'active' ELSE status END,
@@ -173,7 +184,7 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
         {
             var row = await connection.QuerySingleOrDefaultAsync<ConversationRow>(new CommandDefinition(db.Sql(ConversationSql), new { id = explicitId }, transaction, cancellationToken: ct))
                 ?? throw new DomainException(404, "Conversation not found", $"conversationId {explicitId} does not exist.");
-            conversation = new OpenConversation(row.Id, row.LastActivityAt, row.Channels);
+            conversation = new OpenConversation(row.Id, row.LastActivityAt, row.Channels, row.Status == "ended");
             explicitContact = row.ContactId;
         }
 
@@ -211,8 +222,8 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
             var lastActivity = i.LastsUntil > conversation.LastActivityAt && !i.KeepsConversationEnded ? i.LastsUntil : conversation.LastActivityAt;
             // The customer writing into an ended conversation resumes it (our own summary sent after the end does not), unless what
             // they wrote is history: an event older than the inactivity window does not bring a conversation back to life.
-            rest.Add((TouchConversationSql, TouchParameters(conversationId, lastActivity, ConversationRow.AddChannel(conversation.Channels, i.Channel), i.Channel, i.Agent,
-                added: 1, reopen: i.Direction == "inbound" && !history && !i.KeepsConversationEnded)));
+            rest.Add(Touch(!conversation.Ended, conversationId, lastActivity, ConversationRow.AddChannel(conversation.Channels, i.Channel), i.Channel, i.Agent,
+                added: 1, reopen: i.Direction == "inbound" && !history && !i.KeepsConversationEnded));
         }
         if (conversationCreated) rest.Add(events.Statement(Started(conversationId, contactId, i, history)));
         rest.Add(events.Statement(Recorded(interactionId, conversationId, contactId, i)));
@@ -326,12 +337,14 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
         ("provider", i.Provider), ("providerRef", i.ProviderRef), ("campaignId", i.CampaignId), ("metadata", i.Metadata), ("now", now),
     ];
 
-    internal async Task TouchAsync(DbConnection connection, DbTransaction transaction, long id, DateTimeOffset lastActivityAt, string channels, string? channel, string? agent,
-        int added, bool reopen, CancellationToken ct) =>
-        await db.Prepared(connection, transaction, TouchConversationSql, TouchParameters(id, lastActivityAt, channels, channel, agent, added, reopen)).ExecuteNonQueryAsync(ct);
-
-    internal static (string, object?)[] TouchParameters(long id, DateTimeOffset lastActivityAt, string channels, string? channel, string? agent, int added, bool reopen) =>
-    [
-        ("reopen", reopen ? 1 : 0), ("lastActivityAt", lastActivityAt), ("channels", channels), ("channel", channel), ("added", added), ("agent", agent), ("id", id),
-    ];
+    /// <summary>
+    /// The statement that touches a conversation with <paramref name="added"/> more interactions: <see cref="TouchActiveConversationSql"/>
+    /// when the transaction read it active and writers take turns, else <see cref="TouchConversationSql"/>, which reopens or extends an ended one.
+    /// </summary>
+    internal (string Portable, (string, object?)[] Row) Touch(bool readActive, long id, DateTimeOffset lastActivityAt, string channels, string? channel, string? agent,
+        int added, bool reopen)
+    {
+        (string, object?)[] row = [("lastActivityAt", lastActivityAt), ("channels", channels), ("channel", channel), ("added", added), ("agent", agent), ("id", id)];
+        return readActive && db.Dialect.SerializesWriters ? (TouchActiveConversationSql, row) : (TouchConversationSql, [("reopen", reopen ? 1 : 0), .. row]);
+    }
 }

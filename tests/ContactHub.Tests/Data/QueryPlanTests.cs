@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using ContactHub.Data;
+using Dapper;
 using ContactHub.Reports;
 using Microsoft.Data.Sqlite;
 
@@ -90,6 +91,45 @@ public sealed partial class QueryPlanTests : IAsyncLifetime
         var rows = await PlanAsync(connection, Statements(Portable("report activity-summary|Outcomes")).Single());
 
         Assert.Contains(rows, r => r.Detail.StartsWith("SEARCH cv USING COVERING INDEX ix_conversations_ended", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The touch every event gives its active conversation moves no index entry: no index holding active conversations has a
+    /// column the touch assigns (SQLite rewrites an index's entry when an UPDATE assigns one of its columns, even to the value it
+    /// had). The defects: the contact's index and the status index were keyed by the last activity, and the touch assigned status
+    /// whatever it was — the contact's and the active conversations' entries rewritten at random for every ingested event (0025).
+    /// </summary>
+    [Fact]
+    public async Task An_active_conversations_touch_moves_no_index_entry()
+    {
+        var set = Regex.Match(SqlServerSyntaxTests.StoreQueries().Single(q => q.Name == "InteractionRecorder.TouchActiveConversationSql").Sql, @"SET(.*)WHERE", RegexOptions.Singleline);
+        var touched = Regex.Matches(set.Groups[1].Value, @"(\w+)\s*=").Select(m => m.Groups[1].Value).ToList();
+        Assert.Contains("last_activity_at", touched);
+        await using var connection = (SqliteConnection)await _db.OpenAsync();
+        var indexes = (await connection.QueryAsync<(string Name, string Sql)>(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'conversations' AND sql IS NOT NULL")).ToList();
+        Assert.NotEmpty(indexes);
+        foreach (var (name, sql) in indexes.Where(i => !i.Sql.EndsWith("WHERE status = 'ended'", StringComparison.Ordinal)))
+        {
+            var columns = await connection.QueryAsync<string>($"SELECT name FROM pragma_index_info('{name}')");
+            Assert.True(!columns.Intersect(touched).Any(), $"{name} ({sql}) has a column the touch writes: each event moves its entry.");
+        }
+    }
+
+    /// <summary>The agent's lists and the screen-pop reach conversations by the keys a touch leaves alone.</summary>
+    [Theory]
+    [InlineData("ConversationStore.ActiveListSql", "SEARCH cv USING INDEX ix_conversations_active (status=?)")]
+    [InlineData("ConversationStore.EndedListSql", "SEARCH cv USING INDEX ix_conversations_status (status=?)")]
+    [InlineData("ContactHistory.ScreenPopSql", "SEARCH cv USING INDEX ix_conversations_contact (contact_id=? AND status=?)")]
+    [InlineData("InteractionRecorder.ActiveConversationSql", "SEARCH conversations USING INDEX ix_conversations_contact (contact_id=?)")]
+    public async Task Conversations_are_read_by_the_keys_a_touch_leaves_alone(string name, string expected)
+    {
+        await using var connection = (SqliteConnection)await _db.OpenAsync();
+        var plans = new List<string>();
+        foreach (var statement in Statements(Portable(name)))
+            plans.AddRange((await PlanAsync(connection, statement)).Select(r => r.Detail));
+
+        Assert.Contains(expected, plans);
     }
 
     /// <summary>A query and the table it reads whole on purpose ("query table"), and why.</summary>
