@@ -10,10 +10,11 @@ public sealed class CampaignAudience(Db db)
     private const string AttributesSql = "SELECT attr_key, value FROM contact_attributes WHERE contact_id = @contactId";
     private const string TagsSql = "SELECT tag FROM contact_tags WHERE contact_id = @contactId";
 
-    // The codes of the contact's last ended conversation.
+    // The codes of the contact's last ended conversation. By the contact's index: SQLite otherwise walked every ended conversation
+    // newest first until one was the contact's (0.18 s for a contact with none, at 592k ended conversations).
     private const string LastWrapUpSql = """
         SELECT c.code FROM conversation_wrap_ups w JOIN wrap_up_codes c ON c.id = w.code_id
-        WHERE w.conversation_id = (SELECT cv.id FROM conversations cv WHERE cv.contact_id = @contactId AND cv.status = 'ended' ORDER BY cv.ended_at DESC, cv.id DESC {LIMIT:1})
+        WHERE w.conversation_id = (SELECT cv.id FROM conversations cv {INDEXED_BY:ix_conversations_contact} WHERE cv.contact_id = @contactId AND cv.status = 'ended' ORDER BY cv.ended_at DESC, cv.id DESC {LIMIT:1})
         """;
 
     private sealed record AttributeRow(string AttrKey, string Value);

@@ -23,6 +23,8 @@ public sealed class ContactHistory(Db db, ContactAttributeStore attributes)
     // The screen-pop in one command (one round trip on the server engines): the identifier's owner and, for it, its identifiers,
     // tags, attribute values, active conversation, last ten interactions and open follow-ups.
     // Each statement finds the owner by the identifier's unique key; merges move identifiers, so the owner is the survivor.
+    // The active conversation is read by the contact's index ({INDEXED_BY}): SQLite, planning without statistics, otherwise walked
+    // every active conversation newest first until one was the contact's (ix_conversations_status gives that order, no sort).
     private const string ScreenPopSql = """
         SELECT id, display_name, external_id, created_at, updated_at, merged_into_id, erased_at FROM contacts
         WHERE id = (SELECT contact_id FROM contact_identifiers WHERE kind = @kind AND provider = @provider AND value = @value);
@@ -41,7 +43,7 @@ public sealed class ContactHistory(Db db, ContactAttributeStore attributes)
 
         SELECT cv.id, cv.contact_id, c.display_name AS contact_name, cv.status, cv.started_at, cv.ended_at, cv.last_activity_at,
                cv.agent, cv.subject, cv.summary, cv.channels, cv.last_channel, cv.interaction_count
-        FROM conversations cv JOIN contacts c ON c.id = cv.contact_id
+        FROM conversations cv {INDEXED_BY:ix_conversations_contact} JOIN contacts c ON c.id = cv.contact_id
         WHERE cv.contact_id = (SELECT contact_id FROM contact_identifiers WHERE kind = @kind AND provider = @provider AND value = @value)
           AND cv.status = 'active'
         ORDER BY cv.last_activity_at DESC {LIMIT:1};

@@ -14,15 +14,8 @@ public sealed class ConversationStore(Db db, EventLog events, WrapUpCodeStore wr
         FROM conversations cv JOIN contacts c ON c.id = cv.contact_id
         """ + "\n";
 
-    // The status is written into each text, not passed: SQLite reads the active and the ended conversations through partial
-    // indexes (sql/sqlite/0025), which serve only a query that names their status.
-    private const string ActiveListSql = Columns + """
-        WHERE cv.status = 'active' AND (@agent IS NULL OR cv.agent = @agent) AND (@channelLike IS NULL OR cv.channels LIKE @channelLike)
-        ORDER BY cv.last_activity_at DESC, cv.id DESC {LIMIT:@limit}
-        """;
-
-    private const string EndedListSql = Columns + """
-        WHERE cv.status = 'ended' AND (@agent IS NULL OR cv.agent = @agent) AND (@channelLike IS NULL OR cv.channels LIKE @channelLike)
+    private const string ListSql = Columns + """
+        WHERE cv.status = @status AND (@agent IS NULL OR cv.agent = @agent) AND (@channelLike IS NULL OR cv.channels LIKE @channelLike)
         ORDER BY cv.last_activity_at DESC, cv.id DESC {LIMIT:@limit}
         """;
 
@@ -30,13 +23,8 @@ public sealed class ConversationStore(Db db, EventLog events, WrapUpCodeStore wr
     public async Task<IReadOnlyList<ConversationSummary>> ListAsync(string status, string? agent, string? channel, int limit, CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);
-        var rows = await connection.QueryAsync<ConversationRow>(new CommandDefinition(db.Sql(status switch
-            {
-                "active" => ActiveListSql,
-                "ended" => EndedListSql,
-                _ => throw new ArgumentOutOfRangeException(nameof(status), status, "active or ended"),
-            }),
-            new { agent, channelLike = channel is null ? null : $"%,{channel},%", limit }, cancellationToken: ct));
+        var rows = await connection.QueryAsync<ConversationRow>(new CommandDefinition(db.Sql(ListSql),
+            new { status, agent, channelLike = channel is null ? null : $"%,{channel},%", limit }, cancellationToken: ct));
         return rows.Select(r => r.ToSummary()).ToList();
     }
 
@@ -162,9 +150,8 @@ public sealed class ConversationStore(Db db, EventLog events, WrapUpCodeStore wr
             return added;
         }, ct);
 
-    // Oldest first, in the order of PostgreSQL's ix_conversations_status: ordered by id, PostgreSQL read the whole table by its primary
-    // key for want of knowing how few conversations are active (0023 keeps no statistics for status) — 0.1 s a run at 600k.
-    // SQLite sorts its active conversations (ix_conversations_active, sql/sqlite/0025).
+    // Oldest first, in the order of ix_conversations_status: ordered by id, PostgreSQL read the whole table by its primary key
+    // for want of knowing how few conversations are active (0023 keeps no statistics for status) — 0.1 s a run at 600k.
     private const string IdleSql = """
         SELECT id FROM conversations WHERE status = 'active' AND last_activity_at < @cutoff ORDER BY last_activity_at, id {LIMIT:@limit}
         """;

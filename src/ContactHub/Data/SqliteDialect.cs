@@ -15,6 +15,7 @@ public sealed class SqliteDialect : SqlDialect
 
     // The write lock is held from the first write to the commit: the number read here is the next one in commit order too.
     public override string EventPosition => "(SELECT COALESCE(MAX(position), 0) + 1 FROM events)";
+    public override string IndexedBy(string index) => $"INDEXED BY {index}";
     public override string Limit(string count) => $"LIMIT {count}";
     public override string Day(string column) => $"substr({column}, 1, 10)";
     public override string QuarterHour(string column) => $"(unixepoch({column}) / 900)";

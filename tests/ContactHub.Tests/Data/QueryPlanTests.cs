@@ -94,13 +94,13 @@ public sealed partial class QueryPlanTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// The touch every event gives its active conversation moves no index entry: no index holding active conversations has a
-    /// column the touch assigns (SQLite rewrites an index's entry when an UPDATE assigns one of its columns, even to the value it
-    /// had). The defects: the contact's index and the status index were keyed by the last activity, and the touch assigned status
-    /// whatever it was — the contact's and the active conversations' entries rewritten at random for every ingested event (0025).
+    /// The touch every event gives its active conversation moves no index entry but the active list's: no other index holding
+    /// active conversations has a column the touch assigns (SQLite rewrites an index's entry when an UPDATE assigns one of its
+    /// columns, even to the value it had). The defects: the contact's index was keyed by the last activity, and the touch assigned
+    /// status whatever it was — the contact's entry rewritten at random for every ingested event (0025).
     /// </summary>
     [Fact]
-    public async Task An_active_conversations_touch_moves_no_index_entry()
+    public async Task An_active_conversations_touch_moves_no_index_entry_but_the_active_lists()
     {
         var set = Regex.Match(SqlServerSyntaxTests.StoreQueries().Single(q => q.Name == "InteractionRecorder.TouchActiveConversationSql").Sql, @"SET(.*)WHERE", RegexOptions.Singleline);
         var touched = Regex.Matches(set.Groups[1].Value, @"(\w+)\s*=").Select(m => m.Groups[1].Value).ToList();
@@ -108,21 +108,31 @@ public sealed partial class QueryPlanTests : IAsyncLifetime
         await using var connection = (SqliteConnection)await _db.OpenAsync();
         var indexes = (await connection.QueryAsync<(string Name, string Sql)>(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'conversations' AND sql IS NOT NULL")).ToList();
-        Assert.NotEmpty(indexes);
-        foreach (var (name, sql) in indexes.Where(i => !i.Sql.EndsWith("WHERE status = 'ended'", StringComparison.Ordinal)))
+        Assert.Contains(indexes, i => i.Name == "ix_conversations_contact");
+        foreach (var (name, sql) in indexes.Where(i => !i.Sql.EndsWith("WHERE status = 'ended'", StringComparison.Ordinal) && !MovedOnPurpose.ContainsKey(i.Name)))
         {
             var columns = await connection.QueryAsync<string>($"SELECT name FROM pragma_index_info('{name}')");
             Assert.True(!columns.Intersect(touched).Any(), $"{name} ({sql}) has a column the touch writes: each event moves its entry.");
         }
     }
 
-    /// <summary>The agent's lists and the screen-pop reach conversations by the keys a touch leaves alone.</summary>
+    /// <summary>An index whose entry a touch moves on purpose, and why.</summary>
+    private static readonly Dictionary<string, string> MovedOnPurpose = new(StringComparer.Ordinal)
+    {
+        ["ix_conversations_status"] = "the active list reads newest first from it; sorting every active conversation instead took 135 ms a list at 78k active",
+    };
+
+    /// <summary>
+    /// The agent's list, the screen-pop, the recorder and the campaigns' audience reach conversations by their indexes. The defect:
+    /// SQLite, planning without statistics, read a contact's active (or last ended) conversation by walking every active (ended)
+    /// one in order until one was the contact's — 0.18 s for a contact with none, at 592k ended conversations.
+    /// </summary>
     [Theory]
-    [InlineData("ConversationStore.ActiveListSql", "SEARCH cv USING INDEX ix_conversations_active (status=?)")]
-    [InlineData("ConversationStore.EndedListSql", "SEARCH cv USING INDEX ix_conversations_status (status=?)")]
+    [InlineData("ConversationStore.ListSql", "SEARCH cv USING INDEX ix_conversations_status (status=?)")]
     [InlineData("ContactHistory.ScreenPopSql", "SEARCH cv USING INDEX ix_conversations_contact (contact_id=? AND status=?)")]
     [InlineData("InteractionRecorder.ActiveConversationSql", "SEARCH conversations USING INDEX ix_conversations_contact (contact_id=?)")]
-    public async Task Conversations_are_read_by_the_keys_a_touch_leaves_alone(string name, string expected)
+    [InlineData("CampaignAudience.LastWrapUpSql", "SEARCH cv USING INDEX ix_conversations_contact (contact_id=? AND status=?)")]
+    public async Task Conversations_are_read_through_their_indexes(string name, string expected)
     {
         await using var connection = (SqliteConnection)await _db.OpenAsync();
         var plans = new List<string>();
