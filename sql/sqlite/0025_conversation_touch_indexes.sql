@@ -5,7 +5,7 @@
 -- With the touch that assigns neither status nor ended_at to a conversation it read as active (SQLite rewrites an index's
 -- entry whenever an UPDATE assigns one of its columns, even to the value it had: InteractionRecorder.TouchActiveConversationSql),
 -- measured on 100k contacts / 1M interactions (wrk from outside, 90% known contacts, 2026-11-28, builds alternating):
--- ingest 5,374–5,653 → 6,316–7,322 req/s, bytes written per event (log and checkpoint) ~41 → ~31 KB.
+-- ingest 5,374–5,653 → 6,316–7,322 req/s, bytes written per event (log and checkpoint) ~41 → ~35 KB.
 -- ix_conversations_status keeps the last activity: the active list reads newest first from it (sorting every active
 -- conversation instead: 1.5 → 135 ms a list at 78k active, for ~4% more ingest).
 -- PostgreSQL keeps its indexes: an update there that cannot be HOT writes an entry in every index whatever its keys.
