@@ -93,7 +93,7 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
     // The touch of a conversation this transaction read as active, on an engine whose writers take turns (SQLite: what the
     // transaction read still holds when it writes), so it stays active: it assigns neither status nor ended_at. SQLite rewrites
     // the entry of every index holding a column an UPDATE assigns, even to the value it had; with status assigned, each event
-    // moved its conversation's entries in the contact's index and the active conversations' (sql/sqlite/0025).
+    // rewrote its conversation's entry in the contact's index, (contact_id, status) since sql/sqlite/0025.
     internal const string TouchActiveConversationSql = """
         UPDATE conversations SET
             last_activity_at = @lastActivityAt, channels = @channels,

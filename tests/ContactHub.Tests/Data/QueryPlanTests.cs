@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using ContactHub.Data;
-using Dapper;
 using ContactHub.Reports;
+using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace ContactHub.Tests.Data;
