@@ -29,6 +29,8 @@ public sealed class Browser : IAsyncDisposable
     public static async Task<Browser> LaunchAsync()
     {
         var playwright = await Playwright.CreateAsync();
+        // Expectations poll rather than wait for events; on CI's two shared cores a page can take longer than the 5 s default.
+        Assertions.SetDefaultExpectTimeout(15_000);
         return new Browser(playwright, await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] }));
     }
 
