@@ -24,12 +24,15 @@ public sealed class ContactNames(Db db, ILogger<ContactNames> logger) : IStartup
         ORDER BY c.id {LIMIT:@limit}
         """;
 
-    /// <summary>Replaces a contact's name words (none for a null name), inside the caller's transaction.</summary>
-    public async Task IndexAsync(DbConnection connection, DbTransaction? transaction, long contactId, string? name, CancellationToken ct)
+    /// <summary>
+    /// Replaces a contact's name words (none for a null name), inside the caller's transaction. <paramref name="created"/>: the
+    /// contact was created in this transaction and has no words to remove.
+    /// </summary>
+    public async Task IndexAsync(DbConnection connection, DbTransaction transaction, long contactId, string? name, CancellationToken ct, bool created = false)
     {
-        await connection.ExecuteAsync(new CommandDefinition(db.Sql(DeleteSql), new { contactId }, transaction, cancellationToken: ct));
-        foreach (var word in Words(name))
-            await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertWordSql), new { word, contactId }, transaction, cancellationToken: ct));
+        if (!created) await connection.ExecuteAsync(new CommandDefinition(db.Sql(DeleteSql), new { contactId }, transaction, cancellationToken: ct));
+        var words = Words(name).Select(word => new (string, object?)[] { ("word", word), ("contactId", contactId) }).ToList();
+        if (words.Count > 0) await db.RunEachAsync(connection, transaction, InsertWordSql, words, returnsId: false, ct);
     }
 
     /// <summary>At start-up, the words of contacts named before this index existed (a no-op once done).</summary>

@@ -66,7 +66,7 @@ public sealed class ContactRecognizer(Db db, ContactNames names, EventLog events
             var external = identifiers.FirstOrDefault(i => i.Kind == IdentifierKind.External)?.Value;
             contactId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(InsertContactSql),
                 new { name = Clean(name), nameKey = NameKey(name), externalId = external, now }, transaction, cancellationToken: ct));
-            await names.IndexAsync(connection, transaction, contactId, Clean(name), ct);
+            await names.IndexAsync(connection, transaction, contactId, Clean(name), ct, created: true);
             created = true;
         }
         else

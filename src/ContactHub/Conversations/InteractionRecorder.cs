@@ -64,14 +64,24 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
 
     // The lock and the contact's active conversation in one round trip, the lock first (an event for a known contact on the server engines);
     // on PostgreSQL with the new interaction's id too, so that its insert goes with the touch and the events (one round trip fewer).
+    // Not the conversation's: the event may join one, and an id taken for nothing leaves a gap.
     private const string LockContactActiveConversationSql = LockContactSql + ";\n" + ActiveConversationSql + ";\n{NEXT_ID:interactions}";
+
+    // The ids of an event whose contact the transaction created (PostgreSQL): it starts a conversation, so both are used.
+    private const string TakeIdsSql = "{NEXT_ID:interactions,conversations}";
+
+    private const string ConversationColumns = "contact_id, status, started_at, last_activity_at, ended_at, agent, subject, channels, last_channel, interaction_count";
+
+    private const string ConversationValues = "@contactId, @status, @occurredAt, @lastActivityAt, @endedAt, @agent, @subject, @channels, @lastChannel, @count";
 
     // A conversation the recorder starts holds its first interaction from the start (no touch after: on PostgreSQL that UPDATE
     // wrote a second version of the row and of its five index entries); the import's are counted when its batch touches them.
-    internal const string InsertConversationSql = """
-        INSERT INTO conversations (contact_id, status, started_at, last_activity_at, ended_at, agent, subject, channels, last_channel, interaction_count) {OUTPUT_ID}
-        VALUES (@contactId, @status, @occurredAt, @lastActivityAt, @endedAt, @agent, @subject, @channels, @lastChannel, @count) {RETURNING_ID}
-        """;
+    internal const string InsertConversationSql =
+        "INSERT INTO conversations (" + ConversationColumns + ") {OUTPUT_ID}\nVALUES (" + ConversationValues + ") {RETURNING_ID}";
+
+    // The same insert with an id taken ahead (PostgreSQL).
+    private const string InsertConversationWithIdSql =
+        "INSERT INTO conversations (id, " + ConversationColumns + ")\nVALUES (@id, " + ConversationValues + ")";
 
     private const string InteractionColumns = """
         conversation_id, contact_id, channel, direction, occurred_at, ended_at, duration_seconds, agent, status,
@@ -194,7 +204,7 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
         var history = IsHistory(i, now);
         var mayJoin = conversation is null && !recognized.Created;
         OpenConversation? active = null;
-        long? takenId = null;
+        long? takenId = null, takenConversationId = null;
         if (!db.Dialect.SerializesWriters && mayJoin)
         {
             await using var reader = await db.Prepared(connection, transaction, LockContactActiveConversationSql, ("contactId", contactId), ("history", history ? 1 : 0)).ExecuteReaderAsync(ct);
@@ -202,19 +212,36 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
             active = await ReadOpenConversationAsync(reader, ct);
             if (await reader.NextResultAsync(ct) && await reader.ReadAsync(ct)) takenId = reader.GetInt64(0);
         }
+        else if (!db.Dialect.SerializesWriters && recognized.Created)
+        {
+            // A contact this transaction created is seen by no other until it commits: there is nothing to lock, and no conversation
+            // to join. Where the engine takes ids ahead, the conversation and the interaction go with the events.
+            if (db.Dialect.TakesIdsAhead)
+            {
+                await using var reader = await db.Prepared(connection, transaction, TakeIdsSql).ExecuteReaderAsync(ct);
+                await reader.ReadAsync(ct);
+                (takenId, takenConversationId) = (reader.GetInt64(0), reader.GetInt64(1));
+            }
+        }
         else if (!db.Dialect.SerializesWriters)
             await db.Prepared(connection, transaction, LockContactSql, ("contactId", contactId)).ExecuteScalarAsync(ct);
         else if (mayJoin)
             active = await ActiveConversationAsync(connection, transaction, contactId, history, ct);
         if (active is not null && options.Value.Continues(active.LastActivityAt, i.OccurredAt)) conversation = active;
 
+        // What is written after goes together (one round trip on the server engines): the conversation and the interaction if their
+        // ids were taken ahead, the conversation's touch and the events.
+        var rest = new List<(string, (string, object?)[])>(5);
         var conversationCreated = conversation is null;
-        var conversationId = conversation?.Id ?? await StartConversationAsync(connection, transaction, contactId, i, history, withInteraction: true, ct);
+        long conversationId;
+        if (conversation is not null) conversationId = conversation.Id;
+        else if (takenConversationId is { } ahead)
+        {
+            conversationId = ahead;
+            rest.Add((InsertConversationWithIdSql, [("id", conversationId), .. StartParameters(contactId, i, history, withInteraction: true)]));
+        }
+        else conversationId = await StartConversationAsync(connection, transaction, contactId, i, history, withInteraction: true, ct);
         var interactionId = takenId ?? await InsertAsync(connection, transaction, conversationId, contactId, i, now, ct);
-
-        // What is left goes together (one round trip on the server engines): the insert if its id was taken ahead, the conversation's
-        // touch and the events.
-        var rest = new List<(string, (string, object?)[])>(4);
         if (takenId is not null) rest.Add((InsertInteractionWithIdSql, [("id", interactionId), .. InsertParameters(conversationId, contactId, i, now)]));
         if (conversation is not null)
         {

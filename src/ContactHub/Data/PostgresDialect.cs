@@ -21,7 +21,7 @@ public sealed class PostgresDialect : SqlDialect
     public override string Now => "now()";
     public override string ForUpdate => "FOR UPDATE";
 
-    public override string NextId(string table) => $"SELECT {NextValue(table)}";
+    public override string NextId(string tables) => "SELECT " + string.Join(", ", tables.Split(',').Select(table => NextValue(table.Trim())));
 
     /// <summary>The next value of <paramref name="table"/>'s identity. Table names are the code's own constants, never input.</summary>
     internal static string NextValue(string table) => $"nextval(pg_get_serial_sequence('{table}', 'id'))";

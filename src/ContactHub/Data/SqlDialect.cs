@@ -31,10 +31,14 @@ public abstract partial class SqlDialect
     public virtual string Lock => "";
 
     /// <summary>
-    /// A statement giving the next id of <paramref name="table"/>'s identity, for a batch that takes an id ahead of its insert; empty
-    /// where the engine's identity cannot be given explicitly (SQL Server's IDENTITY) — the insert then returns its id.
+    /// A statement giving the next id of each of <paramref name="tables"/>' identities (comma-separated; one row, a column each),
+    /// for a batch that takes ids ahead of its inserts; empty where the engine's identity cannot be given explicitly (SQL Server's
+    /// IDENTITY) — the inserts then return their ids.
     /// </summary>
-    public virtual string NextId(string table) => "";
+    public virtual string NextId(string tables) => "";
+
+    /// <summary>True where <see cref="NextId"/> takes ids ahead (PostgreSQL).</summary>
+    public bool TakesIdsAhead => NextId("interactions").Length > 0;
 
     /// <summary>Suffix of a SELECT that locks the rows it reads until commit without writing them (PostgreSQL's FOR UPDATE).</summary>
     public virtual string ForUpdate => "";
