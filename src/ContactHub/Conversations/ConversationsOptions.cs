@@ -16,7 +16,14 @@ public sealed class ConversationsOptions : IValidatableObject
     public string[] RequireWrapUpFor { get; set; } = [];
 
     /// <summary>The grouping rule (DESIGN §5), for the recorder and the bulk import alike: does an event continue a conversation last active then?</summary>
-    public bool Continues(DateTimeOffset lastActivityAt, DateTimeOffset occurredAt) => (occurredAt - lastActivityAt).Duration() <= InactivityTimeout;
+    public bool Continues(DateTimeOffset lastActivityAt, DateTimeOffset occurredAt)
+    {
+        var (from, to) = ContinuedBetween(occurredAt);
+        return lastActivityAt >= from && lastActivityAt <= to;
+    }
+
+    /// <summary>The last activities, bounds included, of a conversation that an event at <paramref name="occurredAt"/> continues.</summary>
+    public (DateTimeOffset From, DateTimeOffset To) ContinuedBetween(DateTimeOffset occurredAt) => (occurredAt - InactivityTimeout, occurredAt + InactivityTimeout);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext context)
     {

@@ -62,13 +62,21 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
     // not a no-op UPDATE: on PostgreSQL that wrote a new version of the contact's row (and its index entries) for every event.
     private const string LockContactSql = "SELECT id FROM contacts {LOCK} WHERE id = @contactId {FOR_UPDATE}";
 
-    // The lock and the contact's active conversation in one round trip, the lock first (an event for a known contact on the server engines);
-    // on PostgreSQL with the new interaction's id too, so that its insert goes with the touch and the events (one round trip fewer).
-    // Not the conversation's: the event may join one, and an id taken for nothing leaves a gap.
-    private const string LockContactActiveConversationSql = LockContactSql + ";\n" + ActiveConversationSql + ";\n{NEXT_ID:interactions}";
+    // The lock and the contact's active conversation in one round trip, the lock first (an event for a known contact on the server engines).
+    private const string LockContactActiveConversationSql = LockContactSql + ";\n" + ActiveConversationSql;
+
+    // Where the engine takes ids ahead (PostgreSQL), with the new interaction's id, and the new conversation's unless the latest one
+    // read above is continued (last active from @continuedFrom to @continuedTo, as ConversationsOptions.Continues decides; an id
+    // taken for nothing would leave a gap): their inserts then go with the touch and the events, one round trip for all.
+    private const string LockContactActiveConversationTakingIdsSql = LockContactActiveConversationSql + ";\n" + """
+        SELECT {NEXT_VALUE:interactions}, CASE WHEN (
+            SELECT last_activity_at FROM conversations
+            WHERE contact_id = @contactId AND (status = 'active' OR @history = 1)
+            ORDER BY last_activity_at DESC {LIMIT:1}) BETWEEN @continuedFrom AND @continuedTo THEN NULL ELSE {NEXT_VALUE:conversations} END
+        """;
 
     // The ids of an event whose contact the transaction created (PostgreSQL): it starts a conversation, so both are used.
-    private const string TakeIdsSql = "{NEXT_ID:interactions,conversations}";
+    private const string TakeIdsSql = "SELECT {NEXT_VALUE:interactions}, {NEXT_VALUE:conversations}";
 
     private const string ConversationColumns = "contact_id, status, started_at, last_activity_at, ended_at, agent, subject, channels, last_channel, interaction_count";
 
@@ -96,7 +104,7 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
     internal const string InsertInteractionSql =
         "INSERT INTO interactions (" + InteractionColumns + ") {OUTPUT_ID}\nVALUES (" + InteractionValues + ") {RETURNING_ID}";
 
-    // The same insert with an id taken ahead ({NEXT_ID:interactions}, PostgreSQL).
+    // The same insert with an id taken ahead ({NEXT_VALUE:interactions}, PostgreSQL).
     private const string InsertInteractionWithIdSql =
         "INSERT INTO interactions (id, " + InteractionColumns + ")\nVALUES (@id, " + InteractionValues + ")";
 
@@ -205,12 +213,22 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
         var mayJoin = conversation is null && !recognized.Created;
         OpenConversation? active = null;
         long? takenId = null, takenConversationId = null;
-        if (!db.Dialect.SerializesWriters && mayJoin)
+        if (!db.Dialect.SerializesWriters && mayJoin && db.Dialect.TakesIdsAhead)
+        {
+            var (from, to) = options.Value.ContinuedBetween(i.OccurredAt);
+            await using var reader = await db.Prepared(connection, transaction, LockContactActiveConversationTakingIdsSql, ("contactId", contactId), ("history", history ? 1 : 0),
+                ("continuedFrom", from), ("continuedTo", to)).ExecuteReaderAsync(ct);
+            await reader.NextResultAsync(ct); // past the locked contact's row
+            active = await ReadOpenConversationAsync(reader, ct);
+            await reader.NextResultAsync(ct);
+            await reader.ReadAsync(ct);
+            (takenId, takenConversationId) = (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1));
+        }
+        else if (!db.Dialect.SerializesWriters && mayJoin)
         {
             await using var reader = await db.Prepared(connection, transaction, LockContactActiveConversationSql, ("contactId", contactId), ("history", history ? 1 : 0)).ExecuteReaderAsync(ct);
             await reader.NextResultAsync(ct); // past the locked contact's row
             active = await ReadOpenConversationAsync(reader, ct);
-            if (await reader.NextResultAsync(ct) && await reader.ReadAsync(ct)) takenId = reader.GetInt64(0);
         }
         else if (!db.Dialect.SerializesWriters && recognized.Created)
         {

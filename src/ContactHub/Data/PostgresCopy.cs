@@ -21,7 +21,7 @@ public static class PostgresCopy
         await using var batch = new NpgsqlBatch(connection);
         foreach (var (table, count) in wanted)
         {
-            var command = new NpgsqlBatchCommand($"SELECT {PostgresDialect.NextValue(table)} FROM generate_series(1, $1) ORDER BY 1");
+            var command = new NpgsqlBatchCommand($"SELECT {PostgresDialect.Next(table)} FROM generate_series(1, $1) ORDER BY 1");
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = count });
             batch.BatchCommands.Add(command);
         }

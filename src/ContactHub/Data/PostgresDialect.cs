@@ -21,10 +21,12 @@ public sealed class PostgresDialect : SqlDialect
     public override string Now => "now()";
     public override string ForUpdate => "FOR UPDATE";
 
-    public override string NextId(string tables) => "SELECT " + string.Join(", ", tables.Split(',').Select(table => NextValue(table.Trim())));
+    public override string NextValue(string table) => Next(table);
+
+    public override bool TakesIdsAhead => true;
 
     /// <summary>The next value of <paramref name="table"/>'s identity. Table names are the code's own constants, never input.</summary>
-    internal static string NextValue(string table) => $"nextval(pg_get_serial_sequence('{table}', 'id'))";
+    internal static string Next(string table) => $"nextval(pg_get_serial_sequence('{table}', 'id'))";
 
     /// <summary>
     /// Statements run twice on a physical connection are prepared there and stay prepared across the pool (Npgsql's automatic

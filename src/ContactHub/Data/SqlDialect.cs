@@ -7,7 +7,7 @@ namespace ContactHub.Data;
 /// <summary>
 /// The only SQL that differs between engines. Queries are written once as portable text with
 /// tokens — <c>{LIMIT:@n}</c>, <c>{IN:@list}</c>, <c>{OUTPUT_ID}</c>, <c>{RETURNING_ID}</c>, <c>{LOCK}</c>,
-/// <c>{ON_CONFLICT_IGNORE}</c>, <c>{DAY:column}</c>, <c>{QUARTER_HOUR:column}</c>, <c>{SECONDS:start,end}</c>, <c>{NOW}</c>, <c>{LIST:expression}</c>, <c>{EVENT_POSITION}</c>, <c>{NEXT_ID:table}</c>, <c>{INDEXED_BY:index}</c> — and rendered here once per text.
+/// <c>{ON_CONFLICT_IGNORE}</c>, <c>{DAY:column}</c>, <c>{QUARTER_HOUR:column}</c>, <c>{SECONDS:start,end}</c>, <c>{NOW}</c>, <c>{LIST:expression}</c>, <c>{EVENT_POSITION}</c>, <c>{NEXT_VALUE:table}</c>, <c>{INDEXED_BY:index}</c> — and rendered here once per text.
 /// </summary>
 public abstract partial class SqlDialect
 {
@@ -31,14 +31,13 @@ public abstract partial class SqlDialect
     public virtual string Lock => "";
 
     /// <summary>
-    /// A statement giving the next id of each of <paramref name="tables"/>' identities (comma-separated; one row, a column each),
-    /// for a batch that takes ids ahead of its inserts; empty where the engine's identity cannot be given explicitly (SQL Server's
-    /// IDENTITY) — the inserts then return their ids.
+    /// An expression taking the next id of <paramref name="table"/>'s identity, for a statement that takes ids ahead of their
+    /// inserts; NULL where the engine's identity cannot be given explicitly (SQL Server's IDENTITY: the insert returns its id).
     /// </summary>
-    public virtual string NextId(string tables) => "";
+    public virtual string NextValue(string table) => "NULL";
 
-    /// <summary>True where <see cref="NextId"/> takes ids ahead (PostgreSQL).</summary>
-    public bool TakesIdsAhead => NextId("interactions").Length > 0;
+    /// <summary>True where <see cref="NextValue"/> takes ids ahead (PostgreSQL).</summary>
+    public virtual bool TakesIdsAhead => false;
 
     /// <summary>Suffix of a SELECT that locks the rows it reads until commit without writing them (PostgreSQL's FOR UPDATE).</summary>
     public virtual string ForUpdate => "";
@@ -163,7 +162,7 @@ public abstract partial class SqlDialect
         "SECONDS" when m.Groups[2].Value.Split(',') is [var start, var end] => Seconds(start.Trim(), end.Trim()),
         "NOW" => Now,
         "EVENT_POSITION" => EventPosition,
-        "NEXT_ID" => NextId(m.Groups[2].Value),
+        "NEXT_VALUE" => NextValue(m.Groups[2].Value),
         "INDEXED_BY" => IndexedBy(m.Groups[2].Value),
         "LIST" => List(m.Groups[2].Value),
         var unknown => throw new InvalidOperationException($"Unknown SQL token {{{unknown}}}."),
