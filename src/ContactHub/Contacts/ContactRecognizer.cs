@@ -22,6 +22,16 @@ public sealed class ContactRecognizer(Db db, ContactNames names, EventLog events
         SELECT contact_id FROM contact_identifiers WHERE kind = @kind AND provider = @provider AND value = @value
         """;
 
+    // The owner, and whether it already has a name (or was erased): an event with a name then knows whether there is one to fill in.
+    internal const string FindIdentifierNamedSql = """
+        SELECT ci.contact_id, CASE WHEN c.display_name IS NULL AND c.erased_at IS NULL THEN 0 ELSE 1 END
+        FROM contact_identifiers ci JOIN contacts c ON c.id = ci.contact_id
+        WHERE ci.kind = @kind AND ci.provider = @provider AND ci.value = @value
+        """;
+
+    /// <summary>Identifiers' owners as a caller read them in its transaction, and those of them that need no name (<see cref="FindIdentifierNamedSql"/>).</summary>
+    public sealed record Owners(IReadOnlyDictionary<Identifier, long?> ByIdentifier, IReadOnlySet<long> Named);
+
     private const string InsertContactSql = """
         INSERT INTO contacts (display_name, name_key, external_id, created_at, updated_at) {OUTPUT_ID}
         VALUES (@name, @nameKey, @externalId, @now, @now) {RETURNING_ID}
@@ -49,12 +59,12 @@ public sealed class ContactRecognizer(Db db, ContactNames names, EventLog events
     /// <param name="preferredContactId">The contact of an explicit conversation: it wins over any match.</param>
     /// <param name="probed">The identifiers' owners as the caller already read them in this transaction (null: asked here).</param>
     public async Task<Recognized> RecognizeAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Identifier> identifiers,
-        string? name, long? preferredContactId, CancellationToken ct, IReadOnlyDictionary<Identifier, long?>? probed = null)
+        string? name, long? preferredContactId, CancellationToken ct, Owners? probed = null)
     {
         var now = clock.GetUtcNow();
         var matches = new List<Match>(identifiers.Count);
         foreach (var identifier in identifiers.Distinct())
-            if ((probed is not null && probed.TryGetValue(identifier, out var read) ? read : await OwnerAsync(connection, transaction, identifier, ct)) is { } owner)
+            if ((probed is not null && probed.ByIdentifier.TryGetValue(identifier, out var read) ? read : await OwnerAsync(connection, transaction, identifier, ct)) is { } owner)
                 matches.Add(new Match(owner, identifier.Kind, identifier.Provider, identifier.Value));
 
         long contactId;
@@ -91,7 +101,7 @@ public sealed class ContactRecognizer(Db db, ContactNames names, EventLog events
 
         if (created)
             await events.AppendAsync(connection, transaction, Created(contactId, name, added), ct);
-        else
+        else if (probed?.Named.Contains(contactId) != true)
             await FillNameAsync(connection, transaction, contactId, name, ct);
 
         return new Recognized(contactId, created);

@@ -302,26 +302,29 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
 
     /// <summary>
     /// The two first questions of an event with a reference, in one round trip where the engine batches commands: is it a repeat,
-    /// and whose are its identifiers.
+    /// and whose are its identifiers — for an event with a name, also whether their owners have one (none to fill in then).
     /// </summary>
-    private async Task<(Existing?, IReadOnlyDictionary<Identifier, long?>?)> ProbeAsync(DbConnection connection, DbTransaction transaction, NewInteraction i, CancellationToken ct)
+    private async Task<(Existing?, ContactRecognizer.Owners?)> ProbeAsync(DbConnection connection, DbTransaction transaction, NewInteraction i, CancellationToken ct)
     {
         var identifiers = i.Identifiers.Distinct().ToList();
+        var named = ContactRecognizer.Clean(i.CustomerName) is not null;
         await using var batch = connection.CreateBatch();
         batch.Transaction = transaction;
         batch.BatchCommands.Add(StatementBatches.Command(batch, db.Sql(FindByRefSql), [("provider", i.Provider), ("providerRef", i.ProviderRef)]));
         foreach (var identifier in identifiers)
-            batch.BatchCommands.Add(StatementBatches.Command(batch, db.Sql(ContactRecognizer.FindIdentifierSql),
+            batch.BatchCommands.Add(StatementBatches.Command(batch, db.Sql(named ? ContactRecognizer.FindIdentifierNamedSql : ContactRecognizer.FindIdentifierSql),
                 [("kind", identifier.Kind), ("provider", identifier.Provider), ("value", identifier.Value)]));
         await using var reader = await batch.ExecuteReaderAsync(ct);
         var existing = await ReadExistingAsync(reader, ct);
         var owners = new Dictionary<Identifier, long?>(identifiers.Count);
+        var hasName = new HashSet<long>();
         foreach (var identifier in identifiers)
         {
             await reader.NextResultAsync(ct);
             owners[identifier] = await reader.ReadAsync(ct) ? reader.GetInt64(0) : null;
+            if (named && owners[identifier] is { } owner && reader.GetInt32(1) == 1) hasName.Add(owner);
         }
-        return (existing, owners);
+        return (existing, new ContactRecognizer.Owners(owners, hasName));
     }
 
     internal async Task<Existing?> FindByRefAsync(DbConnection connection, DbTransaction transaction, string? provider, string providerRef, CancellationToken ct)

@@ -72,6 +72,25 @@ public sealed class RecorderRoundTripTests : IAsyncLifetime
         Assert.True(again.Count == 3, string.Join("\n---\n", again));
     }
 
+    [SkippableFact]
+    public async Task An_event_with_a_name_asks_to_fill_it_in_only_for_a_contact_without_one()
+    {
+        Skip.If(_engine.SkipReason is not null, _engine.SkipReason);
+        var (named, unnamed, at) = (Customers.Phone(), Customers.Phone(), DateTimeOffset.UtcNow);
+        await Record(Event(named, at, "Noah Petit"));
+        await Record(Event(unnamed, at));
+
+        // WhatsApp gives the sender's profile name with every message: before, each one asked to fill in a name the contact had.
+        var (_, sent) = await Record(Event(named, at.AddMinutes(1), "Noah P."));
+        Assert.DoesNotContain(sent, text => text.Contains("UPDATE contacts", StringComparison.Ordinal));
+        Assert.True(sent.Count == 3, string.Join("\n---\n", sent));
+
+        var (filled, again) = await Record(Event(unnamed, at.AddMinutes(1), "Léa Martin"));
+        Assert.Contains(again, text => text.Contains("UPDATE contacts", StringComparison.Ordinal));
+        await using var connection = await _db.OpenAsync();
+        Assert.Equal("Léa Martin", await Dapper.SqlMapper.ExecuteScalarAsync<string>(connection, "SELECT display_name FROM contacts WHERE id = @id", new { id = filled.ContactId }));
+    }
+
     private static void AssertWrittenTogether(List<string> sent, params string[] statements)
     {
         var batch = Assert.Single(sent, text => text.Contains(statements[0], StringComparison.Ordinal));
