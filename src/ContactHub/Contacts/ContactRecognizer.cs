@@ -29,7 +29,10 @@ public sealed class ContactRecognizer(Db db, ContactNames names, EventLog events
         WHERE ci.kind = @kind AND ci.provider = @provider AND ci.value = @value
         """;
 
-    /// <summary>Identifiers' owners as a caller read them in its transaction, and those of them that need no name (<see cref="FindIdentifierNamedSql"/>).</summary>
+    /// <summary>
+    /// Identifiers' owners as a caller read them in its transaction, and those of them whose name is not to be filled in: named
+    /// already, or erased (<see cref="FindIdentifierNamedSql"/>; empty when the caller did not ask).
+    /// </summary>
     public sealed record Owners(IReadOnlyDictionary<Identifier, long?> ByIdentifier, IReadOnlySet<long> Named);
 
     private const string InsertContactSql = """

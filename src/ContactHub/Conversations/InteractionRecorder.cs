@@ -307,12 +307,12 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
     private async Task<(Existing?, ContactRecognizer.Owners?)> ProbeAsync(DbConnection connection, DbTransaction transaction, NewInteraction i, CancellationToken ct)
     {
         var identifiers = i.Identifiers.Distinct().ToList();
-        var named = ContactRecognizer.Clean(i.CustomerName) is not null;
+        var carriesName = ContactRecognizer.Clean(i.CustomerName) is not null;
         await using var batch = connection.CreateBatch();
         batch.Transaction = transaction;
         batch.BatchCommands.Add(StatementBatches.Command(batch, db.Sql(FindByRefSql), [("provider", i.Provider), ("providerRef", i.ProviderRef)]));
         foreach (var identifier in identifiers)
-            batch.BatchCommands.Add(StatementBatches.Command(batch, db.Sql(named ? ContactRecognizer.FindIdentifierNamedSql : ContactRecognizer.FindIdentifierSql),
+            batch.BatchCommands.Add(StatementBatches.Command(batch, db.Sql(carriesName ? ContactRecognizer.FindIdentifierNamedSql : ContactRecognizer.FindIdentifierSql),
                 [("kind", identifier.Kind), ("provider", identifier.Provider), ("value", identifier.Value)]));
         await using var reader = await batch.ExecuteReaderAsync(ct);
         var existing = await ReadExistingAsync(reader, ct);
@@ -322,7 +322,7 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
         {
             await reader.NextResultAsync(ct);
             owners[identifier] = await reader.ReadAsync(ct) ? reader.GetInt64(0) : null;
-            if (named && owners[identifier] is { } owner && reader.GetInt32(1) == 1) hasName.Add(owner);
+            if (carriesName && owners[identifier] is { } owner && reader.GetInt32(1) == 1) hasName.Add(owner);
         }
         return (existing, new ContactRecognizer.Owners(owners, hasName));
     }
