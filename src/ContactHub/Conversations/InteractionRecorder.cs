@@ -213,22 +213,24 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
         var mayJoin = conversation is null && !recognized.Created;
         OpenConversation? active = null;
         long? takenId = null, takenConversationId = null;
-        if (!db.Dialect.SerializesWriters && mayJoin && db.Dialect.TakesIdsAhead)
+        if (!db.Dialect.SerializesWriters && mayJoin)
         {
+            // Where the engine takes ids ahead, the lock's round trip takes them too (third result).
+            var takesIds = db.Dialect.TakesIdsAhead;
             var (from, to) = options.Value.ContinuedBetween(i.OccurredAt);
-            await using var reader = await db.Prepared(connection, transaction, LockContactActiveConversationTakingIdsSql, ("contactId", contactId), ("history", history ? 1 : 0),
-                ("continuedFrom", from), ("continuedTo", to)).ExecuteReaderAsync(ct);
+            var command = takesIds
+                ? db.Prepared(connection, transaction, LockContactActiveConversationTakingIdsSql, ("contactId", contactId), ("history", history ? 1 : 0),
+                    ("continuedFrom", from), ("continuedTo", to))
+                : db.Prepared(connection, transaction, LockContactActiveConversationSql, ("contactId", contactId), ("history", history ? 1 : 0));
+            await using var reader = await command.ExecuteReaderAsync(ct);
             await reader.NextResultAsync(ct); // past the locked contact's row
             active = await ReadOpenConversationAsync(reader, ct);
-            await reader.NextResultAsync(ct);
-            await reader.ReadAsync(ct);
-            (takenId, takenConversationId) = (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1));
-        }
-        else if (!db.Dialect.SerializesWriters && mayJoin)
-        {
-            await using var reader = await db.Prepared(connection, transaction, LockContactActiveConversationSql, ("contactId", contactId), ("history", history ? 1 : 0)).ExecuteReaderAsync(ct);
-            await reader.NextResultAsync(ct); // past the locked contact's row
-            active = await ReadOpenConversationAsync(reader, ct);
+            if (takesIds)
+            {
+                await reader.NextResultAsync(ct);
+                await reader.ReadAsync(ct);
+                (takenId, takenConversationId) = (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1));
+            }
         }
         else if (!db.Dialect.SerializesWriters && recognized.Created)
         {
