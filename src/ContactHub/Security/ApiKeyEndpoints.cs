@@ -37,9 +37,10 @@ public static class ApiKeyEndpoints
         return TypedResults.Created($"/api/v1/api-keys/{id}", new CreatedApiKey(id, name!, scopes.Distinct().ToArray(), key));
     }
 
-    private static async Task<Results<NoContent, NotFound>> Revoke(long id, ApiKeyStore store, AuditLog audit, HttpContext http, CancellationToken ct)
+    private static async Task<Results<NoContent, NotFound>> Revoke(long id, ApiKeyStore store, VerifiedKeys verified, AuditLog audit, HttpContext http, CancellationToken ct)
     {
         if (!await store.RevokeAsync(id, ct)) return TypedResults.NotFound();
+        verified.Forget(id);
         audit.Write(http, "apikey.revoke", "api_key", id);
         return TypedResults.NoContent();
     }

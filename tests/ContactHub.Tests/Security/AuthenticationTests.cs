@@ -81,6 +81,11 @@ public sealed class AuthenticationTests(SqliteApp app) : IClassFixture<SqliteApp
         Assert.Equal(HttpStatusCode.NoContent, (await app.Client(Scopes.Admin).DeleteAsync($"/api/v1/api-keys/{id}")).StatusCode);
         var keys = await app.Get<ApiKeyStore>().ListAsync();
         Assert.NotNull(keys.Single(k => k.Id == id).RevokedAt);
+
+        // At once on the node that revoked it, though it verified the key a moment ago (and keeps verified keys 30 s).
+        var again = new HttpRequestMessage(HttpMethod.Get, "/api/v1/api-keys");
+        again.Headers.Add("X-Api-Key", key);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.Anonymous().SendAsync(again)).StatusCode);
     }
 
     [Fact]
