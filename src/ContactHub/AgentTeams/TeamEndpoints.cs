@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using ContactHub.BusinessHours;
 using ContactHub.Contacts;
@@ -9,6 +10,7 @@ namespace ContactHub.AgentTeams;
 
 public static partial class TeamEndpoints
 {
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
     public sealed record TeamRequest(List<string>? Agents, List<string>? Managers = null, string? Calendar = null);
 
     public static ApiGroups MapTeams(this ApiGroups api)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using ContactHub.Hosting;
 using ContactHub.Security;
@@ -10,6 +11,7 @@ public static partial class BusinessHoursEndpoints
 {
     public sealed record HolidayRequest(string? Date, string? Name);
 
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
     public sealed record CalendarRequest(string? Name, string? TimeZone, Dictionary<string, List<List<string>>>? Weekly, List<HolidayRequest>? Holidays = null, bool? IsDefault = null);
 
     /// <summary>"Are we open?" for an IVR or a chat widget.</summary>

@@ -71,6 +71,8 @@ public static class CampaignEndpoints
         IOptions<JsonOptions> json, AuditLog audit, HttpContext http, CancellationToken ct)
     {
         if (body.ValueKind != JsonValueKind.Object) return Invalid("$", "A campaign object.");
+        if (KnownFields.FirstUnknown(body, typeof(CampaignRequest), json.Value.SerializerOptions) is { } unknown)
+            return Invalid(unknown, KnownFields.Unknown(typeof(CampaignRequest), json.Value.SerializerOptions));
         var missing = Replaced.Where(name => !body.TryGetProperty(name, out _)).ToList();
         if (missing.Count > 0)
             return TypedResults.ValidationProblem(missing.ToDictionary(name => name,
@@ -82,6 +84,8 @@ public static class CampaignEndpoints
         IOptions<JsonOptions> json, AuditLog audit, HttpContext http, CancellationToken ct)
     {
         if (body.ValueKind != JsonValueKind.Object) return Invalid("$", "An object with the fields to change.");
+        if (KnownFields.FirstUnknown(body, typeof(CampaignRequest), json.Value.SerializerOptions) is { } unknown)
+            return Invalid(unknown, KnownFields.Unknown(typeof(CampaignRequest), json.Value.SerializerOptions));
         if (await store.GetAsync(id, ct) is not { } current) return NotFound(id);
         // The campaign as it is, with each field the request names put over it.
         var merged = JsonSerializer.SerializeToNode(current.ToCampaign(), json.Value.SerializerOptions)!.AsObject();

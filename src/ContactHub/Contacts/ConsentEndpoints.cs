@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using ContactHub.Channels;
 using ContactHub.Contacts;
 using ContactHub.Hosting;
@@ -8,6 +9,7 @@ namespace ContactHub.Contacts;
 
 public static class ConsentEndpoints
 {
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
     public sealed record SetConsentRequest(string? Status, string? Source = null);
 
     public static ApiGroups MapConsents(this ApiGroups api)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using ContactHub.Hosting;
 using ContactHub.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -9,6 +10,7 @@ public static class ContactAttributeEndpoints
 {
     public sealed record DefineAttributeRequest(string? Key, string? Type, IReadOnlyList<string>? Values = null, bool Required = false, string? Label = null);
 
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
     public sealed record UpdateAttributeRequest(IReadOnlyList<string>? Values = null, bool? Required = null, string? Label = null);
 
     public sealed record AttributeValues(long ContactId, IReadOnlyDictionary<string, object> Attributes);

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json.Serialization;
 using ContactHub.Hosting;
 using ContactHub.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -7,6 +8,7 @@ namespace ContactHub.Contacts;
 
 public static class ContactEndpoints
 {
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
     public sealed record UpdateContactRequest(string? Name = null, string? ExternalId = null);
 
     public sealed record AddIdentifierRequest(string? Kind, string? Value, string? Provider = null);

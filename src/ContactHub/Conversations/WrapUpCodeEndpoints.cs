@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json.Serialization;
 using ContactHub.Hosting;
 using ContactHub.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -10,6 +11,7 @@ public static class WrapUpCodeEndpoints
     public sealed record CreateWrapUpCodeRequest(string? Code, Dictionary<string, string>? Labels, string? Group = null, bool Active = true);
 
     /// <summary>Labels replace the whole set (a new version); an empty group clears it; active false retires the code.</summary>
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
     public sealed record UpdateWrapUpCodeRequest(Dictionary<string, string>? Labels = null, string? Group = null, bool? Active = null);
 
     public sealed record WrapUpRequest(IReadOnlyList<string>? Codes, long? InteractionId = null);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using ContactHub.Channels;
 using ContactHub.Hosting;
@@ -14,6 +15,7 @@ public static partial class SubscriptionEndpoints
         IReadOnlyList<string>? ChangedFields = null, string? Description = null);
 
     /// <summary>Only what is given changes; an empty string clears a filter (channel, agent, description).</summary>
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
     public sealed record UpdateSubscriptionRequest(string? Url = null, IReadOnlyList<string>? Events = null, string? Secret = null, string? Channel = null,
         string? Agent = null, IReadOnlyList<string>? ChangedFields = null, string? Description = null, string? Status = null);
 

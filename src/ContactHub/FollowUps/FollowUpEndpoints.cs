@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json.Serialization;
 using ContactHub.Hosting;
 using ContactHub.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -9,6 +10,7 @@ public static class FollowUpEndpoints
 {
     public sealed record CreateFollowUpRequest(long? ContactId, string? Title, long? ConversationId = null, string? Notes = null, string? AssignedTo = null, DateTimeOffset? DueAt = null);
 
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
     public sealed record UpdateFollowUpRequest(string? Status = null, string? Title = null, string? Notes = null, string? AssignedTo = null, DateTimeOffset? DueAt = null,
         long? CompletedByInteractionId = null);
 

@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace ContactHub.Hosting;
 
@@ -20,7 +22,7 @@ internal static class BindingProblems
         // Other statuses (413 too large, 415 not JSON) are worded for every route alike in Describe.
         if (bad.StatusCode != StatusCodes.Status400BadRequest) return new ProblemDetails { Status = bad.StatusCode };
 
-        var errors = bad.InnerException is JsonException json ? JsonErrors(json, context.Request.ContentLength) : ParameterErrors(context);
+        var errors = bad.InnerException is JsonException json ? UnknownField(context, json) ?? JsonErrors(json, context.Request.ContentLength) : ParameterErrors(context);
         if (errors.Count == 0 && context.Request.HasJsonContentType() is false && context.Request.ContentLength > 0)
             errors["$"] = ["The body must be a JSON document sent with Content-Type: application/json."];
         return errors.Count == 0
@@ -41,6 +43,19 @@ internal static class BindingProblems
         return field.Length == 0
             ? new() { ["$"] = [$"The body is not a JSON object as this route expects{at}."] }
             : new() { [field] = [$"Not a valid value for {field}{at}."] };
+    }
+
+    /// <summary>A field the body's type refuses as unknown (<see cref="KnownFields"/>): named, with the fields it has.</summary>
+    private static Dictionary<string, string[]>? UnknownField(HttpContext context, JsonException json)
+    {
+        var field = (json.Path ?? "$").TrimStart('$').TrimStart('.');
+        if (field.Length == 0 || field.Contains('.') || field.Contains('[')) return null;
+        var failed = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>();
+        var body = ((failed?.Endpoint ?? context.GetEndpoint())?.Metadata.GetMetadata<MethodInfo>())?.GetParameters()
+            .Select(p => p.ParameterType).FirstOrDefault(t => t.GetCustomAttribute<JsonUnmappedMemberHandlingAttribute>() is { UnmappedMemberHandling: JsonUnmappedMemberHandling.Disallow });
+        if (body is null) return null;
+        var options = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        return KnownFields.Of(body, options).Contains(field, StringComparer.OrdinalIgnoreCase) ? null : new() { [field] = [KnownFields.Unknown(body, options)] };
     }
 
     private static Dictionary<string, string[]> ParameterErrors(HttpContext context)

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Text.Json.Serialization;
 using ContactHub.AgentTeams;
 using ContactHub.Channels;
 using ContactHub.Channels.Email;
@@ -11,6 +12,7 @@ namespace ContactHub.Reports;
 
 public static class ReportScheduleEndpoints
 {
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
     public sealed record ScheduleRequest(
         [property: Description("A name to find it by (unique)")] string? Name,
         [property: Description("The report's name in the catalogue")] string? Report,

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using ContactHub.Conversations;
 using ContactHub.Hosting;
 using ContactHub.Security;
@@ -10,6 +11,7 @@ namespace ContactHub.Channels.Twilio;
 
 public static class MessageTemplateEndpoints
 {
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
     public sealed record MessageTemplateRequest(string? Channel = "whatsapp", string? ContentSid = null, Dictionary<string, string>? Variables = null, string? Preview = null);
 
     public static ApiGroups MapMessageTemplates(this ApiGroups api)
