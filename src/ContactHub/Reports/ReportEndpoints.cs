@@ -15,7 +15,8 @@ public static class ReportEndpoints
         [property: Description("First local day of the period (yyyy-MM-dd)")] DateOnly? From,
         [property: Description("Last local day of the period, included (yyyy-MM-dd)")] DateOnly? To,
         [property: Description("IANA time zone of the days, e.g. Europe/Paris (default UTC)")] string? TimeZone = null,
-        [property: Description("Email the workbook to these addresses")] IReadOnlyList<string>? Email = null);
+        [property: Description("Email the workbook to these addresses")] IReadOnlyList<string>? Email = null,
+        [property: Description("Instead of from and to: previous-day, previous-week, previous-month or month-to-date, as of now in the time zone")] string? Period = null);
 
     public sealed record RunAccepted(long RunId, string Status, string Location);
 
@@ -38,7 +39,7 @@ public static class ReportEndpoints
         group.Read.MapGet("/", List).WithName("ListReports")
             .WithSummary("The report catalogue: each report's name, title, sheets and the periods a schedule can use.");
         group.Write.MapPost("/{name}/runs", Run).WithName("RunReport")
-            .WithSummary("Generates a report for whole local days [from, to] in a time zone; 202 with the run to poll. Optionally emails it.")
+            .WithSummary("Generates a report for whole local days [from, to] (or a named period such as previous-week) in a time zone; 202 with the run to poll. Optionally emails it.")
             .WithRequestExample("""{"from": "2026-10-01", "to": "2026-10-31", "timeZone": "Europe/Paris", "email": ["manager@example.com"]}""");
         group.Read.MapGet("/runs", Runs).WithName("ListReportRuns");
         group.Read.MapGet("/runs/{id:long}", GetRun).WithName("GetReportRun")
@@ -53,16 +54,27 @@ public static class ReportEndpoints
             .Select(r => new ReportInfo(r.Name, r.Title, r.Description, r.Sheets.Select(s => s.Name).ToList(), ReportPeriod.Kinds)).ToList());
 
     private static async Task<Results<Accepted<RunAccepted>, ProblemHttpResult, ValidationProblem>> Run(string name, RunRequest request, ReportCatalogue catalogue,
-        ReportRunStore runs, ReportScheduler scheduler, IOptions<EmailOptions> email, AuditLog audit, HttpContext http, CancellationToken ct)
+        ReportRunStore runs, ReportScheduler scheduler, IOptions<EmailOptions> email, TimeProvider clock, AuditLog audit, HttpContext http, CancellationToken ct)
     {
         if (catalogue.Find(name) is null) return Problems.NotFound($"There is no report named {name} (GET /api/v1/reports lists them).");
         var errors = new Dictionary<string, string[]>();
-        if (request.From is null) errors["from"] = ["The first day, yyyy-MM-dd."];
-        if (request.To is null) errors["to"] = ["The last day (included), yyyy-MM-dd."];
-        if (request.From > request.To) errors["to"] = ["Must not be before from."];
-        else if (request.From is { } f && request.To is { } t && t.DayNumber - f.DayNumber + 1 > ReportPeriod.MaxDays) errors["to"] = [$"A period covers at most {ReportPeriod.MaxDays} days."];
         var zoneId = request.TimeZone ?? "UTC";
         if (!LocalTimes.TryFindZone(zoneId, out var zone)) errors["timeZone"] = ["An IANA time zone such as Europe/Paris."];
+        if (request.Period is { } kind)
+        {
+            // A named period, as a schedule firing now would cover it (the catalogue lists them).
+            if (!ReportPeriod.Kinds.Contains(kind)) errors["period"] = [$"One of {string.Join(", ", ReportPeriod.Kinds)}."];
+            else if (request.From is not null || request.To is not null) errors["period"] = ["Give a period or from and to, not both."];
+            else if (ReportPeriod.ForFiring(kind, clock.GetUtcNow(), zone) is var named)
+                request = request with { From = named.FirstDay, To = named.LastDay };
+        }
+        else
+        {
+            if (request.From is null) errors["from"] = ["The first day, yyyy-MM-dd (or a period such as previous-week)."];
+            if (request.To is null) errors["to"] = ["The last day (included), yyyy-MM-dd (or a period such as previous-week)."];
+        }
+        if (request.From > request.To) errors["to"] = ["Must not be before from."];
+        else if (request.From is { } f && request.To is { } t && t.DayNumber - f.DayNumber + 1 > ReportPeriod.MaxDays) errors["to"] = [$"A period covers at most {ReportPeriod.MaxDays} days."];
         var recipients = request.Email?.Select(e => e?.Trim() ?? "").ToList() ?? [];
         if (recipients.Count > 50) errors["email"] = [$"Up to 50 email addresses ({recipients.Count} given)."];
         else if (recipients.FirstOrDefault(e => !System.Net.Mail.MailAddress.TryCreate(e, out var a) || a.Address != e) is { } bad)

@@ -487,6 +487,24 @@ public abstract class ReportSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where
     }
 
     [SkippableFact]
+    public async Task A_run_for_a_named_period_covers_the_days_a_schedule_firing_now_would()
+    {
+        // The catalogue lists the periods a schedule uses; a manager asks for one by name rather than work out its days.
+        var accepted = await Api.PostOk("/api/v1/reports/contacts/runs", new { period = "previous-week", timeZone = "America/New_York" }, 202);
+        var run = await Api.GetOk($"/api/v1/reports/runs/{accepted["runId"]!.GetValue<long>()}");
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+        var expected = ContactHub.Reports.ReportPeriod.ForFiring("previous-week", App.Get<TimeProvider>().GetUtcNow(), zone);
+        Assert.Equal(expected.FirstDay.ToString("yyyy-MM-dd"), run["from"]!.GetValue<string>());
+        Assert.Equal(expected.LastDay.ToString("yyyy-MM-dd"), run["to"]!.GetValue<string>());
+        Assert.Equal(DayOfWeek.Monday, expected.FirstDay.DayOfWeek);
+
+        var bad = await (await Api.PostAsJsonAsync("/api/v1/reports/contacts/runs", new { period = "last-fortnight" })).Expect(400);
+        Assert.Contains("previous-week", bad["errors"]!["period"]![0]!.GetValue<string>());
+        var both = await (await Api.PostAsJsonAsync("/api/v1/reports/contacts/runs", new { period = "previous-day", from = "2026-01-01", to = "2026-01-02" })).Expect(400);
+        Assert.NotNull(both["errors"]!["period"]);
+    }
+
+    [SkippableFact]
     public async Task Bad_report_requests_get_problem_details_naming_the_field()
     {
         var response = await Api.PostAsJsonAsync("/api/v1/reports/no-such-report/runs", new { from = "2026-01-01", to = "2026-01-02" });
