@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Text.Json.Serialization;
 using ContactHub.Channels.Email;
 using ContactHub.Hosting;
 using ContactHub.Security;
@@ -11,6 +12,7 @@ public static class ReportEndpoints
 {
     public sealed record ReportInfo(string Name, string Title, string Description, IReadOnlyList<string> Sheets, IReadOnlyList<string> Periods);
 
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
     public sealed record RunRequest(
         [property: Description("First local day of the period (yyyy-MM-dd)")] DateOnly? From,
         [property: Description("Last local day of the period, included (yyyy-MM-dd)")] DateOnly? To,

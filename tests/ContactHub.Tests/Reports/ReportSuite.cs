@@ -502,6 +502,8 @@ public abstract class ReportSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where
         Assert.Contains("previous-week", bad["errors"]!["period"]![0]!.GetValue<string>());
         var both = await (await Api.PostAsJsonAsync("/api/v1/reports/contacts/runs", new { period = "previous-day", from = "2026-01-01", to = "2026-01-02" })).Expect(400);
         Assert.NotNull(both["errors"]!["period"]);
+        var misspelt = await (await Api.PostAsJsonAsync("/api/v1/reports/contacts/runs", new { period = "previous-day", emial = new[] { "lead@example.com" } })).Expect(400);
+        Assert.StartsWith("Not a field of this request", misspelt["errors"]!["emial"]![0]!.GetValue<string>());
     }
 
     [SkippableFact]
