@@ -9,6 +9,7 @@ namespace ContactHub.BusinessHours;
 
 public static partial class BusinessHoursEndpoints
 {
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
     public sealed record HolidayRequest(string? Date, string? Name);
 
     [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)

@@ -1,5 +1,6 @@
-using System.Text.Json.Nodes;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using ContactHub.Channels;
 using ContactHub.Contacts;
 using ContactHub.Conversations;
@@ -13,6 +14,7 @@ namespace ContactHub.Campaigns;
 
 public static class CampaignEndpoints
 {
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
     public sealed record CampaignRequest(string? Name, string? Trigger, TriggerParams? Parameters = null, string? Action = "send", string? Channel = null,
         string? Template = null, string? Body = null, string? AssignTo = null, DateTimeOffset? StartsAt = null, DateTimeOffset? EndsAt = null,
         string? QuietStart = null, string? QuietEnd = null, long? CapCount = null, long? CapDays = null, bool? Paused = null, string? ContentTemplate = null, string? BusinessHours = null);
@@ -90,6 +92,9 @@ public static class CampaignEndpoints
         // The campaign as it is, with each field the request names put over it.
         var merged = JsonSerializer.SerializeToNode(current.ToCampaign(), json.Value.SerializerOptions)!.AsObject();
         foreach (var field in body.EnumerateObject()) merged[field.Name] = JsonNode.Parse(field.Value.GetRawText());
+        // What the answer shows and a request does not set (id, times): the request type refuses fields it does not know.
+        var settable = KnownFields.Of(typeof(CampaignRequest), json.Value.SerializerOptions).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var shown in merged.Select(field => field.Key).Where(name => !settable.Contains(name)).ToList()) merged.Remove(shown);
         return await SaveAsync(id, JsonSerializer.SerializeToElement(merged), store, json.Value.SerializerOptions, audit, http, ct);
     }
 

@@ -8,6 +8,7 @@ namespace ContactHub.Contacts;
 
 public static class ContactAttributeEndpoints
 {
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
     public sealed record DefineAttributeRequest(string? Key, string? Type, IReadOnlyList<string>? Values = null, bool Required = false, string? Label = null);
 
     [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using ContactHub.Hosting;
 using ContactHub.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -6,6 +7,7 @@ namespace ContactHub.Contacts;
 
 public static class TagEndpoints
 {
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
     public sealed record TagsRequest(IReadOnlyList<string>? Tags);
 
     public sealed record TagList(IReadOnlyList<string> Tags);

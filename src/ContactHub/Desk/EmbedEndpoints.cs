@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Text.Json.Serialization;
 using ContactHub.Contacts;
 using ContactHub.Conversations;
 using ContactHub.Desk.Components;
@@ -11,6 +12,7 @@ namespace ContactHub.Desk;
 
 public static class EmbedEndpoints
 {
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
     public sealed record EmbedTokenRequest(string? Phone = null, string? Email = null, string? ExternalId = null,
         [property: Description("Shorter than Embed:TokenLifetime if you like")] int? TtlSeconds = null);
 

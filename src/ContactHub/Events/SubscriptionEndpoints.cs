@@ -11,6 +11,7 @@ namespace ContactHub.Events;
 
 public static partial class SubscriptionEndpoints
 {
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
     public sealed record CreateSubscriptionRequest(string? Url, IReadOnlyList<string>? Events, string? Secret = null, string? Channel = null, string? Agent = null,
         IReadOnlyList<string>? ChangedFields = null, string? Description = null);
 

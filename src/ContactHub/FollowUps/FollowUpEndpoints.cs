@@ -8,6 +8,7 @@ namespace ContactHub.FollowUps;
 
 public static class FollowUpEndpoints
 {
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
     public sealed record CreateFollowUpRequest(long? ContactId, string? Title, long? ConversationId = null, string? Notes = null, string? AssignedTo = null, DateTimeOffset? DueAt = null);
 
     [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)

@@ -45,17 +45,36 @@ internal static class BindingProblems
             : new() { [field] = [$"Not a valid value for {field}{at}."] };
     }
 
-    /// <summary>A field the body's type refuses as unknown (<see cref="KnownFields"/>): named, with the fields it has.</summary>
+    /// <summary>
+    /// A field the body's type refuses as unknown (<see cref="KnownFields"/>), at any depth ("attachments[0].fileNmae"): named, with
+    /// the fields its object has.
+    /// </summary>
     private static Dictionary<string, string[]>? UnknownField(HttpContext context, JsonException json)
     {
         var field = (json.Path ?? "$").TrimStart('$').TrimStart('.');
-        if (field.Length == 0 || field.Contains('.') || field.Contains('[')) return null;
+        if (field.Length == 0) return null;
         var failed = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>();
-        var body = ((failed?.Endpoint ?? context.GetEndpoint())?.Metadata.GetMetadata<MethodInfo>())?.GetParameters()
-            .Select(p => p.ParameterType).FirstOrDefault(t => t.GetCustomAttribute<JsonUnmappedMemberHandlingAttribute>() is { UnmappedMemberHandling: JsonUnmappedMemberHandling.Disallow });
-        if (body is null) return null;
+        var type = ((failed?.Endpoint ?? context.GetEndpoint())?.Metadata.GetMetadata<MethodInfo>())?.GetParameters()
+            .Select(p => p.ParameterType).FirstOrDefault(Refuses);
         var options = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
-        return KnownFields.Of(body, options).Contains(field, StringComparer.OrdinalIgnoreCase) ? null : new() { [field] = [KnownFields.Unknown(body, options)] };
+        var names = System.Text.RegularExpressions.Regex.Replace(field, @"\[\d+\]", "").Split('.');
+        for (var i = 0; type is not null && i < names.Length - 1; i++)
+            type = options.GetTypeInfo(type).Properties.FirstOrDefault(p => string.Equals(p.Name, names[i], StringComparison.OrdinalIgnoreCase))?.PropertyType is { } next
+                ? ElementOf(next) : null;
+        if (type is null || !Refuses(type) || KnownFields.Of(type, options).Contains(names[^1], StringComparer.OrdinalIgnoreCase)) return null;
+        return new() { [field] = [KnownFields.Unknown(type, options)] };
+    }
+
+    private static bool Refuses(Type type) =>
+        type.GetCustomAttribute<JsonUnmappedMemberHandlingAttribute>() is { UnmappedMemberHandling: JsonUnmappedMemberHandling.Disallow };
+
+    /// <summary>A list's element type; the type itself otherwise.</summary>
+    private static Type ElementOf(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type == typeof(string)) return type;
+        return type.IsArray ? type.GetElementType()!
+            : type.GetInterfaces().Append(type).FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))?.GetGenericArguments()[0] ?? type;
     }
 
     private static Dictionary<string, string[]> ParameterErrors(HttpContext context)
