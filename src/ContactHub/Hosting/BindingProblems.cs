@@ -57,8 +57,11 @@ internal static class BindingProblems
         var type = ((failed?.Endpoint ?? context.GetEndpoint())?.Metadata.GetMetadata<MethodInfo>())?.GetParameters()
             .Select(p => p.ParameterType).FirstOrDefault(Refuses);
         var options = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
-        var names = System.Text.RegularExpressions.Regex.Replace(field, @"\[\d+\]", "").Split('.');
-        for (var i = 0; type is not null && i < names.Length - 1; i++)
+        // $.a.b, $['a.b'] (a name the path cannot write plainly), [0] (a list's element: its type is walked into).
+        var names = System.Text.RegularExpressions.Regex.Matches(json.Path!, @"\.([^.\[]+)|\['((?:[^']|'')*)'\]")
+            .Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value.Replace("''", "'")).ToList();
+        if (names.Count == 0) return null;
+        for (var i = 0; type is not null && i < names.Count - 1; i++)
             type = options.GetTypeInfo(type).Properties.FirstOrDefault(p => string.Equals(p.Name, names[i], StringComparison.OrdinalIgnoreCase))?.PropertyType is { } next
                 ? ElementOf(next) : null;
         if (type is null || !Refuses(type) || KnownFields.Of(type, options).Contains(names[^1], StringComparer.OrdinalIgnoreCase)) return null;

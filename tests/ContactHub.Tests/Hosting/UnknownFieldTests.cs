@@ -67,5 +67,9 @@ public sealed class UnknownFieldTests(SqliteApp app) : IClassFixture<SqliteApp>
         })).Expect(400);
         var said = problem["errors"]!["attachments[0].fileNmae"]![0]!.GetValue<string>();
         Assert.Equal("Not a field of this request; its fields are fileName, contentType, contentBase64.", said);
+
+        // A name the JSON path writes in brackets is still a field.
+        var odd = await (await Client.PostAsJsonAsync("/api/v1/follow-ups", new Dictionary<string, object> { ["contactId"] = 1, ["title"] = "Call back", ["due.at"] = "2026-12-01" })).Expect(400);
+        Assert.StartsWith("Not a field of this request", odd["errors"]!["['due.at']"]![0]!.GetValue<string>());
     }
 }
