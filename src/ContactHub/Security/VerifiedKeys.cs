@@ -49,6 +49,8 @@ public sealed class VerifiedKeys(ApiKeyStore store, IMemoryCache cache, IOptions
                 var entry = new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = security.Value.KeyCacheDuration };
                 if (row is not null) entry.AddExpirationToken(new CancellationChangeToken(_revocations.GetOrAdd(row.Id, _ => new()).Token));
                 cache.Set(cacheKey, principal, entry);
+                // A revocation between the check and the entry's token (which it then did not cancel) drops the entry again.
+                if (revoked != Interlocked.Read(ref _revoked)) cache.Remove(cacheKey);
             }
             return principal;
         }
