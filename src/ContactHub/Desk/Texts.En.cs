@@ -28,6 +28,8 @@ public sealed partial class Texts
         Notes = "Notes",
         AddNote = "Add a note",
         FollowUps = "Follow-ups",
+        NoNotes = "No notes yet.",
+        NoFollowUps = "No follow-up yet.",
         CreateFollowUp = "Create a follow-up",
         Title = "Title",
         Due = "Due",

@@ -28,6 +28,8 @@ public sealed partial class Texts
         Notes = "Notes",
         AddNote = "Ajouter une note",
         FollowUps = "Suivis",
+        NoNotes = "Aucune note pour l’instant.",
+        NoFollowUps = "Aucun suivi pour l’instant.",
         CreateFollowUp = "Créer un suivi",
         Title = "Titre",
         Due = "Échéance",

@@ -26,6 +26,8 @@ public sealed partial class Texts
     public required string Notes { get; init; }
     public required string AddNote { get; init; }
     public required string FollowUps { get; init; }
+    public required string NoNotes { get; init; }
+    public required string NoFollowUps { get; init; }
     public required string CreateFollowUp { get; init; }
     public required string Title { get; init; }
     public required string Due { get; init; }

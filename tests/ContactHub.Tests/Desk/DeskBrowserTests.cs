@@ -58,9 +58,14 @@ public sealed class DeskBrowserTests(DeskApp app) : EngineSuite<DeskApp>(app)
         await WaitFor(() => App.Twilio.Requests.Any(r => r.Form.GetValueOrDefault("Body")?.FirstOrDefault()?.Contains("you fly Friday") == true), "the SMS to reach Twilio");
         Assert.EndsWith(phone, App.Twilio.Requests.Last(r => r.Form.ContainsKey("Body")).Form["To"].Single());
 
+        // Empty sections say so rather than show a bare heading.
+        await Assertions.Expect(page.Locator("ul.notes")).ToHaveTextAsync("No notes yet.");
+        await Assertions.Expect(page.Locator("ul.follow-ups")).ToHaveTextAsync("No follow-up yet.");
+
         await page.Locator("#note-body").FillAsync("Customer prefers SMS over calls.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add a note" }).ClickAsync();
         await Assertions.Expect(page.Locator("ul.notes")).ToContainTextAsync("Customer prefers SMS over calls.");
+        await Assertions.Expect(page.Locator("ul.notes")).Not.ToContainTextAsync("No notes yet.");
 
         await page.Locator("#fu-title").FillAsync("Check the seat request");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create a follow-up" }).ClickAsync();
