@@ -10,7 +10,7 @@ namespace ContactHub.AgentTeams;
 
 public static partial class TeamEndpoints
 {
-    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed record TeamRequest(List<string>? Agents, List<string>? Managers = null, string? Calendar = null);
 
     public static ApiGroups MapTeams(this ApiGroups api)

@@ -9,10 +9,10 @@ namespace ContactHub.BusinessHours;
 
 public static partial class BusinessHoursEndpoints
 {
-    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed record HolidayRequest(string? Date, string? Name);
 
-    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed record CalendarRequest(string? Name, string? TimeZone, Dictionary<string, List<List<string>>>? Weekly, List<HolidayRequest>? Holidays = null, bool? IsDefault = null);
 
     /// <summary>"Are we open?" for an IVR or a chat widget.</summary>

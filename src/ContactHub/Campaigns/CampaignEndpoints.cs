@@ -14,7 +14,7 @@ namespace ContactHub.Campaigns;
 
 public static class CampaignEndpoints
 {
-    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed record CampaignRequest(string? Name, string? Trigger, TriggerParams? Parameters = null, string? Action = "send", string? Channel = null,
         string? Template = null, string? Body = null, string? AssignTo = null, DateTimeOffset? StartsAt = null, DateTimeOffset? EndsAt = null,
         string? QuietStart = null, string? QuietEnd = null, long? CapCount = null, long? CapDays = null, bool? Paused = null, string? ContentTemplate = null, string? BusinessHours = null);

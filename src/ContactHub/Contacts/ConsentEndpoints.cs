@@ -9,7 +9,7 @@ namespace ContactHub.Contacts;
 
 public static class ConsentEndpoints
 {
-    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed record SetConsentRequest(string? Status, string? Source = null);
 
     public static ApiGroups MapConsents(this ApiGroups api)

@@ -8,10 +8,10 @@ namespace ContactHub.Contacts;
 
 public static class ContactAttributeEndpoints
 {
-    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed record DefineAttributeRequest(string? Key, string? Type, IReadOnlyList<string>? Values = null, bool Required = false, string? Label = null);
 
-    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed record UpdateAttributeRequest(IReadOnlyList<string>? Values = null, bool? Required = null, string? Label = null);
 
     public sealed record AttributeValues(long ContactId, IReadOnlyDictionary<string, object> Attributes);

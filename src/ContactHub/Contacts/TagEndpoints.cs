@@ -7,7 +7,7 @@ namespace ContactHub.Contacts;
 
 public static class TagEndpoints
 {
-    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed record TagsRequest(IReadOnlyList<string>? Tags);
 
     public sealed record TagList(IReadOnlyList<string> Tags);

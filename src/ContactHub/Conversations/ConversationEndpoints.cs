@@ -11,16 +11,16 @@ namespace ContactHub.Conversations;
 
 public static class ConversationEndpoints
 {
-    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed record StartConversationRequest(long? ContactId, string? Agent = null, string? Subject = null);
 
-    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed record NoteRequest(string? Body, string? Author = null);
 
-    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed record AssignRequest(string? Agent);
 
-    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed record EndRequest(
         [property: Description("What was agreed; kept on the conversation.")] string? Summary = null,
         [property: Description("Also send the summary to the customer (e.g. by SMS) before the conversation ends.")] SummaryMessage? SendSummary = null,

@@ -11,10 +11,10 @@ using Microsoft.Extensions.Options;
 
 namespace ContactHub.Conversations;
 
-[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record AttachmentRequest(string? FileName, string? ContentType, string? ContentBase64);
 
-[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record SendMessageRequest(string? Channel, string? To = null, string? Subject = null, string? Body = null, string? Template = null,
     JsonElement? Data = null, string? Purpose = null, string? Agent = null, List<AttachmentRequest>? Attachments = null, string? ContentTemplate = null);
 

@@ -8,14 +8,14 @@ namespace ContactHub.Conversations;
 
 public static class WrapUpCodeEndpoints
 {
-    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed record CreateWrapUpCodeRequest(string? Code, Dictionary<string, string>? Labels, string? Group = null, bool Active = true);
 
     /// <summary>Labels replace the whole set (a new version); an empty group clears it; active false retires the code.</summary>
-    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed record UpdateWrapUpCodeRequest(Dictionary<string, string>? Labels = null, string? Group = null, bool? Active = null);
 
-    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed record WrapUpRequest(IReadOnlyList<string>? Codes, long? InteractionId = null);
 
     public static ApiGroups MapWrapUpCodes(this ApiGroups api)

@@ -12,7 +12,7 @@ namespace ContactHub.Desk;
 
 public static class EmbedEndpoints
 {
-    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed record EmbedTokenRequest(string? Phone = null, string? Email = null, string? ExternalId = null,
         [property: Description("Shorter than Embed:TokenLifetime if you like")] int? TtlSeconds = null);
 

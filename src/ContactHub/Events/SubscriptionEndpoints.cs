@@ -11,12 +11,12 @@ namespace ContactHub.Events;
 
 public static partial class SubscriptionEndpoints
 {
-    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed record CreateSubscriptionRequest(string? Url, IReadOnlyList<string>? Events, string? Secret = null, string? Channel = null, string? Agent = null,
         IReadOnlyList<string>? ChangedFields = null, string? Description = null);
 
     /// <summary>Only what is given changes; an empty string clears a filter (channel, agent, description).</summary>
-    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed record UpdateSubscriptionRequest(string? Url = null, IReadOnlyList<string>? Events = null, string? Secret = null, string? Channel = null,
         string? Agent = null, IReadOnlyList<string>? ChangedFields = null, string? Description = null, string? Status = null);
 

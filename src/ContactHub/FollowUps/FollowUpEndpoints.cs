@@ -8,10 +8,10 @@ namespace ContactHub.FollowUps;
 
 public static class FollowUpEndpoints
 {
-    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed record CreateFollowUpRequest(long? ContactId, string? Title, long? ConversationId = null, string? Notes = null, string? AssignedTo = null, DateTimeOffset? DueAt = null);
 
-    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed record UpdateFollowUpRequest(string? Status = null, string? Title = null, string? Notes = null, string? AssignedTo = null, DateTimeOffset? DueAt = null,
         long? CompletedByInteractionId = null);
 

@@ -3,8 +3,10 @@ using System.Text.Json;
 namespace ContactHub.Hosting;
 
 /// <summary>
-/// The fields a request body may carry, as the API's JSON names them. A body that changes what exists (PATCH, PUT) refuses a
-/// field it does not know: a misspelt <c>"pasued": true</c> answered 200 and changed nothing.
+/// The fields a request body may carry, as the API's JSON names them. A body refuses a field it does not know: a misspelt
+/// <c>"pasued": true</c> answered 200 and changed nothing. A request type opts in with
+/// <c>[JsonUnmappedMemberHandling(Disallow)]</c> (every body except what records activity, whose senders add their own fields);
+/// <see cref="BindingProblems"/> then names the field and lists these.
 /// </summary>
 internal static class KnownFields
 {

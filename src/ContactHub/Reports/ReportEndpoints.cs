@@ -12,7 +12,7 @@ public static class ReportEndpoints
 {
     public sealed record ReportInfo(string Name, string Title, string Description, IReadOnlyList<string> Sheets, IReadOnlyList<string> Periods);
 
-    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed record RunRequest(
         [property: Description("First local day of the period (yyyy-MM-dd)")] DateOnly? From,
         [property: Description("Last local day of the period, included (yyyy-MM-dd)")] DateOnly? To,
@@ -67,8 +67,11 @@ public static class ReportEndpoints
             // A named period, as a schedule firing now would cover it (the catalogue lists them).
             if (!ReportPeriod.Kinds.Contains(kind)) errors["period"] = [$"One of {string.Join(", ", ReportPeriod.Kinds)}."];
             else if (request.From is not null || request.To is not null) errors["period"] = ["Give a period or from and to, not both."];
-            else if (ReportPeriod.ForFiring(kind, clock.GetUtcNow(), zone) is var named)
+            else
+            {
+                var named = ReportPeriod.ForFiring(kind, clock.GetUtcNow(), zone);
                 request = request with { From = named.FirstDay, To = named.LastDay };
+            }
         }
         else
         {

@@ -12,7 +12,7 @@ namespace ContactHub.Reports;
 
 public static class ReportScheduleEndpoints
 {
-    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed record ScheduleRequest(
         [property: Description("A name to find it by (unique)")] string? Name,
         [property: Description("The report's name in the catalogue")] string? Report,

@@ -6,7 +6,7 @@ namespace ContactHub.Security;
 
 public static class ApiKeyEndpoints
 {
-    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed record CreateApiKeyRequest(
         [property: Description("A name that says who uses the key, e.g. crm or twilio-bridge.")] string? Name,
         [property: Description("Any of read, write, admin.")] string[]? Scopes);

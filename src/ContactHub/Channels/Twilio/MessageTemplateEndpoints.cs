@@ -11,7 +11,7 @@ namespace ContactHub.Channels.Twilio;
 
 public static class MessageTemplateEndpoints
 {
-    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, not ignored (Hosting/KnownFields)
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed record MessageTemplateRequest(string? Channel = "whatsapp", string? ContentSid = null, Dictionary<string, string>? Variables = null, string? Preview = null);
 
     public static ApiGroups MapMessageTemplates(this ApiGroups api)
