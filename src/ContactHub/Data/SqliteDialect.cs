@@ -44,17 +44,22 @@ public sealed class SqliteDialect : SqlDialect
     public override Task OnOpenAsync(DbConnection connection, CancellationToken ct) =>
         Run(connection, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;", ct);
 
-    // A 32 MiB page cache instead of the default 2 MiB, so that the indexes an insert touches at random stay in memory (import: +25%).
     // The group commit runs each unit in a savepoint, and SQLite keeps the pages a savepoint may have to restore in a
     // sub-journal that spills past 64 KiB to a temporary file: ~1,000 writes to /var/tmp per commit (strace of the writer
     // thread under ingest), three times its writes to the log. Kept in memory instead (temp_store): ingest of 100k / 1M,
     // published, wrk from outside, back to back: 4,745–4,958 → 5,396–5,510 req/s, CPU 0.19 → 0.17 ms an event (2026-11-27).
-    public override Task OnOpenWriterAsync(DbConnection connection, CancellationToken ct) => Run(connection, "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;", ct);
+    // The writer keeps SQLite's default page cache (2 MiB, named: a pooled connection may have had another), not a large one: while the file is under 1 GiB, a B-tree page
+    // split parks a page at the number after the lock page (262,145 for 4 KiB pages) for a moment, and each commit after
+    // one then walks the whole page cache to drop what lies past the file's end — with 32 MiB, ~8,000 pages a commit,
+    // 3.5% of the service's CPU under ingest (perf, uprobes on SQLite's pcache1). The import's connection, which
+    // commits every 250 rows, keeps its larger cache (below).
+    public override Task OnOpenWriterAsync(DbConnection connection, CancellationToken ct) => Run(connection, "PRAGMA cache_size = -2000; PRAGMA temp_store = MEMORY;", ct);
 
     // An import lets the write-ahead log grow to 64 MiB (16,384 pages) before its commit copies it back into the file, instead
     // of 4 MiB: the index pages its rows touch at random are copied once per 64 MiB however often they changed (import of a
     // time-sorted CSV into 100k / 1M: 3,375–4,107 → 4,516–4,820 rows/s, 2026-11-26). That commit holds the write lock ~0.1 s;
     // the service's own writer keeps SQLite's default (a background checkpointer measured +45% ingest but p99 27 → 80–140 ms).
+    // A 32 MiB page cache as well, so that the indexes its rows touch at random stay in memory (+25%).
     public override Task OnOpenBulkWriterAsync(DbConnection connection, CancellationToken ct) =>
         Run(connection, "PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 16384;", ct);
 
