@@ -48,18 +48,19 @@ public sealed class SqliteDialect : SqlDialect
     // sub-journal that spills past 64 KiB to a temporary file: ~1,000 writes to /var/tmp per commit (strace of the writer
     // thread under ingest), three times its writes to the log. Kept in memory instead (temp_store): ingest of 100k / 1M,
     // published, wrk from outside, back to back: 4,745–4,958 → 5,396–5,510 req/s, CPU 0.19 → 0.17 ms an event (2026-11-27).
-    // The writer keeps SQLite's default page cache (2 MiB, named: a pooled connection may have had another), not a large one: while the file is under 1 GiB, a B-tree page
-    // split parks a page at the number after the lock page (262,145 for 4 KiB pages) for a moment, and each commit after
-    // one then walks the whole page cache to drop what lies past the file's end — with 32 MiB, ~8,000 pages a commit,
-    // 3.5% of the service's CPU under ingest (perf, uprobes on SQLite's pcache1). The import's connection, which
-    // commits every 250 rows, keeps its larger cache (below).
+    // The writer keeps SQLite's default page cache, 2 MiB (named: a pooled connection may have had another). While the file
+    // is under 1 GiB, a B-tree page split parks a page at the number after the lock page (262,145 for 4 KiB pages) for a
+    // moment, and each commit after one walks the whole page cache to drop what lies past the file's end: with 32 MiB,
+    // ~8,000 pages a commit, 3.5% of the service's CPU under ingest (perf; uprobes on SQLite's pcache1). Ingest of 100k / 1M,
+    // published builds alternating: 3,791 → 3,910 req/s, 0.272 → 0.258 ms an event (2026-11-28, a half-speed hour).
     public override Task OnOpenWriterAsync(DbConnection connection, CancellationToken ct) => Run(connection, "PRAGMA cache_size = -2000; PRAGMA temp_store = MEMORY;", ct);
 
     // An import lets the write-ahead log grow to 64 MiB (16,384 pages) before its commit copies it back into the file, instead
     // of 4 MiB: the index pages its rows touch at random are copied once per 64 MiB however often they changed (import of a
     // time-sorted CSV into 100k / 1M: 3,375–4,107 → 4,516–4,820 rows/s, 2026-11-26). That commit holds the write lock ~0.1 s;
     // the service's own writer keeps SQLite's default (a background checkpointer measured +45% ingest but p99 27 → 80–140 ms).
-    // A 32 MiB page cache as well, so that the indexes its rows touch at random stay in memory (+25%).
+    // Its 32 MiB page cache keeps the indexes its rows touch at random in memory (+25%); it commits every 250 rows, so its
+    // walk of the cache after a page split (above) costs it about 1% by estimate (~24 commits a second × ~0.5 ms; not measured).
     public override Task OnOpenBulkWriterAsync(DbConnection connection, CancellationToken ct) =>
         Run(connection, "PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 16384;", ct);
 
