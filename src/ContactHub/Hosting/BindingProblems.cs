@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -13,7 +15,7 @@ namespace ContactHub.Hosting;
 /// header parameters of the endpoint's handler whose text does not parse as their type (or is missing). Worked out from
 /// the endpoint's own parameters and the request, never from the wording of the framework's messages.
 /// </summary>
-internal static class BindingProblems
+internal static partial class BindingProblems
 {
     private const string Title = "The request could not be read";
 
@@ -53,12 +55,11 @@ internal static class BindingProblems
     {
         var field = (json.Path ?? "$").TrimStart('$').TrimStart('.');
         if (field.Length == 0) return null;
-        var failed = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>();
+        var failed = context.Features.Get<IExceptionHandlerFeature>();
         var type = ((failed?.Endpoint ?? context.GetEndpoint())?.Metadata.GetMetadata<MethodInfo>())?.GetParameters()
             .Select(p => p.ParameterType).FirstOrDefault(Refuses);
         var options = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
-        // $.a.b, $['a.b'] (a name the path cannot write plainly), [0] (a list's element: its type is walked into).
-        var names = System.Text.RegularExpressions.Regex.Matches(json.Path!, @"\.([^.\[]+)|\['((?:[^']|'')*)'\]")
+        var names = PathNames().Matches(json.Path!)
             .Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value.Replace("''", "'")).ToList();
         if (names.Count == 0) return null;
         for (var i = 0; type is not null && i < names.Count - 1; i++)
@@ -67,6 +68,10 @@ internal static class BindingProblems
         if (type is null || !Refuses(type) || KnownFields.Of(type, options).Contains(names[^1], StringComparer.OrdinalIgnoreCase)) return null;
         return new() { [field] = [KnownFields.Unknown(type, options)] };
     }
+
+    // $.a.b, $['a.b'] (a name the path cannot write plainly), [0] (a list's element: its type is walked into).
+    [GeneratedRegex(@"\.([^.\[]+)|\['((?:[^']|'')*)'\]")]
+    private static partial Regex PathNames();
 
     private static bool Refuses(Type type) =>
         type.GetCustomAttribute<JsonUnmappedMemberHandlingAttribute>() is { UnmappedMemberHandling: JsonUnmappedMemberHandling.Disallow };
@@ -84,7 +89,7 @@ internal static class BindingProblems
     {
         var errors = new Dictionary<string, string[]>();
         // The exception handler runs with the endpoint cleared; the feature keeps the one that failed.
-        var failed = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>();
+        var failed = context.Features.Get<IExceptionHandlerFeature>();
         if ((failed?.Endpoint ?? context.GetEndpoint())?.Metadata.GetMetadata<MethodInfo>() is not { } handler) return errors;
         foreach (var parameter in handler.GetParameters())
         {

@@ -21,7 +21,7 @@ internal static class KnownFields
     /// <summary>The body's first field that <paramref name="type"/> does not have, if any.</summary>
     public static string? FirstUnknown(JsonElement body, Type type, JsonSerializerOptions options)
     {
-        var known = Of(type, options).ToHashSet(StringComparer.OrdinalIgnoreCase) /* as the API reads them */;
+        var known = Of(type, options).ToHashSet(StringComparer.OrdinalIgnoreCase); // case-insensitive, as the API reads bodies
         return body.EnumerateObject().Select(field => field.Name).FirstOrDefault(name => !known.Contains(name));
     }
 }
