@@ -65,14 +65,18 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
     // The lock and the contact's active conversation in one round trip, the lock first (an event for a known contact on the server engines).
     private const string LockContactActiveConversationSql = LockContactSql + ";\n" + ActiveConversationSql;
 
-    // Where the engine takes ids ahead (PostgreSQL), with the new interaction's id, and the new conversation's unless the latest one
-    // read above is continued (last active from @continuedFrom to @continuedTo, as ConversationsOptions.Continues decides; an id
-    // taken for nothing would leave a gap): their inserts then go with the touch and the events, one round trip for all.
-    private const string LockContactActiveConversationTakingIdsSql = LockContactActiveConversationSql + ";\n" + """
-        SELECT {NEXT_VALUE:interactions}, CASE WHEN (
-            SELECT last_activity_at FROM conversations
-            WHERE contact_id = @contactId AND (status = 'active' OR @history = 1)
-            ORDER BY last_activity_at DESC {LIMIT:1}) BETWEEN @continuedFrom AND @continuedTo THEN NULL ELSE {NEXT_VALUE:conversations} END
+    // Where the engine takes ids ahead (PostgreSQL): the lock, then in one statement the active conversation (none: a row of nulls)
+    // with the new interaction's id, and the new conversation's unless that conversation is continued (last active from @continuedFrom
+    // to @continuedTo, as ConversationsOptions.Continues decides; an id taken for nothing would leave a gap): their inserts then go
+    // with the touch and the events, one round trip for all. The read stays a statement after the lock's, so that it sees what a
+    // transaction the lock waited for wrote.
+    private const string LockContactActiveConversationTakingIdsSql = LockContactSql + ";\n" + """
+        SELECT active.id, active.last_activity_at, active.channels, active.status, {NEXT_VALUE:interactions},
+            CASE WHEN active.last_activity_at BETWEEN @continuedFrom AND @continuedTo THEN NULL ELSE {NEXT_VALUE:conversations} END
+        FROM (SELECT 1 AS one) one LEFT JOIN (
+        """ + ActiveConversationSql + """
+
+        ) active ON 1 = 1
         """;
 
     // The ids of an event whose contact the transaction created (PostgreSQL): it starts a conversation, so both are used.
@@ -224,13 +228,13 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
                 : db.Prepared(connection, transaction, LockContactActiveConversationSql, ("contactId", contactId), ("history", history ? 1 : 0));
             await using var reader = await command.ExecuteReaderAsync(ct);
             await reader.NextResultAsync(ct); // past the locked contact's row
-            active = await ReadOpenConversationAsync(reader, ct);
             if (takesIds)
             {
-                await reader.NextResultAsync(ct);
                 await reader.ReadAsync(ct);
-                (takenId, takenConversationId) = (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1));
+                active = reader.IsDBNull(0) ? null : OpenConversationOf(reader);
+                (takenId, takenConversationId) = (reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetInt64(5));
             }
+            else active = await ReadOpenConversationAsync(reader, ct);
         }
         else if (!db.Dialect.SerializesWriters && recognized.Created)
         {
@@ -346,7 +350,10 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
     }
 
     private static async Task<OpenConversation?> ReadOpenConversationAsync(DbDataReader reader, CancellationToken ct) =>
-        await reader.ReadAsync(ct) ? new OpenConversation(reader.GetInt64(0), reader.Timestamp(1), reader.GetString(2), reader.GetString(3) == "ended") : null;
+        await reader.ReadAsync(ct) ? OpenConversationOf(reader) : null;
+
+    private static OpenConversation OpenConversationOf(DbDataReader reader) =>
+        new(reader.GetInt64(0), reader.Timestamp(1), reader.GetString(2), reader.GetString(3) == "ended");
 
     /// <summary>An event that was over longer than the inactivity window ago: it starts, joins or reopens nothing live.</summary>
     internal bool IsHistory(NewInteraction i, DateTimeOffset now) => i.LastsUntil < now && !options.Value.Continues(i.LastsUntil, now);

@@ -25,8 +25,13 @@ public sealed class PostgresDialect : SqlDialect
 
     public override bool TakesIdsAhead => true;
 
-    /// <summary>The next value of <paramref name="table"/>'s identity. Table names are the code's own constants, never input.</summary>
-    internal static string Next(string table) => $"nextval(pg_get_serial_sequence('{table}', 'id'))";
+    /// <summary>
+    /// The next value of <paramref name="table"/>'s identity, from the sequence PostgreSQL made for it (<c>table_id_seq</c>; a test
+    /// holds every table whose ids are taken so to that name). Named, the sequence is resolved once, when the statement is prepared;
+    /// <c>pg_get_serial_sequence</c> looked it up in the catalog at every call (3.6 µs a value against 0.5 µs, measured 2026-11-28).
+    /// Table names are the code's own constants, never input.
+    /// </summary>
+    internal static string Next(string table) => $"nextval('{table}_id_seq')";
 
     /// <summary>
     /// Statements run twice on a physical connection are prepared there and stay prepared across the pool (Npgsql's automatic
