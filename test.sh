@@ -149,7 +149,7 @@ setup_chromium() {
   log "Chromium: $("$CONTACTHUB_TEST_CHROMIUM" --version 2>/dev/null | head -n 1)"
 }
 
-# The SQL Server model suite runs Microsoft's DacFx, which needs ICU (the service itself runs without culture data).
+# The service loads culture data (ICU): SqlClient cannot open a connection without it, nor DacFx (the SQL Server model suite) run.
 setup_icu() {
   if ! ldconfig -p 2>/dev/null | grep -q 'libicuuc\.so'; then
     apt_install libicu72 || apt_install libicu-dev

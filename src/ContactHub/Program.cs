@@ -17,6 +17,7 @@ using ContactHub.Outbox;
 using ContactHub.Reports;
 using ContactHub.Security;
 
+InvariantCulture.Pin();          // the same numbers and text ordering on every machine, whatever its locale
 HostingExtensions.WatchSettingsByPolling(); // not an inotify watch over the content root, where the database is written
 
 // A setting of the wrong type ("Security:RequireHttps=yes please") stops start-up with one line naming it, wherever it is first read.

@@ -10,6 +10,7 @@ public static class DataExtensions
         builder.Services.AddSingleton<Db>();
         builder.Services.AddSingleton<Migrator>().AddStartupTask<Migrator>();
         builder.Services.AddSingleton<IProblemMapper, DatabaseProblems>();
+        builder.Services.AddSingleton<IFailureDescriber, DatabaseFailure>();
         builder.Services.AddCommand(new(["migrate"], 0, "migrate                                    apply pending database migrations and exit", async (app, _, _) =>
         {
             var applied = await app.Services.GetRequiredService<Migrator>().MigrateAsync();

@@ -50,6 +50,11 @@ public static class CommandLine
             Console.Error.WriteLine(ex.Message);
             return 2;
         }
+        catch (Exception ex) when (app.Services.GetServices<IFailureDescriber>().Select(d => d.Describe(ex)).FirstOrDefault(d => d is not null) is { } failure)
+        {
+            Console.Error.WriteLine(failure.Line);
+            return failure.ExitCode;
+        }
     }
 
     /// <summary>The first address in Urls that is not one to listen on, as a line naming the setting.</summary>

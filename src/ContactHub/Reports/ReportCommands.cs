@@ -11,7 +11,7 @@ public static class ReportCommands
 {
     public static int List(WebApplication app)
     {
-        foreach (var report in app.Services.GetRequiredService<ReportCatalogue>().All.OrderBy(r => r.Name))
+        foreach (var report in app.Services.GetRequiredService<ReportCatalogue>().All.OrderBy(r => r.Name, StringComparer.Ordinal))
             Console.WriteLine($"{report.Name,-20} {report.Title} — {report.Description}");
         return 0;
     }

@@ -52,7 +52,7 @@ public static class ReportEndpoints
     }
 
     private static Ok<IReadOnlyList<ReportInfo>> List(ReportCatalogue catalogue) =>
-        TypedResults.Ok<IReadOnlyList<ReportInfo>>(catalogue.All.OrderBy(r => r.Name)
+        TypedResults.Ok<IReadOnlyList<ReportInfo>>(catalogue.All.OrderBy(r => r.Name, StringComparer.Ordinal)
             .Select(r => new ReportInfo(r.Name, r.Title, r.Description, r.Sheets.Select(s => s.Name).ToList(), ReportPeriod.Kinds)).ToList());
 
     private static async Task<Results<Accepted<RunAccepted>, ProblemHttpResult, ValidationProblem>> Run(string name, RunRequest request, ReportCatalogue catalogue,

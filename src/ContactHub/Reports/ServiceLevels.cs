@@ -131,7 +131,7 @@ public sealed class ServiceLevels(Db db, BusinessCalendarStore calendars, IOptio
             Level("Speed of answer", "call", answers.Result.GetValueOrDefault("call"), o.AnswerTarget),
             Level("Missed-call callback", "call", callbacks.Result.GetValueOrDefault("call"), o.CallbackTarget),
         };
-        foreach (var (channel, target) in o.FirstResponse.OrderBy(c => c.Key))
+        foreach (var (channel, target) in o.FirstResponse.OrderBy(c => c.Key, StringComparer.Ordinal))
             levels.Add(Level("First response", channel, responses.Result.GetValueOrDefault(channel), target));
         return levels;
 
