@@ -31,6 +31,7 @@ public static class ApiKeyCommands
 
     private static async Task<int> ListKeys(WebApplication app)
     {
+        await app.Services.GetRequiredService<Migrator>().MigrateAsync();
         foreach (var key in await app.Services.GetRequiredService<ApiKeyStore>().ListAsync())
             Console.WriteLine($"{key.Id,5}  {key.Name,-24} chk_{key.KeyPrefix}_…  {string.Join(",", key.Scopes),-16} {(key.RevokedAt is null ? "active" : "revoked " + key.RevokedAt.Value.ToString("u"))}");
         return 0;
@@ -38,6 +39,7 @@ public static class ApiKeyCommands
 
     private static async Task<int> RevokeKey(WebApplication app, string key)
     {
+        await app.Services.GetRequiredService<Migrator>().MigrateAsync();
         var count = await app.Services.GetRequiredService<ApiKeyStore>().RevokeAsync(key);
         if (count > 0) await AuditDirect(app, "apikey.revoke", key, null);
         Console.WriteLine(count == 0 ? $"No active key matches '{key}'." : $"Revoked {count} key(s).");

@@ -145,6 +145,19 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task Listing_or_revoking_keys_on_a_database_never_migrated_applies_the_migrations_first()
+    {
+        // They read api_keys before anything created it: "no such table" (an unhandled exception before that).
+        var list = await HostProcess.RunAsync("apikey", "list", $"--Database:ConnectionString=Data Source={Folder}/fresh-list.db");
+        var revoke = await HostProcess.RunAsync("apikey", "revoke", "crm", $"--Database:ConnectionString=Data Source={Folder}/fresh-revoke.db");
+
+        Assert.True(list.ExitCode == 0, list.Output);
+        Assert.DoesNotContain("no such table", list.Output);
+        Assert.Equal(1, revoke.ExitCode);
+        Assert.Contains("No active key matches 'crm'.", revoke.Output);
+    }
+
+    [Fact]
     public async Task The_service_watches_its_settings_without_an_inotify_watch_over_the_content_root_that_holds_the_database()
     {
         // The default database is data/contacthub.db under the content root. The framework's file watcher watches the content root's
