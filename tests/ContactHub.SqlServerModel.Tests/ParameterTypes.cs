@@ -105,7 +105,7 @@ public sealed class ParameterTypes(IReadOnlyDictionary<string, IReadOnlyDictiona
     {
         "limit" or "n" or "offset" or "count" or "pauseafter" => "bigint",
         var n when n.EndsWith("id", StringComparison.Ordinal) || n.EndsWith("ids", StringComparison.Ordinal) => "bigint",
-        "now" or "from" or "to" or "since" or "cutoff" or "until" or "next" => "datetimeoffset(7)",
+        "now" or "from" or "to" or "since" or "cutoff" or "until" or "next" or "continuedfrom" or "continuedto" => "datetimeoffset(7)",
         var n when n.EndsWith("at", StringComparison.Ordinal) => "datetimeoffset(7)",
         _ => "nvarchar(4000)",
     };
