@@ -29,8 +29,10 @@ public sealed class DatabaseFailure(Db db) : IFailureDescriber
         if (chain.FirstOrDefault(e => e is SocketException { SocketErrorCode: not SocketError.Success } or TimeoutException) is { } cause
             && !reason.Contains(cause.Message, StringComparison.Ordinal))
             reason += $": {cause.Message}";
-        return ($"The {db.Provider} database cannot be used: {Redact.Text(reason)}. Check Database:ConnectionString, and that the server is running and accepts its login.",
-            ExitCode);
+        var check = db.Provider == DatabaseProvider.Sqlite
+            ? "Check Database:ConnectionString, and that the service may create and write the file and its folder."
+            : "Check Database:ConnectionString, and that the server is running and accepts its login.";
+        return ($"The {db.Provider} database cannot be used: {Redact.Text(reason)}. {check}", ExitCode);
     }
 
     private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim().TrimEnd('.');

@@ -98,9 +98,16 @@ public sealed class SqliteDialect : SqlDialect
                     await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL", cancellationToken: ct));
                 return file;
             }
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
+            {
+                // The folder takes no file (read-only, not ours, /proc): no other process holds the lock, so waiting for it would
+                // hang start-up for two minutes. The database cannot be opened there either; SQLite says so in its own words.
+                await (await db.OpenAsync(ct)).DisposeAsync();
+                throw;
+            }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {
-                await Task.Delay(100, ct);
+                await Task.Delay(100, ct); // another process holds the lock: it is migrating
             }
         }
     }

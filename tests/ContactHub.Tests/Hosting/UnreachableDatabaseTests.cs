@@ -19,6 +19,8 @@ public sealed class UnreachableDatabaseTests
         { "", "Postgres", "Host=127.0.0.1;Port=1;Username=contacthub;Password=s3cret-value;Timeout=5", "Connection refused" },
         { "seed-demo", "SqlServer", "Server=127.0.0.1,1;User ID=contacthub;Password=s3cret-value;Connect Timeout=5;TrustServerCertificate=true", "network-related" },
         { "apikey list", "Sqlite", "Data Source=/proc/contacthub-cannot-be-here.db", "unable to open database file" },
+        // The migration's lock file cannot be created there either: start-up waited two minutes for a lock nobody held.
+        { "", "Sqlite", "Data Source=/proc/contacthub-cannot-be-here.db", "unable to open database file" },
     };
 
     [Theory]
