@@ -17,7 +17,7 @@ public sealed class DatabaseFailure(Db db) : IFailureDescriber
 
     public (string Line, int ExitCode)? Describe(Exception exception)
     {
-        var chain = Flatten(exception).ToList();
+        var chain = ExceptionChain.Of(exception).ToList();
         if (chain.OfType<DbException>().FirstOrDefault() is not { } failure) return null;
         var reason = failure switch
         {
@@ -36,11 +36,4 @@ public sealed class DatabaseFailure(Db db) : IFailureDescriber
     }
 
     private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim().TrimEnd('.');
-
-    private static IEnumerable<Exception> Flatten(Exception e) => e switch
-    {
-        AggregateException many => many.InnerExceptions.SelectMany(Flatten),
-        { InnerException: { } inner } => [e, .. Flatten(inner)],
-        _ => [e],
-    };
 }

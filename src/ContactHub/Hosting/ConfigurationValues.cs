@@ -12,18 +12,11 @@ public static partial class ConfigurationValues
     /// <summary>One line per unreadable setting found in the exception (or its inner ones), or null when it is not about a setting.</summary>
     public static string? Describe(Exception exception)
     {
-        var lines = Flatten(exception).Select(e => e is not InvalidOperationException ? null
+        var lines = ExceptionChain.Of(exception).Select(e => e is not InvalidOperationException ? null
             : Unconvertible().Match(e.Message) is { Success: true } m ? $"{m.Groups["key"].Value} must be {Expected(m.Groups["type"].Value)}."
             : UnknownLogLevel().IsMatch(e.Message) ? $"Logging:LogLevel:… must be {Expected(typeof(LogLevel).FullName!)}." : null).OfType<string>().Distinct().ToList();
         return lines.Count == 0 ? null : string.Join(Environment.NewLine, lines);
     }
-
-    private static IEnumerable<Exception> Flatten(Exception e) => e switch
-    {
-        AggregateException many => many.InnerExceptions.SelectMany(Flatten),
-        { InnerException: { } inner } => [e, .. Flatten(inner)],
-        _ => [e],
-    };
 
     private static string Expected(string typeName)
     {
