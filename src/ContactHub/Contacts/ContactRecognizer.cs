@@ -118,19 +118,18 @@ public sealed class ContactRecognizer(Db db, ContactNames names, EventLog events
 
     /// <summary>
     /// A contact the import creates and writes later (<see cref="CopyAsync"/>): what <see cref="RecognizeAsync"/> does when none
-    /// of an event's identifiers is anyone's, with its ids taken from the identities now, in the order recognising would take
-    /// them, and its contact.created event to append in its row's place.
+    /// of an event's identifiers is anyone's, with ids taken from the identities in the order recognising would take them, and
+    /// its contact.created event to append in its row's place.
     /// </summary>
     public sealed record HeldContact(long Id, string? Name, string? ExternalId, IReadOnlyList<(long Id, Identifier Identifier)> Identifiers, NewEvent Created);
 
-    /// <summary>Holds the creation of a contact for <paramref name="identifiers"/> (distinct, none of them anyone's): one round trip for its ids.</summary>
-    public async Task<HeldContact> HoldNewAsync(NpgsqlConnection connection, IReadOnlyList<Identifier> identifiers, string? name, CancellationToken ct)
+    /// <summary>The contact for <paramref name="identifiers"/> (distinct, none of them anyone's) with the ids taken for it and for them.</summary>
+    public static HeldContact Held(long contactId, ReadOnlySpan<long> identifierIds, IReadOnlyList<Identifier> identifiers, string? name)
     {
-        var taken = await PostgresCopy.NextIdsAsync(connection, ct, ("contacts", 1), ("contact_identifiers", identifiers.Count));
-        var (contactId, ids) = (taken[0][0], taken[1]);
-        var claimed = identifiers.Select((identifier, n) => (ids[n], identifier)).ToList();
+        var claimed = new List<(long, Identifier)>(identifiers.Count);
+        for (var n = 0; n < identifiers.Count; n++) claimed.Add((identifierIds[n], identifiers[n]));
         return new HeldContact(contactId, Clean(name), identifiers.FirstOrDefault(i => i.Kind == IdentifierKind.External)?.Value, claimed,
-            Created(contactId, name, claimed.ConvertAll(c => Shown(c.Item1, c.identifier))));
+            Created(contactId, name, claimed.ConvertAll(c => Shown(c.Item1, c.Item2))));
     }
 
     /// <summary>

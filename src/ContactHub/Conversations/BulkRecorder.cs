@@ -37,11 +37,19 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
         public int Added { get; set; }
         public bool Reopen { get; set; }
         public bool Ended { get; init; }
-        public long ContactId { get; init; }
     }
 
-    /// <summary>A row grouped in memory whose writes are held: its conversation, and whether it started it (with the first row's values).</summary>
-    private sealed record Held(NewInteraction Interaction, long ContactId, Touched Conversation, bool Started, bool History, ContactRecognizer.HeldContact? Contact);
+    /// <summary>
+    /// A row grouped in memory whose writes are held: its conversation, and whether it started it (with the first row's values);
+    /// the new customer it creates, if any. <see cref="ContactId"/> is that customer's provisional id until the write takes its ids.
+    /// </summary>
+    private sealed record Held(NewInteraction Interaction, long ContactId, Touched Conversation, bool Started, bool History, NewCustomer? Contact);
+
+    /// <summary>
+    /// A new customer held on PostgreSQL, known by a provisional (negative) id until the write takes its ids together with the
+    /// batch's others, in row order: one round trip for all of them instead of one each.
+    /// </summary>
+    private sealed record NewCustomer(long Provisional, IReadOnlyList<Identifier> Identifiers, string? Name);
 
     /// <summary>What the batch read up front: a contact's latest active conversation and latest conversation of any status.</summary>
     private sealed record Latest(InteractionRecorder.OpenConversation? Active, InteractionRecorder.OpenConversation? Any);
@@ -83,15 +91,29 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
         var held = new List<Held>();
         var changed = new HashSet<long>(); // contacts whose conversations this batch has moved on since it read them
         var heldRefs = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        long recorded = 0, repeated = 0;
+        var written = new Dictionary<long, long>(); // a new customer's provisional id → its id, once written
+        long recorded = 0, repeated = 0, provisional = 0;
 
         async Task WriteHeldAsync()
         {
-            await WriteAsync(connection, transaction, held, touched, now, ct);
+            var ids = await WriteAsync(connection, transaction, held, touched, now, ct);
             held.Clear();
             knownRefs.UnionWith(heldRefs); // in the database now
             heldRefs.Clear();
+            if (ids.Count == 0) return;
+            // A customer written is known by its id from now on, as one read from the database.
+            foreach (var (id, real) in ids)
+            {
+                written[id] = real;
+                Rekey(active, id, real);
+                Rekey(hasName, id, real);
+                if (changed.Remove(id)) changed.Add(real);
+                if (named.Remove(id)) named.Add(real);
+            }
+            foreach (var (identifier, owner) in contactOf.ToList())
+                if (owner is { } id && ids.TryGetValue(id, out var real)) contactOf[identifier] = real;
         }
+        long Written(long id) => written.TryGetValue(id, out var real) ? real : id;
 
         foreach (var i in batch)
         {
@@ -123,6 +145,7 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
                 if (!contactOf.TryGetValue(identifier, out var owner))
                 {
                     await WriteHeldAsync();
+                    single = single is { } one ? Written(one) : null;
                     contactOf[identifier] = owner = await recognizer.OwnerAsync(connection, transaction, identifier, ct);
                 }
                 if (owner is null || (single is not null && single != owner)) simple = false;
@@ -130,7 +153,7 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
                 single ??= owner;
             }
             long contactId;
-            ContactRecognizer.HeldContact? created = null;
+            NewCustomer? created = null;
             if (simple && single is { } known)
             {
                 contactId = known;
@@ -138,18 +161,19 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
                 if (i.CustomerName is not null && named.Add(contactId) && !(hasName.TryGetValue(contactId, out var has) && has))
                 {
                     await WriteHeldAsync();
+                    contactId = Written(contactId);
                     await recognizer.FillNameAsync(connection, transaction, contactId, i.CustomerName, ct);
                 }
             }
-            else if (nobodys && connection is NpgsqlConnection pg && i.Identifiers.Count > 0 && i.Identifiers.Distinct().Count() == i.Identifiers.Count
+            else if (nobodys && connection is NpgsqlConnection && i.Identifiers.Count > 0 && i.Identifiers.Distinct().Count() == i.Identifiers.Count
                 && i.Attributes is not { Count: > 0 })
             {
-                // A new customer, on PostgreSQL: created as the recogniser would, its ids taken now, its rows written with the batch's.
-                created = await recognizer.HoldNewAsync(pg, i.Identifiers, i.CustomerName, ct);
-                contactId = created.Id;
+                // A new customer, on PostgreSQL: created as the recogniser would, written with the batch's rows.
+                created = new NewCustomer(--provisional, i.Identifiers, i.CustomerName);
+                contactId = created.Provisional;
                 foreach (var identifier in i.Identifiers) contactOf[identifier] = contactId;
                 active[contactId] = null;
-                hasName[contactId] = created.Name is not null;
+                hasName[contactId] = ContactRecognizer.Clean(i.CustomerName) is not null;
             }
             else
             {
@@ -166,6 +190,7 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
             if (i.Attributes is { Count: > 0 })
             {
                 await WriteHeldAsync();
+                contactId = Written(contactId);
                 await attributes.SetAsync(connection, transaction, contactId, i.Attributes, ct);
             }
 
@@ -180,16 +205,17 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
                 else
                 {
                     await WriteHeldAsync();
+                    contactId = Written(contactId);
                     open = await recorder.ActiveConversationAsync(connection, transaction, contactId, history, ct);
                 }
                 conversation = open is null ? null
-                    : touched.FirstOrDefault(t => t.Id == open.Id) ?? new Touched(open.Id, open.LastActivityAt, open.Channels, null) { Ended = open.Ended, ContactId = contactId };
+                    : touched.FirstOrDefault(t => t.Id == open.Id) ?? new Touched(open.Id, open.LastActivityAt, open.Channels, null) { Ended = open.Ended };
                 active[contactId] = conversation;
             }
             var started = false;
             if (conversation is null || !options.Value.Continues(conversation.LastActivityAt, i.OccurredAt))
             {
-                var fresh = new Touched(0, i.LastsUntil, "", i.Agent) { Ended = history, ContactId = contactId };
+                var fresh = new Touched(0, i.LastsUntil, "", i.Agent) { Ended = history };
                 // The contact's next event joins whichever conversation has the latest activity, as the recorder's query does.
                 if (conversation is null || fresh.LastActivityAt > conversation.LastActivityAt) active[contactId] = fresh;
                 conversation = fresh;
@@ -217,24 +243,38 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
     /// Writes what the rows held: the conversations they started (in order, so their ids are those recording each event gives),
     /// their interactions, the events in row order, and every other conversation touched since the last write, once. A
     /// conversation started here is written as the rows leave it (its last activity, channels, count, first agent), not
-    /// started and then touched. On PostgreSQL the rows go by <c>COPY</c> with ids taken ahead (<see cref="PostgresCopy"/>).
+    /// started and then touched. On PostgreSQL the rows go by <c>COPY</c> with ids taken ahead (<see cref="PostgresCopy"/>), new
+    /// customers first. Returns the ids of the new customers written, by their provisional ids.
     /// </summary>
-    private async Task WriteAsync(DbConnection connection, DbTransaction transaction, List<Held> held, List<Touched> touched, DateTimeOffset now, CancellationToken ct)
+    private async Task<Dictionary<long, long>> WriteAsync(DbConnection connection, DbTransaction transaction, List<Held> held, List<Touched> touched, DateTimeOffset now,
+        CancellationToken ct)
     {
-        if (held.Count == 0 && touched.Count == 0) return;
+        var customers = new Dictionary<long, ContactRecognizer.HeldContact>();
+        if (held.Count == 0 && touched.Count == 0) return [];
         var starts = held.Where(h => h.Started).ToList();
         long[] conversationIds, interactionIds;
         if (connection is NpgsqlConnection pg)
         {
-            await recognizer.CopyAsync(pg, held.Select(h => h.Contact).OfType<ContactRecognizer.HeldContact>().ToList(), now, ct);
-            var taken = await PostgresCopy.NextIdsAsync(pg, ct, ("conversations", starts.Count), ("interactions", held.Count));
-            (conversationIds, interactionIds) = (taken[0], taken[1]);
+            var created = held.Select(h => h.Contact).OfType<NewCustomer>().ToList();
+            var taken = await PostgresCopy.NextIdsAsync(pg, ct, ("contacts", created.Count), ("contact_identifiers", created.Sum(c => c.Identifiers.Count)),
+                ("conversations", starts.Count), ("interactions", held.Count));
+            var claimed = 0;
+            for (var n = 0; n < created.Count; n++)
+            {
+                var c = created[n];
+                customers[c.Provisional] = ContactRecognizer.Held(taken[0][n], taken[1].AsSpan(claimed, c.Identifiers.Count), c.Identifiers, c.Name);
+                claimed += c.Identifiers.Count;
+            }
+            await recognizer.CopyAsync(pg, [.. customers.Values], now, ct);
+            held = held.ConvertAll(h => h.ContactId < 0 ? h with { ContactId = customers[h.ContactId].Id } : h);
+            starts = held.Where(h => h.Started).ToList();
+            (conversationIds, interactionIds) = (taken[2], taken[3]);
             await PostgresCopy.WriteAsync(pg, "conversations", ConversationColumns,
                 starts.Select((h, n) => StartRow(h).Select(p => p.Item2).Prepend(conversationIds[n]).ToArray()), ct);
             for (var n = 0; n < starts.Count; n++) starts[n].Conversation.Id = conversationIds[n];
             await PostgresCopy.WriteAsync(pg, "interactions", InteractionColumns,
                 held.Select((h, n) => InteractionRecorder.InsertParameters(h.Conversation.Id, h.ContactId, h.Interaction, now).Select(p => p.Item2).Append(now).Prepend(interactionIds[n]).ToArray()), ct);
-            await events.CopyAsync(pg, Appended(held, interactionIds), ct);
+            await events.CopyAsync(pg, Appended(held, interactionIds, customers), ct);
         }
         else
         {
@@ -242,7 +282,7 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
             for (var n = 0; n < starts.Count; n++) starts[n].Conversation.Id = conversationIds[n];
             interactionIds = [.. await db.RunEachAsync(connection, transaction, InteractionRecorder.InsertInteractionSql,
                 held.ConvertAll(h => InteractionRecorder.InsertParameters(h.Conversation.Id, h.ContactId, h.Interaction, now)), returnsId: true, ct)];
-            await events.AppendAsync(connection, transaction, Appended(held, interactionIds), ct);
+            await events.AppendAsync(connection, transaction, Appended(held, interactionIds, customers), ct);
         }
 
         var started = starts.Select(h => h.Conversation).ToHashSet();
@@ -251,6 +291,7 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
             await db.RunEachAsync(connection, transaction, group.Key, group.Select(t => t.Row).ToList(), returnsId: false, ct);
         foreach (var c in touched) (c.Added, c.Reopen) = (0, false);
         touched.Clear();
+        return customers.ToDictionary(c => c.Key, c => c.Value.Id);
     }
 
     /// <summary>
@@ -264,13 +305,13 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
         return InteractionRecorder.NewConversationParameters(h.ContactId, h.Interaction, h.History, c.LastActivityAt, c.LastActivityAt, c.Channels, c.LastChannel, c.Added, c.Agent);
     }
 
-    private static List<NewEvent> Appended(List<Held> held, long[] interactionIds)
+    private static List<NewEvent> Appended(List<Held> held, long[] interactionIds, Dictionary<long, ContactRecognizer.HeldContact> customers)
     {
         var appended = new List<NewEvent>(held.Count * 2);
         for (var n = 0; n < held.Count; n++)
         {
             var h = held[n];
-            if (h.Contact is { } contact) appended.Add(contact.Created);
+            if (h.Contact is { } contact) appended.Add(customers[contact.Provisional].Created);
             if (h.Started) appended.Add(InteractionRecorder.Started(h.Conversation.Id, h.ContactId, h.Interaction, h.History));
             appended.Add(InteractionRecorder.Recorded(interactionIds[n], h.Conversation.Id, h.ContactId, h.Interaction));
         }
@@ -342,6 +383,11 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
             latest[row.ContactId] = new Latest(row.Status == "active" ? open : current.Active, any);
         }
         return latest;
+    }
+
+    private static void Rekey<T>(Dictionary<long, T> map, long from, long to)
+    {
+        if (map.Remove(from, out var value)) map[to] = value;
     }
 
     private static bool Later(InteractionRecorder.OpenConversation a, InteractionRecorder.OpenConversation b) =>
