@@ -58,15 +58,15 @@ public sealed class ParameterTypes(IReadOnlyDictionary<string, IReadOnlyDictiona
 
     public override void Visit(InsertSpecification node)
     {
-        IList<ScalarExpression>? values = node.InsertSource switch
+        IEnumerable<IList<ScalarExpression>> rows = node.InsertSource switch
         {
-            ValuesInsertSource { RowValues.Count: > 0 } rows => rows.RowValues[0].ColumnValues,
-            SelectInsertSource { Select: QuerySpecification select } => select.SelectElements.OfType<SelectScalarExpression>().Select(e => e.Expression).ToList(),
-            _ => null,
+            ValuesInsertSource values => values.RowValues.Select(row => row.ColumnValues), // every row of a multi-row VALUES
+            SelectInsertSource { Select: QuerySpecification select } => [select.SelectElements.OfType<SelectScalarExpression>().Select(e => e.Expression).ToList()],
+            _ => [],
         };
-        if (values is null) return;
-        for (var i = 0; i < Math.Min(values.Count, node.Columns.Count); i++)
-            if (values[i] is VariableReference v) _pairs.Add((node.Columns[i], v.Name));
+        foreach (var values in rows)
+            for (var i = 0; i < Math.Min(values.Count, node.Columns.Count); i++)
+                if (values[i] is VariableReference v) _pairs.Add((node.Columns[i], v.Name));
     }
 
     private void Pair(ScalarExpression? a, ScalarExpression? b)

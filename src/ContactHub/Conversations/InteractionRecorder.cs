@@ -276,8 +276,8 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
             rest.Add(Touch(!conversation.Ended, conversationId, lastActivity, ConversationRow.AddChannel(conversation.Channels, i.Channel), i.Channel, i.Agent,
                 added: 1, reopen: i.Direction == "inbound" && !history && !i.KeepsConversationEnded));
         }
-        if (conversationCreated) rest.Add(events.Statement(Started(conversationId, contactId, i, history)));
-        rest.Add(events.Statement(Recorded(interactionId, conversationId, contactId, i)));
+        var recorded = Recorded(interactionId, conversationId, contactId, i);
+        rest.AddRange(conversationCreated ? events.Statements(Started(conversationId, contactId, i, history), recorded) : events.Statements(recorded));
         await db.RunTogetherAsync(connection, transaction, rest, ct);
         events.Appended();
         ConversationsLog.Recorded(logger, interactionId, i.Channel, i.Direction, contactId, conversationId);
