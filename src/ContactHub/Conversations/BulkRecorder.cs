@@ -265,7 +265,7 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
                 customers[c.Provisional] = ContactRecognizer.Held(taken[0][n], taken[1].AsSpan(claimed, c.Identifiers.Count), c.Identifiers, c.Name);
                 claimed += c.Identifiers.Count;
             }
-            await recognizer.CopyAsync(pg, [.. customers.Values], now, ct);
+            await recognizer.CopyAsync(pg, created.ConvertAll(c => customers[c.Provisional]), now, ct);
             held = held.ConvertAll(h => h.ContactId < 0 ? h with { ContactId = customers[h.ContactId].Id } : h);
             starts = held.Where(h => h.Started).ToList();
             (conversationIds, interactionIds) = (taken[2], taken[3]);
