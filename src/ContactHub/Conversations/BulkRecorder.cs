@@ -102,8 +102,9 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
             heldRefs.Clear();
             if (ids.Count == 0) return;
             // A customer written is known by its id from now on, as one read from the database.
-            foreach (var (id, real) in ids)
+            foreach (var (id, contact) in ids)
             {
+                var real = contact.Id;
                 written[id] = real;
                 Rekey(active, id, real);
                 Rekey(hasName, id, real);
@@ -111,7 +112,7 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
                 if (named.Remove(id)) named.Add(real);
             }
             foreach (var (identifier, owner) in contactOf.ToList())
-                if (owner is { } id && ids.TryGetValue(id, out var real)) contactOf[identifier] = real;
+                if (owner is { } id && ids.TryGetValue(id, out var contact)) contactOf[identifier] = contact.Id;
         }
         long Written(long id) => written.TryGetValue(id, out var real) ? real : id;
 
@@ -244,20 +245,20 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
     /// their interactions, the events in row order, and every other conversation touched since the last write, once. A
     /// conversation started here is written as the rows leave it (its last activity, channels, count, first agent), not
     /// started and then touched. On PostgreSQL the rows go by <c>COPY</c> with ids taken ahead (<see cref="PostgresCopy"/>), new
-    /// customers first. Returns the ids of the new customers written, by their provisional ids.
+    /// customers first. Returns the new customers written, by their provisional ids.
     /// </summary>
-    private async Task<Dictionary<long, long>> WriteAsync(DbConnection connection, DbTransaction transaction, List<Held> held, List<Touched> touched, DateTimeOffset now,
+    private async Task<Dictionary<long, ContactRecognizer.HeldContact>> WriteAsync(DbConnection connection, DbTransaction transaction, List<Held> held, List<Touched> touched, DateTimeOffset now,
         CancellationToken ct)
     {
-        var customers = new Dictionary<long, ContactRecognizer.HeldContact>();
         if (held.Count == 0 && touched.Count == 0) return [];
-        var starts = held.Where(h => h.Started).ToList();
+        var customers = new Dictionary<long, ContactRecognizer.HeldContact>();
+        List<Held> starts;
         long[] conversationIds, interactionIds;
         if (connection is NpgsqlConnection pg)
         {
             var created = held.Select(h => h.Contact).OfType<NewCustomer>().ToList();
             var taken = await PostgresCopy.NextIdsAsync(pg, ct, ("contacts", created.Count), ("contact_identifiers", created.Sum(c => c.Identifiers.Count)),
-                ("conversations", starts.Count), ("interactions", held.Count));
+                ("conversations", held.Count(h => h.Started)), ("interactions", held.Count));
             var claimed = 0;
             for (var n = 0; n < created.Count; n++)
             {
@@ -278,6 +279,7 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
         }
         else
         {
+            starts = held.Where(h => h.Started).ToList();
             conversationIds = [.. await db.RunEachAsync(connection, transaction, InteractionRecorder.InsertConversationSql, starts.ConvertAll(StartRow), returnsId: true, ct)];
             for (var n = 0; n < starts.Count; n++) starts[n].Conversation.Id = conversationIds[n];
             interactionIds = [.. await db.RunEachAsync(connection, transaction, InteractionRecorder.InsertInteractionSql,
@@ -291,7 +293,7 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
             await db.RunEachAsync(connection, transaction, group.Key, group.Select(t => t.Row).ToList(), returnsId: false, ct);
         foreach (var c in touched) (c.Added, c.Reopen) = (0, false);
         touched.Clear();
-        return customers.ToDictionary(c => c.Key, c => c.Value.Id);
+        return customers;
     }
 
     /// <summary>
