@@ -110,6 +110,21 @@ public sealed class ContactRecognizer(Db db, ContactNames names, EventLog events
         return new Recognized(contactId, created);
     }
 
+    /// <summary>
+    /// The contact <see cref="RecognizeAsync"/> would find for an event without writing anything — every identifier is that one
+    /// contact's, and the event's name is none to fill in — from the owners the caller read; null when recognising would write.
+    /// </summary>
+    public static long? Settled(IEnumerable<Identifier> identifiers, string? name, Owners owners)
+    {
+        long? contact = null;
+        foreach (var identifier in identifiers)
+        {
+            if (owners.ByIdentifier.GetValueOrDefault(identifier) is not { } owner || (contact ?? owner) != owner) return null;
+            contact = owner;
+        }
+        return contact is { } id && (Clean(name) is null || owners.Named.Contains(id)) ? id : null;
+    }
+
     private static object Shown(long identifierId, Identifier identifier) =>
         new { identifierId, kind = identifier.Kind, provider = NoProvider(identifier.Provider), value = identifier.Value };
 

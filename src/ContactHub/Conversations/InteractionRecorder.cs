@@ -70,7 +70,9 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
     // to @continuedTo, as ConversationsOptions.Continues decides; an id taken for nothing would leave a gap): their inserts then go
     // with the touch and the events, one round trip for all. The read stays a statement after the lock's, so that it sees what a
     // transaction the lock waited for wrote.
-    private const string LockContactActiveConversationTakingIdsSql = LockContactSql + ";\n" + """
+    private const string LockContactActiveConversationTakingIdsSql = LockContactSql + ";\n" + ActiveConversationTakingIdsSql;
+
+    private const string ActiveConversationTakingIdsSql = """
         SELECT active.id, active.last_activity_at, active.channels, active.status, {NEXT_VALUE:interactions},
             CASE WHEN active.last_activity_at BETWEEN @continuedFrom AND @continuedTo THEN NULL ELSE {NEXT_VALUE:conversations} END
         FROM (SELECT 1 AS one) one LEFT JOIN (
@@ -152,7 +154,10 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
     /// events go one after another (<see cref="CustomerKey"/>): on the server engines two lanes never lock one contact at once.
     /// </summary>
     public Task<RecordResult> RecordAsync(NewInteraction interaction, CancellationToken ct = default) =>
-        db.InSharedTransactionAsync((connection, transaction) => RecordAsync(connection, transaction, interaction, ct), ct, CustomerKey(interaction));
+        db.InSharedTransactionAsync(interaction, (connection, transaction, i) => RecordAsync(connection, transaction, i, ct),
+            db.Dialect.TakesIdsAhead ? _together ??= RecordTogetherAsync : null, ct, CustomerKey(interaction));
+
+    private GroupCommit.Together<NewInteraction, RecordResult>? _together;
 
     /// <summary>
     /// Who an event is from, as far as it tells before recognition: its phone (calls, texts and chats of one customer share it), else
@@ -256,6 +261,21 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
         // What is written after goes together (one round trip on the server engines): the conversation and the interaction if their
         // ids were taken ahead, the conversation's touch and the events.
         var rest = new List<(string, (string, object?)[])>(5);
+        var result = await ComposeAsync(connection, transaction, rest, i, now, contactId, recognized.Created, history, conversation, takenId, takenConversationId, ct);
+        await db.RunTogetherAsync(connection, transaction, rest, ct);
+        events.Appended();
+        ConversationsLog.Recorded(logger, result.InteractionId, i.Channel, i.Direction, contactId, result.ConversationId);
+        return result;
+    }
+
+    /// <summary>
+    /// An event's writes once its contact and the conversation it joins (if any) are known, added to <paramref name="rest"/>: the
+    /// conversation it starts and the interaction where their ids were taken ahead (else inserted here for their ids), the touch of
+    /// the conversation it joins, and the events.
+    /// </summary>
+    private async Task<RecordResult> ComposeAsync(DbConnection connection, DbTransaction transaction, List<(string, (string, object?)[])> rest, NewInteraction i,
+        DateTimeOffset now, long contactId, bool contactCreated, bool history, OpenConversation? conversation, long? takenId, long? takenConversationId, CancellationToken ct)
+    {
         var conversationCreated = conversation is null;
         long conversationId;
         if (conversation is not null) conversationId = conversation.Id;
@@ -278,10 +298,90 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
         }
         var recorded = Recorded(interactionId, conversationId, contactId, i);
         rest.AddRange(conversationCreated ? events.Statements(Started(conversationId, contactId, i, history), recorded) : events.Statements(recorded));
+        return new RecordResult(interactionId, contactId, conversationId, contactCreated, conversationCreated, Repeated: false);
+    }
+
+    /// <summary>
+    /// The events of one group commit recorded together (PostgreSQL): the references and identifiers of all of them in one round
+    /// trip, their contacts locked in id order with their active conversations and ids read in a second, all their writes in a
+    /// third — where each alone takes three. An event whose recording is not the common case (a repeat, a reference or customer an
+    /// earlier event of the group has too, an explicit conversation, attributes, a contact to create or complete) is left to run
+    /// alone after, as <see cref="RecordAsync(DbConnection, DbTransaction, NewInteraction, CancellationToken)"/>; so is any event
+    /// after one of its customer's left so.
+    /// </summary>
+    internal async Task<RecordResult?[]> RecordTogetherAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<NewInteraction> items)
+    {
+        var ct = CancellationToken.None;
+        var now = clock.GetUtcNow();
+        var results = new RecordResult?[items.Count];
+        var customers = new HashSet<string>();
+        var references = new HashSet<(string?, string)>();
+        var probes = new List<(int Index, Probe Probe)>(items.Count);
+        for (var n = 0; n < items.Count; n++)
+        {
+            var i = items[n];
+            var firstOfCustomer = CustomerKey(i) is { } key && customers.Add(key);
+            var firstOfReference = i.ProviderRef is not { } reference || references.Add((i.Provider, reference));
+            if (firstOfCustomer && firstOfReference && i.ConversationId is null && i.Attributes is not { Count: > 0 } && i.Identifiers.Count > 0)
+                probes.Add((n, new Probe(i)));
+        }
+        if (probes.Count < 2) return results;
+
+        await using (var batch = connection.CreateBatch())
+        {
+            batch.Transaction = transaction;
+            foreach (var (_, probe) in probes) probe.AddTo(batch, db);
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            var next = false;
+            foreach (var (_, probe) in probes)
+            {
+                await probe.ReadAsync(reader, next, ct);
+                next = true;
+            }
+        }
+
+        var contacts = new HashSet<long>();
+        var known = new List<(int Index, long ContactId, bool History)>(probes.Count);
+        foreach (var (n, probe) in probes)
+            if (probe.Existing is null && ContactRecognizer.Settled(probe.Identifiers, items[n].CustomerName, probe.Owners!) is { } contactId && contacts.Add(contactId))
+                known.Add((n, contactId, IsHistory(items[n], now)));
+        if (known.Count < 2) return results;
+        known.Sort((a, b) => a.ContactId.CompareTo(b.ContactId)); // locks in one order: two groups never wait on each other's
+
+        var read = new List<(OpenConversation? Active, long TakenId, long? TakenConversationId)>(known.Count);
+        await using (var batch = connection.CreateBatch())
+        {
+            batch.Transaction = transaction;
+            foreach (var (n, contactId, history) in known)
+            {
+                var (from, to) = options.Value.ContinuedBetween(items[n].OccurredAt);
+                batch.BatchCommands.Add(StatementBatches.Command(batch, db.Sql(LockContactSql), [("contactId", contactId)]));
+                batch.BatchCommands.Add(StatementBatches.Command(batch, db.Sql(ActiveConversationTakingIdsSql),
+                    [("contactId", contactId), ("history", history ? 1 : 0), ("continuedFrom", from), ("continuedTo", to)]));
+            }
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            foreach (var _ in known)
+            {
+                if (read.Count > 0) await reader.NextResultAsync(ct);
+                await reader.NextResultAsync(ct); // past the locked contact's row
+                await reader.ReadAsync(ct);
+                read.Add((reader.IsDBNull(0) ? null : OpenConversationOf(reader), reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetInt64(5)));
+            }
+        }
+
+        var rest = new List<(string, (string, object?)[])>(known.Count * 4);
+        for (var k = 0; k < known.Count; k++)
+        {
+            var (n, contactId, history) = known[k];
+            var (active, takenId, takenConversationId) = read[k];
+            var conversation = active is not null && options.Value.Continues(active.LastActivityAt, items[n].OccurredAt) ? active : null;
+            results[n] = await ComposeAsync(connection, transaction, rest, items[n], now, contactId, contactCreated: false, history, conversation, takenId, takenConversationId, ct);
+        }
         await db.RunTogetherAsync(connection, transaction, rest, ct);
         events.Appended();
-        ConversationsLog.Recorded(logger, interactionId, i.Channel, i.Direction, contactId, conversationId);
-        return new RecordResult(interactionId, contactId, conversationId, recognized.Created, conversationCreated, Repeated: false);
+        foreach (var (n, contactId, _) in known)
+            ConversationsLog.Recorded(logger, results[n]!.InteractionId, items[n].Channel, items[n].Direction, contactId, results[n]!.ConversationId);
+        return results;
     }
 
     internal static NewEvent Started(long conversationId, long contactId, NewInteraction i, bool history) =>
@@ -312,25 +412,56 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
     /// </summary>
     private async Task<(Existing?, ContactRecognizer.Owners?)> ProbeAsync(DbConnection connection, DbTransaction transaction, NewInteraction i, CancellationToken ct)
     {
-        var identifiers = i.Identifiers.Distinct().ToList();
-        var carriesName = ContactRecognizer.Clean(i.CustomerName) is not null;
+        var probe = new Probe(i);
         await using var batch = connection.CreateBatch();
         batch.Transaction = transaction;
-        batch.BatchCommands.Add(StatementBatches.Command(batch, db.Sql(FindByRefSql), [("provider", i.Provider), ("providerRef", i.ProviderRef)]));
-        foreach (var identifier in identifiers)
-            batch.BatchCommands.Add(StatementBatches.Command(batch, db.Sql(carriesName ? ContactRecognizer.FindIdentifierNamedSql : ContactRecognizer.FindIdentifierSql),
-                [("kind", identifier.Kind), ("provider", identifier.Provider), ("value", identifier.Value)]));
+        probe.AddTo(batch, db);
         await using var reader = await batch.ExecuteReaderAsync(ct);
-        var existing = await ReadExistingAsync(reader, ct);
-        var owners = new Dictionary<Identifier, long?>(identifiers.Count);
-        var hasName = new HashSet<long>();
-        foreach (var identifier in identifiers)
+        await probe.ReadAsync(reader, next: false, ct);
+        return (probe.Existing, probe.Owners);
+    }
+
+    /// <summary>An event's probe (see <see cref="ProbeAsync"/>): its commands, added to a batch, and what they read.</summary>
+    private sealed class Probe(NewInteraction i)
+    {
+        private readonly bool _carriesName = ContactRecognizer.Clean(i.CustomerName) is not null;
+
+        public List<Identifier> Identifiers { get; } = i.Identifiers.Distinct().ToList();
+
+        public Existing? Existing { get; private set; }
+
+        public ContactRecognizer.Owners? Owners { get; private set; }
+
+        /// <summary>The reference's look-up (an event with one), then one per identifier.</summary>
+        public void AddTo(DbBatch batch, Db db)
         {
-            await reader.NextResultAsync(ct);
-            owners[identifier] = await reader.ReadAsync(ct) ? reader.GetInt64(0) : null;
-            if (carriesName && owners[identifier] is { } owner && reader.GetInt32(1) == 1) hasName.Add(owner);
+            if (i.ProviderRef is not null)
+                batch.BatchCommands.Add(StatementBatches.Command(batch, db.Sql(FindByRefSql), [("provider", i.Provider), ("providerRef", i.ProviderRef)]));
+            foreach (var identifier in Identifiers)
+                batch.BatchCommands.Add(StatementBatches.Command(batch, db.Sql(_carriesName ? ContactRecognizer.FindIdentifierNamedSql : ContactRecognizer.FindIdentifierSql),
+                    [("kind", identifier.Kind), ("provider", identifier.Provider), ("value", identifier.Value)]));
         }
-        return (existing, new ContactRecognizer.Owners(owners, hasName));
+
+        /// <param name="next">Whether the reader is still on an earlier probe's last result (false: on this probe's first).</param>
+        public async Task ReadAsync(DbDataReader reader, bool next, CancellationToken ct)
+        {
+            if (i.ProviderRef is not null)
+            {
+                if (next) await reader.NextResultAsync(ct);
+                Existing = await ReadExistingAsync(reader, ct);
+                next = true;
+            }
+            var owners = new Dictionary<Identifier, long?>(Identifiers.Count);
+            var hasName = new HashSet<long>();
+            foreach (var identifier in Identifiers)
+            {
+                if (next) await reader.NextResultAsync(ct);
+                next = true;
+                owners[identifier] = await reader.ReadAsync(ct) ? reader.GetInt64(0) : null;
+                if (_carriesName && owners[identifier] is { } owner && reader.GetInt32(1) == 1) hasName.Add(owner);
+            }
+            Owners = new ContactRecognizer.Owners(owners, hasName);
+        }
     }
 
     internal async Task<Existing?> FindByRefAsync(DbConnection connection, DbTransaction transaction, string? provider, string providerRef, CancellationToken ct)

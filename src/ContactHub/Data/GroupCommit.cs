@@ -17,7 +17,9 @@ namespace ContactHub.Data;
 /// first runs without savepoints (see <see cref="TryWithoutSavepointsAsync"/>); when one of its units fails, PostgreSQL runs it
 /// again with a savepoint a unit, SQL Server — where a deadlock's victim loses its whole transaction, savepoints and all —
 /// runs each unit alone (<see cref="SqlDialect.LostRaceEndsTransaction"/>). A unit's work may so run more than once, as any
-/// unit of work retried after a lost race may; only one run's writes are ever kept.
+/// unit of work retried after a lost race may; only one run's writes are ever kept. Units of one kind may also share round
+/// trips (<see cref="Together{TItem, TResult}"/>: PostgreSQL's ingested events): in that first run without savepoints, the
+/// group's units of a kind run together, and those their work leaves run alone after, each in its place.
 /// </summary>
 public sealed class GroupCommit : IAsyncDisposable
 {
@@ -72,6 +74,27 @@ public sealed class GroupCommit : IAsyncDisposable
     public Task<T> RunAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct, string? key = null)
     {
         var unit = new Unit<T>(work, ct, key);
+        EnsureWriters();
+        if (!_queue.Writer.TryWrite(unit)) throw new InvalidOperationException("The group-commit writer has stopped.");
+        return unit.Task;
+    }
+
+    /// <summary>
+    /// Work that the units of one group may do together (<see cref="RunAsync{TItem, TResult}"/>): given their items in the order
+    /// they were queued, it does in a few round trips what it can for all of them and returns each one's result, or null for an
+    /// item it leaves to run alone after, in its place among the group's other units.
+    /// </summary>
+    public delegate Task<TResult?[]> Together<TItem, TResult>(DbConnection connection, DbTransaction transaction, IReadOnlyList<TItem> items)
+        where TResult : class;
+
+    /// <summary>
+    /// A unit that units of the same kind queued with it may run together (<paramref name="together"/>, on the server engines, when
+    /// the group first runs without savepoints); otherwise, and whenever its group runs again, <paramref name="alone"/> runs it.
+    /// </summary>
+    public Task<TResult> RunAsync<TItem, TResult>(TItem item, Func<DbConnection, DbTransaction, TItem, Task<TResult>> alone,
+        Together<TItem, TResult> together, CancellationToken ct, string? key = null) where TResult : class
+    {
+        var unit = new TogetherUnit<TItem, TResult>(item, alone, together, ct, key);
         EnsureWriters();
         if (!_queue.Writer.TryWrite(unit)) throw new InvalidOperationException("The group-commit writer has stopped.");
         return unit.Task;
@@ -190,7 +213,11 @@ public sealed class GroupCommit : IAsyncDisposable
         {
             await _db.InTransactionAsync(connection, async (c, transaction) =>
             {
-                foreach (var unit in group) await unit.RunOrThrowAsync(c, transaction);
+                foreach (var unit in group) unit.Reset();
+                foreach (var kind in group.OfType<IGathered>().GroupBy(unit => unit.Together).Where(kind => kind.Skip(1).Any()))
+                    await kind.First().RunTogetherAsync(c, transaction, kind.ToList());
+                foreach (var unit in group)
+                    if (!unit.Done) await unit.RunOrThrowAsync(c, transaction);
                 return 0;
             }, CancellationToken.None);
             return true;
@@ -237,6 +264,12 @@ public sealed class GroupCommit : IAsyncDisposable
 
         /// <summary>Set when the unit lost a race to another transaction: it runs again alone after the group's commit.</summary>
         public bool LostRace { get; private set; }
+
+        /// <summary>Set when the unit's work was done together with others of its kind (<see cref="IGathered"/>).</summary>
+        public bool Done { get; protected set; }
+
+        /// <summary>Before a run of the group's transaction: nothing of the unit is done yet.</summary>
+        public void Reset() => Done = false;
 
         /// <summary>Runs the unit straight in the group's transaction; its failure is the group's (see <see cref="TryWithoutSavepointsAsync"/>).</summary>
         public async Task RunOrThrowAsync(DbConnection connection, DbTransaction transaction)
@@ -295,21 +328,62 @@ public sealed class GroupCommit : IAsyncDisposable
         private static bool IsFatal(DbConnection connection) => connection.State != System.Data.ConnectionState.Open;
     }
 
-    private sealed class Unit<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct, string? key) : Unit(key)
+    /// <summary>Units that may run together with others of their kind (<see cref="Together"/>: the same work).</summary>
+    private interface IGathered
+    {
+        Delegate Together { get; }
+
+        /// <summary>Runs <paramref name="units"/> (this one's kind, in the group's order) together; those left undone run alone after.</summary>
+        Task RunTogetherAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<IGathered> units);
+    }
+
+    private sealed class TogetherUnit<TItem, TResult>(TItem item, Func<DbConnection, DbTransaction, TItem, Task<TResult>> alone,
+        Together<TItem, TResult> together, CancellationToken ct, string? key)
+        : Unit<TResult>((connection, transaction) => alone(connection, transaction, item), ct, key), IGathered where TResult : class
+    {
+        public Delegate Together => together;
+
+        public async Task RunTogetherAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<IGathered> units)
+        {
+            var mine = units.Cast<TogetherUnit<TItem, TResult>>().ToList();
+            TResult?[] results;
+            try
+            {
+                results = await together(connection, transaction, mine.ConvertAll(unit => unit.Item));
+            }
+            catch (Exception ex)
+            {
+                throw new UnitFailedException(ex);
+            }
+            for (var n = 0; n < mine.Count; n++)
+                if (results[n] is { } result) mine[n].Finish(result);
+        }
+
+        private TItem Item => item;
+
+        private void Finish(TResult result)
+        {
+            Result = result;
+            Done = true;
+        }
+    }
+
+    private class Unit<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct, string? key) : Unit(key)
     {
         private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private T? _result;
+
+        protected T? Result { get; set; }
 
         public Task<T> Task => _done.Task;
 
         public override bool Cancelled() => ct.IsCancellationRequested && _done.TrySetCanceled(ct);
 
-        protected override async Task RunAsync(DbConnection connection, DbTransaction transaction) => _result = await work(connection, transaction);
+        protected override async Task RunAsync(DbConnection connection, DbTransaction transaction) => Result = await work(connection, transaction);
 
         public override void Complete()
         {
             if (Failed is not null) _done.TrySetException(Failed);
-            else _done.TrySetResult(_result!);
+            else _done.TrySetResult(Result!);
         }
 
         public override void Fail(Exception exception) => _done.TrySetException(exception);

@@ -48,6 +48,16 @@ public static class Transactions
     public static Task<T> InSharedTransactionAsync<T>(this Db db, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default, string? key = null) =>
         db.Group.Enabled && !db.HoldsWriteGate.Value && !db.Group.InUnit ? db.Group.RunAsync(work, ct, key) : db.InTransactionAsync(work, ct);
 
+    /// <summary>
+    /// As <see cref="InSharedTransactionAsync{T}"/>, for a unit that the units of its kind in the same group may run together
+    /// (<paramref name="together"/>: a few round trips for all of them; null where the engine gains nothing from it).
+    /// </summary>
+    public static Task<TResult> InSharedTransactionAsync<TItem, TResult>(this Db db, TItem item, Func<DbConnection, DbTransaction, TItem, Task<TResult>> alone,
+        GroupCommit.Together<TItem, TResult>? together, CancellationToken ct = default, string? key = null) where TResult : class =>
+        together is not null && db.Group.Enabled && !db.HoldsWriteGate.Value && !db.Group.InUnit
+            ? db.Group.RunAsync(item, alone, together, ct, key)
+            : db.InSharedTransactionAsync((connection, transaction) => alone(connection, transaction, item), ct, key);
+
     private static async Task<T> RunAsync<T>(Db db, DbConnection? kept, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)

@@ -91,6 +91,59 @@ public sealed class RecorderRoundTripTests : IAsyncLifetime
         Assert.Equal("Léa Martin", await Dapper.SqlMapper.ExecuteScalarAsync<string>(connection, "SELECT display_name FROM contacts WHERE id = @id", new { id = filled.ContactId }));
     }
 
+    [SkippableFact]
+    public async Task Known_customers_events_of_one_group_take_three_round_trips_together_and_the_others_are_left_to_run_alone()
+    {
+        Skip.If(_engine.SkipReason is not null, _engine.SkipReason);
+        var at = DateTimeOffset.UtcNow;
+        var (active, ended, unnamed, repeated) = (Customers.Phone(), Customers.Phone(), Customers.Phone(), Customers.Phone());
+        var (joined, _) = await Record(Event(active, at.AddMinutes(-5)));
+        var (past, _) = await Record(Event(ended, at.AddHours(-3)));
+        await Record(Event(unnamed, at.AddMinutes(-5)));
+        var again = Event(repeated, at.AddMinutes(-5));
+        await Record(again);
+        var recorder = Recorder();
+        NewInteraction[] group =
+        [
+            Event(active, at) with { Channel = "whatsapp" }, // joins its active conversation
+            Event(Customers.Phone(), at),                    // a new customer: created alone
+            Event(ended, at),                                // starts a conversation: the last one ended hours ago
+            Event(active, at.AddSeconds(1)),                 // the same customer's second event: after the first, alone
+            again with { Status = "delivered" },             // a repeat: alone
+            Event(unnamed, at, "Léa Martin"),                // a name to fill in: alone
+        ];
+
+        var (results, sent) = await Sent(async (connection, tx) =>
+        {
+            var together = await recorder.RecordTogetherAsync(connection, tx, group);
+            Assert.Equal([true, false, true, false, false, false], together.Select(result => result is not null));
+            var all = new RecordResult[group.Length];
+            for (var n = 0; n < group.Length; n++) all[n] = together[n] ?? await recorder.RecordAsync(connection, tx, group[n], default);
+            return all;
+        }, until: "INSERT INTO interactions");
+
+        // The references and owners of the five first of their customers; the two known customers' locks (in their ids' order) with their conversations
+        // and ids; their interactions, the touch, the new conversation and the events.
+        Assert.True(sent.Count == 3, string.Join("\n---\n", sent));
+        Assert.Equal(2, sent[1].Split("FOR UPDATE").Length - 1);
+        AssertWrittenTogether(sent, "INSERT INTO conversations", "INSERT INTO interactions", "UPDATE conversations", "INSERT INTO events");
+        Assert.Equal(joined.ConversationId, results[0].ConversationId);
+        Assert.False(results[0].ConversationCreated);
+        Assert.NotEqual(past.ConversationId, results[2].ConversationId);
+        Assert.True(results[2].ConversationCreated);
+        Assert.True(results[1].ContactCreated);
+        Assert.Equal(results[0].ConversationId, results[3].ConversationId);
+        Assert.True(results[4].Repeated);
+        await using var connection = await _db.OpenAsync();
+        Assert.Equal("Léa Martin", await Dapper.SqlMapper.ExecuteScalarAsync<string>(connection, "SELECT display_name FROM contacts WHERE id = @id", new { id = results[5].ContactId }));
+        var conversation = await Dapper.SqlMapper.QuerySingleAsync<(long Count, string Channels, string Status)>(connection,
+            "SELECT interaction_count, channels, status FROM conversations WHERE id = @id", new { id = joined.ConversationId });
+        Assert.Equal((3L, ",sms,whatsapp,", "active"), conversation);
+        Assert.Equal(4 + 5, await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, "SELECT COUNT(*) FROM interactions"));
+        Assert.Equal(2, await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection,
+            "SELECT COUNT(*) FROM events WHERE type = 'interaction.recorded' AND interaction_id IN (@a, @b)", new { a = results[0].InteractionId, b = results[2].InteractionId }));
+    }
+
     private static void AssertWrittenTogether(List<string> sent, params string[] statements)
     {
         var batch = Assert.Single(sent, text => text.Contains(statements[0], StringComparison.Ordinal));
@@ -101,7 +154,17 @@ public sealed class RecorderRoundTripTests : IAsyncLifetime
         [new Identifier(IdentifierKind.Phone, "", phone)], name, null, null, null, null, "Is my parcel on its way?", "twilio", "SM" + Guid.NewGuid().ToString("N"), null);
 
     /// <summary>Records <paramref name="e"/> in a transaction of its own; with the text of each command or batch the recorder sent, in order.</summary>
-    private async Task<(RecordResult Result, List<string> Sent)> Record(NewInteraction e)
+    private Task<(RecordResult Result, List<string> Sent)> Record(NewInteraction e)
+    {
+        var recorder = Recorder();
+        return Sent((connection, tx) => recorder.RecordAsync(connection, tx, e, default));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction of its own; with the text of each command or batch it sent, in order — up to the
+    /// first that contains <paramref name="until"/>, when given.
+    /// </summary>
+    private async Task<(T Result, List<string> Sent)> Sent<T>(Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, Task<T>> work, string? until = null)
     {
         var sent = new List<string>();
         using var parent = new System.Diagnostics.Activity("record").Start();
@@ -116,9 +179,13 @@ public sealed class RecorderRoundTripTests : IAsyncLifetime
             },
         };
         ActivitySource.AddActivityListener(listener);
-        var recorder = Recorder();
-        var result = await _db.InTransactionAsync((connection, tx) => recorder.RecordAsync(connection, tx, e, default));
-        lock (sent) return (result, [.. sent.Where(s => !s.StartsWith("BEGIN", StringComparison.Ordinal) && !s.StartsWith("COMMIT", StringComparison.Ordinal))]);
+        var result = await _db.InTransactionAsync(work);
+        lock (sent)
+        {
+            var texts = sent.Where(s => !s.StartsWith("BEGIN", StringComparison.Ordinal) && !s.StartsWith("COMMIT", StringComparison.Ordinal)).ToList();
+            var last = until is null ? texts.Count - 1 : texts.FindIndex(text => text.Contains(until, StringComparison.Ordinal));
+            return (result, texts[..(last + 1)]);
+        }
     }
 
     private InteractionRecorder Recorder()
