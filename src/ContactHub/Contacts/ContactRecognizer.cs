@@ -47,6 +47,17 @@ public sealed class ContactRecognizer(Db db, ContactNames names, EventLog events
         {ON_CONFLICT_IGNORE} {RETURNING_ID}
         """;
 
+    // A contact and its identifiers whose ids were taken ahead (PostgreSQL's ingest, events of one group recorded together).
+    private const string InsertContactWithIdSql = """
+        INSERT INTO contacts (id, display_name, name_key, external_id, created_at, updated_at)
+        VALUES (@id, @name, @nameKey, @externalId, @now, @now)
+        """;
+
+    private const string InsertIdentifierWithIdSql = """
+        INSERT INTO contact_identifiers (id, contact_id, kind, provider, value, created_at)
+        VALUES (@id, @contactId, @kind, @provider, @value, @now)
+        """;
+
     private const string FillNameSql = """
         UPDATE contacts SET display_name = @name, name_key = @nameKey, updated_at = @now
         WHERE id = @id AND display_name IS NULL AND erased_at IS NULL
@@ -145,6 +156,23 @@ public sealed class ContactRecognizer(Db db, ContactNames names, EventLog events
         for (var n = 0; n < identifiers.Count; n++) claimed.Add((identifierIds[n], identifiers[n]));
         return new HeldContact(contactId, Clean(name), identifiers.FirstOrDefault(i => i.Kind == IdentifierKind.External)?.Value, claimed,
             Created(contactId, name, claimed.ConvertAll(c => Shown(c.Item1, c.Item2))));
+    }
+
+    /// <summary>
+    /// The statements that write a held contact, as <see cref="RecognizeAsync"/> would have: the contact, its identifiers, its
+    /// name's words and its contact.created event. An identifier a concurrent transaction claimed meanwhile breaks the unique key:
+    /// the statement fails, and the caller records the event again the usual way.
+    /// </summary>
+    public IEnumerable<(string, (string, object?)[])> Statements(HeldContact contact, DateTimeOffset now)
+    {
+        yield return (InsertContactWithIdSql,
+            [("id", contact.Id), ("name", contact.Name), ("nameKey", NameKey(contact.Name)), ("externalId", contact.ExternalId), ("now", now)]);
+        foreach (var (id, identifier) in contact.Identifiers)
+            yield return (InsertIdentifierWithIdSql,
+                [("id", id), ("contactId", contact.Id), ("kind", identifier.Kind), ("provider", identifier.Provider), ("value", identifier.Value), ("now", now)]);
+        foreach (var word in ContactNames.Words(contact.Name))
+            yield return (ContactNames.InsertWordSql, [("word", word), ("contactId", contact.Id)]);
+        foreach (var statement in events.Statements(contact.Created)) yield return statement;
     }
 
     /// <summary>

@@ -5,6 +5,7 @@ using ContactHub.Events;
 using ContactHub.Hosting;
 using Dapper;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace ContactHub.Conversations;
 
@@ -303,11 +304,13 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
 
     /// <summary>
     /// The events of one group commit recorded together (PostgreSQL): the references and identifiers of all of them in one round
-    /// trip, their contacts locked in id order with their active conversations and ids read in a second, all their writes in a
-    /// third — where each alone takes three. An event whose recording is not the common case (a repeat, a reference or customer an
-    /// earlier event of the group has too, an explicit conversation, attributes, a contact to create or complete) is left to run
-    /// alone after, as <see cref="RecordAsync(DbConnection, DbTransaction, NewInteraction, CancellationToken)"/>; so is any event
-    /// after one of its customer's left so.
+    /// trip; the ids of the new customers' contacts, identifiers, conversations and interactions, with the known customers'
+    /// contacts locked in id order and their active conversations and ids, in a second; all their writes in a third — where a
+    /// known customer's event alone takes three round trips and a new customer's seven. An event whose recording is not the
+    /// common case (a repeat, a reference or customer an earlier event of the group has too, an explicit conversation,
+    /// attributes, a contact to complete: a name to fill in, an identifier to add, several contacts matched) is left to run
+    /// alone after, as <see cref="RecordAsync(DbConnection, DbTransaction, NewInteraction, CancellationToken)"/>; so is any
+    /// event after one of its customer's left so.
     /// </summary>
     internal async Task<RecordResult?[]> RecordTogetherAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<NewInteraction> items)
     {
@@ -340,29 +343,55 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
             }
         }
 
+        // Known customers whose recognition writes nothing, one event each; and new customers, none of whose identifiers an
+        // earlier new customer of the group has, whose contacts are written with their events.
         var contacts = new HashSet<long>();
+        var claimed = new HashSet<Identifier>();
         var known = new List<(int Index, long ContactId, bool History)>(probes.Count);
+        var fresh = new List<(int Index, Probe Probe)>();
         foreach (var (n, probe) in probes)
-            if (probe.Existing is null && ContactRecognizer.Settled(probe.Identifiers, items[n].CustomerName, probe.Owners!) is { } contactId && contacts.Add(contactId))
-                known.Add((n, contactId, IsHistory(items[n], now)));
-        if (known.Count < 2) return results;
+        {
+            if (probe.Existing is not null) continue;
+            if (ContactRecognizer.Settled(probe.Identifiers, items[n].CustomerName, probe.Owners!) is { } contactId)
+            {
+                if (contacts.Add(contactId)) known.Add((n, contactId, IsHistory(items[n], now)));
+            }
+            else if (probe.Owners!.ByIdentifier.Values.All(owner => owner is null) && probe.Identifiers.All(claimed.Add))
+                fresh.Add((n, probe));
+        }
+        if (known.Count + fresh.Count < 2) return results;
         known.Sort((a, b) => a.ContactId.CompareTo(b.ContactId)); // locks in one order: two groups never wait on each other's
 
+        // The new customers' ids, then the known customers' locks with their active conversations and ids: one round trip.
         var read = new List<(OpenConversation? Active, long TakenId, long? TakenConversationId)>(known.Count);
-        await using (var batch = connection.CreateBatch())
+        long[] contactIds = new long[fresh.Count], identifierIds = new long[fresh.Sum(f => f.Probe.Identifiers.Count)],
+            interactionIds = new long[fresh.Count], conversationIds = new long[fresh.Count];
+        await using (var batch = (NpgsqlBatch)connection.CreateBatch())
         {
-            batch.Transaction = transaction;
+            batch.Transaction = (NpgsqlTransaction)transaction;
+            if (fresh.Count > 0)
+                foreach (var (table, ids) in new[] { ("contacts", contactIds), ("contact_identifiers", identifierIds), ("interactions", interactionIds), ("conversations", conversationIds) })
+                    batch.BatchCommands.Add(PostgresCopy.NextIds(table, ids.Length));
             foreach (var (n, contactId, history) in known)
             {
                 var (from, to) = options.Value.ContinuedBetween(items[n].OccurredAt);
-                batch.BatchCommands.Add(StatementBatches.Command(batch, db.Sql(LockContactSql), [("contactId", contactId)]));
-                batch.BatchCommands.Add(StatementBatches.Command(batch, db.Sql(ActiveConversationTakingIdsSql),
+                batch.BatchCommands.Add((NpgsqlBatchCommand)StatementBatches.Command(batch, db.Sql(LockContactSql), [("contactId", contactId)]));
+                batch.BatchCommands.Add((NpgsqlBatchCommand)StatementBatches.Command(batch, db.Sql(ActiveConversationTakingIdsSql),
                     [("contactId", contactId), ("history", history ? 1 : 0), ("continuedFrom", from), ("continuedTo", to)]));
             }
             await using var reader = await batch.ExecuteReaderAsync(ct);
+            var next = false;
+            if (fresh.Count > 0)
+                foreach (var ids in new[] { contactIds, identifierIds, interactionIds, conversationIds })
+                {
+                    if (next) await reader.NextResultAsync(ct);
+                    next = true;
+                    await PostgresCopy.ReadIdsAsync(reader, ids, ct);
+                }
             foreach (var _ in known)
             {
-                if (read.Count > 0) await reader.NextResultAsync(ct);
+                if (next) await reader.NextResultAsync(ct);
+                next = true;
                 await reader.NextResultAsync(ct); // past the locked contact's row
                 await reader.ReadAsync(ct);
                 read.Add((reader.IsDBNull(0) ? null : OpenConversationOf(reader), reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetInt64(5)));
@@ -377,10 +406,19 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
             var conversation = active is not null && options.Value.Continues(active.LastActivityAt, items[n].OccurredAt) ? active : null;
             results[n] = await ComposeAsync(connection, transaction, rest, items[n], now, contactId, contactCreated: false, history, conversation, takenId, takenConversationId, ct);
         }
+        for (int f = 0, taken = 0; f < fresh.Count; taken += fresh[f].Probe.Identifiers.Count, f++)
+        {
+            var (n, probe) = fresh[f];
+            var held = ContactRecognizer.Held(contactIds[f], identifierIds.AsSpan(taken, probe.Identifiers.Count), probe.Identifiers, items[n].CustomerName);
+            rest.AddRange(recognizer.Statements(held, now));
+            results[n] = await ComposeAsync(connection, transaction, rest, items[n], now, held.Id, contactCreated: true, IsHistory(items[n], now), conversation: null,
+                interactionIds[f], conversationIds[f], ct);
+        }
         await db.RunTogetherAsync(connection, transaction, rest, ct);
         events.Appended();
-        foreach (var (n, contactId, _) in known)
-            ConversationsLog.Recorded(logger, results[n]!.InteractionId, items[n].Channel, items[n].Direction, contactId, results[n]!.ConversationId);
+        for (var n = 0; n < items.Count; n++)
+            if (results[n] is { } result)
+                ConversationsLog.Recorded(logger, result.InteractionId, items[n].Channel, items[n].Direction, result.ContactId, result.ConversationId);
         return results;
     }
 

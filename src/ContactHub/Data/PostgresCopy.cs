@@ -19,16 +19,25 @@ public static class PostgresCopy
         var ids = wanted.Select(w => new long[w.Count]).ToArray();
         if (ids.All(i => i.Length == 0)) return ids;
         await using var batch = new NpgsqlBatch(connection);
-        foreach (var (table, count) in wanted)
-        {
-            var command = new NpgsqlBatchCommand($"SELECT {PostgresDialect.Next(table)} FROM generate_series(1, $1) ORDER BY 1");
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = count });
-            batch.BatchCommands.Add(command);
-        }
+        foreach (var (table, count) in wanted) batch.BatchCommands.Add(NextIds(table, count));
         await using var reader = await batch.ExecuteReaderAsync(ct);
         for (var t = 0; t < ids.Length; t++, await reader.NextResultAsync(ct))
-            for (var n = 0; await reader.ReadAsync(ct); n++) ids[t][n] = reader.GetInt64(0);
+            await ReadIdsAsync(reader, ids[t], ct);
         return ids;
+    }
+
+    /// <summary><paramref name="count"/> new ids of <paramref name="table"/>'s identity, ascending: a command for a caller's batch.</summary>
+    public static NpgsqlBatchCommand NextIds(string table, int count)
+    {
+        var command = new NpgsqlBatchCommand($"SELECT {PostgresDialect.Next(table)} FROM generate_series(1, $1) ORDER BY 1");
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = count });
+        return command;
+    }
+
+    /// <summary>Reads the ids of one <see cref="NextIds"/> command (the reader on its result) into <paramref name="ids"/>.</summary>
+    public static async Task ReadIdsAsync(System.Data.Common.DbDataReader reader, long[] ids, CancellationToken ct)
+    {
+        for (var n = 0; await reader.ReadAsync(ct); n++) ids[n] = reader.GetInt64(0);
     }
 
     /// <summary>Writes <paramref name="rows"/> (values in <paramref name="columns"/>' order, null for NULL) into <paramref name="table"/>.</summary>

@@ -106,7 +106,7 @@ public sealed class RecorderRoundTripTests : IAsyncLifetime
         NewInteraction[] group =
         [
             Event(active, at) with { Channel = "whatsapp" }, // joins its active conversation
-            Event(Customers.Phone(), at),                    // a new customer: created alone
+            Event(Customers.Phone(), at, "Noah Petit"),      // a new customer: created with its event
             Event(ended, at),                                // starts a conversation: the last one ended hours ago
             Event(active, at.AddSeconds(1)),                 // the same customer's second event: after the first, alone
             again with { Status = "delivered" },             // a repeat: alone
@@ -116,22 +116,25 @@ public sealed class RecorderRoundTripTests : IAsyncLifetime
         var (results, sent) = await Sent(async (connection, tx) =>
         {
             var together = await recorder.RecordTogetherAsync(connection, tx, group);
-            Assert.Equal([true, false, true, false, false, false], together.Select(result => result is not null));
+            Assert.Equal([true, true, true, false, false, false], together.Select(result => result is not null));
             var all = new RecordResult[group.Length];
             for (var n = 0; n < group.Length; n++) all[n] = together[n] ?? await recorder.RecordAsync(connection, tx, group[n], default);
             return all;
         }, until: "INSERT INTO interactions");
 
-        // The references and owners of the five first of their customers; the two known customers' locks (in their ids' order) with their conversations
-        // and ids; their interactions, the touch, the new conversation and the events.
+        // The references and owners of the five first of their customers; the new customer's ids with the two known customers'
+        // locks (in their ids' order), conversations and ids; the new contact, its identifier and name, the interactions, the
+        // touch, the new conversations and the events.
         Assert.True(sent.Count == 3, string.Join("\n---\n", sent));
         Assert.Equal(2, sent[1].Split("FOR UPDATE").Length - 1);
-        AssertWrittenTogether(sent, "INSERT INTO conversations", "INSERT INTO interactions", "UPDATE conversations", "INSERT INTO events");
+        AssertWrittenTogether(sent, "INSERT INTO conversations", "INSERT INTO contacts", "INSERT INTO contact_identifiers", "INSERT INTO contact_name_words",
+            "INSERT INTO interactions", "UPDATE conversations", "INSERT INTO events");
         Assert.Equal(joined.ConversationId, results[0].ConversationId);
         Assert.False(results[0].ConversationCreated);
         Assert.NotEqual(past.ConversationId, results[2].ConversationId);
         Assert.True(results[2].ConversationCreated);
         Assert.True(results[1].ContactCreated);
+        Assert.True(results[1].ConversationCreated);
         Assert.Equal(results[0].ConversationId, results[3].ConversationId);
         Assert.True(results[4].Repeated);
         await using var connection = await _db.OpenAsync();
@@ -140,8 +143,17 @@ public sealed class RecorderRoundTripTests : IAsyncLifetime
             "SELECT interaction_count, channels, status FROM conversations WHERE id = @id", new { id = joined.ConversationId });
         Assert.Equal((3L, ",sms,whatsapp,", "active"), conversation);
         Assert.Equal(4 + 5, await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, "SELECT COUNT(*) FROM interactions"));
-        Assert.Equal(2, await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection,
-            "SELECT COUNT(*) FROM events WHERE type = 'interaction.recorded' AND interaction_id IN (@a, @b)", new { a = results[0].InteractionId, b = results[2].InteractionId }));
+        Assert.Equal(3, await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection,
+            "SELECT COUNT(*) FROM events WHERE type = 'interaction.recorded' AND interaction_id IN (@a, @b, @c)",
+            new { a = results[0].InteractionId, b = results[1].InteractionId, c = results[2].InteractionId }));
+        // The new customer as recognising its event alone writes one: its name, found by a word of it; its phone; contact.created.
+        var created = await Dapper.SqlMapper.QuerySingleAsync<(string Name, string Phone, long Words, string Payload)>(connection, """
+            SELECT c.display_name, ci.value, (SELECT COUNT(*) FROM contact_name_words w WHERE w.contact_id = c.id AND w.word = 'petit'),
+                (SELECT e.data FROM events e WHERE e.type = 'contact.created' AND e.contact_id = c.id)
+            FROM contacts c JOIN contact_identifiers ci ON ci.contact_id = c.id WHERE c.id = @id
+            """, new { id = results[1].ContactId });
+        Assert.Equal(("Noah Petit", group[1].Identifiers[0].Value, 1L), (created.Name, created.Phone, created.Words));
+        Assert.Contains(group[1].Identifiers[0].Value, created.Payload, StringComparison.Ordinal);
     }
 
     private static void AssertWrittenTogether(List<string> sent, params string[] statements)
