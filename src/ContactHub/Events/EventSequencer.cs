@@ -33,11 +33,13 @@ public sealed class EventSequencer(Db db, EventSignals signals, IOptions<EventsO
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var placed = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             // Where writers are serialised, events are numbered at insert (SqlDialect.EventPosition): there is nothing to look for,
-            // only the readers to wake at once rather than at their next poll.
-            var placed = db.Dialect.SerializesWriters ? 0 : await TrySequenceAsync(stoppingToken);
+            // only the readers to wake at once rather than at their next poll. After a pass that numbered events, more are likely:
+            // the next goes straight to its transaction.
+            placed = db.Dialect.SerializesWriters ? 0 : await TrySequenceAsync(probe: placed == 0, stoppingToken);
             if (placed >= BatchSize) continue;
             await signals.WaitAppendedAsync(options.Value.PollInterval, stoppingToken);
             // An append signals before its transaction commits; give the commit a moment to land.
@@ -46,11 +48,11 @@ public sealed class EventSequencer(Db db, EventSignals signals, IOptions<EventsO
         }
     }
 
-    private async Task<int> TrySequenceAsync(CancellationToken stoppingToken)
+    private async Task<int> TrySequenceAsync(bool probe, CancellationToken stoppingToken)
     {
         try
         {
-            return await SequenceOnceAsync(stoppingToken);
+            return await SequenceOnceAsync(stoppingToken, probe);
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
@@ -67,11 +69,18 @@ public sealed class EventSequencer(Db db, EventSignals signals, IOptions<EventsO
     }
 
     /// <summary>Numbers the committed events that have no position yet; returns how many.</summary>
-    public async Task<int> SequenceOnceAsync(CancellationToken ct = default)
+    /// <param name="probe">
+    /// Whether to look for such events before taking the lock, so that an idle log costs no transaction. Not while events keep
+    /// coming: on PostgreSQL the probe is prepared on its pooled connection with the plan of the moment, and a plan made while
+    /// the log was empty (a new or freshly seeded database: every idle poll probes) scans the whole table until autovacuum's
+    /// next analyze replans it — 9.1 ms a pass under ingest at 100k / 1M, against 0.1 ms with the index.
+    /// </param>
+    public async Task<int> SequenceOnceAsync(CancellationToken ct = default, bool probe = true)
     {
-        await using (var probe = await db.OpenAsync(ct))
+        if (probe)
         {
-            if (await probe.ExecuteScalarAsync<long?>(new CommandDefinition(AnyUnsequencedSql, cancellationToken: ct)) is null) return 0;
+            await using var connection = await db.OpenAsync(ct);
+            if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition(AnyUnsequencedSql, cancellationToken: ct)) is null) return 0;
         }
         var placed = await db.InTransactionAsync(async (connection, tx) =>
         {

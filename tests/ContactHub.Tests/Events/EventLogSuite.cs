@@ -193,6 +193,21 @@ public abstract class EventLogSuite<TApp>(TApp app) : EngineSuite<TApp>(app) whe
     }
 
     [SkippableFact]
+    public async Task A_pass_that_skips_its_probe_numbers_every_committed_event()
+    {
+        // Under load the sequencer goes straight to its transaction after a pass that numbered events (see SequenceOnceAsync).
+        var contactId = (await Record(new { phone = Customers.Phone() }))["contactId"]!.GetValue<long>();
+        await Record(new { phone = Customers.Phone() });
+
+        await App.Get<EventSequencer>().SequenceOnceAsync(probe: false);
+
+        await using var connection = await App.Get<Db>().OpenAsync();
+        var positions = (await connection.QueryAsync<long?>("SELECT position FROM events WHERE contact_id = @contactId", new { contactId })).ToList();
+        Assert.Equal(3, positions.Count); // contact.created, conversation.started, interaction.recorded
+        Assert.All(positions, position => Assert.NotNull(position));
+    }
+
+    [SkippableFact]
     public async Task The_feed_pages_by_cursor_filters_by_type_and_contact_and_names_the_field_at_fault()
     {
         var contactId = (await Record(new { phone = Customers.Phone() }))["contactId"]!.GetValue<long>();
