@@ -236,9 +236,9 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
             await reader.NextResultAsync(ct); // past the locked contact's row
             if (takesIds)
             {
-                await reader.ReadAsync(ct);
-                active = reader.IsDBNull(0) ? null : OpenConversationOf(reader);
-                (takenId, takenConversationId) = (reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetInt64(5));
+                long taken;
+                (active, taken, takenConversationId) = await ReadActiveTakingIdsAsync(reader, ct);
+                takenId = taken;
             }
             else active = await ReadOpenConversationAsync(reader, ct);
         }
@@ -393,8 +393,7 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
                 if (next) await reader.NextResultAsync(ct);
                 next = true;
                 await reader.NextResultAsync(ct); // past the locked contact's row
-                await reader.ReadAsync(ct);
-                read.Add((reader.IsDBNull(0) ? null : OpenConversationOf(reader), reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetInt64(5)));
+                read.Add(await ReadActiveTakingIdsAsync(reader, ct));
             }
         }
 
@@ -520,6 +519,13 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
 
     private static async Task<OpenConversation?> ReadOpenConversationAsync(DbDataReader reader, CancellationToken ct) =>
         await reader.ReadAsync(ct) ? OpenConversationOf(reader) : null;
+
+    /// <summary>A row of <see cref="ActiveConversationTakingIdsSql"/>: the active conversation (if any), the interaction's id, the new conversation's (if taken).</summary>
+    private static async Task<(OpenConversation? Active, long TakenId, long? TakenConversationId)> ReadActiveTakingIdsAsync(DbDataReader reader, CancellationToken ct)
+    {
+        await reader.ReadAsync(ct);
+        return (reader.IsDBNull(0) ? null : OpenConversationOf(reader), reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetInt64(5));
+    }
 
     private static OpenConversation OpenConversationOf(DbDataReader reader) =>
         new(reader.GetInt64(0), reader.Timestamp(1), reader.GetString(2), reader.GetString(3) == "ended");
