@@ -15,13 +15,21 @@ public static partial class Queries
 
     public static IReadOnlyList<Query> All { get; } = [.. Store(), .. Catalogue()];
 
-    /// <summary>The stores' texts; Dapper expands "IN @list" into "IN (@list1, @list2, …)" before anything reaches the server.</summary>
+    /// <summary>
+    /// The stores' texts; Dapper expands "IN @list" into "IN (@list1, @list2, …)" before anything reaches the server. An insert
+    /// that a batch writes for several rows at once (<see cref="RowsInsert"/>) comes in its two-row form too.
+    /// </summary>
     private static IEnumerable<Query> Store() =>
         typeof(Migrator).Assembly.GetTypes()
             .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
                 .Where(f => f is { IsLiteral: true } && f.FieldType == typeof(string) && f.Name.EndsWith("Sql", StringComparison.Ordinal))
-                .Select(f => new Query($"{t.Name}.{f.Name}", InList().Replace(Dialect.Render((string)f.GetRawConstantValue()!), "IN ($1)"),
-                    new Dictionary<string, string>())));
+                .SelectMany(f => Forms($"{t.Name}.{f.Name}", InList().Replace(Dialect.Render((string)f.GetRawConstantValue()!), "IN ($1)"))));
+
+    private static IEnumerable<Query> Forms(string name, string sql)
+    {
+        yield return new Query(name, sql, new Dictionary<string, string>());
+        if (RowsInsert.Of(sql) is { } rows) yield return new Query($"{name} (two rows)", rows.Text(2), new Dictionary<string, string>());
+    }
 
     /// <summary>The report catalogue's queries over a three-day period, with the parameters the runner sends (all instants).</summary>
     private static IEnumerable<Query> Catalogue()

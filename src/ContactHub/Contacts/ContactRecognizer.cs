@@ -48,12 +48,12 @@ public sealed class ContactRecognizer(Db db, ContactNames names, EventLog events
         """;
 
     // A contact and its identifiers whose ids were taken ahead (PostgreSQL's ingest, events of one group recorded together).
-    private const string InsertContactWithIdSql = """
+    internal const string InsertContactWithIdSql = """
         INSERT INTO contacts (id, display_name, name_key, external_id, created_at, updated_at)
         VALUES (@id, @name, @nameKey, @externalId, @now, @now)
         """;
 
-    private const string InsertIdentifierWithIdSql = """
+    internal const string InsertIdentifierWithIdSql = """
         INSERT INTO contact_identifiers (id, contact_id, kind, provider, value, created_at)
         VALUES (@id, @contactId, @kind, @provider, @value, @now)
         """;

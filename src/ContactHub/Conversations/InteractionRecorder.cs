@@ -413,13 +413,29 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
             results[n] = await ComposeAsync(connection, transaction, rest, items[n], now, held.Id, contactCreated: true, IsHistory(items[n], now), conversation: null,
                 interactionIds[f], conversationIds[f], ct);
         }
-        await db.RunTogetherAsync(connection, transaction, rest, ct);
+        await db.RunTogetherAsync(connection, transaction, [.. rest.OrderBy(statement => WriteOrder(statement.Item1))], ct);
         events.Appended();
         for (var n = 0; n < items.Count; n++)
             if (results[n] is { } result)
                 ConversationsLog.Recorded(logger, result.InteractionId, items[n].Channel, items[n].Direction, result.ContactId, result.ConversationId);
         return results;
     }
+
+    /// <summary>
+    /// Where a group's write goes among the others (<see cref="RecordTogetherAsync"/>, a stable order): each table's rows together,
+    /// so that they go as one statement (<see cref="RowsInsert"/>), after the rows they refer to; the events, which refer to
+    /// nothing, last and in the order they were appended.
+    /// </summary>
+    private static int WriteOrder(string portable) => portable switch
+    {
+        ContactRecognizer.InsertContactWithIdSql => 0,
+        ContactRecognizer.InsertIdentifierWithIdSql => 1,
+        ContactNames.InsertWordSql => 2,
+        InsertConversationWithIdSql => 3,
+        InsertInteractionWithIdSql => 4,
+        TouchConversationSql => 5,
+        _ => 6,
+    };
 
     internal static NewEvent Started(long conversationId, long contactId, NewInteraction i, bool history) =>
         new(EventTypes.ConversationStarted, contactId, new { conversationId, contactId, channel = i.Channel, agent = i.Agent, startedAt = i.OccurredAt, ended = history })

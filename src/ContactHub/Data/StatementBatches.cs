@@ -14,7 +14,8 @@ public static class StatementBatches
 
     /// <summary>
     /// Runs different statements that return nothing, in order: one round trip where the engine batches commands (an event's
-    /// conversation touch and its events, say), one prepared command after another on SQLite.
+    /// conversation touch and its events, say), one prepared command after another on SQLite. Where it batches, adjacent inserts
+    /// of one text go as one multi-row statement (<see cref="RowsInsert"/>).
     /// </summary>
     public static async Task RunTogetherAsync(this Db db, DbConnection connection, DbTransaction transaction,
         IReadOnlyList<(string Portable, (string Name, object? Value)[] Row)> statements, CancellationToken ct)
@@ -24,8 +25,30 @@ public static class StatementBatches
             foreach (var (portable, row) in statements) await db.Prepared(connection, transaction, portable, row).ExecuteNonQueryAsync(ct);
             return;
         }
-        await using var batch = NewBatch(connection, transaction, statements.Select(s => (db.Sql(s.Portable), s.Row)));
+        await using var batch = NewBatch(connection, transaction, Merged(db, statements));
         await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The statements rendered, each run of adjacent inserts of one text as multi-row statements.</summary>
+    private static IEnumerable<(string Sql, (string Name, object? Value)[] Row)> Merged(Db db,
+        IReadOnlyList<(string Portable, (string Name, object? Value)[] Row)> statements)
+    {
+        for (var n = 0; n < statements.Count;)
+        {
+            var (portable, row) = statements[n];
+            var sql = db.Sql(portable);
+            var end = n + 1;
+            while (end < statements.Count && statements[end].Portable == portable) end++;
+            if (end - n > 1 && RowsInsert.Of(sql) is { } insert)
+            {
+                var rows = new (string, object?)[end - n][];
+                for (var k = n; k < end; k++) rows[k - n] = statements[k].Row;
+                foreach (var statement in insert.Statements(rows)) yield return statement;
+            }
+            else
+                for (var k = n; k < end; k++) yield return (sql, statements[k].Row);
+            n = end;
+        }
     }
 
     /// <summary>Runs <paramref name="portable"/> for each row; returns the id each returns ({OUTPUT_ID}/{RETURNING_ID}) when <paramref name="returnsId"/>.</summary>

@@ -24,14 +24,6 @@ public sealed class EventLog(Db db, EventSignals signals, TimeProvider clock)
         VALUES ({EVENT_POSITION}, @type, @contactId, @conversationId, @interactionId, @channel, @agent, @changed, @data, @now)
         """;
 
-    // Two events in one statement (an event that starts a conversation appends two), where positions are the sequencer's. Not on
-    // SQLite: there each row takes MAX(position) + 1 as it is inserted, and one statement reads that subquery once for both rows.
-    private const string AppendTwoSql = """
-        INSERT INTO events (position, type, contact_id, conversation_id, interaction_id, channel, agent, changed, data, occurred_at)
-        VALUES ({EVENT_POSITION}, @type, @contactId, @conversationId, @interactionId, @channel, @agent, @changed, @data, @now),
-               ({EVENT_POSITION}, @type2, @contactId2, @conversationId2, @interactionId2, @channel2, @agent2, @changed2, @data2, @now)
-        """;
-
     public async Task AppendAsync(DbConnection connection, DbTransaction transaction, NewEvent e, CancellationToken ct)
     {
         await db.Prepared(connection, transaction, AppendSql, Parameters(e)).ExecuteNonQueryAsync(ct);
@@ -63,27 +55,11 @@ public sealed class EventLog(Db db, EventSignals signals, TimeProvider clock)
     }
 
     /// <summary>
-    /// The statements that append <paramref name="events"/> in order, to send with others (<see cref="StatementBatches.RunTogetherAsync"/>);
-    /// then call <see cref="Appended"/>. On the server engines two events go in one statement: one statement's overhead fewer (its
-    /// messages, its portal) for each conversation an event starts.
+    /// The statements that append <paramref name="events"/> in order, to send with others (<see cref="StatementBatches.RunTogetherAsync"/>,
+    /// which writes adjacent ones as one statement where the engine batches); then call <see cref="Appended"/>.
     /// </summary>
-    internal IEnumerable<(string Portable, (string Name, object? Value)[] Row)> Statements(params NewEvent[] events)
-    {
-        for (var n = 0; n < events.Length; n++)
-        {
-            if (db.Dialect.SerializesWriters || n + 1 == events.Length)
-            {
-                yield return (AppendSql, Parameters(events[n]));
-                continue;
-            }
-            var first = Parameters(events[n]);
-            var second = Parameters(events[++n]).Where(p => p.Name != "now").Select(p => (Second(p.Name), p.Value));
-            yield return (AppendTwoSql, [.. first, .. second]);
-        }
-    }
-
-    /// <summary>"contactId:Int64" → "contactId2:Int64": the second row's parameter, its type hint kept.</summary>
-    private static string Second(string name) => name.IndexOf(':') is var colon and >= 0 ? name.Insert(colon, "2") : name + "2";
+    internal IEnumerable<(string Portable, (string Name, object? Value)[] Row)> Statements(params NewEvent[] events) =>
+        events.Select(e => (AppendSql, Parameters(e)));
 
     /// <summary>Wakes the dispatchers once appended events are written.</summary>
     internal void Appended() => signals.Appended();

@@ -129,6 +129,12 @@ public sealed class RecorderRoundTripTests : IAsyncLifetime
         Assert.Equal(2, sent[1].Split("FOR UPDATE").Length - 1);
         AssertWrittenTogether(sent, "INSERT INTO conversations", "INSERT INTO contacts", "INSERT INTO contact_identifiers", "INSERT INTO contact_name_words",
             "INSERT INTO interactions", "UPDATE conversations", "INSERT INTO events");
+        // Each table's rows go as one statement, cut in powers of two: three interactions as 2 + 1, two conversations, six
+        // events (contact.created, two conversation.started, three interaction.recorded) as 4 + 2.
+        var writes = sent[2];
+        Assert.Equal([2, 1, 2], new[] { "INSERT INTO interactions", "INSERT INTO conversations", "INSERT INTO events" }
+            .Select(statement => writes.Split(statement).Length - 1));
+        Assert.Contains("@type_r3", writes, StringComparison.Ordinal);
         Assert.Equal(joined.ConversationId, results[0].ConversationId);
         Assert.False(results[0].ConversationCreated);
         Assert.NotEqual(past.ConversationId, results[2].ConversationId);
