@@ -35,7 +35,7 @@ public static class StatementBatches
     {
         for (var n = 0; n < statements.Count;)
         {
-            var (portable, row) = statements[n];
+            var portable = statements[n].Portable;
             var sql = db.Sql(portable);
             var end = n + 1;
             while (end < statements.Count && statements[end].Portable == portable) end++;
