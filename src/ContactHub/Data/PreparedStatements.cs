@@ -25,15 +25,17 @@ public static class PreparedStatements
         {
             command = connection.CreateCommand();
             command.CommandText = db.Sql(portable);
-            foreach (var (name, _) in parameters)
+            var typedAt = new bool[parameters.Length];
+            for (var n = 0; n < parameters.Length; n++)
             {
                 var parameter = command.CreateParameter();
                 // "name:Type" types a parameter that may be NULL where the engine cannot infer it (PostgreSQL's "@p IS NULL").
-                var typed = name.Split(':');
+                var typed = parameters[n].Name.Split(':');
                 parameter.ParameterName = "@" + typed[0];
-                if (typed.Length == 2) parameter.DbType = Enum.Parse<System.Data.DbType>(typed[1]);
+                if (typed.Length == 2) (parameter.DbType, typedAt[n]) = (Enum.Parse<System.Data.DbType>(typed[1]), true);
                 command.Parameters.Add(parameter);
             }
+            command = command is Microsoft.Data.Sqlite.SqliteCommand sqlite ? new SqliteStatementCommand(sqlite, typedAt) : command;
             db.Dialect.Prepare(command);
             commands[portable] = command;
         }
@@ -45,14 +47,23 @@ public static class PreparedStatements
     {
         if (parameters.Length != command.Parameters.Count)
             throw new InvalidOperationException($"The statement was prepared with {command.Parameters.Count} parameters ({Names(command)}); this call binds {parameters.Length}.");
-        foreach (var (name, value) in parameters)
+        for (var n = 0; n < parameters.Length; n++)
         {
-            var key = "@" + (name.IndexOf(':') is var colon and >= 0 ? name[..colon] : name);
-            if (!command.Parameters.Contains(key))
-                throw new InvalidOperationException($"The statement was prepared with the parameters {Names(command)}; this call binds {key}, which it does not have.");
-            command.Parameters[key].Value = DbValue(value);
+            var (name, value) = parameters[n];
+            var bare = name.AsSpan(0, name.IndexOf(':') is var colon and >= 0 ? colon : name.Length);
+            // The same call binds its names in the order it prepared them: looked up by name only when they differ.
+            var parameter = command.Parameters[n] is var at && at.ParameterName.AsSpan(1).SequenceEqual(bare) ? at : ByName(command, bare);
+            parameter.Value = DbValue(value);
         }
         return command;
+    }
+
+    private static DbParameter ByName(DbCommand command, ReadOnlySpan<char> bare)
+    {
+        var key = "@" + bare.ToString();
+        if (!command.Parameters.Contains(key))
+            throw new InvalidOperationException($"The statement was prepared with the parameters {Names(command)}; this call binds {key}, which it does not have.");
+        return command.Parameters[key];
     }
 
     /// <summary>A value as bound: NULL for null, a timestamp in UTC.</summary>
