@@ -172,11 +172,19 @@ public abstract class ServerGroupCommitSuite(DatabaseProvider provider, bool? sa
         // Two units claim the same key from two lanes: the second waits on the first's row until its group commits, then its
         // insert fails; rolled back (to its savepoint, or with its group), it runs again alone and finds the row instead.
         var claimed = new TaskCompletionSource();
+        var read = new TaskCompletionSource();
         var first = Db.InSharedTransactionAsync(async (c, tx) =>
         {
             await c.ExecuteAsync($"INSERT INTO sync_state (name, value, updated_at) VALUES ('race', 'first', {Now})", transaction: tx);
             claimed.TrySetResult();
-            await Task.Delay(300); // holds its group open while the other lane tries
+            // Holds its group open while the other lane tries: on PostgreSQL until the other has read (a fixed 300 ms was not
+            // always enough on a busy machine), then a moment for its insert to wait on this row; SQL Server's read itself waits.
+            if (Db.Provider == DatabaseProvider.SqlServer) await Task.Delay(300);
+            else
+            {
+                await read.Task.WaitAsync(TimeSpan.FromSeconds(30));
+                await Task.Delay(100);
+            }
             return "inserted";
         });
         await claimed.Task;
@@ -185,6 +193,7 @@ public abstract class ServerGroupCommitSuite(DatabaseProvider provider, bool? sa
         {
             Interlocked.Increment(ref attempts);
             var existing = await c.ExecuteScalarAsync<string?>("SELECT value FROM sync_state WHERE name = 'race'", transaction: tx);
+            read.TrySetResult();
             if (existing is not null) return "found " + existing;
             await c.ExecuteAsync($"INSERT INTO sync_state (name, value, updated_at) VALUES ('race', 'second', {Now})", transaction: tx);
             return "inserted";
