@@ -129,4 +129,14 @@ public sealed class SqliteStatementCommandTests : IAsyncLifetime
         await _db.Prepared(connection, null, "INSERT INTO u (ref) VALUES (@one); INSERT INTO u (ref) VALUES (@two);", ("one", "1"), ("two", "2")).ExecuteNonQueryAsync();
         Assert.Equal(["1", "2"], await connection.QueryAsync<string>("SELECT ref FROM u ORDER BY id"));
     }
+
+    [Fact]
+    public async Task A_parameter_given_no_value_is_microsoft_data_sqlites_error_not_a_null()
+    {
+        await using var connection = await _db.OpenAsync();
+        var missing = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            _db.Prepared(connection, null, "INSERT INTO u (ref) VALUES (@ref || @suffix)", ("ref", "a")).ExecuteNonQueryAsync());
+        Assert.Contains("@suffix", missing.Message);
+        Assert.Empty(await connection.QueryAsync<string>("SELECT ref FROM u"));
+    }
 }
