@@ -286,22 +286,23 @@ public sealed class GroupCommit : IAsyncDisposable
             }
         }
 
+        private const string Savepoint = "unit"; // released before the next unit takes it: one text, one prepared statement
+
         /// <summary>Runs the unit; on error rolls back only what it wrote and keeps the error for its caller.</summary>
         public async Task RunInSavepointAsync(Db db, DbConnection connection, DbTransaction transaction)
         {
             Failed = null;
             LostRace = false;
-            const string name = "unit"; // released before the next unit takes it: one text, one prepared statement
-            await SavepointAsync(db, connection, transaction, "SAVEPOINT " + name, () => transaction.SaveAsync(name));
+            await SavepointAsync(db, connection, transaction, release: false);
             try
             {
                 await RunAsync(connection, transaction);
-                await SavepointAsync(db, connection, transaction, "RELEASE " + name, () => transaction.ReleaseAsync(name));
+                await SavepointAsync(db, connection, transaction, release: true);
             }
             catch (Exception ex) when (ex is not DbException || !IsFatal(connection))
             {
-                await transaction.RollbackAsync(name);
-                await transaction.ReleaseAsync(name);
+                await transaction.RollbackAsync(Savepoint);
+                await transaction.ReleaseAsync(Savepoint);
                 if (Transactions.IsRaceLost(db, ex)) LostRace = true;
                 else Failed = ex;
             }
@@ -311,8 +312,9 @@ public sealed class GroupCommit : IAsyncDisposable
         /// On SQLite a statement kept on the connection, compiled once (<see cref="PreparedStatements"/>): its transaction's
         /// Save and Release compile their text at each call, twice for every unit the writer runs.
         /// </summary>
-        private static Task SavepointAsync(Db db, DbConnection connection, DbTransaction transaction, string sql, Func<Task> elsewhere) =>
-            db.Provider == DatabaseProvider.Sqlite ? db.Prepared(connection, transaction, sql).ExecuteNonQueryAsync() : elsewhere();
+        private static Task SavepointAsync(Db db, DbConnection connection, DbTransaction transaction, bool release) =>
+            db.Provider != DatabaseProvider.Sqlite ? (release ? transaction.ReleaseAsync(Savepoint) : transaction.SaveAsync(Savepoint))
+            : db.Prepared(connection, transaction, release ? "RELEASE " + Savepoint : "SAVEPOINT " + Savepoint).ExecuteNonQueryAsync();
 
         /// <summary>The unit in a transaction of its own, retried as any unit of work is when it loses a race again.</summary>
         public async Task RunAloneAsync(Db db, DbConnection connection)

@@ -30,15 +30,9 @@ public sealed class SqliteRows : IDisposable, IAsyncDisposable
             {
                 var index = raw.sqlite3_bind_parameter_index(statement, name);
                 if (index == 0) throw new ArgumentException($"The query has no parameter {name}.", nameof(parameters));
-                SqliteException.ThrowExceptionForRC(value switch
-                {
-                    null => raw.sqlite3_bind_null(statement, index),
-                    long number => raw.sqlite3_bind_int64(statement, index, number),
-                    string text => raw.sqlite3_bind_text(statement, index, text),
-                    // As Microsoft.Data.Sqlite writes it, in UTC as the service stores timestamps ("2026-11-27 09:00:00+00:00").
-                    DateTimeOffset at => raw.sqlite3_bind_text(statement, index, at.ToUniversalTime().ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFFzzz", CultureInfo.InvariantCulture)),
-                    _ => throw new ArgumentException($"{name}: cannot bind a {value.GetType().Name}.", nameof(parameters)),
-                }, db);
+                // As Microsoft.Data.Sqlite writes it, a time in UTC as the service stores timestamps ("2026-11-27 09:00:00+00:00").
+                if (!SqliteStatementCommand.Bind(statement, index, value is DateTimeOffset at ? at.ToUniversalTime() : value))
+                    throw new ArgumentException($"{name}: cannot bind a {value!.GetType().Name}.", nameof(parameters));
             }
             return rows;
         }

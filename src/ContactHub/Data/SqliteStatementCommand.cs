@@ -129,8 +129,11 @@ internal sealed class SqliteStatementCommand : DbCommand
         return _statement;
     }
 
-    /// <summary>Binds a value as Microsoft.Data.Sqlite does, under the type a parameter was given if any; false for what it leaves to it.</summary>
-    private static bool Bind(sqlite3_stmt statement, int index, object? value, DbType? type)
+    /// <summary>
+    /// Binds a value as Microsoft.Data.Sqlite does, under the type a parameter was given if any (a time as its text, as given:
+    /// the service passes times in UTC); false for what it leaves to it. <see cref="SqliteRows"/> binds with it too.
+    /// </summary>
+    internal static bool Bind(sqlite3_stmt statement, int index, object? value, DbType? type = null)
     {
         var rc = value switch
         {
