@@ -19,12 +19,25 @@ public static class ImportCommand
         InteractionImport.Result result;
         try
         {
-            using var reader = file == "-" ? Console.In : new StreamReader(file, detectEncodingFromByteOrderMarks: true);
+            var opened = file == "-" ? null : ImportFile.Open(file);
+            if (opened is { Encoding.CodePage: 1252 })
+                Console.Error.WriteLine($"{file} is not UTF-8: read as Windows-1252, the encoding Excel on Windows saves CSV in.");
+            using var reader = opened?.Reader ?? ImportFile.OpenStandardInput();
             result = await import.ImportAsync(reader, progress);
+        }
+        // Before ArgumentException, which it derives from.
+        catch (System.Text.DecoderFallbackException ex)
+        {
+            line.End();
+            return CommandOutput.Fail(ImportFile.Refusal(ex));
         }
         catch (ArgumentException ex)
         {
             return CommandOutput.Fail(ex.Message);
+        }
+        catch (ImportFile.NotUtf8Exception ex)
+        {
+            return CommandOutput.Fail($"{file}: {ex.Message} Nothing was imported.");
         }
         line.End();
         foreach (var error in result.Errors.Take(100))

@@ -44,7 +44,10 @@ public sealed partial class TemplateRenderer(IOptions<TemplatesOptions> options,
         var modified = File.GetLastWriteTimeUtc(path);
         if (!_cache.TryGetValue(path, out var cached) || cached.Modified != modified)
         {
-            if (!Parser.TryParse(File.ReadAllText(path), out var parsed, out var error))
+            string source;
+            try { source = Hosting.Utf8Text.ReadAllText(path); }
+            catch (InvalidDataException ex) { return (null, new("template", $"Template '{name}' for {channel}: {ex.Message}")); }
+            if (!Parser.TryParse(source, out var parsed, out var error))
                 return (null, new("template", $"Template '{name}' for {channel} does not parse: {error}"));
             _cache[path] = cached = (modified, parsed);
         }

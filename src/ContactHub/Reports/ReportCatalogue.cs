@@ -73,11 +73,15 @@ public sealed partial class ReportCatalogue
         ReportDefinition? report;
         try
         {
-            report = JsonSerializer.Deserialize<ReportDefinition>(File.ReadAllText(path), ReportDefinition.Json);
+            report = JsonSerializer.Deserialize<ReportDefinition>(Hosting.Utf8Text.ReadAllText(path), ReportDefinition.Json);
         }
         catch (JsonException ex)
         {
             throw new ReportDefinitionException($"reports/{file}: not a valid report definition: {ex.Message}", ex);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ReportDefinitionException($"reports/{file}: {ex.Message}", ex);
         }
         if (report is null) throw new ReportDefinitionException($"reports/{file}: empty.");
         report = WithQueries(report with { File = $"reports/{file}" }, Path.ChangeExtension(path, ".sql"));
@@ -96,7 +100,10 @@ public sealed partial class ReportCatalogue
         var sections = new Dictionary<string, string>(StringComparer.Ordinal);
         string? current = null;
         var text = new System.Text.StringBuilder();
-        foreach (var line in File.ReadLines(sqlPath).Append("-- name: "))
+        string source;
+        try { source = Hosting.Utf8Text.ReadAllText(sqlPath); }
+        catch (InvalidDataException ex) { throw new ReportDefinitionException($"{sqlFile}: {ex.Message}", ex); }
+        foreach (var line in source.ReplaceLineEndings("\n").Split('\n').Append("-- name: "))
         {
             if (SectionHeader().Match(line) is not { Success: true } header)
             {

@@ -1,6 +1,7 @@
 using ContactHub.Conversations;
 using ContactHub.Data;
 using ContactHub.Tests.Infrastructure;
+using System.Text;
 using Dapper;
 
 namespace ContactHub.Tests.Conversations;
@@ -60,6 +61,100 @@ public sealed class ImportTests
             (code, output) = await HostProcess.RunAsync(["import", file, .. settings]);
             Assert.Equal(2, code);
             Assert.Contains("Unknown column \"colour\" (column 3)", output);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, true);
+        }
+    }
+
+    // What Excel on Windows saves for "CSV (semicolon delimited)": Windows-1252, semicolons, CRLF, no byte order mark.
+    private static byte[] Windows1252(string text) => ImportFile.Windows1252.GetBytes(text.ReplaceLineEndings("\r\n"));
+
+    private const string French = """
+        channel;direction;occurred_at;phone;name;body
+        call;inbound;2026-10-05T09:00:00Z;06 11 22 33 44;Zoé Martin;Appel reçu : 12 € remboursés
+        sms;outbound;2026-10-05T09:05:00Z;06 11 22 33 44;;Remboursement effectué, à bientôt
+        """;
+
+    [Fact]
+    public async Task A_file_excel_saved_in_windows_1252_is_imported_with_its_accents()
+    {
+        var folder = Directory.CreateTempSubdirectory("contacthub-import-").FullName;
+        try
+        {
+            var file = Path.Combine(folder, "export.csv");
+            await File.WriteAllBytesAsync(file, Windows1252(French));
+            var settings = new[] { $"--Database:ConnectionString=Data Source={folder}/import.db", $"--Security:InitialKeyFile={folder}/key.txt", "--Contacts:DefaultRegion=FR" };
+            var (code, output) = await HostProcess.RunAsync(["import", file, .. settings]);
+            Assert.True(code == 0, output);
+            Assert.Contains("is not UTF-8: read as Windows-1252", output);
+            Assert.Contains("2 rows, 2 recorded", output);
+            await using var db = new Db(DatabaseProvider.Sqlite, $"Data Source={folder}/import.db", folder);
+            await using var connection = await db.OpenAsync();
+            Assert.Equal("Zoé Martin", await connection.ExecuteScalarAsync<string>("SELECT display_name FROM contacts"));
+            Assert.Equal(["Appel reçu : 12 € remboursés", "Remboursement effectué, à bientôt"],
+                await connection.QueryAsync<string>("SELECT body FROM interactions ORDER BY occurred_at"));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, true);
+        }
+    }
+
+    [Fact]
+    public async Task A_file_that_mixes_encodings_or_belies_its_byte_order_mark_is_refused_before_anything_is_imported()
+    {
+        var folder = Directory.CreateTempSubdirectory("contacthub-import-").FullName;
+        try
+        {
+            var file = Path.Combine(folder, "export.csv");
+            var settings = new[] { $"--Database:ConnectionString=Data Source={folder}/import.db", $"--Security:InitialKeyFile={folder}/key.txt", "--Contacts:DefaultRegion=FR" };
+            // Line 2 in UTF-8, line 3 in Windows-1252 (a file appended to by two programs).
+            var lines = French.Split('\n');
+            await File.WriteAllBytesAsync(file, [.. Encoding.UTF8.GetBytes(lines[0] + "\n" + lines[1] + "\n"), .. Windows1252(lines[2] + "\n")]);
+            var (code, output) = await HostProcess.RunAsync(["import", file, .. settings]);
+            Assert.True(code == 2, output);
+            Assert.Contains("Line 3 is not UTF-8, while earlier lines are: the file mixes encodings.", output);
+            Assert.Contains("Nothing was imported.", output);
+
+            // UTF-8's byte order mark, then Windows-1252.
+            await File.WriteAllBytesAsync(file, [0xEF, 0xBB, 0xBF, .. Windows1252(French)]);
+            (code, output) = await HostProcess.RunAsync(["import", file, .. settings]);
+            Assert.True(code == 2, output);
+            Assert.Contains("Line 2 is not UTF-8, though the file begins with UTF-8's byte order mark.", output);
+
+            await using var db = new Db(DatabaseProvider.Sqlite, $"Data Source={folder}/import.db", folder);
+            await using var connection = await db.OpenAsync();
+            Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM interactions"));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, true);
+        }
+    }
+
+    [Fact]
+    public async Task Standard_input_is_read_as_utf8_and_stops_at_a_byte_that_is_not_instead_of_changing_it()
+    {
+        var folder = Directory.CreateTempSubdirectory("contacthub-import-").FullName;
+        try
+        {
+            var settings = new[] { $"--Database:ConnectionString=Data Source={folder}/import.db", $"--Security:InitialKeyFile={folder}/key.txt", "--Contacts:DefaultRegion=FR" };
+            var (code, output) = await HostProcess.RunAsync(new Dictionary<string, string>(), ["import", "-", .. settings], Encoding.UTF8.GetBytes(French));
+            Assert.True(code == 0, output);
+            Assert.Contains("2 rows, 2 recorded", output);
+
+            (code, output) = await HostProcess.RunAsync(new Dictionary<string, string>(), ["import", "-", .. settings], Windows1252(French));
+            Assert.True(code == 2, output);
+            Assert.Contains("Standard input is not UTF-8 text (byte 0xE9)", output);
+            await using var db = new Db(DatabaseProvider.Sqlite, $"Data Source={folder}/import.db", folder);
+            await using var connection = await db.OpenAsync();
+            Assert.Equal("Zoé Martin", await connection.ExecuteScalarAsync<string>("SELECT display_name FROM contacts"));
+            Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM interactions WHERE body LIKE '%\uFFFD%'"));
         }
         finally
         {

@@ -39,24 +39,35 @@ public sealed class HostProcess : IAsyncDisposable
     public static HostProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
 
     /// <param name="environment">Variables set for the process on top of this one's.</param>
-    public static HostProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    /// <param name="input">What the process reads on its standard input, which is then closed; none: it inherits this one's.</param>
+    public static HostProcess Start(IReadOnlyDictionary<string, string> environment, string[] args, byte[]? input = null)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Path.GetTempPath() };
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null, UseShellExecute = false, WorkingDirectory = Path.GetTempPath() };
         info.ArgumentList.Add(ServiceDll);
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment.Remove("ASPNETCORE_URLS");
         foreach (var (name, value) in environment) info.Environment[name] = value;
-        return new HostProcess(Process.Start(info)!);
+        var process = Process.Start(info)!;
+        if (input is not null)
+        {
+            process.StandardInput.BaseStream.Write(input);
+            process.StandardInput.Close();
+        }
+        return new HostProcess(process);
     }
 
     /// <summary>Runs a command to completion and returns its exit code and everything it printed.</summary>
     public static Task<(int ExitCode, string Output)> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string>(), args);
 
     /// <inheritdoc cref="RunAsync(string[])"/>
-    public static async Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args) => RunAsync(environment, args, input: null);
+
+    /// <inheritdoc cref="RunAsync(string[])"/>
+    /// <param name="input">What the command reads on its standard input.</param>
+    public static async Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string> environment, string[] args, byte[]? input)
     {
-        await using var host = Start(environment, args);
+        await using var host = Start(environment, args, input);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await host._process.WaitForExitAsync(timeout.Token);
         host._process.WaitForExit(); // drains the output readers

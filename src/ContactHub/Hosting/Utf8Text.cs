@@ -1,0 +1,64 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Unicode;
+
+namespace ContactHub.Hosting;
+
+/// <summary>
+/// Text files read as UTF-8 without changing a byte that is not: .NET's readers turn such a byte into U+FFFD silently, so a
+/// template or report saved by a Windows editor in its ANSI code page sent "r�servation" to customers. Here it is an error
+/// that names the file's line.
+/// </summary>
+public static class Utf8Text
+{
+    /// <summary>A file's or stream's bytes that are not UTF-8, from <see cref="Scan"/>.</summary>
+    /// <param name="InvalidLine">The line (from 1) of the first byte that is not UTF-8; null when every byte is.</param>
+    /// <param name="BeyondAsciiBefore">Whether a UTF-8 sequence of two bytes or more comes before that byte (or anywhere, when there is none).</param>
+    public readonly record struct Scanned(long? InvalidLine, bool BeyondAsciiBefore);
+
+    /// <summary>UTF-8 that throws <see cref="DecoderFallbackException"/> at a byte that is not, instead of replacing it.</summary>
+    public static readonly Encoding Strict = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Reads <paramref name="stream"/> to its end or to its first byte that is not UTF-8, in blocks (a file of any size).</summary>
+    public static Scanned Scan(Stream stream)
+    {
+        const int Block = 1 << 16;
+        var bytes = ArrayPool<byte>.Shared.Rent(Block);
+        var chars = ArrayPool<char>.Shared.Rent(Block);
+        try
+        {
+            int carried = 0, read;
+            long line = 1;
+            var beyondAscii = false;
+            while ((read = stream.Read(bytes, carried, Block - carried)) > 0 || carried > 0)
+            {
+                var length = carried + read;
+                var final = read == 0;
+                var status = Utf8.ToUtf16(bytes.AsSpan(0, length), chars, out var consumed, out var written, replaceInvalidSequences: false, isFinalBlock: final);
+                beyondAscii |= chars.AsSpan(0, written).ContainsAnyExceptInRange('\0', '\u007f');
+                line += bytes.AsSpan(0, consumed).Count((byte)'\n');
+                if (status == OperationStatus.InvalidData) return new Scanned(line, beyondAscii);
+                if (final) break;
+                carried = length - consumed; // the start of a sequence the next read completes
+                bytes.AsSpan(consumed, carried).CopyTo(bytes);
+            }
+            return new Scanned(null, beyondAscii);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+            ArrayPool<char>.Shared.Return(chars);
+        }
+    }
+
+    /// <summary>The file's text (a UTF-8 byte order mark is skipped); <see cref="InvalidDataException"/> naming the line of a byte that is not UTF-8.</summary>
+    public static string ReadAllText(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        using (var stream = new MemoryStream(bytes, writable: false))
+            if (Scan(stream).InvalidLine is { } line)
+                throw new InvalidDataException($"line {line} is not UTF-8 text: save the file as UTF-8.");
+        var text = bytes.AsSpan();
+        return Strict.GetString(text.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? text[3..] : text);
+    }
+}
