@@ -4,12 +4,18 @@ using ContactHub.Hosting;
 
 namespace ContactHub.Conversations;
 
-/// <summary><c>import FILE.csv</c>: interactions from a CSV file, with progress; exit code 1 when some rows were refused.</summary>
+/// <summary>
+/// <c>import FILE.csv [--time-zone ZONE]</c>: interactions from a CSV file, with progress; exit code 1 when some rows were refused.
+/// Another system's export often gives local times without an offset: <c>--time-zone</c> says where they are wall-clock times.
+/// </summary>
 public static class ImportCommand
 {
-    public static async Task<int> RunAsync(WebApplication app, string file)
+    public static async Task<int> RunAsync(WebApplication app, string file, string? zoneId = null)
     {
         if (file != "-" && !File.Exists(file)) return CommandOutput.Fail($"No such file: {file}");
+        var zone = TimeZoneInfo.Utc;
+        if (zoneId is not null && !LocalTimes.TryFindZone(zoneId, out zone))
+            return CommandOutput.Fail("--time-zone is an IANA time zone such as Europe/Paris: the zone whose wall-clock times the file gives without an offset.");
         await app.Services.GetRequiredService<Migrator>().MigrateAsync();
         var import = ActivatorUtilities.CreateInstance<InteractionImport>(app.Services);
         var watch = Stopwatch.StartNew();
@@ -23,7 +29,7 @@ public static class ImportCommand
             if (opened is { Encoding.CodePage: 1252 })
                 Console.Error.WriteLine($"{file} is not UTF-8: read as Windows-1252, the encoding Excel on Windows saves CSV in.");
             using var reader = opened?.Reader ?? ImportFile.OpenStandardInput();
-            result = await import.ImportAsync(reader, progress);
+            result = await import.ImportAsync(reader, progress, zone);
         }
         // Before ArgumentException, which it derives from.
         catch (System.Text.DecoderFallbackException ex)

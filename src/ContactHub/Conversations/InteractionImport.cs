@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using ContactHub.Contacts;
 using ContactHub.Data;
+using ContactHub.Hosting;
 using Sylvan.Data.Csv;
 
 namespace ContactHub.Conversations;
@@ -35,7 +36,8 @@ public sealed class InteractionImport(Db db, BulkRecorder bulk, InteractionRecor
     private const int KeptErrors = 1_000;
 
     /// <summary>Fails (ArgumentException) before importing anything when the header has an unknown column or lacks channel/direction.</summary>
-    public async Task<Result> ImportAsync(TextReader text, IProgress<Progress>? progress = null, CancellationToken ct = default)
+    /// <param name="zone">Where a time without an offset is a wall-clock time (<see cref="LocalTimes.Instant"/>); UTC if none.</param>
+    public async Task<Result> ImportAsync(TextReader text, IProgress<Progress>? progress = null, TimeZoneInfo? zone = null, CancellationToken ct = default)
     {
         await using var csv = await CsvDataReader.CreateAsync(text, new CsvDataReaderOptions { HasHeaders = true, BufferSize = 1 << 16 });
         var schema = await attributes.SchemaAsync(ct);
@@ -71,7 +73,7 @@ public sealed class InteractionImport(Db db, BulkRecorder bulk, InteractionRecor
                 var line = nextLine;
                 nextLine += 1 + LineBreaksIn(csv);
                 string? Field(string name) => ordinals.TryGetValue(name, out var i) && i < csv.RowFieldCount && csv.GetString(i) is { Length: > 0 } v ? v : null;
-                var (request, parseError) = Request(Field);
+                var (request, parseError) = Request(Field, zone ?? TimeZoneInfo.Utc);
                 if (request is not null && attributeColumns.Count > 0)
                     request = request with { Customer = request.Customer! with { Attributes = Attributes(attributeColumns, Field) } };
                 var (interaction, problems) = request is null ? (null, new Dictionary<string, string[]>()) : InteractionValidation.Validate(request, identifiers, now, schema);
@@ -146,15 +148,21 @@ public sealed class InteractionImport(Db db, BulkRecorder bulk, InteractionRecor
         return ordinals;
     }
 
-    private static (InteractionRequest? Request, (string, string)? Error) Request(Func<string, string?> field)
+    private static (InteractionRequest? Request, (string, string)? Error) Request(Func<string, string?> field, TimeZoneInfo zone)
     {
         DateTimeOffset? Time(string name, out bool bad)
         {
             bad = false;
             if (field(name) is not { } text) return null;
-            if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)) return at;
-            bad = true;
-            return null;
+            if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+            {
+                bad = true;
+                return null;
+            }
+            // Without an offset (its kind read as unspecified), a wall-clock time in the zone.
+            if (zone != TimeZoneInfo.Utc && DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var local) && local.Kind == DateTimeKind.Unspecified)
+                return LocalTimes.Instant(local, zone);
+            return at;
         }
         var occurredAt = Time("occurred_at", out var badOccurred);
         if (badOccurred) return (null, ("occurred_at", "Not a date and time (ISO 8601, e.g. 2026-11-24T09:30:00Z)."));

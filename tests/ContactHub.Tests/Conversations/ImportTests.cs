@@ -105,6 +105,53 @@ public sealed class ImportTests
     }
 
     [Fact]
+    public async Task Times_without_an_offset_are_wall_clock_times_in_the_time_zone_given_and_utc_without_one()
+    {
+        var folder = Directory.CreateTempSubdirectory("contacthub-import-").FullName;
+        try
+        {
+            var file = Path.Combine(folder, "export.csv");
+            // Summer (UTC+2), winter (UTC+1), the night clocks went back (02:30 twice: the first), an explicit offset, and UTC.
+            await File.WriteAllTextAsync(file, """
+                channel,direction,occurred_at,ended_at,phone
+                call,inbound,2026-07-01 09:30,2026-07-01T09:34:00,+33611223344
+                call,inbound,2025-12-01T09:30:00,,+33611223345
+                call,inbound,2026-10-25 02:30,,+33611223346
+                call,inbound,2026-07-01T09:30:00+02:00,,+33611223347
+                call,inbound,2026-07-01T09:30:00Z,,+33611223348
+                """);
+            var settings = new[] { $"--Database:ConnectionString=Data Source={folder}/import.db", $"--Security:InitialKeyFile={folder}/key.txt", "--Contacts:DefaultRegion=FR" };
+            var (code, output) = await HostProcess.RunAsync(["import", file, "--time-zone", "Europe/Paris", .. settings]);
+            Assert.True(code == 0, output);
+            await using (var db = new Db(DatabaseProvider.Sqlite, $"Data Source={folder}/import.db", folder))
+            await using (var connection = await db.OpenAsync())
+            {
+                var times = (await connection.QueryAsync<(DateTimeOffset OccurredAt, DateTimeOffset? EndedAt)>("SELECT occurred_at, ended_at FROM interactions ORDER BY id")).ToList();
+                Assert.Equal([
+                    DateTimeOffset.Parse("2026-07-01T07:30:00Z"), DateTimeOffset.Parse("2025-12-01T08:30:00Z"), DateTimeOffset.Parse("2026-10-25T00:30:00Z"),
+                    DateTimeOffset.Parse("2026-07-01T07:30:00Z"), DateTimeOffset.Parse("2026-07-01T09:30:00Z")], times.Select(t => t.OccurredAt));
+                Assert.Equal(DateTimeOffset.Parse("2026-07-01T07:34:00Z"), times[0].EndedAt);
+            }
+
+            // Without --time-zone such a time is UTC, as the README says; a zone that does not exist is refused before anything is read.
+            await File.WriteAllTextAsync(file, "channel,direction,occurred_at,phone\ncall,inbound,2026-07-02 09:30,+33611223349\n");
+            (code, output) = await HostProcess.RunAsync(["import", file, .. settings]);
+            Assert.True(code == 0, output);
+            (code, output) = await HostProcess.RunAsync(["import", file, "--time-zone", "Europe/Pariss", .. settings]);
+            Assert.True(code == 2, output);
+            Assert.Contains("--time-zone is an IANA time zone such as Europe/Paris", output);
+            await using (var db = new Db(DatabaseProvider.Sqlite, $"Data Source={folder}/import.db", folder))
+            await using (var connection = await db.OpenAsync())
+                Assert.Equal(DateTimeOffset.Parse("2026-07-02T09:30:00Z"), await connection.ExecuteScalarAsync<DateTimeOffset>("SELECT occurred_at FROM interactions WHERE id = 6"));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, true);
+        }
+    }
+
+    [Fact]
     public async Task A_file_that_mixes_encodings_or_belies_its_byte_order_mark_is_refused_before_anything_is_imported()
     {
         var folder = Directory.CreateTempSubdirectory("contacthub-import-").FullName;
