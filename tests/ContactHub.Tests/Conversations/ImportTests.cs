@@ -69,6 +69,21 @@ public sealed class ImportTests
         }
     }
 
+    /// <summary>Runs <paramref name="test"/> with a folder of its own and the settings of a SQLite database in it.</summary>
+    private static async Task InFolderAsync(Func<string, string[], Task> test)
+    {
+        var folder = Directory.CreateTempSubdirectory("contacthub-import-").FullName;
+        try
+        {
+            await test(folder, [$"--Database:ConnectionString=Data Source={folder}/import.db", $"--Security:InitialKeyFile={folder}/key.txt", "--Contacts:DefaultRegion=FR"]);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, true);
+        }
+    }
+
     // What Excel on Windows saves for "CSV (semicolon delimited)": Windows-1252, semicolons, CRLF, no byte order mark.
     private static byte[] Windows1252(string text) => ImportFile.Windows1252.GetBytes(text.ReplaceLineEndings("\r\n"));
 
@@ -81,12 +96,10 @@ public sealed class ImportTests
     [Fact]
     public async Task A_file_excel_saved_in_windows_1252_is_imported_with_its_accents()
     {
-        var folder = Directory.CreateTempSubdirectory("contacthub-import-").FullName;
-        try
+        await InFolderAsync(async (folder, settings) =>
         {
             var file = Path.Combine(folder, "export.csv");
             await File.WriteAllBytesAsync(file, Windows1252(French));
-            var settings = new[] { $"--Database:ConnectionString=Data Source={folder}/import.db", $"--Security:InitialKeyFile={folder}/key.txt", "--Contacts:DefaultRegion=FR" };
             var (code, output) = await HostProcess.RunAsync(["import", file, .. settings]);
             Assert.True(code == 0, output);
             Assert.Contains("is not UTF-8: read as Windows-1252", output);
@@ -96,19 +109,13 @@ public sealed class ImportTests
             Assert.Equal("Zoé Martin", await connection.ExecuteScalarAsync<string>("SELECT display_name FROM contacts"));
             Assert.Equal(["Appel reçu : 12 € remboursés", "Remboursement effectué, à bientôt"],
                 await connection.QueryAsync<string>("SELECT body FROM interactions ORDER BY occurred_at"));
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, true);
-        }
+        });
     }
 
     [Fact]
     public async Task Times_without_an_offset_are_wall_clock_times_in_the_time_zone_given_and_utc_without_one()
     {
-        var folder = Directory.CreateTempSubdirectory("contacthub-import-").FullName;
-        try
+        await InFolderAsync(async (folder, settings) =>
         {
             var file = Path.Combine(folder, "export.csv");
             // Summer (UTC+2), winter (UTC+1), the night clocks went back (02:30 twice: the first), an explicit offset, and UTC.
@@ -120,7 +127,6 @@ public sealed class ImportTests
                 call,inbound,2026-07-01T09:30:00+02:00,,+33611223347
                 call,inbound,2026-07-01T09:30:00Z,,+33611223348
                 """);
-            var settings = new[] { $"--Database:ConnectionString=Data Source={folder}/import.db", $"--Security:InitialKeyFile={folder}/key.txt", "--Contacts:DefaultRegion=FR" };
             var (code, output) = await HostProcess.RunAsync(["import", file, "--time-zone", "Europe/Paris", .. settings]);
             Assert.True(code == 0, output);
             await using (var db = new Db(DatabaseProvider.Sqlite, $"Data Source={folder}/import.db", folder))
@@ -143,22 +149,15 @@ public sealed class ImportTests
             await using (var db = new Db(DatabaseProvider.Sqlite, $"Data Source={folder}/import.db", folder))
             await using (var connection = await db.OpenAsync())
                 Assert.Equal(DateTimeOffset.Parse("2026-07-02T09:30:00Z"), await connection.ExecuteScalarAsync<DateTimeOffset>("SELECT occurred_at FROM interactions WHERE id = 6"));
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, true);
-        }
+        });
     }
 
     [Fact]
     public async Task A_file_that_mixes_encodings_or_belies_its_byte_order_mark_is_refused_before_anything_is_imported()
     {
-        var folder = Directory.CreateTempSubdirectory("contacthub-import-").FullName;
-        try
+        await InFolderAsync(async (folder, settings) =>
         {
             var file = Path.Combine(folder, "export.csv");
-            var settings = new[] { $"--Database:ConnectionString=Data Source={folder}/import.db", $"--Security:InitialKeyFile={folder}/key.txt", "--Contacts:DefaultRegion=FR" };
             // Line 2 in UTF-8, line 3 in Windows-1252 (a file appended to by two programs).
             var lines = French.Split('\n');
             await File.WriteAllBytesAsync(file, [.. Encoding.UTF8.GetBytes(lines[0] + "\n" + lines[1] + "\n"), .. Windows1252(lines[2] + "\n")]);
@@ -176,21 +175,14 @@ public sealed class ImportTests
             await using var db = new Db(DatabaseProvider.Sqlite, $"Data Source={folder}/import.db", folder);
             await using var connection = await db.OpenAsync();
             Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM interactions"));
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, true);
-        }
+        });
     }
 
     [Fact]
     public async Task Standard_input_is_read_as_utf8_and_stops_at_a_byte_that_is_not_instead_of_changing_it()
     {
-        var folder = Directory.CreateTempSubdirectory("contacthub-import-").FullName;
-        try
+        await InFolderAsync(async (folder, settings) =>
         {
-            var settings = new[] { $"--Database:ConnectionString=Data Source={folder}/import.db", $"--Security:InitialKeyFile={folder}/key.txt", "--Contacts:DefaultRegion=FR" };
             var (code, output) = await HostProcess.RunAsync(new Dictionary<string, string>(), ["import", "-", .. settings], Encoding.UTF8.GetBytes(French));
             Assert.True(code == 0, output);
             Assert.Contains("2 rows, 2 recorded", output);
@@ -202,12 +194,7 @@ public sealed class ImportTests
             await using var connection = await db.OpenAsync();
             Assert.Equal("Zoé Martin", await connection.ExecuteScalarAsync<string>("SELECT display_name FROM contacts"));
             Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM interactions WHERE body LIKE '%\uFFFD%'"));
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, true);
-        }
+        });
     }
 
     [SkippableTheory]
