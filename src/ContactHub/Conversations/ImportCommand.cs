@@ -5,17 +5,25 @@ using ContactHub.Hosting;
 namespace ContactHub.Conversations;
 
 /// <summary>
-/// <c>import FILE.csv [--time-zone ZONE]</c>: interactions from a CSV file, with progress; exit code 1 when some rows were refused.
-/// Another system's export often gives local times without an offset: <c>--time-zone</c> says where they are wall-clock times.
+/// <c>import FILE.csv [--time-zone ZONE] [--date-format LAYOUT]</c>: interactions from a CSV file, with progress; exit code 1 when
+/// some rows were refused. Another system's export often gives local times without an offset, in its own layout: <c>--time-zone</c>
+/// says where they are wall-clock times, <c>--date-format</c> how they are written (<see cref="ImportTimes"/>).
 /// </summary>
 public static class ImportCommand
 {
-    public static async Task<int> RunAsync(WebApplication app, string file, string? zoneId = null)
+    public static async Task<int> RunAsync(WebApplication app, string file, string? zoneId = null, string? dateFormat = null)
     {
         if (file != "-" && !File.Exists(file)) return CommandOutput.Fail($"No such file: {file}");
         var zone = TimeZoneInfo.Utc;
         if (zoneId is not null && !LocalTimes.TryFindZone(zoneId, out zone))
             return CommandOutput.Fail("--time-zone is an IANA time zone such as Europe/Paris: the zone whose wall-clock times the file gives without an offset.");
+        IReadOnlyList<string> formats = [];
+        if (dateFormat is not null)
+        {
+            if (ImportTimes.ParseFormats(dateFormat) is not { } parsed)
+                return CommandOutput.Fail("--date-format is the layout of the file's times without an offset, in .NET's notation (dd/MM/yyyy HH:mm; several separated by |).");
+            formats = parsed;
+        }
         await app.Services.GetRequiredService<Migrator>().MigrateAsync();
         var import = ActivatorUtilities.CreateInstance<InteractionImport>(app.Services);
         var watch = Stopwatch.StartNew();
@@ -29,7 +37,7 @@ public static class ImportCommand
             if (opened is { Encoding.CodePage: 1252 })
                 Console.Error.WriteLine($"{file} is not UTF-8: read as Windows-1252, the encoding Excel on Windows saves CSV in.");
             using var reader = opened?.Reader ?? ImportFile.OpenStandardInput();
-            result = await import.ImportAsync(reader, progress, zone);
+            result = await import.ImportAsync(reader, progress, new ImportTimes(zone, formats));
         }
         // Before ArgumentException, which it derives from.
         catch (System.Text.DecoderFallbackException ex)

@@ -36,8 +36,8 @@ public sealed class InteractionImport(Db db, BulkRecorder bulk, InteractionRecor
     private const int KeptErrors = 1_000;
 
     /// <summary>Fails (ArgumentException) before importing anything when the header has an unknown column or lacks channel/direction.</summary>
-    /// <param name="zone">Where a time without an offset is a wall-clock time (<see cref="LocalTimes.Instant"/>); UTC if none.</param>
-    public async Task<Result> ImportAsync(TextReader text, IProgress<Progress>? progress = null, TimeZoneInfo? zone = null, CancellationToken ct = default)
+    /// <param name="times">How the file's times are read (<see cref="ImportTimes"/>); ISO 8601, UTC without an offset, if not given.</param>
+    public async Task<Result> ImportAsync(TextReader text, IProgress<Progress>? progress = null, ImportTimes? times = null, CancellationToken ct = default)
     {
         await using var csv = await CsvDataReader.CreateAsync(text, new CsvDataReaderOptions { HasHeaders = true, BufferSize = 1 << 16 });
         var schema = await attributes.SchemaAsync(ct);
@@ -73,7 +73,7 @@ public sealed class InteractionImport(Db db, BulkRecorder bulk, InteractionRecor
                 var line = nextLine;
                 nextLine += 1 + LineBreaksIn(csv);
                 string? Field(string name) => ordinals.TryGetValue(name, out var i) && i < csv.RowFieldCount && csv.GetString(i) is { Length: > 0 } v ? v : null;
-                var (request, parseError) = Request(Field, zone ?? TimeZoneInfo.Utc);
+                var (request, parseError) = Request(Field, times ?? ImportTimes.Iso);
                 if (request is not null && attributeColumns.Count > 0)
                     request = request with { Customer = request.Customer! with { Attributes = Attributes(attributeColumns, Field) } };
                 var (interaction, problems) = request is null ? (null, new Dictionary<string, string[]>()) : InteractionValidation.Validate(request, identifiers, now, schema);
@@ -148,26 +148,19 @@ public sealed class InteractionImport(Db db, BulkRecorder bulk, InteractionRecor
         return ordinals;
     }
 
-    private static (InteractionRequest? Request, (string, string)? Error) Request(Func<string, string?> field, TimeZoneInfo zone)
+    private static (InteractionRequest? Request, (string, string)? Error) Request(Func<string, string?> field, ImportTimes times)
     {
         DateTimeOffset? Time(string name, out bool bad)
         {
             bad = false;
             if (field(name) is not { } text) return null;
-            if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
-            {
-                bad = true;
-                return null;
-            }
-            // Without an offset (its kind read as unspecified), a wall-clock time in the zone.
-            if (zone != TimeZoneInfo.Utc && DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var local) && local.Kind == DateTimeKind.Unspecified)
-                return LocalTimes.Instant(local, zone);
-            return at;
+            bad = !times.TryRead(text, out var at);
+            return bad ? null : at;
         }
         var occurredAt = Time("occurred_at", out var badOccurred);
-        if (badOccurred) return (null, ("occurred_at", "Not a date and time (ISO 8601, e.g. 2026-11-24T09:30:00Z)."));
+        if (badOccurred) return (null, ("occurred_at", times.Expected("2026-11-24T09:30:00Z")));
         var endedAt = Time("ended_at", out var badEnded);
-        if (badEnded) return (null, ("ended_at", "Not a date and time (ISO 8601, e.g. 2026-11-24T09:35:00Z)."));
+        if (badEnded) return (null, ("ended_at", times.Expected("2026-11-24T09:35:00Z")));
         long? duration = null;
         if (field("duration_seconds") is { } d)
         {

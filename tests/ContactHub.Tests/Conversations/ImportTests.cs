@@ -153,6 +153,39 @@ public sealed class ImportTests
     }
 
     [Fact]
+    public async Task Times_are_iso_8601_or_the_layout_given_never_read_month_first_by_guess()
+    {
+        await InFolderAsync(async (folder, settings) =>
+        {
+            var file = Path.Combine(folder, "export.csv");
+            // What French Excel writes: day first. Read as the invariant culture reads it, 01/02 was the 2nd of January.
+            await File.WriteAllTextAsync(file, """
+                channel;direction;occurred_at;phone
+                call;inbound;01/02/2026 09:30;+33611223344
+                call;inbound;20/11/2026 09:35;+33611223345
+                call;inbound;2026-02-01T09:40:00+01:00;+33611223346
+                """);
+            var (code, output) = await HostProcess.RunAsync(["import", file, .. settings]);
+            Assert.True(code == 1, output);
+            Assert.Contains("3 rows, 1 recorded, 0 already there, 2 refused", output);
+            Assert.Contains("line 2: occurred_at: Not a date and time (ISO 8601, e.g. 2026-11-24T09:30:00Z; a file in another layout is imported with --date-format, e.g. \"dd/MM/yyyy HH:mm\").", output);
+            Assert.Contains("line 3: occurred_at: Not a date and time", output);
+
+            (code, output) = await HostProcess.RunAsync(["import", file, "--date-format", "dd/MM/yyyy HH:mm", "--time-zone", "Europe/Paris", .. settings]);
+            Assert.True(code == 0, output);
+            Assert.Contains("3 rows, 2 recorded, 1 already there, 0 refused", output);
+            await using (var db = new Db(DatabaseProvider.Sqlite, $"Data Source={folder}/import.db", folder))
+            await using (var connection = await db.OpenAsync())
+                Assert.Equal([DateTimeOffset.Parse("2026-02-01T08:40:00Z"), DateTimeOffset.Parse("2026-02-01T08:30:00Z"), DateTimeOffset.Parse("2026-11-20T08:35:00Z")],
+                    await connection.QueryAsync<DateTimeOffset>("SELECT occurred_at FROM interactions ORDER BY id"));
+
+            (code, output) = await HostProcess.RunAsync(["import", file, "--date-format", "dd/MM/yyyy HH:mm zzz", .. settings]);
+            Assert.True(code == 2, output);
+            Assert.Contains("--date-format is the layout of the file's times without an offset", output);
+        });
+    }
+
+    [Fact]
     public async Task A_file_that_mixes_encodings_or_belies_its_byte_order_mark_is_refused_before_anything_is_imported()
     {
         await InFolderAsync(async (folder, settings) =>

@@ -1,0 +1,54 @@
+using System.Globalization;
+using ContactHub.Hosting;
+
+namespace ContactHub.Conversations;
+
+/// <summary>
+/// How an import reads its times: ISO 8601, as <see cref="LocalTimes"/> reads what people type (with an offset, that instant;
+/// without one, a wall-clock time in <see cref="Zone"/>; a date alone, the start of that day there), or a layout the file
+/// uses (<c>--date-format "dd/MM/yyyy HH:mm"</c>, what French Excel writes), read as a wall-clock time too. Nothing else:
+/// read with the invariant culture's rules "01/02/2026" was the 2nd of January, so half of a day-first file was a month off
+/// and the other half refused.
+/// </summary>
+/// <param name="Formats">.NET custom layouts without an offset, tried in order after ISO 8601.</param>
+public sealed record ImportTimes(TimeZoneInfo Zone, IReadOnlyList<string> Formats)
+{
+    public static readonly ImportTimes Iso = new(TimeZoneInfo.Utc, []);
+
+    /// <summary>The layouts of <c>--date-format</c>, several separated by <c>|</c>; null when one is not a layout of a wall-clock time.</summary>
+    public static IReadOnlyList<string>? ParseFormats(string option)
+    {
+        var formats = option.Split('|', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        // An offset in the layout (z, K) would be converted to this machine's zone by DateTime: offsets come in ISO 8601.
+        return formats.Length > 0 && formats.All(f => f.IndexOfAny(['z', 'K']) < 0 && IsLayout(f)) ? formats : null;
+    }
+
+    private static bool IsLayout(string format)
+    {
+        try
+        {
+            _ = new DateTime(2026, 11, 29, 9, 30, 0, DateTimeKind.Unspecified).ToString(format, CultureInfo.InvariantCulture);
+            return format.Length > 1; // one letter is a standard format ("d", "g"), not a layout
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    public bool TryRead(string text, out DateTimeOffset at)
+    {
+        if (LocalTimes.TryRead(text, Zone, endOfDay: false, out at)) return true;
+        if (Formats.Count > 0 && DateTime.TryParseExact(text.Trim(), [.. Formats], CultureInfo.InvariantCulture, DateTimeStyles.AllowInnerWhite, out var local))
+        {
+            at = LocalTimes.Instant(local, Zone);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>What a row that is not a time is told.</summary>
+    public string Expected(string example) => Formats.Count == 0
+        ? $"Not a date and time (ISO 8601, e.g. {example}; a file in another layout is imported with --date-format, e.g. \"dd/MM/yyyy HH:mm\")."
+        : $"Not a date and time (ISO 8601, e.g. {example}, or {string.Join(" or ", Formats)}).";
+}
