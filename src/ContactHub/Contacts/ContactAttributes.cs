@@ -25,9 +25,10 @@ public sealed record AttributeDefinition(string Key, string Type, IReadOnlyList<
         (AttributeType.Text, JsonValueKind.String) when value.GetString()!.Trim() is { Length: > 0 and <= MaxTextLength } text && !text.Contains('\0') => (text, null),
         (AttributeType.Text, _) => (null, $"Text of 1 to {MaxTextLength} characters."),
         (AttributeType.Number, JsonValueKind.Number) when value.TryGetDecimal(out var number) => (number.ToString(CultureInfo.InvariantCulture), null),
-        (AttributeType.Number, JsonValueKind.String) when decimal.TryParse(value.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed)
+        // No thousands separator in text: read that way, a French "3,5" (a CSV import's cell, a form) was 35.
+        (AttributeType.Number, JsonValueKind.String) when decimal.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed)
             => (parsed.ToString(CultureInfo.InvariantCulture), null),
-        (AttributeType.Number, _) => (null, "A number, e.g. 12 or 4.5."),
+        (AttributeType.Number, _) => (null, "A number, e.g. 12 or 4.5: a decimal point, no thousands separator."),
         (AttributeType.Boolean, JsonValueKind.True or JsonValueKind.False) => (value.GetBoolean() ? "true" : "false", null),
         (AttributeType.Boolean, JsonValueKind.String) when value.GetString() is "true" or "false" => (value.GetString(), null),
         (AttributeType.Boolean, _) => (null, "true or false."),

@@ -52,6 +52,22 @@ public abstract class AttributeSuite<TApp>(TApp app) : EngineSuite<TApp>(app) wh
     }
 
     [SkippableFact]
+    public async Task A_number_given_as_text_takes_a_decimal_point_and_a_comma_is_refused_not_read_as_a_thousands_separator()
+    {
+        var score = Key("score");
+        await Define(score, "number");
+        var contactId = (await Api.PostOk("/api/v1/interactions", new { channel = "chat", direction = "inbound", customer = new { phone = Customers.Phone() } }, 201))["contactId"]!.GetValue<long>();
+
+        // A French spreadsheet's 3,5 (a CSV import's cells arrive as text): it was stored as 35.
+        var bad = await (await Api.PutAsJsonAsync($"/api/v1/contacts/{contactId}/attributes", new Dictionary<string, object> { [score] = "3,5" })).Expect(400);
+        Assert.Equal("A number, e.g. 12 or 4.5: a decimal point, no thousands separator.", bad["errors"]![$"attributes.{score}"]![0]!.GetValue<string>());
+        Assert.Null((await Api.GetFromJsonAsync<JsonNode>($"/api/v1/contacts/{contactId}/attributes"))!["attributes"]![score]);
+
+        var set = await (await Api.PutAsJsonAsync($"/api/v1/contacts/{contactId}/attributes", new Dictionary<string, object> { [score] = " -4.5 " })).Expect(200);
+        Assert.Equal(-4.5m, set["attributes"]![score]!.GetValue<decimal>());
+    }
+
+    [SkippableFact]
     public async Task An_event_carrying_attributes_sets_them_and_a_bad_one_records_nothing()
     {
         var tier = Key("tier");
