@@ -36,8 +36,16 @@ public sealed record ImportTimes(TimeZoneInfo Zone, IReadOnlyList<string> Format
         }
     }
 
+    // What most files hold, read first (an import reads one or two a row): ISO 8601 with its offset.
+    private static readonly string[] WithOffset = ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK"];
+
     public bool TryRead(string text, out DateTimeOffset at)
     {
+        if (LocalTimes.HasOffset(text) && DateTimeOffset.TryParseExact(text, WithOffset, CultureInfo.InvariantCulture, DateTimeStyles.None, out at))
+        {
+            at = at.ToUniversalTime();
+            return true;
+        }
         if (LocalTimes.TryRead(text, Zone, endOfDay: false, out at)) return true;
         if (Formats.Count > 0 && DateTime.TryParseExact(text.Trim(), [.. Formats], CultureInfo.InvariantCulture, DateTimeStyles.AllowInnerWhite, out var local))
         {

@@ -72,6 +72,7 @@ public static class LocalTimes
         return false;
     }
 
-    private static bool HasOffset(string text) =>
+    /// <summary>Whether the text ends with an offset (Z, ±hh:mm).</summary>
+    internal static bool HasOffset(string text) =>
         text.EndsWith('Z') || text.EndsWith('z') || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
 }

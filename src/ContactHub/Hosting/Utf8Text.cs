@@ -6,8 +6,8 @@ namespace ContactHub.Hosting;
 
 /// <summary>
 /// Text files read as UTF-8 without changing a byte that is not: .NET's readers turn such a byte into U+FFFD silently, so a
-/// template or report saved by a Windows editor in its ANSI code page sent "r�servation" to customers. Here it is an error
-/// that names the file's line.
+/// message template saved by a Windows editor in its ANSI code page sent "r�servation" to customers, and a report's titles
+/// showed it to managers. Here it is an error that names the file's line.
 /// </summary>
 public static class Utf8Text
 {
