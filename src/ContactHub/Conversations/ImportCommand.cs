@@ -43,7 +43,7 @@ public static class ImportCommand
         catch (System.Text.DecoderFallbackException ex)
         {
             line.End();
-            return CommandOutput.Fail(ImportFile.Refusal(ex));
+            return CommandOutput.Fail(ImportFile.Refusal(file == "-" ? "Standard input" : file, ex));
         }
         catch (ArgumentException ex)
         {

@@ -10,7 +10,7 @@ namespace ContactHub.Conversations;
 /// accented letter of it (<c>Zoé</c>, <c>reçu</c>, <c>€</c>) became U+FFFD, silently. A file whose first byte that is not UTF-8
 /// comes after UTF-8 beyond ASCII (it mixes encodings), or after UTF-8's byte order mark, is refused before anything is
 /// imported, naming that byte's line: read either way, part of its text would change. Standard input cannot be read twice,
-/// so it is read as UTF-8 and stops at its first byte that is not (<see cref="Refusal"/>).
+/// so it is read as UTF-8 and stops at its first byte that is not (<see cref="Refusal"/>), as is a pipe given as a file.
 /// </summary>
 public static class ImportFile
 {
@@ -33,29 +33,41 @@ public static class ImportFile
     /// <summary>Opens <paramref name="path"/> in the encoding its bytes are in; throws <see cref="NotUtf8Exception"/> for a file that mixes encodings.</summary>
     public static Opened Open(string path)
     {
-        var encoding = ByteOrderMark(path) switch
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
+        try
         {
-            Mark.Utf8 => Detect(path, declared: true),
-            Mark.Other => Utf8Text.Strict, // the reader takes UTF-16 or UTF-32 from the mark
-            _ => Detect(path, declared: false),
-        };
-        return new Opened(new StreamReader(path, encoding, detectEncodingFromByteOrderMarks: true, new FileStreamOptions { BufferSize = 1 << 16 }), encoding);
+            // A pipe (/dev/stdin, a named one) is read once, as standard input is.
+            if (!file.CanSeek) return new Opened(new StreamReader(file, Utf8Text.Strict, detectEncodingFromByteOrderMarks: true), Utf8Text.Strict);
+            var encoding = ByteOrderMark(file) switch
+            {
+                Mark.Utf8 => Detect(file, declared: true),
+                Mark.Other => Utf8Text.Strict, // the reader takes UTF-16 or UTF-32 from the mark
+                _ => Detect(file, declared: false),
+            };
+            file.Position = 0;
+            return new Opened(new StreamReader(file, encoding, detectEncodingFromByteOrderMarks: true), encoding);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Standard input as strict UTF-8: a byte that is not UTF-8 stops the import (<see cref="Refusal"/> says why) instead of becoming U+FFFD.</summary>
     public static TextReader OpenStandardInput() => new StreamReader(Console.OpenStandardInput(), Utf8Text.Strict, detectEncodingFromByteOrderMarks: true);
 
-    /// <summary>What the command says when standard input turned out not to be UTF-8.</summary>
-    public static string Refusal(DecoderFallbackException ex) =>
-        $"Standard input is not UTF-8 text (byte 0x{ex.BytesUnknown?.FirstOrDefault():X2}): the import stopped there, the rows before it were imported. " +
+    /// <summary>What the command says when standard input (or a pipe) turned out not to be UTF-8.</summary>
+    public static string Refusal(string source, DecoderFallbackException ex) =>
+        $"{source} is not UTF-8 text (byte 0x{ex.BytesUnknown?.FirstOrDefault():X2}): the import stopped there, the rows before it were imported. " +
         "Save the file as UTF-8, or import the file itself: a file in Windows-1252 is recognised as such. Importing it again records only what is missing.";
 
     private enum Mark { None, Utf8, Other }
 
-    private static Mark ByteOrderMark(string path)
+    private static Mark ByteOrderMark(FileStream file)
     {
         Span<byte> start = stackalloc byte[4];
-        using var file = File.OpenRead(path);
+        file.Position = 0;
         start = start[..file.ReadAtLeast(start, 4, throwOnEndOfStream: false)];
         if (start.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) return Mark.Utf8;
         return start.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || start.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) || start.SequenceEqual((ReadOnlySpan<byte>)[0x00, 0x00, 0xFE, 0xFF])
@@ -64,12 +76,10 @@ public static class ImportFile
 
     /// <summary>UTF-8 if every byte is; Windows-1252 if the first byte that is not UTF-8 comes before any UTF-8 beyond ASCII; else refused.</summary>
     /// <param name="declared">Whether the file begins with UTF-8's byte order mark: then it is UTF-8 or refused.</param>
-    private static Encoding Detect(string path, bool declared)
+    private static Encoding Detect(FileStream file, bool declared)
     {
-        Utf8Text.Scanned scanned;
-        using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan))
-            scanned = Utf8Text.Scan(file);
-        return scanned switch
+        file.Position = 0;
+        return Utf8Text.Scan(file) switch
         {
             { InvalidLine: null } => Utf8Text.Strict,
             { InvalidLine: var line } when declared =>

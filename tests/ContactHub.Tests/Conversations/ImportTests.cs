@@ -223,6 +223,15 @@ public sealed class ImportTests
             (code, output) = await HostProcess.RunAsync(new Dictionary<string, string>(), ["import", "-", .. settings], Windows1252(French));
             Assert.True(code == 2, output);
             Assert.Contains("Standard input is not UTF-8 text (byte 0xE9)", output);
+
+            // A pipe named as a file is read once too (a scan first left nothing for the import: "no \"channel\" column").
+            var more = French.Replace("2026-10-05T09:0", "2026-10-06T09:0");
+            (code, output) = await HostProcess.RunAsync(new Dictionary<string, string>(), ["import", "/dev/stdin", .. settings], Encoding.UTF8.GetBytes(more));
+            Assert.True(code == 0, output);
+            Assert.Contains("2 rows, 2 recorded", output);
+            (code, output) = await HostProcess.RunAsync(new Dictionary<string, string>(), ["import", "/dev/stdin", .. settings], Windows1252(more));
+            Assert.True(code == 2, output);
+            Assert.Contains("/dev/stdin is not UTF-8 text (byte 0xE9)", output);
             await using var db = new Db(DatabaseProvider.Sqlite, $"Data Source={folder}/import.db", folder);
             await using var connection = await db.OpenAsync();
             Assert.Equal("Zoé Martin", await connection.ExecuteScalarAsync<string>("SELECT display_name FROM contacts"));
