@@ -21,14 +21,7 @@ public static class ImportFile
     public sealed record Opened(TextReader Reader, Encoding Encoding);
 
     /// <summary>Windows-1252 (Western European), from the code pages .NET ships but registers only on request.</summary>
-    public static Encoding Windows1252
-    {
-        get
-        {
-            Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-            return Encoding.GetEncoding(1252);
-        }
-    }
+    public static Encoding Windows1252 { get; } = CodePagesEncodingProvider.Instance.GetEncoding(1252)!;
 
     /// <summary>Opens <paramref name="path"/> in the encoding its bytes are in; throws <see cref="NotUtf8Exception"/> for a file that mixes encodings.</summary>
     public static Opened Open(string path)

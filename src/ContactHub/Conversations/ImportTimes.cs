@@ -19,21 +19,9 @@ public sealed record ImportTimes(TimeZoneInfo Zone, IReadOnlyList<string> Format
     public static IReadOnlyList<string>? ParseFormats(string option)
     {
         var formats = option.Split('|', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        // An offset in the layout (z, K) would be converted to this machine's zone by DateTime: offsets come in ISO 8601.
-        return formats.Length > 0 && formats.All(f => f.IndexOfAny(['z', 'K']) < 0 && IsLayout(f)) ? formats : null;
-    }
-
-    private static bool IsLayout(string format)
-    {
-        try
-        {
-            _ = new DateTime(2026, 11, 29, 9, 30, 0, DateTimeKind.Unspecified).ToString(format, CultureInfo.InvariantCulture);
-            return format.Length > 1; // one letter is a standard format ("d", "g"), not a layout
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
+        // An offset in the layout (z, K) would be converted to this machine's zone by DateTime: offsets come in ISO 8601. One
+        // letter is a standard format ("d", "g"), not a layout.
+        return formats.Length > 0 && formats.All(f => f.Length > 1 && f.IndexOfAny(['z', 'K']) < 0) ? formats : null;
     }
 
     // What most files hold, read first (an import reads one or two a row): ISO 8601 with its offset.

@@ -55,10 +55,16 @@ public static class Utf8Text
     public static string ReadAllText(string path)
     {
         var bytes = File.ReadAllBytes(path);
-        using (var stream = new MemoryStream(bytes, writable: false))
-            if (Scan(stream).InvalidLine is { } line)
-                throw new InvalidDataException($"line {line} is not UTF-8 text: save the file as UTF-8.");
         var text = bytes.AsSpan();
-        return Strict.GetString(text.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? text[3..] : text);
+        try
+        {
+            return Strict.GetString(text.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? text[3..] : text);
+        }
+        catch (DecoderFallbackException)
+        {
+            // Only then is the file scanned, for the line to name.
+            using var stream = new MemoryStream(bytes, writable: false);
+            throw new InvalidDataException($"line {Scan(stream).InvalidLine} is not UTF-8 text: save the file as UTF-8.");
+        }
     }
 }
