@@ -12,24 +12,33 @@ public static class ExportEndpoints
     {
         var group = api.Under("/exports", g => g.WithTags("Reports").ProducesValidationProblem());
         group.Read.MapGet("/interactions.csv", Csv).WithName("ExportInteractionsCsv")
-            .WithSummary("Every interaction in [from, to) as CSV, streamed (no row limit); from/to are ISO 8601 instants, default the last 30 days.");
+            .WithSummary("Every interaction in [from, to) as CSV, streamed (no row limit); from/to are ISO 8601 instants, default the last 30 days; delimiter=semicolon for Excel in a French or German locale.");
         group.Read.MapGet("/interactions.xlsx", Xlsx).WithName("ExportInteractionsXlsx")
             .WithSummary("Every interaction in [from, to) as an .xlsx, streamed; a new sheet every 1,048,575 rows.");
         return api;
     }
 
+    /// <summary>
+    /// The CSV's field separators by name. Excel reads a CSV with its locale's list separator: a semicolon in French or German,
+    /// so a comma-separated file opens there as one column.
+    /// </summary>
+    private static readonly Dictionary<string, char> Delimiters = new(StringComparer.OrdinalIgnoreCase) { ["comma"] = ',', ["semicolon"] = ';', ["tab"] = '\t' };
+
     private static Task<Results<EmptyHttpResult, ValidationProblem>> Csv(HttpContext http, InteractionExport export, AuditLog audit, TimeProvider clock, CancellationToken ct,
-        string? from = null, string? to = null, string? channel = null, string? timeZone = null) =>
-        StreamAsync(http, export, audit, clock, from, to, channel, timeZone, "csv", ct);
+        string? from = null, string? to = null, string? channel = null, string? timeZone = null, string? delimiter = null) =>
+        StreamAsync(http, export, audit, clock, from, to, channel, timeZone, "csv", delimiter, ct);
 
     private static Task<Results<EmptyHttpResult, ValidationProblem>> Xlsx(HttpContext http, InteractionExport export, AuditLog audit, TimeProvider clock, CancellationToken ct,
         string? from = null, string? to = null, string? channel = null, string? timeZone = null) =>
-        StreamAsync(http, export, audit, clock, from, to, channel, timeZone, "xlsx", ct);
+        StreamAsync(http, export, audit, clock, from, to, channel, timeZone, "xlsx", delimiter: null, ct);
 
     private static async Task<Results<EmptyHttpResult, ValidationProblem>> StreamAsync(HttpContext http, InteractionExport export, AuditLog audit, TimeProvider clock,
-        string? from, string? to, string? channel, string? timeZone, string format, CancellationToken ct)
+        string? from, string? to, string? channel, string? timeZone, string format, string? delimiter, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
+        var separator = ',';
+        if (delimiter is not null && !Delimiters.TryGetValue(delimiter, out separator))
+            errors["delimiter"] = ["comma (the default), semicolon (Excel in a French or German locale) or tab."];
         if (!LocalTimes.TryFindZone(timeZone ?? "UTC", out var zone)) errors["timeZone"] = ["An IANA time zone such as Europe/Paris (the zone occurred_at is written in)."];
         // A date alone is a whole local day in timeZone, as in reports: from=2026-11-25&to=2026-11-26 is those two days.
         const string Moment = "A date (a whole local day in timeZone), a local date and time, or an instant with its offset, e.g. 2026-11-25, 2026-11-25T09:00 or 2026-11-25T08:00:00Z.";
@@ -54,7 +63,7 @@ public static class ExportEndpoints
         if (format == "csv")
         {
             http.Response.ContentType = "text/csv; charset=utf-8";
-            await export.WriteCsvAsync(filter, http.Response.Body, ct);
+            await export.WriteCsvAsync(filter, separator, http.Response.Body, ct);
         }
         else
         {

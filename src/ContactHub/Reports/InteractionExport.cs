@@ -65,21 +65,22 @@ public sealed class InteractionExport(Db db)
         FROM interactions i JOIN contacts c ON c.id = i.contact_id
         """ + "\n" + Where + "\nORDER BY i.occurred_at, i.id";
 
-    public async Task WriteCsvAsync(Filter filter, Stream output, CancellationToken ct)
+    /// <summary>Writes the rows as RFC 4180 CSV with <paramref name="separator"/> between fields, UTF-8 with a byte order mark (which Excel needs to read UTF-8).</summary>
+    public async Task WriteCsvAsync(Filter filter, char separator, Stream output, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         var (rows, owner) = await OpenAsync(connection, filter, ct);
         await using var _ = owner;
         await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 1 << 16);
-        await writer.WriteLineAsync(string.Join(",", Headers));
+        await writer.WriteLineAsync(string.Join(separator, Headers));
         var line = new StringBuilder();
         foreach (var values in ReadAhead(rows, ct))
         {
             line.Clear();
             for (var i = 0; i < values.Length; i++)
             {
-                if (i > 0) line.Append(',');
-                line.Append(Csv(values[i]));
+                if (i > 0) line.Append(separator);
+                line.Append(Csv(values[i], separator));
             }
             await writer.WriteLineAsync(line, ct);
         }
@@ -242,7 +243,7 @@ public sealed class InteractionExport(Db db)
     }
 
     /// <summary>RFC 4180 quoting; text a spreadsheet would evaluate gets a leading apostrophe (OWASP's advice for CSV injection).</summary>
-    private static string Csv(object? value)
+    private static string Csv(object? value, char separator)
     {
         var text = value switch
         {
@@ -251,6 +252,6 @@ public sealed class InteractionExport(Db db)
             _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
         };
         if (value is string && CellValues.IsFormulaLike(text)) text = "'" + text;
-        return text.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + text.Replace("\"", "\"\"") + "\"" : text;
+        return text.IndexOfAny([separator, '"', '\n', '\r']) >= 0 ? "\"" + text.Replace("\"", "\"\"") + "\"" : text;
     }
 }

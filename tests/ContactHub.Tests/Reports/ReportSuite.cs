@@ -338,6 +338,29 @@ public abstract class ReportSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where
     }
 
     [SkippableFact]
+    public async Task The_csv_export_separates_fields_with_semicolons_for_Excel_in_a_French_locale()
+    {
+        // Excel in a French or German locale splits a CSV on semicolons: comma-separated, every row opened as one cell.
+        await Record("call", "inbound", DateTimeOffset.Parse("2025-04-02T08:15:00Z"), Customers.Phone(), "Dupont; Marie, née Martin", status: "completed", duration: 95);
+
+        var csv = await Api.GetStringAsync("/api/v1/exports/interactions.csv?from=2025-04-02T00:00:00Z&to=2025-04-03T00:00:00Z&delimiter=semicolon");
+
+        var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\n', StringSplitOptions.RemoveEmptyEntries)).SelectMany(l => l).ToList();
+        Assert.Equal(string.Join(';', ContactHub.Reports.InteractionExport.ColumnNames), lines[0].TrimStart('\uFEFF'));
+        var row = lines.Single(l => l.Contains("Dupont"));
+        // The name holds the separator, so it is quoted; its comma is only text now.
+        Assert.Contains(";\"Dupont; Marie, née Martin\";", row);
+        Assert.Equal(ContactHub.Reports.InteractionExport.ColumnNames.Count, row.Replace("\"Dupont; Marie, née Martin\"", "name").Split(';').Length);
+        Assert.Contains(";2025-04-02 08:15:00;", row);
+        Assert.Contains(";95;", row);
+
+        var tab = await Api.GetStringAsync("/api/v1/exports/interactions.csv?from=2025-04-02T00:00:00Z&to=2025-04-03T00:00:00Z&delimiter=TAB");
+        Assert.StartsWith("id\toccurred_at\t", tab.TrimStart('\uFEFF'));
+        var bad = await (await Api.GetAsync("/api/v1/exports/interactions.csv?from=2025-04-02T00:00:00Z&to=2025-04-03T00:00:00Z&delimiter=pipe")).Expect(400);
+        Assert.Contains("semicolon", bad["errors"]!["delimiter"]![0]!.GetValue<string>());
+    }
+
+    [SkippableFact]
     public async Task A_detail_sheet_over_the_row_limit_becomes_a_link_to_the_streamed_export()
     {
         var at = DateTimeOffset.Parse("2026-04-14T09:00:00Z");
