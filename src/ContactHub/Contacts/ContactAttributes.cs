@@ -30,14 +30,22 @@ public sealed record AttributeDefinition(string Key, string Type, IReadOnlyList<
             => (parsed.ToString(CultureInfo.InvariantCulture), null),
         (AttributeType.Number, _) => (null, "A number, e.g. 12 or 4.5: a decimal point, no thousands separator."),
         (AttributeType.Boolean, JsonValueKind.True or JsonValueKind.False) => (value.GetBoolean() ? "true" : "false", null),
-        (AttributeType.Boolean, JsonValueKind.String) when value.GetString() is "true" or "false" => (value.GetString(), null),
-        (AttributeType.Boolean, _) => (null, "true or false."),
+        // As text, also what spreadsheets write: TRUE / FALSE (Excel in English), VRAI / FAUX (in French), 1 / 0.
+        (AttributeType.Boolean, JsonValueKind.String) when BooleanText(value.GetString()!) is { } truth => (truth ? "true" : "false", null),
+        (AttributeType.Boolean, _) => (null, "true or false (as text also TRUE / FALSE, VRAI / FAUX or 1 / 0)."),
         (AttributeType.Date, JsonValueKind.String) when DateOnly.TryParseExact(value.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
             => (date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), null),
         (AttributeType.Date, _) => (null, "A date as yyyy-MM-dd."),
         (AttributeType.OneOf, JsonValueKind.String) when Values.Contains(value.GetString()!) => (value.GetString(), null),
         (AttributeType.OneOf, _) => (null, $"One of {string.Join(", ", Values)}."),
         _ => (null, "Not a value this attribute takes."),
+    };
+
+    private static bool? BooleanText(string text) => text.Trim().ToUpperInvariant() switch
+    {
+        "TRUE" or "VRAI" or "1" => true,
+        "FALSE" or "FAUX" or "0" => false,
+        _ => null,
     };
 
     /// <summary>A value typed as text (a query string, a CSV cell, a form field): numbers and booleans are accepted as text too.</summary>

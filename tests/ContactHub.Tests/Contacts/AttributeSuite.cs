@@ -68,6 +68,24 @@ public abstract class AttributeSuite<TApp>(TApp app) : EngineSuite<TApp>(app) wh
     }
 
     [SkippableFact]
+    public async Task A_boolean_given_as_text_takes_what_spreadsheets_write_in_English_and_French()
+    {
+        var news = Key("news");
+        await Define(news, "boolean");
+        var contactId = (await Api.PostOk("/api/v1/interactions", new { channel = "chat", direction = "inbound", customer = new { phone = Customers.Phone() } }, 201))["contactId"]!.GetValue<long>();
+
+        // An import's cells arrive as text: Excel writes TRUE in English and VRAI in French; both were refused.
+        foreach (var (text, truth) in new[] { ("TRUE", true), ("FAUX", false), (" Vrai ", true), ("0", false), ("false", false), ("1", true) })
+        {
+            var set = await (await Api.PutAsJsonAsync($"/api/v1/contacts/{contactId}/attributes", new Dictionary<string, object> { [news] = text })).Expect(200);
+            Assert.Equal(truth, set["attributes"]![news]!.GetValue<bool>());
+        }
+        var bad = await (await Api.PutAsJsonAsync($"/api/v1/contacts/{contactId}/attributes", new Dictionary<string, object> { [news] = "oui" })).Expect(400);
+        Assert.StartsWith("true or false", bad["errors"]![$"attributes.{news}"]![0]!.GetValue<string>());
+        Assert.True((await Api.GetFromJsonAsync<JsonNode>($"/api/v1/contacts/{contactId}/attributes"))!["attributes"]![news]!.GetValue<bool>());
+    }
+
+    [SkippableFact]
     public async Task An_event_carrying_attributes_sets_them_and_a_bad_one_records_nothing()
     {
         var tier = Key("tier");
