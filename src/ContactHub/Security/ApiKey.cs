@@ -13,18 +13,21 @@ public sealed record ApiKeyInfo(long Id, string Name, string KeyPrefix, string[]
 /// </summary>
 public static class ApiKey
 {
+    /// <summary>How every key begins.</summary>
+    public const string Prefix = "chk_";
+
     public static (string Plaintext, string Prefix, string Salt, string Hash) Generate()
     {
         var prefix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var salt = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
-        return ($"chk_{prefix}_{secret}", prefix, salt, Hash(salt, secret));
+        return ($"{Prefix}{prefix}_{secret}", prefix, salt, Hash(salt, secret));
     }
 
     public static bool TryParse(string? key, out string prefix, out string secret)
     {
         prefix = secret = "";
-        if (key is null || key.Length > 200 || !key.StartsWith("chk_", StringComparison.Ordinal)) return false;
+        if (key is null || key.Length > 200 || !key.StartsWith(Prefix, StringComparison.Ordinal)) return false;
         var parts = key.Split('_', 3);
         if (parts.Length != 3 || parts[1].Length != 12 || parts[2].Length != 64) return false;
         (prefix, secret) = (parts[1], parts[2]);

@@ -22,7 +22,7 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         var presented = values.ToString();
         if (!ApiKey.TryParse(presented, out var prefix, out _))
-            return AuthenticateResult.Fail("The API key is malformed.");
+            return AuthenticateResult.Fail("The API key is malformed: a key reads chk_, 12 characters, _ and 64 characters.");
 
         if (await keys.VerifyAsync(presented, Context.RequestAborted) is not { } principal)
         {
@@ -32,13 +32,19 @@ public sealed class ApiKeyAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        WriteProblem(StatusCodes.Status401Unauthorized, "Authentication required",
-            $"Send a valid API key in the {HeaderName} header.");
+    /// <summary>Says what is wrong with what was sent: nothing, a key in the wrong header, a malformed key, or one unknown or revoked.</summary>
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message;
+        var detail = failure is not null ? $"{failure} Send a valid API key in the {HeaderName} header."
+            : Request.Headers.Authorization.ToString() is var authorization && authorization.Contains(ApiKey.Prefix, StringComparison.Ordinal)
+                ? $"An API key goes in the {HeaderName} header, not in Authorization."
+                : $"Send a valid API key in the {HeaderName} header.";
+        await WriteProblem(StatusCodes.Status401Unauthorized, "Authentication required", detail);
+    }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        WriteProblem(StatusCodes.Status403Forbidden, "Forbidden",
-            "The API key does not carry the scope this route requires.");
+        WriteProblem(StatusCodes.Status403Forbidden, "Forbidden", Scopes.Missing(Context, "API key"));
 
     private async Task WriteProblem(int status, string title, string detail)
     {

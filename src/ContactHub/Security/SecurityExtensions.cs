@@ -53,7 +53,7 @@ public static class SecurityExtensions
                         c.HandleResponse();
                         await Problem(c.HttpContext, 401, "Authentication required", "Send a valid API key (X-Api-Key) or bearer token.");
                     },
-                    OnForbidden = c => Problem(c.HttpContext, 403, "Forbidden", "The token does not carry the scope this route requires."),
+                    OnForbidden = c => Problem(c.HttpContext, 403, "Forbidden", Scopes.Missing(c.HttpContext, "token")),
                 };
             });
 

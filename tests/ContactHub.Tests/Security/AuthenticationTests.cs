@@ -50,19 +50,31 @@ public sealed class AuthenticationTests(SqliteApp app) : IClassFixture<SqliteApp
             Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{method} {path} (needs {scope}) answered {(int)response.StatusCode} to a key with {string.Join(",", others)}");
             var problem = await response.ReadJsonAsync();
             Assert.Equal(403, (int)problem["status"]!);
+            // It says what to ask for: the scope the route needs and those the key has.
+            Assert.Equal($"This route needs the {scope} scope; this API key has {string.Join(", ", others)}.", problem["detail"]!.GetValue<string>());
         }
     }
 
     [Fact]
-    public async Task An_unknown_or_malformed_key_is_refused()
+    public async Task An_unknown_or_malformed_key_is_refused_saying_which()
     {
-        foreach (var key in new[] { "nonsense", "chk_000000000000_" + new string('a', 64) })
+        foreach (var (key, why) in new[] { ("nonsense", "The API key is malformed"), ("chk_000000000000_" + new string('a', 64), "The API key is unknown or revoked.") })
         {
             var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/api-keys");
             request.Headers.Add("X-Api-Key", key);
             var response = await app.Anonymous().SendAsync(request);
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            var detail = (await response.ReadJsonAsync())["detail"]!.GetValue<string>();
+            Assert.StartsWith(why, detail);
+            Assert.DoesNotContain(key, detail);
         }
+
+        // A key sent as a bearer token, as many APIs take theirs: the answer says where it goes.
+        var bearer = new HttpRequestMessage(HttpMethod.Get, "/api/v1/api-keys");
+        bearer.Headers.Authorization = new("Bearer", "chk_000000000000_" + new string('a', 64));
+        var refused = await app.Anonymous().SendAsync(bearer);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal("An API key goes in the X-Api-Key header, not in Authorization.", (await refused.ReadJsonAsync())["detail"]!.GetValue<string>());
     }
 
     [Fact]

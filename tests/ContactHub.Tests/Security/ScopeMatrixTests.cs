@@ -68,6 +68,18 @@ public sealed class ScopeMatrixTests(JwtApp app) : IClassFixture<JwtApp>
     }
 
     [Fact]
+    public async Task A_token_lacking_the_scope_is_told_which_it_needs_and_which_it_has()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/interactions")
+        {
+            Content = JsonContent.Create(new { channel = "call", direction = "outbound", customer = new { phone = Customers.Phone() } }),
+        };
+        Bearer(app.Issuer.Token("ana", ["ContactHub.Read"]))(request);
+        var refused = await (await app.Anonymous().SendAsync(request)).Expect(403);
+        Assert.Equal("This route needs the write scope; this token has read.", refused["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task An_agents_identity_is_the_default_agent_of_what_they_record()
     {
         var token = app.Issuer.Token("maria@airline.example", ["ContactHub.Write", "ContactHub.Read"]);
