@@ -72,7 +72,22 @@ public static class LocalTimes
         return false;
     }
 
-    /// <summary>Whether the text ends with an offset (Z, ±hh:mm).</summary>
-    internal static bool HasOffset(string text) =>
-        text.EndsWith('Z') || text.EndsWith('z') || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
+    /// <summary>
+    /// Whether the text ends with an offset after its time of day: Z, ±hh:mm, or ISO 8601's basic ±hhmm and ±hh — what
+    /// PostgreSQL writes a timestamptz as ("2026-11-25 09:30:00+01"), so that history exported from another system reads.
+    /// </summary>
+    internal static bool HasOffset(string text)
+    {
+        if (text.EndsWith('Z') || text.EndsWith('z')) return true;
+        var sign = text.LastIndexOfAny(['+', '-']);
+        var colon = text.IndexOf(':');
+        if (sign < 0 || colon < 0 || colon > sign) return false; // "2026-11-25" ends with "-25": a date, not an offset
+        var offset = text.AsSpan(sign + 1);
+        return offset.Length switch
+        {
+            5 => offset[2] == ':' && char.IsAsciiDigit(offset[0]) && char.IsAsciiDigit(offset[1]) && char.IsAsciiDigit(offset[3]) && char.IsAsciiDigit(offset[4]),
+            4 or 2 => offset.ContainsAnyExcept("0123456789") is false,
+            _ => false,
+        };
+    }
 }

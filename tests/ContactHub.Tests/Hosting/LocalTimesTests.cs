@@ -21,6 +21,10 @@ public sealed class LocalTimesTests
     [InlineData("2026-11-26T09:30:00Z", "2026-11-26T09:30:00Z")]
     [InlineData("2026-03-29T02:30", "2026-03-29T01:00:00Z")] // in the spring gap: the first instant after it (03:00 CEST)
     [InlineData("2026-10-25T02:30", "2026-10-25T00:30:00Z")] // ambiguous: its first occurrence (still CEST)
+    [InlineData("2026-11-26 09:30:00+01", "2026-11-26T08:30:00Z")] // PostgreSQL's text for a timestamptz: another system's export
+    [InlineData("2026-07-01 09:30:00.123456+05:30", "2026-07-01T04:00:00.123456Z")]
+    [InlineData("2026-11-26T09:30:00-0500", "2026-11-26T14:30:00Z")] // ISO 8601's basic offset
+    [InlineData("2026-11-26 09:30:00.0000000 +01:00", "2026-11-26T08:30:00Z")] // SQL Server's text for a datetimeoffset
     public void A_moment_is_read_by_the_rule(string text, string expected) =>
         Assert.Equal(DateTimeOffset.Parse(expected), Read(text));
 
@@ -37,12 +41,23 @@ public sealed class LocalTimesTests
     [Theory]
     [InlineData("26/11/2026")]
     [InlineData("yesterday")]
-    [InlineData("2026-11-26T09:30:00+5")] // an offset must be ±hh:mm
+    [InlineData("2026-11-26T09:30:00+5")] // an offset is ±hh:mm, ±hhmm or ±hh
+    [InlineData("2026-11-26T09:30:00+123")]
     [InlineData("2026-02-30")]
     [InlineData("")]
     [InlineData(null)]
     public void Anything_else_is_refused(string? text) =>
         Assert.False(LocalTimes.TryRead(text, Paris, endOfDay: false, out _));
+
+    [Theory]
+    [InlineData("2026-11-26 09:30:00+01", "2026-11-26T08:30:00Z")]
+    [InlineData("2026-11-26T09:30:00+0100", "2026-11-26T08:30:00Z")]
+    [InlineData("2026-11-26T09:30:00+01:00", "2026-11-26T08:30:00Z")]
+    public void An_import_reads_the_offsets_other_systems_export(string text, string expected)
+    {
+        Assert.True(ContactHub.Conversations.ImportTimes.Iso.TryRead(text, out var at), text);
+        Assert.Equal(DateTimeOffset.Parse(expected), at);
+    }
 
     [Fact]
     public void The_last_representable_day_has_no_end_and_is_refused_not_thrown() =>
