@@ -19,7 +19,8 @@ public static class CampaignEndpoints
         string? Template = null, string? Body = null, string? AssignTo = null, DateTimeOffset? StartsAt = null, DateTimeOffset? EndsAt = null,
         string? QuietStart = null, string? QuietEnd = null, long? CapCount = null, long? CapDays = null, bool? Paused = null, string? ContentTemplate = null, string? BusinessHours = null);
 
-    public sealed record Preview(IReadOnlyList<Decision> Targeted, IReadOnlyList<Decision> Excluded);
+    /// <param name="ActivitySince">The earliest activity the campaign looks at: what happened before it is never acted on.</param>
+    public sealed record Preview(IReadOnlyList<Decision> Targeted, IReadOnlyList<Decision> Excluded, DateTimeOffset ActivitySince);
 
     public static ApiGroups MapCampaigns(this ApiGroups api)
     {
@@ -130,11 +131,13 @@ public static class CampaignEndpoints
     private static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
 
-    private static async Task<Results<Ok<Preview>, ProblemHttpResult>> PreviewNow(long id, CampaignStore store, CampaignEvaluator evaluator, CancellationToken ct)
+    private static async Task<Results<Ok<Preview>, ProblemHttpResult>> PreviewNow(long id, CampaignStore store, CampaignEvaluator evaluator, TimeProvider clock, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is not { } campaign) return NotFound(id);
+        var since = evaluator.Since(campaign, clock.GetUtcNow());
         var decisions = await evaluator.PreviewAsync(campaign, ct);
-        return TypedResults.Ok(new Preview(decisions.Where(d => d.Outcome is "queued" or "created").ToList(), decisions.Where(d => d.Outcome is not ("queued" or "created")).ToList()));
+        return TypedResults.Ok(new Preview(decisions.Where(d => d.Outcome is "queued" or "created").ToList(),
+            decisions.Where(d => d.Outcome is not ("queued" or "created")).ToList(), since));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<CampaignSend>>, ProblemHttpResult>> Sends(long id, CampaignStore store, CancellationToken ct, int? limit = 500) =>

@@ -30,15 +30,23 @@ public sealed class CampaignEvaluator(
     /// <summary>Who would be targeted now, and why the others would not; nothing is written.</summary>
     public Task<IReadOnlyList<Decision>> PreviewAsync(CampaignRow campaign, CancellationToken ct) => EvaluateAsync(campaign, apply: false, ct);
 
+    /// <summary>
+    /// The earliest activity the campaign acts on now: from its start (or creation) on, never on the past week at once, and
+    /// no further back than <c>Campaigns:Lookback</c>.
+    /// </summary>
+    public DateTimeOffset Since(CampaignRow campaign, DateTimeOffset now)
+    {
+        var since = now - options.Value.Lookback;
+        var start = Conversations.InteractionValidation.Micro(campaign.StartsAt ?? campaign.CreatedAt); // events are kept at µs
+        return start > since ? start : since;
+    }
+
     private static bool IsLive(CampaignRow c, DateTimeOffset now) => c.Paused == 0 && (c.StartsAt is null || c.StartsAt <= now) && (c.EndsAt is null || now < c.EndsAt);
 
     private async Task<IReadOnlyList<Decision>> EvaluateAsync(CampaignRow campaign, bool apply, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        // A new campaign acts on what happens from its start (or creation) on, never on the past week at once.
-        var since = now - options.Value.Lookback;
-        var start = Conversations.InteractionValidation.Micro(campaign.StartsAt ?? campaign.CreatedAt); // events are kept at µs
-        if (start > since) since = start;
+        var since = Since(campaign, now);
         var known = await store.KnownKeysAsync(campaign.Id, since - options.Value.Lookback, ct);
         var decisions = new List<Decision>();
         // The campaign's business hours, read once for all its candidates.

@@ -111,6 +111,24 @@ public abstract class CampaignSuite<TApp>(TApp app) : EngineSuite<TApp>(app) whe
     }
 
     [SkippableFact]
+    public async Task A_preview_says_from_when_activity_counts_so_that_an_empty_one_is_understood()
+    {
+        // A missed call an hour before the campaign exists: never acted on, and the preview says from when it looks.
+        var before = Id(await MissedCall(Customers.Phone()), "contactId");
+        App.Clock.Advance(TimeSpan.FromHours(1));
+        var campaign = await Campaign(new { name = "after-the-fact", trigger = "missed-call-not-returned", parameters = new { minutes = 30 }, channel = "sms", body = "We missed you." });
+        var after = Id(await MissedCall(Customers.Phone()), "contactId");
+        App.Clock.Advance(TimeSpan.FromMinutes(31));
+
+        var preview = await Api.PostOk($"/api/v1/campaigns/{campaign}/preview", new { });
+        var seen = preview["targeted"]!.AsArray().Concat(preview["excluded"]!.AsArray()).Select(d => Id(d!, "contactId")).ToList();
+        Assert.Contains(after, seen);
+        Assert.DoesNotContain(before, seen);
+        var created = (await Api.GetOk($"/api/v1/campaigns/{campaign}"))["createdAt"]!.GetValue<DateTimeOffset>();
+        Assert.Equal(created.AddTicks(-(created.Ticks % 10)), preview["activitySince"]!.GetValue<DateTimeOffset>()); // kept to the microsecond
+    }
+
+    [SkippableFact]
     public async Task A_partial_update_never_resets_what_it_does_not_name()
     {
         var campaign = await Campaign(new
