@@ -68,12 +68,13 @@ public sealed class ConversationMessenger(
         if (request.Body?.Length > InteractionValidation.MaxBodyLength) return MessageResult.Invalid("body", $"At most {InteractionValidation.MaxBodyLength} characters.");
         if (request.Subject?.Length > 1000) return MessageResult.Invalid("subject", "At most 1000 characters.");
         if (idempotencyKey?.Length > 200) return MessageResult.Invalid("Idempotency-Key", "At most 200 characters.");
-        if (outbound.Find(channel) is not { } sender) return MessageResult.Unprocessable("channel", $"No {channel} channel is configured here.");
-        if (sender.Unavailable is { } unavailable) return MessageResult.Unprocessable("channel", unavailable);
 
+        // What the request names comes first: a conversation that does not exist is a 404 whatever the channel's settings.
         var conversation = await conversations.GetAsync(conversationId, ct);
         if (conversation is null) return new(MessageOutcome.NotFound, Detail: $"Conversation {conversationId} does not exist.");
         if (conversation.Status != "active" && !summary) return new(MessageOutcome.Ended, Detail: $"Conversation {conversationId} has ended; start a new one to write again.");
+        if (outbound.Find(channel) is not { } sender) return MessageResult.Unprocessable("channel", $"No {channel} channel is configured here.");
+        if (sender.Unavailable is { } unavailable) return MessageResult.Unprocessable("channel", unavailable);
 
         var contact = await contacts.GetAsync(conversation.ContactId, ct);
         if (contact is null) return new(MessageOutcome.NotFound, Detail: $"The conversation's contact no longer exists.");

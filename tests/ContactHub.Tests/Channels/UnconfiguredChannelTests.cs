@@ -31,6 +31,9 @@ public sealed class UnconfiguredChannelTests(NoChannelSettingsApp app) : IClassF
         var refused = await app.Client().PostOk($"/api/v1/conversations/{conversationId}/messages", new { channel, subject = "Your booking", body = "Hello" }, 422);
 
         Assert.StartsWith(reason, refused["errors"]!["channel"]![0]!.GetValue<string>());
+        // What the request names comes first: a conversation that does not exist is a 404, not the channel's settings.
+        var missing = await app.Client().PostOk("/api/v1/conversations/987654321/messages", new { channel, subject = "Your booking", body = "Hello" }, 404);
+        Assert.Contains("987654321", missing["detail"]!.GetValue<string>());
         await using var connection = await app.Get<Db>().OpenAsync();
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox o JOIN interactions i ON i.id = o.interaction_id WHERE i.conversation_id = @conversationId", new { conversationId }));
     }
