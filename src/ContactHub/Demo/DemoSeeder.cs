@@ -69,8 +69,13 @@ public sealed class DemoSeeder(Db db, TimeProvider clock)
             var remaining = options.Interactions - planned;
             var most = Math.Max(1, remaining - (remainingContacts - 1));
             var count = remainingContacts == 1 ? remaining : Math.Clamp((int)Math.Round(perContact * (0.3 + random.NextDouble() * 1.4)), 1, most);
-            people.Add(Contact(c, start, random));
-            Conversations(people.Count - 1, count, start, now, random, talks);
+            var person = Contact(c, start, random);
+            var first = talks.Count;
+            Conversations(people.Count, count, start, now, random, talks);
+            // A new customer is recognised, and created, at their first interaction: created at the period's start, every new
+            // contact fell on its first day, and a month's contacts report showed none new and one day with two thirds of them.
+            if (person.Created == start) person = person with { Created = talks.Skip(first).Min(t => t.Steps[0].At) };
+            people.Add(person);
             planned += count;
         }
         long done = 0, total = people.Count + talks.Count + planned;

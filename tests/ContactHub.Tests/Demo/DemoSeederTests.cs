@@ -52,6 +52,12 @@ public sealed class DemoSeederTests
         Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM interactions i JOIN conversations cv ON cv.id = i.conversation_id WHERE cv.contact_id <> i.contact_id"));
         Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM conversations cv WHERE cv.interaction_count <> (SELECT COUNT(*) FROM interactions i WHERE i.conversation_id = cv.id)"));
         Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM contacts c WHERE NOT EXISTS (SELECT 1 FROM contact_name_words w WHERE w.contact_id = c.id)"));
+        // A contact exists from its first interaction (or before it, a returning customer), and new ones arrive across the
+        // period as a centre's do: they were all created on its first day, so a month's contacts report showed none new.
+        Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM contacts c WHERE c.created_at > (SELECT MIN(i.occurred_at) FROM interactions i WHERE i.contact_id = c.id)"));
+        var firstDay = await connection.ExecuteScalarAsync<DateTimeOffset>("SELECT MIN(occurred_at) FROM interactions");
+        Assert.True(await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM contacts WHERE created_at > @later", new { later = firstDay.AddDays(3) }) > contacts / 10,
+            "new contacts after the period's first days");
         // Laid out as a live centre records it: ids ascend with time, a contact's interactions among everyone else's.
         var interactionTimes = (await connection.QueryAsync<DateTimeOffset>("SELECT occurred_at FROM interactions ORDER BY id")).ToList();
         Assert.Equal(interactionTimes.Order(), interactionTimes);
