@@ -7,23 +7,17 @@ public static class ReportChartImage
     public static IReadOnlyList<byte[]> RenderAll(ReportData data) =>
         data.Report.AllCharts.Select(c => Render(data, c)).OfType<byte[]>().ToList();
 
+    /// <summary>Bars a chart can show readably: a category chart shows the largest and sums the rest as one bar.</summary>
+    public const int MaxCategories = 12;
+
+    /// <summary>Days a chart shows one bar each; a longer period shows a bar per month.</summary>
+    public const int MaxDays = 62;
+
     public static byte[]? Render(ReportData data, ReportChart chart, int width = 640, int height = 320)
     {
-        var sheet = data.Sheets.FirstOrDefault(s => s.Sheet.Name == chart.Sheet);
-        if (sheet is null || sheet.Rows.Count == 0) return null;
-        var columns = sheet.Sheet.Columns;
-        int x = columns.ToList().FindIndex(c => c.Field == chart.X), y = columns.ToList().FindIndex(c => c.Field == chart.Y);
-        var zone = data.Period.TimeZone;
-        var points = sheet.Rows
-            .GroupBy(r => columns[x].Format == ColumnFormat.Date && CellValues.Convert(r[x], ColumnFormat.Date, zone) is DateTime day
-                ? day.ToString("d MMM", System.Globalization.CultureInfo.InvariantCulture)
-                : CellValues.Display(r[x], columns[x].Format, zone))
-            .Select(g => (Label: g.Key, Value: g.Sum(r => CellValues.Convert(r[y], ColumnFormat.Number, zone) as double? ?? 0)))
-            .Take(62)
-            .ToList();
-        // Categories (channels, agents) read best largest first; days keep their order.
-        if (columns[x].Format != ColumnFormat.Date) points = points.OrderByDescending(p => p.Value).ToList();
-
+        if (Points(data, chart) is not { Count: > 0 } points) return null;
+        var columns = data.Sheets.First(s => s.Sheet.Name == chart.Sheet).Sheet.Columns;
+        var y = columns.First(c => c.Field == chart.Y);
         var plot = new ScottPlot.Plot();
         var bars = plot.Add.Bars(points.Select(p => p.Value).ToArray());
         bars.Color = ScottPlot.Color.FromHex("#4472C4");
@@ -33,10 +27,46 @@ public static class ReportChartImage
         plot.Axes.Margins(bottom: 0);
         plot.Axes.Bottom.MinimumSize = points.Count > 8 ? 60 : 30; // room for the rotated labels
         plot.Title(chart.Title);
-        plot.YLabel(columns[y].Header);
+        plot.YLabel(y.Header);
         // Counts have whole ticks: no "0.5 interactions".
-        if (columns[y].Format is ColumnFormat.Integer or ColumnFormat.Id)
+        if (y.Format is ColumnFormat.Integer or ColumnFormat.Id)
             plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         return plot.GetImageBytes(width, height, ScottPlot.ImageFormat.Png);
+    }
+
+    /// <summary>
+    /// The bars: the sum of y for each value of x. Days keep their order, by month past <see cref="MaxDays"/> (a quarter's
+    /// daily chart stopped at its 62nd day); categories go largest first, the largest <see cref="MaxCategories"/> − 1 and
+    /// the rest as one bar (a month's channel combinations drew a hundred bars no one could label, and the cut was taken
+    /// before sorting, so a large category past the 62nd row was left out).
+    /// </summary>
+    public static IReadOnlyList<(string Label, double Value)> Points(ReportData data, ReportChart chart)
+    {
+        var sheet = data.Sheets.FirstOrDefault(s => s.Sheet.Name == chart.Sheet);
+        if (sheet is null || sheet.Rows.Count == 0) return [];
+        var columns = sheet.Sheet.Columns.ToList();
+        int x = columns.FindIndex(c => c.Field == chart.X), y = columns.FindIndex(c => c.Field == chart.Y);
+        var zone = data.Period.TimeZone;
+        double Value(object?[] row) => CellValues.Convert(row[y], ColumnFormat.Number, zone) as double? ?? 0;
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+
+        if (columns[x].Format == ColumnFormat.Date)
+        {
+            var days = sheet.Rows.Select(r => (Day: CellValues.Convert(r[x], ColumnFormat.Date, zone) as DateTime?, Value: Value(r))).Where(r => r.Day is not null).ToList();
+            var byMonth = days.Select(d => d.Day!.Value.Date).Distinct().Count() > MaxDays;
+            return days
+                .GroupBy(d => byMonth ? new DateTime(d.Day!.Value.Year, d.Day.Value.Month, 1) : d.Day!.Value.Date)
+                .OrderBy(g => g.Key)
+                .Select(g => (g.Key.ToString(byMonth ? "MMM yyyy" : "d MMM", invariant), g.Sum(d => d.Value)))
+                .ToList();
+        }
+        var categories = sheet.Rows
+            .GroupBy(r => CellValues.Display(r[x], columns[x].Format, zone))
+            .Select(g => (Label: g.Key, Value: g.Sum(Value)))
+            .OrderByDescending(p => p.Value)
+            .ToList();
+        if (categories.Count <= MaxCategories) return categories;
+        var rest = categories.Skip(MaxCategories - 1).ToList();
+        return [.. categories.Take(MaxCategories - 1), ($"{rest.Count} others", rest.Sum(p => p.Value))];
     }
 }
