@@ -338,6 +338,37 @@ public abstract class ReportSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where
     }
 
     [SkippableFact]
+    public async Task Follow_ups_open_and_overdue_are_counted_as_the_period_ended_not_as_today()
+    {
+        var agent = "fu-" + Guid.NewGuid().ToString("N")[..8];
+        var contactId = (await Record("call", "inbound", DateTimeOffset.Parse("2025-02-05T09:00:00Z"), Customers.Phone()))["contactId"]!.GetValue<long>();
+        await using (var connection = await App.Get<Db>().OpenAsync())
+            foreach (var (title, created, due, status, completed) in new (string, string, string, string, string?)[]
+            {
+                ("done since: open and overdue then", "2025-02-05T09:00:00Z", "2025-02-12T09:00:00Z", "done", "2025-02-20T09:00:00Z"),
+                ("still open: open then, not due", "2025-02-11T09:00:00Z", "2025-02-25T09:00:00Z", "open", null),
+                ("done in the week", "2025-02-05T09:00:00Z", "2025-02-08T09:00:00Z", "done", "2025-02-14T09:00:00Z"),
+                ("created after the week", "2025-02-20T09:00:00Z", "2025-02-22T09:00:00Z", "open", null),
+                ("cancelled", "2025-02-01T09:00:00Z", "2025-02-03T09:00:00Z", "cancelled", null),
+            })
+                await connection.ExecuteAsync(App.Get<Db>().Sql("""
+                    INSERT INTO follow_ups (contact_id, title, assigned_to, due_at, status, created_at, completed_at)
+                    VALUES (@contactId, @title, @agent, @due, @status, @created, @completed)
+                    """), new { contactId, title, agent, due = DateTimeOffset.Parse(due), status, created = DateTimeOffset.Parse(created),
+                        completed = completed is null ? (DateTimeOffset?)null : DateTimeOffset.Parse(completed) });
+
+        var run = await Finished(await RunReport("follow-ups", "2025-02-10", "2025-02-16"));
+        using var workbook = await Download(run["id"]!.GetValue<long>());
+
+        // Open, overdue, created, completed for the agent, as the week ended (Sunday night in Paris). Read as today, the task
+        // done since was neither open nor overdue, and last week's figures (and every comparison) left such tasks out.
+        var row = workbook.Worksheet("By agent").Tables.Single().DataRange.Rows().Single(r => Text(r.Cell(1)) == agent);
+        Assert.Equal([2.0, 1.0, 1.0, 1.0], Enumerable.Range(2, 4).Select(c => Number(row.Cell(c))));
+        var overdue = workbook.Worksheet("Overdue").Tables.Single().DataRange.Rows().Where(r => Text(r.Cell(5)) == agent).Select(r => Text(r.Cell(2)));
+        Assert.Equal(["done since: open and overdue then"], overdue);
+    }
+
+    [SkippableFact]
     public async Task The_csv_export_separates_fields_with_semicolons_for_Excel_in_a_French_locale()
     {
         // Excel in a French or German locale splits a CSV on semicolons: comma-separated, every row opened as one cell.
