@@ -2,7 +2,7 @@
 -- Portable SQL with the dialect tokens ({DAY:…}, {SECONDS:…}, {LIMIT:…}) and @from / @to; see docs/ARCHITECTURE.md.
 
 -- name: headlines
-SELECT COUNT(*) AS conversations, SUM(CASE WHEN cv.channels LIKE '%,%,%,%' THEN 1 ELSE 0 END) AS omnichannel, SUM(CASE WHEN cv.ended_at IS NULL THEN 1 ELSE 0 END) AS still_open, AVG({SECONDS:cv.started_at,cv.ended_at} * 1.0) AS average_duration_seconds, AVG({SECONDS:cv.started_at,cv.first_reply} * 1.0) AS average_first_response_seconds
+SELECT COUNT(*) AS conversations, SUM(CASE WHEN cv.channels LIKE '%,%,%,%' THEN 1 ELSE 0 END) AS omnichannel, SUM(CASE WHEN cv.ended_at IS NULL OR cv.ended_at >= @to THEN 1 ELSE 0 END) AS still_open, AVG({SECONDS:cv.started_at,cv.ended_at} * 1.0) AS average_duration_seconds, AVG({SECONDS:cv.started_at,cv.first_reply} * 1.0) AS average_first_response_seconds
 FROM (SELECT s.channels, s.started_at, s.ended_at, (SELECT MIN(o.occurred_at) FROM interactions o WHERE o.conversation_id = s.id AND o.direction = 'outbound' AND o.occurred_at >= @from) AS first_reply
       FROM conversations s WHERE s.started_at >= @from AND s.started_at < @to {SCOPE:s.agent,s.last_channel,s.id}) cv;
 

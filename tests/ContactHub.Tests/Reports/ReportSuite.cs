@@ -369,6 +369,51 @@ public abstract class ReportSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where
     }
 
     [SkippableFact]
+    public async Task A_conversation_ended_after_the_period_was_still_open_at_its_end()
+    {
+        // Started on 12 March 2025, ended on the 20th: in the week of the 10th it was still open when the week ended. Read as
+        // today it was not, so a past week (and the previous period every workbook compares with) always showed 0.
+        var conversationId = (await Record("chat", "inbound", DateTimeOffset.Parse("2025-03-12T10:00:00Z"), Customers.Phone()))["conversationId"]!.GetValue<long>();
+        await using (var connection = await App.Get<Db>().OpenAsync())
+            await connection.ExecuteAsync(App.Get<Db>().Sql("UPDATE conversations SET status = 'ended', ended_at = @ended WHERE id = @conversationId"),
+                new { conversationId, ended = DateTimeOffset.Parse("2025-03-20T10:00:00Z") });
+
+        var run = await Finished(await RunReport("conversations", "2025-03-10", "2025-03-16"));
+        using var workbook = await Download(run["id"]!.GetValue<long>());
+
+        var summary = workbook.Worksheet("Summary");
+        Assert.Equal(1, Number(summary.RowsUsed().Single(r => Text(r.Cell(1)) == "Still open").Cell(2)));
+    }
+
+    [SkippableFact]
+    public async Task Duplicate_candidates_pending_are_those_undecided_when_the_period_ended()
+    {
+        long Contact(JsonNode recorded) => recorded["contactId"]!.GetValue<long>();
+        var at = DateTimeOffset.Parse("2024-05-06T10:00:00Z");
+        var a = Contact(await Record("chat", "inbound", at, Customers.Phone()));
+        var b = Contact(await Record("chat", "inbound", at, Customers.Phone()));
+        var c = Contact(await Record("chat", "inbound", at, Customers.Phone()));
+        await using (var connection = await App.Get<Db>().OpenAsync())
+            foreach (var (one, other, detected, resolved) in new (long, long, string, string?)[]
+            {
+                (a, b, "2024-05-07T10:00:00Z", "2024-05-20T10:00:00Z"), // decided after the week: pending when it ended
+                (c, a, "2024-05-09T10:00:00Z", "2024-05-13T10:00:00Z"), // likewise
+                (a, c, "2024-05-07T10:00:00Z", "2024-05-08T10:00:00Z"), // decided during it
+                (b, c, "2024-05-21T10:00:00Z", null),                   // found after it
+            })
+                await connection.ExecuteAsync(App.Get<Db>().Sql("""
+                    INSERT INTO duplicate_candidates (contact_id, other_contact_id, reason, detected_at, resolved_at) VALUES (@one, @other, 'same name', @detected, @resolved)
+                    """), new { one, other, detected = DateTimeOffset.Parse(detected), resolved = resolved is null ? (DateTimeOffset?)null : DateTimeOffset.Parse(resolved) });
+
+        var run = await Finished(await RunReport("contacts", "2024-05-06", "2024-05-12"));
+        using var workbook = await Download(run["id"]!.GetValue<long>());
+
+        var summary = workbook.Worksheet("Summary");
+        Assert.Equal(2, Number(summary.RowsUsed().Single(r => Text(r.Cell(1)) == "Duplicate candidates pending").Cell(2)));
+        Assert.Equal([(double)a, c], workbook.Worksheet("Duplicates").Tables.Single().DataRange.Rows().Select(r => Number(r.Cell(1))));
+    }
+
+    [SkippableFact]
     public async Task The_csv_export_separates_fields_with_semicolons_for_Excel_in_a_French_locale()
     {
         // Excel in a French or German locale splits a CSV on semicolons: comma-separated, every row opened as one cell.
