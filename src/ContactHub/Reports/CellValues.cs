@@ -49,7 +49,15 @@ public static class CellValues
         var other => other.ToString() ?? "",
     };
 
-    private static string Duration(TimeSpan t) => $"{(int)t.TotalHours}:{t.Minutes:00}:{t.Seconds:00}";
+    /// <summary>
+    /// [h]:mm:ss to the nearest second, as Excel and LibreOffice show the cell: truncated, the email's 0:07:36 was the
+    /// workbook's 0:07:37.
+    /// </summary>
+    private static string Duration(TimeSpan t)
+    {
+        var seconds = (long)Math.Round(Math.Abs(t.TotalSeconds), MidpointRounding.AwayFromZero);
+        return $"{(t < TimeSpan.Zero && seconds > 0 ? "-" : "")}{seconds / 3600}:{seconds / 60 % 60:00}:{seconds % 60:00}";
+    }
 
     private static double? ToDouble(object value) => value switch
     {
