@@ -33,6 +33,13 @@ public sealed class DemoSeeder(Db db, TimeProvider clock)
         VALUES (@contactId, @status, @startedAt, @endedAt, @lastActivityAt, @agent, @channels, @lastChannel, @count) {RETURNING_ID}
         """;
 
+    private const string FollowUpSql = """
+        INSERT INTO follow_ups (contact_id, conversation_id, title, assigned_to, due_at, status, created_by, created_at, completed_at)
+        VALUES (@contactId, @conversationId, @title, @agent, @dueAt, @status, @agent, @createdAt, @completedAt)
+        """;
+
+    private static readonly string[] FollowUpTitles = ["Call back with the refund amount", "Send the updated booking", "Check the delivery date", "Confirm the new seat", "Chase the missing invoice"];
+
     private const string InteractionSql = """
         INSERT INTO interactions (conversation_id, contact_id, channel, direction, occurred_at, ended_at, duration_seconds, agent, status, subject, created_at, updated_at)
         VALUES (@conversationId, @contactId, @channel, @direction, @at, @endedAt, @duration, @agent, @status, @subject, @at, @at)
@@ -131,6 +138,31 @@ public sealed class DemoSeeder(Db db, TimeProvider clock)
             await tx.CommitAsync(ct);
             progress?.Report((done += chunk.Count, total));
         }
+        // Follow-ups from about one conversation in twelve, due one to three days later; most of those due are done, some late,
+        // so the desk's task list and the follow-ups report have something to show.
+        var followUps = new List<(string, object?)[]>();
+        for (var n = 0; n < ordered.Count; n++)
+        {
+            if (random.Next(12) != 0) continue;
+            var t = ordered[n];
+            var created = t.Steps[^1].At.AddMinutes(random.Next(1, 10));
+            if (created > now) continue;
+            var due = created.AddHours(random.Next(24, 72));
+            var finished = due < now && random.Next(4) != 0 || due >= now && random.Next(3) == 0;
+            var completed = finished ? created.AddHours(random.Next(1, 96)) : (DateTimeOffset?)null;
+            if (completed > now) completed = now.AddMinutes(-random.Next(1, 60));
+            if (completed < created) completed = created;
+            followUps.Add([("contactId", contactIds[t.Contact]), ("conversationId", conversationIds[n]), ("title", FollowUpTitles[random.Next(FollowUpTitles.Length)]),
+                ("agent", t.Agent), ("dueAt", due), ("status", finished ? "done" : "open"), ("createdAt", created), ("completedAt", completed)]);
+        }
+        if (followUps.Count > 0)
+        {
+            await using var connection = await db.OpenAsync(ct);
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            await db.RunEachAsync(connection, tx, FollowUpSql, followUps, returnsId: false, ct);
+            await tx.CommitAsync(ct);
+        }
+
         if (db.Dialect.AfterBulkLoad is { } settle)
         {
             // As a centre's database is: its planner's statistics taken and the loaded rows vacuumed, not left for the first users to pay.

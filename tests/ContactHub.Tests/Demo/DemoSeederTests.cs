@@ -58,6 +58,12 @@ public sealed class DemoSeederTests
         var firstDay = await connection.ExecuteScalarAsync<DateTimeOffset>("SELECT MIN(occurred_at) FROM interactions");
         Assert.True(await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM contacts WHERE created_at > @later", new { later = firstDay.AddDays(3) }) > contacts / 10,
             "new contacts after the period's first days");
+        // Follow-ups for the desk and the follow-ups report: some open, most done, none done before it was created, each
+        // on its conversation's contact.
+        Assert.True(await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM follow_ups WHERE status = 'open'") > 0, "open follow-ups");
+        Assert.True(await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM follow_ups WHERE status = 'done' AND completed_at IS NOT NULL") > 0, "done follow-ups");
+        Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM follow_ups WHERE completed_at < created_at OR (status = 'open' AND completed_at IS NOT NULL)"));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM follow_ups f JOIN conversations cv ON cv.id = f.conversation_id WHERE cv.contact_id <> f.contact_id"));
         // Laid out as a live centre records it: ids ascend with time, a contact's interactions among everyone else's.
         var interactionTimes = (await connection.QueryAsync<DateTimeOffset>("SELECT occurred_at FROM interactions ORDER BY id")).ToList();
         Assert.Equal(interactionTimes.Order(), interactionTimes);
