@@ -85,8 +85,8 @@ public static class LocalTimes
         var offset = text.AsSpan(sign + 1);
         return offset.Length switch
         {
-            5 => offset[2] == ':' && char.IsAsciiDigit(offset[0]) && char.IsAsciiDigit(offset[1]) && char.IsAsciiDigit(offset[3]) && char.IsAsciiDigit(offset[4]),
-            4 or 2 => offset.ContainsAnyExcept("0123456789") is false,
+            5 => offset[2] == ':' && !offset[..2].ContainsAnyExceptInRange('0', '9') && !offset[3..].ContainsAnyExceptInRange('0', '9'),
+            4 or 2 => !offset.ContainsAnyExceptInRange('0', '9'),
             _ => false,
         };
     }
