@@ -147,7 +147,8 @@ public sealed partial class QueryPlanTests : IAsyncLifetime
     {
         ["report follow-ups|headlines follow_ups"] = "open follow-ups are counted as they stand at the period's end, over one row per follow-up (not per interaction)",
         ["report follow-ups|By agent follow_ups"] = "the same counts per agent",
-        ["report contacts|headlines duplicate_candidates"] = "pending duplicates are counted as they stand, whatever the period",
+        ["report contacts|headlines duplicate_candidates"] = "pending duplicates are counted as they stood at the period's end, over one row per candidate pair",
+        ["report contacts|Duplicates d"] = "the same candidates listed",
     };
 
     private static async Task<List<(long Id, long Parent, string Detail)>> PlanAsync(SqliteConnection connection, string statement)
