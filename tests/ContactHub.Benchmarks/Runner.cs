@@ -178,7 +178,7 @@ public static class Runner
             await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM interactions WHERE status = 'missed' OR status <> 'missed'");
         scan.Stop();
         var preview = Stopwatch.StartNew();
-        var decisions = await host.Get<CampaignEvaluator>().PreviewAsync(row, CancellationToken.None);
+        var (decisions, _) = await host.Get<CampaignEvaluator>().PreviewAsync(row, CancellationToken.None);
         preview.Stop();
         var run = Stopwatch.StartNew();
         var acted = await host.Get<CampaignEvaluator>().RunAsync();

@@ -131,11 +131,10 @@ public static class CampaignEndpoints
     private static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
 
-    private static async Task<Results<Ok<Preview>, ProblemHttpResult>> PreviewNow(long id, CampaignStore store, CampaignEvaluator evaluator, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<Ok<Preview>, ProblemHttpResult>> PreviewNow(long id, CampaignStore store, CampaignEvaluator evaluator, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is not { } campaign) return NotFound(id);
-        var since = evaluator.Since(campaign, clock.GetUtcNow());
-        var decisions = await evaluator.PreviewAsync(campaign, ct);
+        var (decisions, since) = await evaluator.PreviewAsync(campaign, ct);
         return TypedResults.Ok(new Preview(decisions.Where(d => d.Outcome is "queued" or "created").ToList(),
             decisions.Where(d => d.Outcome is not ("queued" or "created")).ToList(), since));
     }

@@ -23,18 +23,22 @@ public sealed class CampaignEvaluator(
         var acted = 0;
         foreach (var campaign in await store.ListAsync(ct))
             if (IsLive(campaign, clock.GetUtcNow()))
-                acted += (await EvaluateAsync(campaign, apply: true, ct)).Count(d => d.Outcome is "queued" or "created" or "sent");
+                acted += (await EvaluateAsync(campaign, apply: true, clock.GetUtcNow(), ct)).Count(d => d.Outcome is "queued" or "created" or "sent");
         return acted;
     }
 
-    /// <summary>Who would be targeted now, and why the others would not; nothing is written.</summary>
-    public Task<IReadOnlyList<Decision>> PreviewAsync(CampaignRow campaign, CancellationToken ct) => EvaluateAsync(campaign, apply: false, ct);
+    /// <summary>Who would be targeted now, and why the others would not, with the earliest activity looked at; nothing is written.</summary>
+    public async Task<(IReadOnlyList<Decision> Decisions, DateTimeOffset Since)> PreviewAsync(CampaignRow campaign, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        return (await EvaluateAsync(campaign, apply: false, now, ct), Since(campaign, now));
+    }
 
     /// <summary>
     /// The earliest activity the campaign acts on now: from its start (or creation) on, never on the past week at once, and
     /// no further back than <c>Campaigns:Lookback</c>.
     /// </summary>
-    public DateTimeOffset Since(CampaignRow campaign, DateTimeOffset now)
+    private DateTimeOffset Since(CampaignRow campaign, DateTimeOffset now)
     {
         var since = now - options.Value.Lookback;
         var start = Conversations.InteractionValidation.Micro(campaign.StartsAt ?? campaign.CreatedAt); // events are kept at µs
@@ -43,9 +47,8 @@ public sealed class CampaignEvaluator(
 
     private static bool IsLive(CampaignRow c, DateTimeOffset now) => c.Paused == 0 && (c.StartsAt is null || c.StartsAt <= now) && (c.EndsAt is null || now < c.EndsAt);
 
-    private async Task<IReadOnlyList<Decision>> EvaluateAsync(CampaignRow campaign, bool apply, CancellationToken ct)
+    private async Task<IReadOnlyList<Decision>> EvaluateAsync(CampaignRow campaign, bool apply, DateTimeOffset now, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
         var since = Since(campaign, now);
         var known = await store.KnownKeysAsync(campaign.Id, since - options.Value.Lookback, ct);
         var decisions = new List<Decision>();

@@ -37,7 +37,7 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message;
         var detail = failure is not null ? $"{failure} Send a valid API key in the {HeaderName} header."
-            : Request.Headers.Authorization.ToString() is var authorization && authorization.Contains(ApiKey.Prefix, StringComparison.Ordinal)
+            : Request.Headers.Authorization.ToString().Contains(ApiKey.Prefix, StringComparison.Ordinal)
                 ? $"An API key goes in the {HeaderName} header, not in Authorization."
                 : $"Send a valid API key in the {HeaderName} header.";
         await WriteProblem(StatusCodes.Status401Unauthorized, "Authentication required", detail);
