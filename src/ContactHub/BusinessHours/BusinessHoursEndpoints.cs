@@ -71,20 +71,24 @@ public static partial class BusinessHoursEndpoints
     }
 
     private static async Task<Results<Ok<OpenStatus>, ProblemHttpResult, ValidationProblem>> Status(long id, BusinessCalendarStore store, TimeProvider clock,
-        CancellationToken ct, DateTimeOffset? at = null) =>
-        await store.GetAsync(id, ct) is { } c ? StatusOf(c, at ?? clock.GetUtcNow()) : NotFound(id);
+        CancellationToken ct, string? at = null) =>
+        await store.GetAsync(id, ct) is { } c ? StatusOf(c, at, clock) : NotFound(id);
 
     private static async Task<Results<Ok<OpenStatus>, ProblemHttpResult, ValidationProblem>> DefaultStatus(BusinessCalendarStore store, TimeProvider clock,
-        CancellationToken ct, DateTimeOffset? at = null) =>
-        await store.DefaultAsync(ct) is { } c ? StatusOf(c, at ?? clock.GetUtcNow())
+        CancellationToken ct, string? at = null) =>
+        await store.DefaultAsync(ct) is { } c ? StatusOf(c, at, clock)
             : Problems.NotFound("No calendar is the default: create one with \"isDefault\": true.");
 
-    private static Ok<OpenStatus> StatusOf(BusinessCalendar c, DateTimeOffset at)
+    /// <summary>Open at <paramref name="at"/>, now by default; a time without its offset is the calendar's wall-clock time, as an IVR in that centre means it.</summary>
+    private static Results<Ok<OpenStatus>, ProblemHttpResult, ValidationProblem> StatusOf(BusinessCalendar c, string? at, TimeProvider clock)
     {
-        var rules = c.Rules();
-        var next = rules.NextChange(at);
         var zone = TimeZoneInfo.FindSystemTimeZoneById(c.TimeZone);
-        return TypedResults.Ok(new OpenStatus(c.Id, c.Name, at, rules.IsOpen(at), next, c.TimeZone, next is { } n ? TimeZoneInfo.ConvertTime(n, zone) : null));
+        var moment = clock.GetUtcNow();
+        if (at is not null && !LocalTimes.TryRead(at, zone, endOfDay: false, out moment))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["at"] = [LocalTimes.Expected($"the calendar's zone, {c.TimeZone}")] });
+        var rules = c.Rules();
+        var next = rules.NextChange(moment);
+        return TypedResults.Ok(new OpenStatus(c.Id, c.Name, moment, rules.IsOpen(moment), next, c.TimeZone, next is { } n ? TimeZoneInfo.ConvertTime(n, zone) : null));
     }
 
     private static ProblemHttpResult NotFound(long id) => Problems.NotFound($"Business calendar {id} does not exist.");

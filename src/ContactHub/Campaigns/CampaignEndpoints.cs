@@ -104,7 +104,7 @@ public static class CampaignEndpoints
     {
         CampaignRequest request;
         try { request = body.Deserialize<CampaignRequest>(options)!; }
-        catch (JsonException ex) { return Invalid((ex.Path ?? "$").TrimStart('$').TrimStart('.') is { Length: > 0 } field ? field : "$", "Not a valid value."); }
+        catch (JsonException ex) { return Invalid((ex.Path ?? "$").TrimStart('$').TrimStart('.') is { Length: > 0 } field ? field : "$", InstantJsonConverter.Describe(ex, "Not a valid value.")); }
         request = await CanonicalAudienceAsync(request, http.RequestServices.GetRequiredService<ContactAttributeStore>(), ct);
         var (input, errors) = Validate(request);
         if (input is null) return TypedResults.ValidationProblem(errors);

@@ -37,7 +37,6 @@ public static class QuietHours
         var opening = local.Date + end;
         if (opening <= local.DateTime) opening = opening.AddDays(1);
         // A window opening inside a spring-forward gap opens at the first valid local time after it.
-        while (zone.IsInvalidTime(opening)) opening = opening.AddMinutes(30);
-        return new DateTimeOffset(opening, zone.GetUtcOffset(opening)).ToUniversalTime();
+        return Hosting.LocalTimes.Instant(opening, zone);
     }
 }

@@ -22,8 +22,8 @@ public sealed record HandleRef(string? Provider, string? Value);
 public sealed record InteractionRequest(
     [property: Description("call, chat, sms, whatsapp, messaging or email")] string? Channel,
     [property: Description("inbound or outbound")] string? Direction,
-    DateTimeOffset? OccurredAt = null,
-    DateTimeOffset? EndedAt = null,
+    [property: Description("When it happened (a call: when it started), with its offset, e.g. 2026-11-23T09:30:00Z; now when left out.")] DateTimeOffset? OccurredAt = null,
+    [property: Description("When it ended, with its offset; or give durationSeconds.")] DateTimeOffset? EndedAt = null,
     long? DurationSeconds = null,
     CustomerRef? Customer = null,
     [property: Description("Join this conversation instead of grouping by contact and inactivity.")] long? ConversationId = null,

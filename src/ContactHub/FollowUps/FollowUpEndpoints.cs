@@ -37,13 +37,11 @@ public static class FollowUpEndpoints
         if (status is not null && !FollowUpStatus.All.Contains(status)) errors["status"] = ["open, done or cancelled."];
         if (due is not (null or "overdue" or "today")) errors["due"] = ["overdue or today."];
         if (limit is < 1 or > 500) errors["limit"] = ["Between 1 and 500."];
-        TimeZoneInfo zone = TimeZoneInfo.Utc;
-        if (timeZone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out zone!)) errors["timeZone"] = ["An IANA time zone such as Europe/Paris."];
+        if (!LocalTimes.TryFindZone(timeZone ?? "UTC", out var zone)) errors["timeZone"] = ["An IANA time zone such as Europe/Paris."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var now = clock.GetUtcNow();
-        var localMidnight = TimeZoneInfo.ConvertTime(now, zone).Date;
-        var dayStart = new DateTimeOffset(localMidnight, zone.GetUtcOffset(localMidnight)).ToUniversalTime();
+        var dayStart = LocalTimes.StartOfDay(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime), zone);
         var (from, before) = due switch
         {
             "overdue" => ((DateTimeOffset?)null, (DateTimeOffset?)now),

@@ -44,7 +44,7 @@ internal static partial class BindingProblems
             return new() { ["$"] = [$"The JSON ends before the document is complete: it was cut short{at}."] };
         return field.Length == 0
             ? new() { ["$"] = [$"The body is not a JSON object as this route expects{at}."] }
-            : new() { [field] = [$"Not a valid value for {field}{at}."] };
+            : new() { [field] = [InstantJsonConverter.Describe(json, $"Not a valid value for {field}{at}.")] };
     }
 
     /// <summary>

@@ -39,6 +39,7 @@ public static class HostingExtensions
         builder.Services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower));
+            o.SerializerOptions.Converters.Add(new InstantJsonConverter());
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
             // Customer text may hold markup: <, >, &, ' and " are escaped in every answer; other Unicode stays readable.
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);

@@ -10,12 +10,24 @@ namespace ContactHub.Hosting;
 /// </summary>
 public static class LocalTimes
 {
+    /// <summary>What a query's moment may be, for its error: <paramref name="zone"/> names where a local one is read.</summary>
+    public static string Expected(string zone = "timeZone") =>
+        $"A date (a whole local day in {zone}), a local date and time there, or an instant with its offset, e.g. 2026-11-25, 2026-11-25T09:00 or 2026-11-25T08:00:00Z.";
+
     private static readonly string[] DateTimeFormats = ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss"];
 
+    /// <summary>The zone named <paramref name="id"/>; UTC when there is none by that name (the caller reports the name), never null.</summary>
     public static bool TryFindZone(string? id, out TimeZoneInfo zone)
     {
+        // TryFindSystemTimeZoneById sets its out value to null when it fails: given as ours, an unknown zone and a date
+        // alone were a 500 (exports, report runs) instead of the 400 naming timeZone.
+        if (!string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var found))
+        {
+            zone = found;
+            return true;
+        }
         zone = TimeZoneInfo.Utc;
-        return !string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out zone!);
+        return false;
     }
 
     /// <summary>The instant a local day starts (where midnight does not exist, the first instant after it).</summary>

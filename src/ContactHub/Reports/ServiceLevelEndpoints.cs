@@ -1,3 +1,4 @@
+using ContactHub.Hosting;
 using ContactHub.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -10,19 +11,29 @@ public static class ServiceLevelEndpoints
     public static ApiGroups MapServiceLevels(this ApiGroups api)
     {
         api.Read.MapGet("/service-levels", Get).WithTags("Reports").WithName("ServiceLevels")
-            .WithSummary("Speed of answer, missed-call callback and first response per channel over [from, to), in business time, with the share in time and whether each target was met.")
+            .WithSummary("Speed of answer, missed-call callback and first response per channel over [from, to) (a date alone is a whole local day in timeZone, by default the calendar's), in business time, with the share in time and whether each target was met.")
             .ProducesValidationProblem();
         return api;
     }
 
-    private static async Task<Results<Ok<ServiceLevelReport>, ValidationProblem>> Get(DateTimeOffset? from, DateTimeOffset? to, ServiceLevels levels, CancellationToken ct)
+    /// <summary>
+    /// [from, to) as people type them (<see cref="LocalTimes"/>), local ones in timeZone, by default the calendar's: from=2026-11-01&amp;to=2026-11-30
+    /// is November in Paris, as in exports and reports.
+    /// </summary>
+    private static async Task<Results<Ok<ServiceLevelReport>, ValidationProblem>> Get(ServiceLevels levels, CancellationToken ct,
+        string? from = null, string? to = null, string? timeZone = null)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (from is null) errors["from"] = ["Required: an instant with its offset, e.g. 2026-11-23T00:00:00+01:00."];
-        if (to is null) errors["to"] = ["Required: an instant with its offset."];
-        else if (from is not null && (to <= from || to - from > TimeSpan.FromDays(400))) errors["to"] = ["After from, and at most 400 days after it."];
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         var calendar = await levels.CalendarAsync(ct);
-        return TypedResults.Ok(new ServiceLevelReport(from!.Value, to!.Value, calendar?.Name, calendar?.TimeZone, await levels.ComputeAsync(from.Value, to.Value, ct)));
+        var errors = new Dictionary<string, string[]>();
+        if (!LocalTimes.TryFindZone(timeZone ?? calendar?.TimeZone ?? "UTC", out var zone)) errors["timeZone"] = ["An IANA time zone such as Europe/Paris (by default the calendar's)."];
+        var start = default(DateTimeOffset);
+        var end = default(DateTimeOffset);
+        if (from is null) errors["from"] = ["Required. " + LocalTimes.Expected()];
+        else if (!LocalTimes.TryRead(from, zone, endOfDay: false, out start)) errors["from"] = [LocalTimes.Expected()];
+        if (to is null) errors["to"] = ["Required. " + LocalTimes.Expected()];
+        else if (!LocalTimes.TryRead(to, zone, endOfDay: true, out end)) errors["to"] = [LocalTimes.Expected()];
+        else if (!errors.ContainsKey("from") && (end <= start || end - start > TimeSpan.FromDays(400))) errors["to"] = ["After from, and at most 400 days after it."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        return TypedResults.Ok(new ServiceLevelReport(start, end, calendar?.Name, calendar?.TimeZone, await levels.ComputeAsync(start, end, ct)));
     }
 }

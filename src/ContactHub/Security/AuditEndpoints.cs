@@ -1,3 +1,4 @@
+using ContactHub.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ContactHub.Security;
@@ -13,10 +14,23 @@ public static class AuditEndpoints
     }
 
     private static async Task<Results<Ok<IReadOnlyList<AuditRow>>, ValidationProblem>> Query(AuditLog audit, CancellationToken ct,
-        long? contactId = null, string? actor = null, string? action = null, DateTimeOffset? from = null, DateTimeOffset? to = null, int? limit = 200)
+        long? contactId = null, string? actor = null, string? action = null, string? from = null, string? to = null, string? timeZone = null, int? limit = 200)
     {
-        if (limit is < 1 or > 1000) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["Between 1 and 1000."] });
-        if (from > to) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["to"] = ["Must not be before from."] });
-        return TypedResults.Ok(await audit.QueryAsync(contactId, actor, action, from, to, limit ?? 200, ct));
+        var errors = new Dictionary<string, string[]>();
+        if (limit is < 1 or > 1000) errors["limit"] = ["Between 1 and 1000."];
+        // As people type them (LocalTimes): to=2026-11-26 includes the 26th, in timeZone (UTC by default).
+        if (!LocalTimes.TryFindZone(timeZone ?? "UTC", out var zone)) errors["timeZone"] = ["An IANA time zone such as Europe/Paris."];
+        DateTimeOffset? start = null, end = null;
+        if (from is not null) start = LocalTimes.TryRead(from, zone, endOfDay: false, out var s) ? s : Refuse("from");
+        if (to is not null) end = LocalTimes.TryRead(to, zone, endOfDay: true, out var e) ? e : Refuse("to");
+        if (errors.Count == 0 && start > end) errors["to"] = ["Must not be before from."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        return TypedResults.Ok(await audit.QueryAsync(contactId, actor, action, start, end, limit ?? 200, ct));
+
+        DateTimeOffset? Refuse(string field)
+        {
+            errors[field] = [LocalTimes.Expected()];
+            return null;
+        }
     }
 }

@@ -87,6 +87,14 @@ public abstract class BusinessHoursSuite<TApp>(TApp app) : EngineSuite<TApp>(app
         var christmas = await api.GetOk($"/api/v1/business-hours/{id}/status?at={Uri.EscapeDataString("2026-12-25T10:00:00+01:00")}");
         Assert.False(christmas["open"]!.GetValue<bool>());
 
+        // A time without its offset is the calendar's wall-clock time, as an IVR in Paris means it (it was UTC: 08:30 was 09:30 in Paris, open).
+        var early = await api.GetOk($"/api/v1/business-hours/{id}/status?at=2026-11-23T08:30");
+        Assert.False(early["open"]!.GetValue<bool>());
+        Assert.Equal(DateTimeOffset.Parse("2026-11-23T07:30:00Z"), early["at"]!.GetValue<DateTimeOffset>());
+        Assert.True((await api.GetOk($"/api/v1/business-hours/{id}/status?at=2026-11-23T09:30"))["open"]!.GetValue<bool>());
+        var unreadable = await (await api.GetAsync($"/api/v1/business-hours/{id}/status?at=tomorrow")).Expect(400);
+        Assert.Contains("Europe/Paris", unreadable["errors"]!["at"]![0]!.GetValue<string>());
+
         var bad = await api.PostAsJsonAsync("/api/v1/business-hours", new
         {
             name = "", timeZone = "Mars/Olympus", weekly = new Dictionary<string, string[][]> { ["funday"] = [["09:00", "18:00"]], ["monday"] = [["18:00", "09:00"], ["25:00", "26:00"]] },

@@ -70,6 +70,17 @@ public abstract class ServiceLevelSuite<TApp>(TApp app) : EngineSuite<TApp>(app)
         var bad = await (await Api.GetAsync("/api/v1/service-levels?from=2026-11-24T00:00:00Z&to=2026-11-20T00:00:00Z")).Expect(400);
         Assert.NotNull(bad["errors"]!["to"]);
 
+        // Dates alone are whole days in the calendar's zone, as in exports and reports: the same four days in Paris. They were
+        // midnight UTC, and "to" left its day out: the Monday was missing.
+        var days = await Api.GetOk("/api/v1/service-levels?from=2026-11-20&to=2026-11-23");
+        Assert.Equal((DateTimeOffset.Parse("2026-11-19T23:00:00Z"), DateTimeOffset.Parse("2026-11-23T23:00:00Z")),
+            (days["from"]!.GetValue<DateTimeOffset>(), days["to"]!.GetValue<DateTimeOffset>()));
+        Assert.Equal(report["levels"]!.ToJsonString(), days["levels"]!.ToJsonString());
+        var utcDays = await Api.GetOk("/api/v1/service-levels?from=2026-11-20&to=2026-11-23&timeZone=UTC");
+        Assert.Equal(DateTimeOffset.Parse("2026-11-20T00:00:00Z"), utcDays["from"]!.GetValue<DateTimeOffset>());
+        var unreadable = await (await Api.GetAsync("/api/v1/service-levels?from=last%20week&to=2026-11-23&timeZone=Paris")).Expect(400);
+        Assert.Equal(["from", "timeZone"], unreadable["errors"]!.AsObject().Select(e => e.Key).Order());
+
         // The activity summary's "Service levels" sheet says the same.
         var runId = (await Api.PostOk("/api/v1/reports/activity-summary/runs", new { from = "2026-11-20", to = "2026-11-23", timeZone = "Europe/Paris" }, 202))["runId"]!.GetValue<long>();
         for (var deadline = DateTime.UtcNow.AddSeconds(60); (await Api.GetOk($"/api/v1/reports/runs/{runId}"))["status"]!.GetValue<string>() is not ("succeeded" or "failed"); await Task.Delay(100))

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json.Nodes;
 using ContactHub.Tests.Infrastructure;
 
 namespace ContactHub.Tests.Conversations;
@@ -25,6 +26,9 @@ public sealed class BadInputTests(KestrelSqliteApp app) : IClassFixture<KestrelS
         { """{"channel":"sms","direction":"inbound","customer":{"phone":"+33612345678"},"durationSeconds":"long"}""", "durationSeconds" },
         { """{"channel":"sms","direction":"inbound","customer":{"phone":"+33612345678"},"durationSeconds":-1}""", "durationSeconds" },
         { """{"channel":"sms","direction":"inbound","customer":{"phone":"+33612345678"},"occurredAt":"yesterday"}""", "occurredAt" },
+        // Without its offset a time would be read in the zone of the machine the service runs on.
+        { """{"channel":"sms","direction":"inbound","customer":{"phone":"+33612345678"},"occurredAt":"2026-11-29T09:00:00"}""", "occurredAt" },
+        { """{"channel":"call","direction":"inbound","customer":{"phone":"+33612345678"},"occurredAt":"2026-11-29T09:00:00Z","endedAt":"2026-11-29 09:05"}""", "endedAt" },
         { """{"channel":"call","direction":"inbound","customer":{"phone":"+33612345678"},"occurredAt":"2026-01-02T10:00:00Z","endedAt":"2026-01-01T10:00:00Z"}""", "endedAt" },
         { """{"channel":"sms","direction":"inbound","customer":{"phone":"+33612345678"},"conversationId":"abc"}""", "conversationId" },
         { """{"channel":"sms","direction":"inbound","customer":{"phone":"+33612345678"},"metadata":[1,2]}""", "metadata" },
@@ -54,6 +58,33 @@ public sealed class BadInputTests(KestrelSqliteApp app) : IClassFixture<KestrelS
 
         await response.Expect(400);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(app.Logs.Errors);
+    }
+
+    [Fact]
+    public async Task A_time_without_its_offset_is_refused_in_every_body_that_takes_one_and_the_error_says_why()
+    {
+        // It was read in the zone of the machine the service runs on: 09:00 was 14:00 UTC on a server in New York.
+        static string Offset(JsonNode problem, string field) => problem["errors"]![field]![0]!.GetValue<string>();
+        var interaction = await (await Api.PostAsync("/api/v1/interactions", new StringContent(
+            """{"channel":"sms","direction":"inbound","customer":{"phone":"+33612345678"},"occurredAt":"2026-11-29T09:00:00"}""", Encoding.UTF8, "application/json"))).Expect(400);
+        Assert.Contains("with its offset", Offset(interaction, "occurredAt"));
+
+        var batch = await (await Api.PostAsJsonAsync("/api/v1/interactions/batch", new { items = new[] { new { channel = "sms", direction = "inbound",
+            customer = new { phone = Customers.Phone() }, occurredAt = "2026-11-29 09:00" } } })).Expect(400);
+        Assert.Contains("with its offset", Offset(batch, "items[0].occurredAt"));
+
+        var contactId = (await Api.PostOk("/api/v1/interactions", new { channel = "sms", direction = "inbound", customer = new { phone = Customers.Phone() } }, 201))["contactId"]!.GetValue<long>();
+        var followUp = await (await Api.PostAsJsonAsync("/api/v1/follow-ups", new { contactId, title = "Call back", dueAt = "2026-11-30T09:00" })).Expect(400);
+        Assert.Contains("with its offset", Offset(followUp, "dueAt"));
+        var campaign = await (await Api.PostAsJsonAsync("/api/v1/campaigns", new { name = "Missed calls", trigger = "missed-call-not-returned", channel = "sms", body = "Sorry we missed you",
+            startsAt = "2026-12-01T08:00:00" })).Expect(400);
+        Assert.Contains("with its offset", Offset(campaign, "startsAt"));
+
+        // With it, the instant is the one given, whatever the machine's zone.
+        var recorded = await Api.PostOk("/api/v1/interactions", new { channel = "sms", direction = "inbound", customer = new { phone = Customers.Phone() }, occurredAt = "2026-11-29T09:00:00+01:00" }, 201);
+        var activity = (await Api.GetOk($"/api/v1/contacts/{recorded["contactId"]}/activities"))["items"]![0]!;
+        Assert.Equal(DateTimeOffset.Parse("2026-11-29T08:00:00Z"), activity["occurredAt"]!.GetValue<DateTimeOffset>());
         Assert.Empty(app.Logs.Errors);
     }
 

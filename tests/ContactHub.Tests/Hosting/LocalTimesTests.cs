@@ -62,4 +62,14 @@ public sealed class LocalTimesTests
     [Fact]
     public void The_last_representable_day_has_no_end_and_is_refused_not_thrown() =>
         Assert.False(LocalTimes.TryRead("9999-12-31", Paris, endOfDay: true, out _));
+
+    [Theory]
+    [InlineData("Paris")]
+    [InlineData("")]
+    [InlineData(null)]
+    public void A_zone_not_found_is_UTC_for_the_caller_to_go_on_with(string? id)
+    {
+        Assert.False(LocalTimes.TryFindZone(id, out var zone));
+        Assert.Same(TimeZoneInfo.Utc, zone);
+    }
 }

@@ -624,6 +624,12 @@ public abstract class ReportSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where
         var export = await (await Api.GetAsync("/api/v1/exports/interactions.csv?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z&channel=fax")).Expect(400);
         Assert.NotNull(export["errors"]!["to"]);
         Assert.NotNull(export["errors"]!["channel"]);
+
+        // A zone that does not exist beside a date or a named period: it was a 500 (the date was read in a null zone).
+        foreach (var url in new[] { "/api/v1/exports/interactions.csv?from=2026-01-01&timeZone=Paris", "/api/v1/exports/interactions.xlsx?to=2026-01-31&timeZone=Paris" })
+            Assert.Equal(["timeZone"], (await (await Api.GetAsync(url)).Expect(400))["errors"]!.AsObject().Select(e => e.Key));
+        var named = await (await Api.PostAsJsonAsync("/api/v1/reports/activity-summary/runs", new { period = "previous-week", timeZone = "Paris" })).Expect(400);
+        Assert.Equal(["timeZone"], named["errors"]!.AsObject().Select(e => e.Key));
     }
 
     [SkippableFact]

@@ -49,4 +49,24 @@ public sealed class AuditTests(SqliteApp app) : IClassFixture<SqliteApp>
         var everything = await (await app.Client("admin").GetAsync("/api/v1/audit?limit=1000")).Content.ReadAsStringAsync();
         Assert.DoesNotContain(created["key"]!.GetValue<string>(), everything);
     }
+
+    [Fact]
+    public async Task The_trail_of_a_day_is_asked_for_by_its_date_in_a_time_zone()
+    {
+        var name = "day-" + Guid.NewGuid().ToString("N")[..8];
+        await app.Client("admin").PostOk("/api/v1/api-keys", new { name, scopes = new[] { "read" } }, 201);
+        var entry = (await Trail("action=apikey.create")).Single(e => e["details"]!.GetValue<string>().Contains(name));
+        var at = entry["occurredAt"]!.GetValue<DateTimeOffset>();
+
+        // A date alone is a whole day, "to" included, as in exports and reports: it was midnight UTC, so from=to=that day found nothing.
+        var day = at.UtcDateTime.ToString("yyyy-MM-dd");
+        Assert.Contains(await Trail($"action=apikey.create&from={day}&to={day}"), e => e["details"]!.GetValue<string>().Contains(name));
+        var paris = TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris")).ToString("yyyy-MM-dd");
+        Assert.Contains(await Trail($"action=apikey.create&from={paris}&to={paris}&timeZone=Europe/Paris"), e => e["details"]!.GetValue<string>().Contains(name));
+        var dayBefore = at.UtcDateTime.AddDays(-1).ToString("yyyy-MM-dd");
+        Assert.DoesNotContain(await Trail($"action=apikey.create&from={dayBefore}&to={dayBefore}"), e => e["details"]!.GetValue<string>().Contains(name));
+
+        var bad = await (await app.Client("admin").GetAsync("/api/v1/audit?from=monday&timeZone=Paris")).Expect(400);
+        Assert.Equal(["from", "timeZone"], bad["errors"]!.AsObject().Select(e => e.Key).Order());
+    }
 }
