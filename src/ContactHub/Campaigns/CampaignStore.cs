@@ -188,6 +188,7 @@ public sealed class CampaignStore(Db db, TimeProvider clock)
     private const string StatsRepliesSql = """
         SELECT r.contact_id, r.occurred_at AS at FROM interactions r
         WHERE r.direction = 'inbound' AND r.contact_id IN (SELECT contact_id FROM campaign_sends WHERE campaign_id = @campaignId)
+          AND (r.status IS NULL OR r.status <> 'auto-replied')
         """;
 
     private const string StatsOptOutsSql = """

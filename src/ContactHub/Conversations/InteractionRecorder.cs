@@ -138,11 +138,14 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
         WHERE id = @id
         """;
 
+    /// <summary>What a delivery callback found: no interaction by that reference, its status moved on, or the status it had already.</summary>
+    public enum StatusUpdate { Unknown, Changed, Same }
+
     /// <summary>A delivery callback: moves the interaction's status on (never back) and keeps the provider's error.</summary>
-    public Task<bool> UpdateStatusAsync(string provider, string providerRef, string status, string? error, CancellationToken ct = default) =>
+    public Task<StatusUpdate> UpdateStatusAsync(string provider, string providerRef, string status, string? error, CancellationToken ct = default) =>
         db.InSharedTransactionAsync(key: providerRef, ct: ct, work: async (connection, transaction) =>
         {
-            if (await FindByRefAsync(connection, transaction, provider, providerRef, ct) is not { } existing) return false;
+            if (await FindByRefAsync(connection, transaction, provider, providerRef, ct) is not { } existing) return StatusUpdate.Unknown;
             var next = InteractionStatus.Next(existing.Status, status);
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateByRefSql), new
             {
@@ -150,7 +153,7 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
                 agent = (string?)null, metadata = (string?)null, error, now = clock.GetUtcNow(),
             }, transaction, cancellationToken: ct));
             await StatusChangedAsync(connection, transaction, existing, next, error, ct);
-            return true;
+            return next is null || next == existing.Status ? StatusUpdate.Same : StatusUpdate.Changed;
         });
 
     /// <summary>

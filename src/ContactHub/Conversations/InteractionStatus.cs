@@ -17,7 +17,7 @@ public static class InteractionStatus
         "queued" or "accepted" or "scheduled" or "initiated" => 0,
         "sending" or "ringing" => 1,
         "sent" or "in-progress" or "answered" => 2,
-        "delivered" or "undelivered" or "failed" or "completed" or "busy" or "no-answer" or "canceled" or Missed or "received" => 3,
+        "delivered" or "undelivered" or "failed" or "completed" or "busy" or "no-answer" or "canceled" or Missed or "received" or "auto-replied" => 3,
         "read" or Voicemail => 4,
         _ => 0,
     };

@@ -91,6 +91,13 @@ public abstract class CampaignSuite<TApp>(TApp app) : EngineSuite<TApp>(app) whe
         var stats = await Api.GetOk($"/api/v1/campaigns/{campaign}/stats");
         Assert.Equal(1, stats["triggered"]!.GetValue<long>());
         Assert.Equal(1, stats["sent"]!.GetValue<long>());
+
+        // An automatic reply (out of office) is no reply; the customer's own is.
+        App.Clock.Advance(TimeSpan.FromMinutes(5));
+        await Api.PostOk("/api/v1/interactions", new { channel = "email", direction = "inbound", customer = new { phone = waiting, email = Customers.Email() }, status = "auto-replied", subject = "Out of office" }, 201);
+        Assert.Equal(0, (await Api.GetOk($"/api/v1/campaigns/{campaign}/stats"))["repliedWithin72h"]!.GetValue<long>());
+        await Api.PostOk("/api/v1/interactions", new { channel = "sms", direction = "inbound", customer = new { phone = waiting }, body = "Call me at 5" }, 201);
+        Assert.Equal(1, (await Api.GetOk($"/api/v1/campaigns/{campaign}/stats"))["repliedWithin72h"]!.GetValue<long>());
     }
 
     [SkippableFact]

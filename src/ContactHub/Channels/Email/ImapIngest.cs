@@ -16,6 +16,8 @@ public sealed record IngestResult(int Recorded, int Repeated, int Skipped);
 /// </summary>
 public sealed class ImapIngest(IOptions<EmailOptions> options, SyncStateStore state, InboundEmailRecorder recorder, ILogger<ImapIngest> logger)
 {
+    private const uint MaxReportBytes = 1024 * 1024;
+
     private const MessageSummaryItems Items = MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope | MessageSummaryItems.BodyStructure
         | MessageSummaryItems.Size | MessageSummaryItems.References | MessageSummaryItems.InternalDate;
 
@@ -37,7 +39,7 @@ public sealed class ImapIngest(IOptions<EmailOptions> options, SyncStateStore st
         var (recorded, repeated, skipped) = (0, 0, 0);
         if (uids.Count > 0)
         {
-            foreach (var summary in (await folder.FetchAsync(uids, Items, ct)).OrderBy(s => s.UniqueId.Id))
+            foreach (var summary in (await folder.FetchAsync(uids, new FetchRequest(Items, AutomaticMail.Headers), ct)).OrderBy(s => s.UniqueId.Id))
             {
                 var outcome = await RecordOne(folder, summary, ct);
                 if (outcome == InboundOutcome.Recorded) recorded++;
@@ -62,12 +64,16 @@ public sealed class ImapIngest(IOptions<EmailOptions> options, SyncStateStore st
                 : summary.HtmlBody is { } htmlPart && await folder.GetBodyPartAsync(summary.UniqueId, htmlPart, ct) is TextPart html ? InboundEmailRecorder.HtmlToText(html.Text)
                 : null;
             var threadIds = (envelope?.InReplyTo is { } reply ? new[] { reply } : []).Concat(summary.References ?? []).ToList();
+            var automatic = AutomaticMail.Classify(from?.Address, AutomaticMail.IsDeliveryReport(summary.Body?.ContentType), name => summary.Headers?[name]);
+            // A bounce is read whole to find the email it returns; one larger than that (an attachment sent back) keeps to its headers.
+            var failure = automatic == AutomaticKind.Bounce && summary.Size is <= MaxReportBytes
+                ? AutomaticMail.ReadReport(await folder.GetMessageAsync(summary.UniqueId, ct)) : null;
             var email = new InboundEmail(
                 envelope?.MessageId ?? $"imap.{folder.UidValidity}.{summary.UniqueId.Id}@{options.Value.Imap.Host}",
                 from?.Address, from?.Name,
                 envelope?.To.Mailboxes.Select(m => m.Address).ToList() ?? [], envelope?.Cc.Mailboxes.Select(m => m.Address).ToList() ?? [],
                 envelope?.Subject, envelope?.Date ?? summary.InternalDate, text, threadIds,
-                summary.Attachments.Select(a => new InboundAttachment(a.FileName, a.Octets)).ToList(), "imap");
+                summary.Attachments.Select(a => new InboundAttachment(a.FileName, a.Octets)).ToList(), "imap", automatic, failure);
             var (outcome, reason) = await recorder.RecordAsync(email, ct);
             if (outcome == InboundOutcome.Skipped) EmailLog.Skipped(logger, "IMAP", summary.UniqueId.Id.ToString(), reason ?? "");
             return outcome;

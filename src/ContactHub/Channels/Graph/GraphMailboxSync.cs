@@ -82,5 +82,7 @@ public sealed class GraphMailboxSync(GraphClient graph, SyncStateStore state, In
         m.Body?.ContentType == BodyType.Html && m.Body.Content is { } html ? InboundEmailRecorder.HtmlToText(html) : m.Body?.Content,
         m.InternetMessageHeaders?.Where(h => h.Name is "In-Reply-To" or "References").SelectMany(h => (h.Value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList() ?? [],
         m.HasAttachments == true ? [new InboundAttachment("(attachments: see the mailbox)", null)] : [],
-        "graph");
+        "graph",
+        // The delta query gives no headers: a delivery report is told by its sender (postmaster, Exchange's system mailbox).
+        AutomaticMail.IsDaemon(m.From?.EmailAddress?.Address) ? AutomaticKind.Bounce : AutomaticKind.None);
 }

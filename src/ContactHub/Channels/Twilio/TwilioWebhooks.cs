@@ -91,7 +91,7 @@ public static class TwilioWebhooks
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var error = code is null ? null : $"twilio {code}" + (Field(form, "ErrorMessage") is { } m ? $": {m[..Math.Min(m.Length, 400)]}" : "");
-        if (!await recorder.UpdateStatusAsync("twilio", sid!, status!, error, ct))
+        if (await recorder.UpdateStatusAsync("twilio", sid!, status!, error, ct) == InteractionRecorder.StatusUpdate.Unknown)
             TwilioLog.UnknownMessage(logger, sid!); // sent by another system: acknowledged so that Twilio stops retrying
         return TypedResults.NoContent();
     }

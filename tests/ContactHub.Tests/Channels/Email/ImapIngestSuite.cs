@@ -78,6 +78,71 @@ public abstract class ImapIngestSuite<TApp>(TApp app) : EngineSuite<TApp>(app) w
     }
 
     [SkippableFact]
+    public async Task A_bounce_marks_the_email_it_returns_undelivered_and_makes_no_contact_of_the_mail_server()
+    {
+        var (phone, email) = (Customers.Phone(), Customers.Email());
+        var call = await Api.PostOk("/api/v1/interactions", new { channel = "call", direction = "inbound", customer = new { phone, email } }, 201);
+        var conversationId = Id(call, "conversationId");
+        var queued = await Api.PostOk($"/api/v1/conversations/{conversationId}/messages", new { channel = "email", subject = "Your updated booking", body = "Flight AF123 now leaves at 09:40." }, 202);
+        var sent = Assert.Single(await Maildir.WaitFor(email));
+        await Eventually.Until(async () => (await Interaction(conversationId, Id(queued, "interactionId")))["status"]!.GetValue<string>() == "sent", "the email marked sent");
+
+        await ImapServer.AppendAsync(App.Folder, Reports.Bounce($"<{sent.MessageId}>", email));
+        var result = await App.Get<ImapIngest>().RunAsync();
+
+        Assert.Equal((1, 0), (result.Recorded, result.Skipped));
+        var returned = await Interaction(conversationId, Id(queued, "interactionId"));
+        Assert.Equal("undelivered", returned["status"]!.GetValue<string>());
+        Assert.Contains("550 5.1.1", returned["error"]!.GetValue<string>());
+        // It was recorded as a customer's email: a contact for MAILER-DAEMON, and a conversation waiting for an answer.
+        Assert.Equal(404, (int)(await Api.GetAsync($"/api/v1/contacts/lookup?email={Uri.EscapeDataString("MAILER-DAEMON@mx.customer.example")}")).StatusCode);
+        var detail = await Api.GetOk($"/api/v1/conversations/{conversationId}");
+        Assert.DoesNotContain(detail["interactions"]!.AsArray(), i => i!["direction"]!.GetValue<string>() == "inbound" && i["channel"]!.GetValue<string>() == "email");
+
+        // A report for mail ContactHub never sent changes nothing and is skipped.
+        await ImapServer.AppendAsync(App.Folder, Reports.Bounce($"<{Guid.NewGuid():N}@elsewhere.example>", Customers.Email()));
+        var unknown = await App.Get<ImapIngest>().RunAsync();
+        Assert.Equal((0, 1), (unknown.Recorded, unknown.Skipped));
+    }
+
+    [SkippableFact]
+    public async Task An_out_of_office_reply_is_filed_in_its_conversation_without_reopening_it_or_waiting_for_an_answer()
+    {
+        var (phone, email) = (Customers.Phone(), Customers.Email());
+        var call = await Api.PostOk("/api/v1/interactions", new { channel = "call", direction = "inbound", customer = new { phone, email } }, 201);
+        var conversationId = Id(call, "conversationId");
+        await Api.PostOk($"/api/v1/conversations/{conversationId}/end", new { summary = "Booking moved", sendSummary = new { channel = "email", template = "conversation-summary" } });
+        var sent = Assert.Single(await Maildir.WaitFor(email));
+        var now = DateTimeOffset.UtcNow;
+        async Task<long> UnansweredEmails() => (await Api.GetOk($"/api/v1/service-levels?from={Uri.EscapeDataString(now.AddHours(-1).ToString("O"))}&to={Uri.EscapeDataString(now.AddHours(1).ToString("O"))}"))
+            ["levels"]!.AsArray().Single(l => l!["measure"]!.GetValue<string>() == "First response" && l["channel"]!.GetValue<string>() == "email")!["unanswered"]!.GetValue<long>();
+        var unansweredBefore = await UnansweredEmails();
+
+        var away = Mail(email, "Automatic reply: Your conversation summary", "I am out of the office until Monday.", inReplyTo: sent.MessageId);
+        away.Headers.Add("Auto-Submitted", "auto-replied");
+        await ImapServer.AppendAsync(App.Folder, away);
+        // And one answering nothing of ours, from an address nobody knows: no contact is made of it.
+        var stranger = Customers.Email();
+        var unrelated = Mail(stranger, "Out of office", "Away.");
+        unrelated.Headers.Add("X-Autoreply", "yes");
+        await ImapServer.AppendAsync(App.Folder, unrelated);
+        var result = await App.Get<ImapIngest>().RunAsync();
+
+        Assert.Equal((1, 1), (result.Recorded, result.Skipped));
+        var detail = await Api.GetOk($"/api/v1/conversations/{conversationId}");
+        Assert.Equal("ended", detail["conversation"]!["status"]!.GetValue<string>()); // it was reopened, as if the customer had written
+        var filed = detail["interactions"]!.AsArray().Single(i => i!["providerRef"]?.GetValue<string>() == away.MessageId)!;
+        Assert.Equal("auto-replied", filed["status"]!.GetValue<string>());
+        Assert.Equal(404, (int)(await Api.GetAsync($"/api/v1/contacts/lookup?email={Uri.EscapeDataString(stranger)}")).StatusCode);
+
+        // Nobody waits for an answer to it: it adds no unanswered email.
+        Assert.Equal(unansweredBefore, await UnansweredEmails());
+    }
+
+    private async Task<JsonNode> Interaction(long conversationId, long interactionId) =>
+        (await Api.GetOk($"/api/v1/conversations/{conversationId}"))["interactions"]!.AsArray().Single(i => Id(i!, "id") == interactionId)!;
+
+    [SkippableFact]
     public async Task Bad_mail_is_skipped_and_logged_without_losing_the_cursor_or_the_mail_after_it()
     {
         var good = Customers.Email();
