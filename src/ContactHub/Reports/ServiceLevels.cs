@@ -79,12 +79,15 @@ public sealed class ServiceLevels(Db db, BusinessCalendarStore calendars, IOptio
 
     // The first reply as a join rather than a look-up per start: PostgreSQL hashes the period's replies once instead of probing
     // the conversation index 400k times for a month of 1M interactions (2.4 → 1.1 s; SQLite still probes, 1.0 → 0.9 s). A reply
-    // is at or after its start, so none before @from can count. An automatic reply (out of office) waits for no answer.
+    // is at or after its start, so none before @from can count. Nobody waits for an answer to an automatic reply (out of office)
+    // or to a survey's score: a chat surveyed by text had its "4" counted as a customer waiting, unanswered for ever. A score is
+    // filed when it arrives, so one that occurred in the period was answered in it or after.
     private const string FirstResponsesSql = """
         SELECT f.channel, f.first_in AS start_at, MIN(o.occurred_at) AS end_at
         FROM (SELECT conversation_id, channel, MIN(occurred_at) AS first_in FROM interactions
               WHERE direction = 'inbound' AND channel IN ('chat', 'sms', 'whatsapp', 'email') AND occurred_at >= @from AND occurred_at < @to
                 AND (status IS NULL OR status <> 'auto-replied')
+                AND id NOT IN (SELECT answer_interaction_id FROM csat_surveys WHERE answer_interaction_id IS NOT NULL AND answered_at >= @from)
               GROUP BY conversation_id, channel) f
         LEFT JOIN interactions o ON o.conversation_id = f.conversation_id AND o.direction = 'outbound' AND o.campaign_id IS NULL
             AND o.occurred_at >= f.first_in AND o.occurred_at >= @from

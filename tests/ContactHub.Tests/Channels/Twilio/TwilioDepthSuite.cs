@@ -223,6 +223,32 @@ public abstract class TwilioDepthSuite<TApp>(TApp app) : EngineSuite<TApp>(app) 
     }
 
     [SkippableFact]
+    public async Task A_survey_answered_by_text_after_a_chat_waits_for_no_reply_in_the_service_levels()
+    {
+        // The README's own set-up: CSAT after chats, by SMS. The "4" was the conversation's first inbound text, so the SMS first
+        // response counted it as a customer waiting, unanswered for ever.
+        await PauseOtherCampaigns();
+        await Api.PostOk("/api/v1/campaigns", new { name = $"csat chats {Guid.NewGuid():N}", trigger = "conversation-ended", parameters = new { channels = new[] { "chat" } }, action = "csat", channel = "sms" }, 201);
+        var phone = Customers.Phone();
+        var chat = await Record(new { channel = "chat", direction = "inbound", customer = new { phone }, body = "Where is my refund?" });
+        var conversationId = Id(chat, "conversationId");
+        await Record(new { channel = "chat", direction = "outbound", conversationId, body = "It left on Monday.", agent = "maria" });
+        await Api.PostOk($"/api/v1/conversations/{conversationId}/end", new { });
+        App.Clock.Advance(TimeSpan.FromSeconds(1));
+        await App.Get<CampaignEvaluator>().RunAsync();
+        await MessageTo(phone);
+        var now = App.Clock.GetUtcNow();
+        async Task<long> UnansweredTexts() => (await Api.GetOk($"/api/v1/service-levels?from={Uri.EscapeDataString(now.AddHours(-1).ToString("O"))}&to={Uri.EscapeDataString(now.AddHours(1).ToString("O"))}"))
+            ["levels"]!.AsArray().Single(l => l!["measure"]!.GetValue<string>() == "First response" && l["channel"]!.GetValue<string>() == "sms")!["unanswered"]!.GetValue<long>();
+        var before = await UnansweredTexts();
+
+        await Signed("/webhooks/twilio/messages", new() { ["MessageSid"] = Sid("SM"), ["From"] = phone, ["To"] = "+15005550006", ["Body"] = "4" });
+
+        Assert.Equal(4, (await Survey(conversationId))["Score"]!.GetValue<long>());
+        Assert.Equal(before, await UnansweredTexts());
+    }
+
+    [SkippableFact]
     public async Task A_whatsapp_button_answers_the_survey_and_a_good_score_opens_no_task()
     {
         var phone = Customers.Phone();
