@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -16,13 +15,19 @@ public sealed class InstantJsonConverter : JsonConverter<DateTimeOffset>
     /// <summary>A value the field's type refuses, with the words to tell the client; the serializer adds the field's path.</summary>
     public sealed class RefusedValueException(string message) : JsonException(message);
 
+    /// <summary>ISO 8601 as the serializer reads it by default, once the text is known to end with its offset.</summary>
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        if (reader.TokenType == JsonTokenType.String && reader.GetString() is { } text
-            && LocalTimes.HasOffset(text.Trim())
-            && DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at))
-            return at;
+        if (reader.TokenType == JsonTokenType.String && HasOffset(ref reader) && reader.TryGetDateTimeOffset(out var at)) return at;
         throw new RefusedValueException(Expected);
+    }
+
+    private static bool HasOffset(ref Utf8JsonReader reader)
+    {
+        // "+01:00" may come escaped ("\u002B01:00", as this service's own event payloads write it): read it as text then.
+        if (reader.HasValueSequence || reader.ValueIsEscaped || reader.ValueSpan.Length > 64) return LocalTimes.HasOffset(reader.GetString());
+        Span<char> text = stackalloc char[64];
+        return LocalTimes.HasOffset(text[..System.Text.Encoding.UTF8.GetChars(reader.ValueSpan, text)]);
     }
 
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) => writer.WriteStringValue(value);

@@ -88,13 +88,14 @@ public static class LocalTimes
     /// Whether the text ends with an offset after its time of day: Z, ±hh:mm, or ISO 8601's basic ±hhmm and ±hh — what
     /// PostgreSQL writes a timestamptz as ("2026-11-25 09:30:00+01"), so that history exported from another system reads.
     /// </summary>
-    internal static bool HasOffset(string text)
+    internal static bool HasOffset(ReadOnlySpan<char> text)
     {
-        if (text.EndsWith('Z') || text.EndsWith('z')) return true;
-        var sign = text.LastIndexOfAny(['+', '-']);
+        if (text.IsEmpty) return false;
+        if (text[^1] is 'Z' or 'z') return true;
+        var sign = text.LastIndexOfAny('+', '-');
         var colon = text.IndexOf(':');
         if (sign < 0 || colon < 0 || colon > sign) return false; // "2026-11-25" ends with "-25": a date, not an offset
-        var offset = text.AsSpan(sign + 1);
+        var offset = text[(sign + 1)..];
         return offset.Length switch
         {
             5 => offset[2] == ':' && !offset[..2].ContainsAnyExceptInRange('0', '9') && !offset[3..].ContainsAnyExceptInRange('0', '9'),
