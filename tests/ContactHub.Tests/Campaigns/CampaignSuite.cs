@@ -92,11 +92,12 @@ public abstract class CampaignSuite<TApp>(TApp app) : EngineSuite<TApp>(app) whe
         Assert.Equal(1, stats["triggered"]!.GetValue<long>());
         Assert.Equal(1, stats["sent"]!.GetValue<long>());
 
-        // An automatic reply (out of office) is no reply; the customer's own is.
-        App.Clock.Advance(TimeSpan.FromMinutes(5));
-        await Api.PostOk("/api/v1/interactions", new { channel = "email", direction = "inbound", customer = new { phone = waiting, email = Customers.Email() }, status = "auto-replied", subject = "Out of office" }, 201);
+        // An automatic reply (out of office) is no reply; the customer's own is. (Five minutes on, without moving the clock that
+        // every test's deferred messages wait on.)
+        var later = App.Clock.GetUtcNow().AddMinutes(5).ToString("O");
+        await Api.PostOk("/api/v1/interactions", new { channel = "email", direction = "inbound", customer = new { phone = waiting, email = Customers.Email() }, status = "auto-replied", subject = "Out of office", occurredAt = later }, 201);
         Assert.Equal(0, (await Api.GetOk($"/api/v1/campaigns/{campaign}/stats"))["repliedWithin72h"]!.GetValue<long>());
-        await Api.PostOk("/api/v1/interactions", new { channel = "sms", direction = "inbound", customer = new { phone = waiting }, body = "Call me at 5" }, 201);
+        await Api.PostOk("/api/v1/interactions", new { channel = "sms", direction = "inbound", customer = new { phone = waiting }, body = "Call me at five", occurredAt = later }, 201);
         Assert.Equal(1, (await Api.GetOk($"/api/v1/campaigns/{campaign}/stats"))["repliedWithin72h"]!.GetValue<long>());
     }
 
@@ -107,7 +108,7 @@ public abstract class CampaignSuite<TApp>(TApp app) : EngineSuite<TApp>(app) whe
         var phone = Customers.Phone();
         await MissedCall(phone);
         App.Clock.Advance(TimeSpan.FromMinutes(31));
-        App.Twilio.Enqueue(400, FakeTwilio.Error(21211, "The 'To' number is not a valid phone number.", 400));
+        App.Twilio.EnqueueFor(phone, 400, FakeTwilio.Error(21211, "The 'To' number is not a valid phone number.", 400));
 
         await Evaluate();
 

@@ -132,7 +132,7 @@ public abstract class MessagingSuite<TApp>(TApp app) : EngineSuite<TApp>(app) wh
     {
         var phone = Customers.Phone();
         var call = await Record(new { channel = "call", direction = "inbound", customer = new { phone } });
-        App.Twilio.Enqueue(400, FakeTwilio.Error(21610, "Attempt to send to unsubscribed recipient", 400));
+        App.Twilio.EnqueueFor(phone, 400, FakeTwilio.Error(21610, "Attempt to send to unsubscribed recipient", 400));
 
         var queued = await Api.PostOk($"/api/v1/conversations/{Id(call, "conversationId")}/messages", new { channel = "sms", body = "hello" }, 202);
         var failed = await WaitForInteraction(Id(call, "conversationId"), Id(queued, "interactionId"), "failed");

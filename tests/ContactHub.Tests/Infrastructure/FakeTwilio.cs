@@ -52,6 +52,14 @@ public sealed class FakeTwilio : IAsyncDisposable
     /// <summary>The next answers, in order; after them every request succeeds.</summary>
     public void Enqueue(int status, string? body = null, TimeSpan delay = default) => _script.Enqueue((status, body, delay));
 
+    /// <summary>
+    /// The answer to the next message to <paramref name="to"/> (its last digits suffice), whatever else is sent meanwhile: the outbox
+    /// runs in the background, and a message another test deferred could take an answer meant for this one.
+    /// </summary>
+    public void EnqueueFor(string to, int status, string body) => _scriptFor[to] = (status, body);
+
+    private readonly ConcurrentDictionary<string, (int Status, string Body)> _scriptFor = new();
+
     public static string Error(int code, string message, int status) =>
         $$"""{"code": {{code}}, "message": "{{message}}", "more_info": "https://www.twilio.com/docs/errors/{{code}}", "status": {{status}}}""";
 
@@ -62,6 +70,10 @@ public sealed class FakeTwilio : IAsyncDisposable
         var expected = "Basic " + Convert.ToBase64String(Encoding.ASCII.GetBytes($"{AccountSid}:{AuthToken}"));
         if (account != AccountSid || request.Headers.Authorization != expected)
             return Results.Content(Error(20003, "Authenticate", 401), "application/json", statusCode: 401);
+        var recipient = form["To"].ToString();
+        foreach (var scripted in _scriptFor.Keys.Where(k => recipient.EndsWith(k, StringComparison.Ordinal)))
+            if (_scriptFor.TryRemove(scripted, out var answer))
+                return Results.Content(answer.Body, "application/json", statusCode: answer.Status);
         if (_script.TryDequeue(out var next))
         {
             if (next.Delay > TimeSpan.Zero) await Task.Delay(next.Delay);

@@ -35,9 +35,6 @@ public sealed partial class InboundEmailRecorder(Db db, InteractionRecorder reco
         ORDER BY occurred_at DESC, id DESC {LIMIT:1}
         """;
 
-    /// <summary>The status of an automatic reply: nobody waits for an answer to it (service levels leave it out).</summary>
-    public const string AutoReplied = "auto-replied";
-
     public async Task<(InboundOutcome Outcome, string? Reason)> RecordAsync(InboundEmail email, CancellationToken ct)
     {
         if (email.Automatic == AutomaticKind.Bounce) return await RecordBounceAsync(email, ct);
@@ -66,7 +63,7 @@ public sealed partial class InboundEmailRecorder(Db db, InteractionRecorder reco
         });
         var request = new InteractionRequest(Channel.Email, "inbound", OccurredAt: occurred,
             Customer: new CustomerRef(Email: email.FromAddress, Name: email.FromName?.Length > 200 ? null : email.FromName),
-            ConversationId: conversationId, Status: automatic ? AutoReplied : "received", Subject: email.Subject?.Length > 1000 ? email.Subject[..1000] : email.Subject,
+            ConversationId: conversationId, Status: automatic ? InteractionStatus.AutoReplied : "received", Subject: email.Subject?.Length > 1000 ? email.Subject[..1000] : email.Subject,
             Body: body, Provider: Provider, ProviderRef: messageId.Length > 200 ? messageId[..200] : messageId, Metadata: metadata);
         var (interaction, errors) = InteractionValidation.Validate(request, normalizer, now);
         if (interaction is null) return (InboundOutcome.Skipped, string.Join("; ", errors.Keys));
