@@ -83,9 +83,9 @@ public static partial class BusinessHoursEndpoints
     private static Results<Ok<OpenStatus>, ProblemHttpResult, ValidationProblem> StatusOf(BusinessCalendar c, string? at, TimeProvider clock)
     {
         var zone = TimeZoneInfo.FindSystemTimeZoneById(c.TimeZone);
-        var moment = clock.GetUtcNow();
-        if (at is not null && !LocalTimes.TryRead(at, zone, endOfDay: false, out moment))
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["at"] = [LocalTimes.Expected($"the calendar's zone, {c.TimeZone}")] });
+        var errors = new Dictionary<string, string[]>();
+        var moment = LocalTimes.ReadField(at, zone, endOfDay: false, "at", errors, LocalTimes.Expected($"the calendar's zone, {c.TimeZone}")) ?? clock.GetUtcNow();
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         var rules = c.Rules();
         var next = rules.NextChange(moment);
         return TypedResults.Ok(new OpenStatus(c.Id, c.Name, moment, rules.IsOpen(moment), next, c.TimeZone, next is { } n ? TimeZoneInfo.ConvertTime(n, zone) : null));

@@ -14,6 +14,18 @@ public static class LocalTimes
     public static string Expected(string zone = "timeZone") =>
         $"A date (a whole local day in {zone}), a local date and time there, or an instant with its offset, e.g. 2026-11-25, 2026-11-25T09:00 or 2026-11-25T08:00:00Z.";
 
+    /// <summary>
+    /// A moment typed in a query's <paramref name="field"/>, or null when none was given; one that does not read adds the
+    /// field's error (<see cref="Expected"/>, or <paramref name="expected"/>) and is null too.
+    /// </summary>
+    public static DateTimeOffset? ReadField(string? text, TimeZoneInfo zone, bool endOfDay, string field, IDictionary<string, string[]> errors, string? expected = null)
+    {
+        if (text is null) return null;
+        if (TryRead(text, zone, endOfDay, out var at)) return at;
+        errors[field] = [expected ?? Expected()];
+        return null;
+    }
+
     private static readonly string[] DateTimeFormats = ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss"];
 
     /// <summary>The zone named <paramref name="id"/>; UTC when there is none by that name (the caller reports the name), never null.</summary>

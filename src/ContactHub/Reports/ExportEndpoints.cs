@@ -41,15 +41,8 @@ public static class ExportEndpoints
             errors["delimiter"] = ["comma (the default), semicolon (Excel in a French or German locale) or tab."];
         if (!LocalTimes.TryFindZone(timeZone ?? "UTC", out var zone)) errors["timeZone"] = ["An IANA time zone such as Europe/Paris (the zone occurred_at is written in)."];
         // A date alone is a whole local day in timeZone, as in reports: from=2026-11-25&to=2026-11-26 is those two days.
-        var moment = LocalTimes.Expected();
-        var end = clock.GetUtcNow();
-        if (to is not null && !LocalTimes.TryRead(to, zone, endOfDay: true, out end))
-        {
-            errors["to"] = [moment];
-            end = clock.GetUtcNow();
-        }
-        var start = end.AddDays(-30);
-        if (from is not null && !LocalTimes.TryRead(from, zone, endOfDay: false, out start)) errors["from"] = [moment];
+        var end = LocalTimes.ReadField(to, zone, endOfDay: true, "to", errors) ?? clock.GetUtcNow();
+        var start = LocalTimes.ReadField(from, zone, endOfDay: false, "from", errors) ?? end.AddDays(-30);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         if (start >= end) errors["to"] = ["Must be after from."];
         if (channel is not null && !Channel.IsKnown(channel)) errors["channel"] = [$"One of {Channel.List(Channel.All)}."];

@@ -26,14 +26,12 @@ public static class ServiceLevelEndpoints
         var calendar = await levels.CalendarAsync(ct);
         var errors = new Dictionary<string, string[]>();
         if (!LocalTimes.TryFindZone(timeZone ?? calendar?.TimeZone ?? "UTC", out var zone)) errors["timeZone"] = ["An IANA time zone such as Europe/Paris (by default the calendar's)."];
-        var start = default(DateTimeOffset);
-        var end = default(DateTimeOffset);
+        var start = LocalTimes.ReadField(from, zone, endOfDay: false, "from", errors);
+        var end = LocalTimes.ReadField(to, zone, endOfDay: true, "to", errors);
         if (from is null) errors["from"] = ["Required. " + LocalTimes.Expected()];
-        else if (!LocalTimes.TryRead(from, zone, endOfDay: false, out start)) errors["from"] = [LocalTimes.Expected()];
         if (to is null) errors["to"] = ["Required. " + LocalTimes.Expected()];
-        else if (!LocalTimes.TryRead(to, zone, endOfDay: true, out end)) errors["to"] = [LocalTimes.Expected()];
-        else if (!errors.ContainsKey("from") && (end <= start || end - start > TimeSpan.FromDays(400))) errors["to"] = ["After from, and at most 400 days after it."];
+        else if (start is { } s && end is { } e && (e <= s || e - s > TimeSpan.FromDays(400))) errors["to"] = ["After from, and at most 400 days after it."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-        return TypedResults.Ok(new ServiceLevelReport(start, end, calendar?.Name, calendar?.TimeZone, await levels.ComputeAsync(start, end, ct)));
+        return TypedResults.Ok(new ServiceLevelReport(start!.Value, end!.Value, calendar?.Name, calendar?.TimeZone, await levels.ComputeAsync(start.Value, end.Value, ct)));
     }
 }

@@ -20,17 +20,10 @@ public static class AuditEndpoints
         if (limit is < 1 or > 1000) errors["limit"] = ["Between 1 and 1000."];
         // As people type them (LocalTimes): to=2026-11-26 includes the 26th, in timeZone (UTC by default).
         if (!LocalTimes.TryFindZone(timeZone ?? "UTC", out var zone)) errors["timeZone"] = ["An IANA time zone such as Europe/Paris."];
-        DateTimeOffset? start = null, end = null;
-        if (from is not null) start = LocalTimes.TryRead(from, zone, endOfDay: false, out var s) ? s : Refuse("from");
-        if (to is not null) end = LocalTimes.TryRead(to, zone, endOfDay: true, out var e) ? e : Refuse("to");
+        var start = LocalTimes.ReadField(from, zone, endOfDay: false, "from", errors);
+        var end = LocalTimes.ReadField(to, zone, endOfDay: true, "to", errors);
         if (errors.Count == 0 && start > end) errors["to"] = ["Must not be before from."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         return TypedResults.Ok(await audit.QueryAsync(contactId, actor, action, start, end, limit ?? 200, ct));
-
-        DateTimeOffset? Refuse(string field)
-        {
-            errors[field] = [LocalTimes.Expected()];
-            return null;
-        }
     }
 }

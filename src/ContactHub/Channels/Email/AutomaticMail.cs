@@ -56,7 +56,6 @@ public static class AutomaticMail
         }
         if (message.InReplyTo is { } inReplyTo) ids.Add(inReplyTo);
         ids.AddRange(message.References);
-        var reason = reasons.FirstOrDefault(r => r.Length > 0) ?? message.Subject ?? "returned by the receiving mail server";
-        return new DeliveryFailure(ids.Distinct().ToList(), reason.Length > 500 ? reason[..500] : reason);
+        return new DeliveryFailure(ids.Distinct().ToList(), reasons.FirstOrDefault(r => r.Length > 0) ?? message.Subject ?? "returned by the receiving mail server");
     }
 }
