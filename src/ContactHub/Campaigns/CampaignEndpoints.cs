@@ -5,6 +5,7 @@ using ContactHub.Channels;
 using ContactHub.Contacts;
 using ContactHub.Conversations;
 using ContactHub.Hosting;
+using ContactHub.Outbox;
 using ContactHub.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
@@ -61,7 +62,7 @@ public static class CampaignEndpoints
         request = await CanonicalAudienceAsync(request, attributes, ct);
         var (input, errors) = Validate(request);
         if (input is null) return TypedResults.ValidationProblem(errors);
-        if (await UnknownTemplateAsync(input, http, ct) is { } unknown) return unknown;
+        if (await UnmetSetupAsync(input, http, ct) is { } unmet) return unmet;
         var id = await store.CreateAsync(input, ct);
         audit.Write(http, "campaign.create", "campaign", id, details: input.Name);
         return TypedResults.Created($"/api/v1/campaigns/{id}", (await store.GetAsync(id, ct))!.ToCampaign());
@@ -108,15 +109,22 @@ public static class CampaignEndpoints
         request = await CanonicalAudienceAsync(request, http.RequestServices.GetRequiredService<ContactAttributeStore>(), ct);
         var (input, errors) = Validate(request);
         if (input is null) return TypedResults.ValidationProblem(errors);
-        if (await UnknownTemplateAsync(input, http, ct) is { } unknown) return unknown;
+        if (await UnmetSetupAsync(input, http, ct) is { } unmet) return unmet;
         if (!await store.UpdateAsync(id, input, ct)) return NotFound(id);
         audit.Write(http, input.Paused ? "campaign.pause" : "campaign.update", "campaign", id, details: input.Name);
         return TypedResults.Ok((await store.GetAsync(id, ct))!.ToCampaign());
     }
 
-    /// <summary>An email survey needs the page its links open; a content template must be registered (and for the campaign's channel) before a campaign names it.</summary>
-    private static async Task<ValidationProblem?> UnknownTemplateAsync(CampaignInput input, HttpContext http, CancellationToken ct)
+    /// <summary>
+    /// What the campaign needs of this installation, checked before it is saved: a campaign that runs sends on a configured
+    /// channel (else each trigger it met would be spent as "skipped" until someone read its sends, and those customers never
+    /// texted once the channel is configured: a paused one may wait for the settings); an email survey needs the page its links
+    /// open; a calendar or a content template (for the campaign's channel) must exist before a campaign names it.
+    /// </summary>
+    private static async Task<ValidationProblem?> UnmetSetupAsync(CampaignInput input, HttpContext http, CancellationToken ct)
     {
+        if (!input.Paused && input.Channel is { } channel && http.RequestServices.GetRequiredService<OutboundChannels>().Find(channel)?.Unavailable is { } unavailable)
+            return Invalid("channel", $"{unavailable} Configure it first, or save the campaign paused (\"paused\": true) and unpause it once it is.");
         if (input.Action == "csat" && input.Channel == Channel.Email
             && http.RequestServices.GetRequiredService<IOptions<CsatOptions>>().Value.PublicBaseUrl is null)
             return Invalid("channel", "Email surveys link to ContactHub's survey page: set Csat:PublicBaseUrl first (or survey by sms or whatsapp).");

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using ContactHub.Data;
 using ContactHub.Outbox;
 using ContactHub.Tests.Infrastructure;
@@ -38,22 +39,40 @@ public sealed class UnconfiguredChannelTests(NoChannelSettingsApp app) : IClassF
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox o JOIN interactions i ON i.id = o.interaction_id WHERE i.conversation_id = @conversationId", new { conversationId }));
     }
 
-    [Fact]
-    public async Task A_campaign_on_a_channel_without_its_settings_says_so_in_its_preview()
+    [Theory]
+    [InlineData("send", "missed-call-not-returned", "sms", "SMS is not configured here (Twilio:AccountSid")]
+    [InlineData("csat", "conversation-ended", "whatsapp", "WhatsApp is not configured here (Twilio:AccountSid")]
+    [InlineData("send", "follow-up-overdue", "email", "Email is not configured here (Email:FromAddress)")]
+    public async Task A_campaign_that_would_send_on_a_channel_without_its_settings_is_refused_unless_paused(string action, string trigger, string channel, string reason)
     {
         var phone = Customers.Phone();
-        await app.Client().PostOk("/api/v1/interactions", new { channel = "call", direction = "inbound", status = "missed", customer = new { phone }, occurredAt = DateTimeOffset.UtcNow.AddHours(-2) }, 201);
-        var campaign = await app.Client().PostOk("/api/v1/campaigns", new
+        var missed = await app.Client().PostOk("/api/v1/interactions", new { channel = "call", direction = "inbound", status = "missed", customer = new { phone }, occurredAt = DateTimeOffset.UtcNow.AddHours(-2) }, 201);
+        object Definition(bool? paused) => new
         {
-            name = "Call back missed callers " + phone, trigger = "missed-call-not-returned", parameters = new { minutes = 30 }, action = "send", channel = "sms",
-            body = "Sorry we missed your call.", startsAt = DateTimeOffset.UtcNow.AddHours(-3),
-        }, 201);
+            name = "Call back missed callers " + phone + channel, trigger, parameters = new { minutes = 30 }, action, channel,
+            body = "Sorry we missed your call.", startsAt = DateTimeOffset.UtcNow.AddHours(-3), paused,
+        };
 
-        var preview = await app.Client().PostOk($"/api/v1/campaigns/{campaign["id"]!.GetValue<long>()}/preview", new { });
+        // Before: 201, and the evaluator spent every trigger it met as "skipped: not configured" — once Twilio was set up, those
+        // customers were never texted.
+        var refused = await app.Client().PostOk("/api/v1/campaigns", Definition(null), 400);
+        var error = refused["errors"]!["channel"]![0]!.GetValue<string>();
+        Assert.StartsWith(reason, error);
+        Assert.Contains("\"paused\": true", error);
 
-        Assert.Empty(preview["targeted"]!.AsArray());
-        var excluded = Assert.Single(preview["excluded"]!.AsArray());
-        Assert.StartsWith("SMS is not configured here (Twilio:AccountSid", excluded!["reason"]!.GetValue<string>());
+        // Paused, it waits for the settings; its preview says what stops it, and it is not unpaused until they are there.
+        var campaign = await app.Client().PostOk("/api/v1/campaigns", Definition(true), 201);
+        var id = campaign["id"]!.GetValue<long>();
+        if (trigger == "missed-call-not-returned")
+        {
+            var preview = await app.Client().PostOk($"/api/v1/campaigns/{id}/preview", new { });
+            Assert.Empty(preview["targeted"]!.AsArray());
+            var excluded = Assert.Single(preview["excluded"]!.AsArray(), e => e!["contactId"]!.GetValue<long>() == missed["contactId"]!.GetValue<long>());
+            Assert.StartsWith(reason, excluded!["reason"]!.GetValue<string>());
+        }
+        var unpaused = await (await app.Client().PatchAsJsonAsync($"/api/v1/campaigns/{id}", new { paused = false })).Expect(400);
+        Assert.StartsWith(reason, unpaused["errors"]!["channel"]![0]!.GetValue<string>());
+        Assert.True((await app.Client().GetOk($"/api/v1/campaigns/{id}"))["paused"]!.GetValue<bool>());
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public sealed class UnknownFieldTests(SqliteApp app) : IClassFixture<SqliteApp>
     public async Task A_campaign_patch_with_a_misspelt_field_changes_nothing_and_lists_the_fields()
     {
         var created = await Client.PostOk("/api/v1/campaigns",
-            new { name = "Missed calls", trigger = "missed-call-not-returned", channel = "sms", body = "We missed your call." }, 201);
+            new { name = "Missed calls", trigger = "missed-call-not-returned", action = "follow-up" }, 201);
         var id = created["id"]!.GetValue<long>();
 
         var problem = await (await Client.PatchAsJsonAsync($"/api/v1/campaigns/{id}", new { pasued = true })).Expect(400);
