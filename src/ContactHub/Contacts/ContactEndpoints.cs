@@ -106,7 +106,7 @@ public static class ContactEndpoints
         if (kind is null || !IdentifierKind.All.Contains(kind))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["kind"] = [$"One of {string.Join(", ", IdentifierKind.All)}."] });
         if (normalizer.Normalize(kind, request.Value, request.Provider) is not { } identifier)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [kind == IdentifierKind.Handle && string.IsNullOrWhiteSpace(request.Provider) ? "provider" : "value"] = [$"Not a valid {kind}."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [kind == IdentifierKind.Handle && string.IsNullOrWhiteSpace(request.Provider) ? "provider" : "value"] = [normalizer.Refusal(kind, kind == IdentifierKind.Phone ? "phone number" : kind)] });
         if (await store.GetAsync(id, ct) is not { RedirectedFrom: null }) return Problems.NotFound($"Contact {id} does not exist (or was merged or erased).");
         var (added, owner) = await store.AddIdentifierAsync(id, identifier, ct);
         if (added is null && owner != id)

@@ -57,6 +57,16 @@ public sealed class IdentifierNormalizer(IOptions<ContactsOptions> options)
         return $"+{Phones.GetCountryCodeForRegion(_region)}{national}";
     }
 
+    /// <summary>
+    /// What a refused value is told. A phone says how it is read: most refusals are a national number of another country
+    /// than <see cref="ContactsOptions.DefaultRegion"/> (0612345678 where the region is US), which the bare "not valid" left
+    /// to guess.
+    /// </summary>
+    /// <param name="what">The value as the field calls it: "phone number", "WhatsApp number", "email address".</param>
+    public string Refusal(string kind, string what) => kind == IdentifierKind.Phone
+        ? $"Not a valid {what}. Give it with its country code (+33 6 12 34 56 78, +1 201-555-0123); without one it is read as a national number of {_region} (Contacts:DefaultRegion)."
+        : $"Not a valid {what}.";
+
     private string? ParsePhone(string? raw)
     {
         if (string.IsNullOrWhiteSpace(raw) || raw.Length > 64) return null;

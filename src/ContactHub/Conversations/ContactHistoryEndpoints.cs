@@ -32,7 +32,7 @@ public static class ContactHistoryEndpoints
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["query"] = ["Give exactly one of phone, email, whatsapp or externalId."] });
         var (field, kind, value) = present[0];
         if (normalizer.Normalize(kind, value) is not { } identifier)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"Not a valid {field}."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [normalizer.Refusal(kind, field)] });
         if (await history.LookupAsync(identifier, ct) is not { } pop) return Problems.NotFound($"No contact has this {field}.");
         audit.Write(http, "contact.lookup", "contact", pop.Contact.Id, pop.Contact.Id, details: field);
         return TypedResults.Ok(pop);

@@ -85,7 +85,7 @@ public sealed class ConversationMessenger(
         if (request.To is not null)
         {
             to = normalizer.Normalize(kind, request.To)?.Value;
-            if (to is null) return MessageResult.Invalid("to", $"Not a valid {(channel == Channel.Email ? "email address" : "phone number")}.");
+            if (to is null) return MessageResult.Invalid("to", normalizer.Refusal(kind, channel == Channel.Email ? "email address" : "phone number"));
         }
         else
         {

@@ -72,8 +72,8 @@ public static class InteractionValidation
         var customer = request.Customer;
         if (customer is not null)
         {
-            Add(identifiers, errors, "customer.phone", customer.Phone, normalizer.Normalize(IdentifierKind.Phone, customer.Phone), "Not a valid phone number.");
-            Add(identifiers, errors, "customer.whatsapp", customer.Whatsapp, normalizer.Normalize(IdentifierKind.Phone, customer.Whatsapp), "Not a valid WhatsApp number.");
+            Add(identifiers, errors, "customer.phone", customer.Phone, normalizer.Normalize(IdentifierKind.Phone, customer.Phone), normalizer.Refusal(IdentifierKind.Phone, "phone number"));
+            Add(identifiers, errors, "customer.whatsapp", customer.Whatsapp, normalizer.Normalize(IdentifierKind.Phone, customer.Whatsapp), normalizer.Refusal(IdentifierKind.Phone, "WhatsApp number"));
             Add(identifiers, errors, "customer.email", customer.Email, normalizer.Normalize(IdentifierKind.Email, customer.Email), "Not a valid email address.");
             Add(identifiers, errors, "customer.externalId", customer.ExternalId, normalizer.Normalize(IdentifierKind.External, customer.ExternalId), "At most 200 characters.");
             if (customer.Handle is { } handle)

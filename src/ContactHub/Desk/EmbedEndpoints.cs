@@ -39,7 +39,7 @@ public static class EmbedEndpoints
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["phone"] = ["Give exactly one of phone, email or externalId."] });
         var (kind, value, field) = given[0];
         if (normalizer.Normalize(kind, value) is not { } identifier)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"Not a valid {field}."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [normalizer.Refusal(kind, field)] });
         if (request.TtlSeconds is < 1)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["ttlSeconds"] = ["At least 1."] });
         var (token, expires) = tokens.Issue(identifier, request.TtlSeconds is { } ttl ? TimeSpan.FromSeconds(ttl) : null);

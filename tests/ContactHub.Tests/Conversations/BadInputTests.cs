@@ -89,6 +89,33 @@ public sealed class BadInputTests(KestrelSqliteApp app) : IClassFixture<KestrelS
     }
 
     [Fact]
+    public async Task A_national_number_of_another_country_is_refused_everywhere_saying_how_a_number_is_read()
+    {
+        // This service reads national numbers as US ones (Contacts:DefaultRegion); an agent in Lyon types 06 12 34 56 78.
+        const string french = "06 12 34 56 78";
+        var contact = (await Api.PostOk("/api/v1/interactions", new { channel = "chat", direction = "inbound", customer = new { email = Customers.Email() } }, 201))["contactId"]!.GetValue<long>();
+        var refusals = new List<(string Route, string Message)>();
+        async Task Refused(string route, HttpResponseMessage response, string field)
+        {
+            var problem = await response.Expect(400);
+            refusals.Add((route, problem["errors"]![field]![0]!.GetValue<string>()));
+        }
+
+        await Refused("interaction phone", await Api.PostAsJsonAsync("/api/v1/interactions", new { channel = "call", direction = "inbound", customer = new { phone = french } }), "customer.phone");
+        await Refused("interaction whatsapp", await Api.PostAsJsonAsync("/api/v1/interactions", new { channel = "whatsapp", direction = "inbound", customer = new { whatsapp = french } }), "customer.whatsapp");
+        await Refused("screen-pop", await Api.GetAsync("/api/v1/contacts/lookup?phone=" + Uri.EscapeDataString(french)), "phone");
+        await Refused("screen-pop by whatsapp", await Api.GetAsync("/api/v1/contacts/lookup?whatsapp=" + Uri.EscapeDataString(french)), "whatsapp");
+        await Refused("embed token", await Api.PostAsJsonAsync("/api/v1/embed-tokens", new { phone = french }), "phone");
+        await Refused("identifier", await Api.PostAsJsonAsync($"/api/v1/contacts/{contact}/identifiers", new { kind = "phone", value = french }), "value");
+
+        // Before: "Not a valid phone." — nothing said that the number was read as a US one, or what to type instead.
+        Assert.All(refusals, r => Assert.Contains("country code", r.Message));
+        Assert.All(refusals, r => Assert.Contains("national number of US (Contacts:DefaultRegion)", r.Message));
+        // With its country code the same number is a customer.
+        await Api.PostOk("/api/v1/interactions", new { channel = "call", direction = "inbound", customer = new { phone = "+33 6 12 34 56 78" } }, 201);
+    }
+
+    [Fact]
     public async Task A_body_that_is_not_json_is_refused_without_a_500()
     {
         var response = await Api.PostAsync("/api/v1/interactions", new StringContent("channel=sms", Encoding.UTF8, "text/plain"));
