@@ -35,8 +35,8 @@ public static class ReportChartImage
     }
 
     /// <summary>
-    /// The bars: the sum of y for each value of x. Days keep their order, by month past <see cref="MaxDays"/> (a quarter's
-    /// daily chart stopped at its 62nd day); categories go largest first, the largest <see cref="MaxCategories"/> − 1 and
+    /// The bars: the sum of y for each value of x. Days are the period's, in order, by month past <see cref="MaxDays"/> (a
+    /// quarter's daily chart stopped at its 62nd day); categories go largest first, the largest <see cref="MaxCategories"/> − 1 and
     /// the rest as one bar (a month's channel combinations drew a hundred bars no one could label, and the cut was taken
     /// before sorting, so a large category past the 62nd row was left out).
     /// </summary>
@@ -52,13 +52,16 @@ public static class ReportChartImage
 
         if (columns[x].Format == ColumnFormat.Date)
         {
-            var days = sheet.Rows.Select(r => (Day: CellValues.Convert(r[x], ColumnFormat.Date, zone) as DateTime?, Value: Value(r))).Where(r => r.Day is not null).ToList();
-            var byMonth = days.Select(d => d.Day!.Value.Date).Distinct().Count() > MaxDays;
-            return days
-                .GroupBy(d => byMonth ? new DateTime(d.Day!.Value.Year, d.Day.Value.Month, 1) : d.Day!.Value.Date)
-                .OrderBy(g => g.Key)
-                .Select(g => (g.Key.ToString(byMonth ? "MMM yyyy" : "d MMM", invariant), g.Sum(d => d.Value)))
-                .ToList();
+            // Every day (or month) of the period has its bar, 0 on a day without activity: a closed Sunday or a quiet last day
+            // left out of the axis read as a gap no one could see, or as a report cut short.
+            var period = data.Period;
+            var byMonth = period.DayCount > MaxDays;
+            DateTime Bar(DateTime day) => byMonth ? new DateTime(day.Year, day.Month, 1) : day.Date;
+            var sums = period.Days().Select(d => Bar(d.Day.ToDateTime(TimeOnly.MinValue))).Distinct().ToDictionary(b => b, _ => 0.0);
+            foreach (var row in sheet.Rows)
+                if (CellValues.Convert(row[x], ColumnFormat.Date, zone) is DateTime day && sums.ContainsKey(Bar(day)))
+                    sums[Bar(day)] += Value(row);
+            return sums.OrderBy(b => b.Key).Select(b => (b.Key.ToString(byMonth ? "MMM yyyy" : "d MMM", invariant), b.Value)).ToList();
         }
         var categories = sheet.Rows
             .GroupBy(r => CellValues.Display(r[x], columns[x].Format, zone))

@@ -41,6 +41,25 @@ public sealed class ReportChartTests
     }
 
     [Fact]
+    public void A_day_without_activity_is_a_bar_of_zero_in_its_place()
+    {
+        // November with the centre closed on Sundays, and nothing yet on the 30th (a month-to-date run in the morning).
+        var first = new DateOnly(2026, 11, 1);
+        var open = Enumerable.Range(0, 29).Where(d => first.AddDays(d).DayOfWeek != DayOfWeek.Sunday).ToList();
+        var rows = open.Select(d => new object?[] { first.AddDays(d).ToString("yyyy-MM-dd"), 10L });
+
+        var points = ReportChartImage.Points(Data(new ReportColumn("Day", "x", ColumnFormat.Date), rows, first, first.AddDays(29)), Chart);
+
+        // Before: 25 bars, Saturday next to Monday and the axis ending on the 29th.
+        Assert.Equal(30, points.Count);
+        Assert.Equal(("1 Nov", 0.0), points[0]); // a Sunday
+        Assert.Equal(("2 Nov", 10.0), points[1]);
+        Assert.Equal(("8 Nov", 0.0), points[7]);
+        Assert.Equal(("30 Nov", 0.0), points[^1]);
+        Assert.Equal(open.Count * 10.0, points.Sum(p => p.Value));
+    }
+
+    [Fact]
     public void Many_categories_show_the_largest_and_the_rest_as_one_bar()
     {
         // A month's channel combinations: a hundred of them, most rare; the largest last in the sheet's order.
