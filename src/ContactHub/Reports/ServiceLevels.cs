@@ -62,12 +62,18 @@ public sealed class ServiceLevels(Db db, BusinessCalendarStore calendars, IOptio
         public List<TimeSpan> Measured { get; } = [];
     }
 
-    // The answer is the call's move to in-progress (Twilio) or answered, as the event log recorded it.
+    // The answer is the call's move to in-progress (Twilio) or answered, as the event log recorded it. Only a call whose ring was
+    // recorded has a wait to measure: one still queued or ringing, or one that moved on from there. A call recorded once it was
+    // under way or over (a CRM's call log, an import, "completed" with its duration) was counted as never answered: a centre
+    // logging its calls after the fact had a speed of answer of 0%.
     private const string AnswersSql = """
         SELECT i.channel, i.occurred_at AS start_at, (SELECT MIN(e.occurred_at) FROM events e WHERE e.interaction_id = i.id AND e.type = 'interaction.status-changed'
             AND (e.data LIKE @inProgress OR e.data LIKE @answered)) AS end_at
         FROM interactions i
         WHERE i.channel = 'call' AND i.direction = 'inbound' AND i.occurred_at >= @from AND i.occurred_at < @to AND i.status NOT IN ('missed', 'voicemail')
+          AND (i.status IN ('queued', 'initiated', 'ringing')
+               OR EXISTS (SELECT 1 FROM events r WHERE r.interaction_id = i.id AND r.type = 'interaction.status-changed'
+                   AND (r.data LIKE @fromQueued OR r.data LIKE @fromInitiated OR r.data LIKE @fromRinging)))
         """;
 
     private const string CallbacksSql = """
@@ -115,7 +121,11 @@ public sealed class ServiceLevels(Db db, BusinessCalendarStore calendars, IOptio
             var byChannel = new Dictionary<string, Waits>();
             await using var connection = await db.OpenAsync(ct);
             await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(db.Sql(sql),
-                new { from, to, inProgress = "%\"status\":\"in-progress\"%", answered = "%\"status\":\"answered\"%" }, commandTimeout: 600, cancellationToken: ct));
+                new
+                {
+                    from, to, inProgress = "%\"status\":\"in-progress\"%", answered = "%\"status\":\"answered\"%",
+                    fromQueued = "%\"previousStatus\":\"queued\"%", fromInitiated = "%\"previousStatus\":\"initiated\"%", fromRinging = "%\"previousStatus\":\"ringing\"%",
+                }, commandTimeout: 600, cancellationToken: ct));
             while (await reader.ReadAsync(ct))
             {
                 var channel = reader.GetString(0);

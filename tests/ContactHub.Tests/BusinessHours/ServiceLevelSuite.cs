@@ -62,10 +62,19 @@ public abstract class ServiceLevelSuite<TApp>(TApp app) : EngineSuite<TApp>(app)
         await Record(new { channel = "call", direction = "inbound", status = "ringing", customer = new { phone = Customers.Phone() }, provider = "twilio", providerRef = sid });
         var ringing = await Api.PostAsJsonAsync("/api/v1/interactions", new { channel = "call", direction = "inbound", status = "in-progress", customer = new { phone = Customers.Phone() }, provider = "twilio", providerRef = sid });
         ringing.EnsureSuccessStatusCode();
+        // Calls logged once under way or over (a CRM's call log, a softphone reporting the answer) have no ring to measure from:
+        // before, each was a call never answered, and a centre logging its calls after the fact had 0% in time.
+        await Record(new { channel = "call", direction = "inbound", status = "completed", durationSeconds = 300, customer = new { phone = Customers.Phone() } });
+        var answeredRef = "CTI-" + Guid.NewGuid().ToString("N");
+        var answeredBy = Customers.Phone();
+        await Record(new { channel = "call", direction = "inbound", status = "in-progress", customer = new { phone = answeredBy }, provider = "cti", providerRef = answeredRef });
+        await Api.PostOk("/api/v1/interactions", new { channel = "call", direction = "inbound", status = "completed", durationSeconds = 60, customer = new { phone = answeredBy }, provider = "cti", providerRef = answeredRef });
+        // One ringing still: it waits, and counts against the share until it is answered.
+        await Record(new { channel = "call", direction = "inbound", status = "ringing", customer = new { phone = Customers.Phone() }, provider = "twilio", providerRef = "CA" + Guid.NewGuid().ToString("N") });
         var now = DateTimeOffset.UtcNow;
         var live = await Api.GetOk($"/api/v1/service-levels?from={Uri.EscapeDataString(now.AddHours(-1).ToString("O"))}&to={Uri.EscapeDataString(now.AddHours(1).ToString("O"))}");
         var answer = live["levels"]!.AsArray().Single(l => l!["measure"]!.GetValue<string>() == "Speed of answer")!;
-        Assert.Equal((1L, 1L), (answer["count"]!.GetValue<long>(), answer["withinTarget"]!.GetValue<long>()));
+        Assert.Equal((2L, 1L, 1L), (answer["count"]!.GetValue<long>(), answer["withinTarget"]!.GetValue<long>(), answer["unanswered"]!.GetValue<long>()));
 
         var bad = await (await Api.GetAsync("/api/v1/service-levels?from=2026-11-24T00:00:00Z&to=2026-11-20T00:00:00Z")).Expect(400);
         Assert.NotNull(bad["errors"]!["to"]);
