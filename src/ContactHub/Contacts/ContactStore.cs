@@ -180,6 +180,26 @@ public sealed class ContactStore(Db db, ContactRecognizer recognizer, ContactNam
         return rows.ToDictionary(r => r.ContactId, r => r.Label);
     }
 
+    private const string ReachSql = """
+        SELECT contact_id, kind, value FROM contact_identifiers
+        WHERE contact_id {IN:@ids} AND kind IN ('phone', 'email')
+        ORDER BY contact_id, kind DESC, value
+        """;
+
+    /// <summary>
+    /// How to reach each contact, phones first then email addresses (at most two of each): what tells apart two "Zoé Dubois"
+    /// in a list of search results.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, IReadOnlyList<string>>> ReachAsync(IEnumerable<long> contactIds, CancellationToken ct = default)
+    {
+        var ids = contactIds.Distinct().ToArray();
+        if (ids.Length == 0) return new Dictionary<long, IReadOnlyList<string>>();
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<(long ContactId, string Kind, string Value)>(new CommandDefinition(db.Sql(ReachSql), new { ids }, cancellationToken: ct));
+        return rows.GroupBy(r => r.ContactId).ToDictionary(g => g.Key,
+            g => (IReadOnlyList<string>)g.GroupBy(r => r.Kind).SelectMany(k => k.Take(2)).Select(r => r.Value).ToList());
+    }
+
     private const string DuplicatesSql = """
         SELECT d.id, d.contact_id, a.display_name AS contact_name, d.other_contact_id, b.display_name AS other_contact_name, d.reason, d.detected_at
         FROM duplicate_candidates d

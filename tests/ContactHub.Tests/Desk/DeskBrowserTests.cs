@@ -325,6 +325,25 @@ public sealed class DeskBrowserTests(DeskApp app) : EngineSuite<DeskApp>(app)
     }
 
     [SkippableFact]
+    public async Task Search_results_of_the_same_name_show_how_to_reach_each_so_the_agent_can_tell_them_apart()
+    {
+        var surname = "Homonyme" + Guid.NewGuid().ToString("N")[..6];
+        var (first, second) = ((Phone: Customers.Phone(), Email: Customers.Email()), (Phone: Customers.Phone(), Email: (string?)null));
+        await App.Client().PostOk("/api/v1/interactions", new { channel = "call", direction = "inbound", customer = new { phone = first.Phone, email = first.Email, name = "Zoé " + surname } }, 201);
+        await App.Client().PostOk("/api/v1/interactions", new { channel = "sms", direction = "inbound", customer = new { phone = second.Phone, name = "Zoé " + surname } }, 201);
+
+        var page = await SignedIn(name: "nina");
+        await page.GetByLabel("Search").FillAsync("zoe " + surname);
+        await page.GetByLabel("Search").PressAsync("Enter");
+
+        // Before: two links reading "Zoé …", nothing else; the agent opened each to find the caller.
+        var results = page.Locator("ul.results li");
+        await Assertions.Expect(results).ToHaveCountAsync(2);
+        await Assertions.Expect(results.Filter(new() { HasText = first.Phone })).ToContainTextAsync(first.Email);
+        await Assertions.Expect(results.Filter(new() { HasText = second.Phone })).ToContainTextAsync("Zoé " + surname);
+    }
+
+    [SkippableFact]
     public async Task The_desk_and_a_contact_page_load_without_a_failed_request()
     {
         var phone = Customers.Phone();
