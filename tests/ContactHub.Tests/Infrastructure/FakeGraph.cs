@@ -11,9 +11,10 @@ namespace ContactHub.Tests.Infrastructure;
 
 /// <summary>
 /// A local server speaking the Microsoft Graph endpoints ContactHub uses, as Graph's documentation describes
-/// them: the identity platform's client-credentials token endpoint, users/{id}/sendMail, message delta
-/// queries (pages joined by @odata.nextLink, ending in @odata.deltaLink; 410 for an expired link), and
-/// callRecords getPstnCalls. Errors are ODataError bodies.
+/// them: the identity platform's client-credentials token endpoint, users/{id}/sendMail (a JSON message, or MIME content
+/// base64-encoded as text/plain), message delta queries (pages joined by @odata.nextLink, ending in @odata.deltaLink; 410
+/// for an expired link), a message by id with $select (internetMessageHeaders only when selected, as Graph returns them),
+/// and callRecords getPstnCalls. Errors are ODataError bodies.
 /// </summary>
 public sealed partial class FakeGraph : IAsyncDisposable
 {
@@ -37,6 +38,9 @@ public sealed partial class FakeGraph : IAsyncDisposable
     public List<JsonObject> PstnCalls { get; } = [];
 
     public ConcurrentQueue<JsonNode> SentMail { get; } = new();
+
+    /// <summary>Messages sent in MIME format, as Exchange received them.</summary>
+    public ConcurrentQueue<MimeKit.MimeMessage> SentMime { get; } = new();
 
     /// <summary>Files uploaded to drives, by "drive/path", with every version's content (SharePoint keeps versions of a re-uploaded file).</summary>
     public ConcurrentDictionary<string, List<byte[]>> Files { get; } = new();
@@ -80,6 +84,21 @@ public sealed partial class FakeGraph : IAsyncDisposable
             await Error(http, 401, "InvalidAuthenticationToken", "Access token is empty.");
             return;
         }
+        if (SendMail().Match(path) is { Success: true } && http.Request.Method == "POST" && http.Request.ContentType?.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            // MIME format: the whole message, base64-encoded, as the request body.
+            using var reader = new StreamReader(http.Request.Body);
+            byte[] mime;
+            try { mime = Convert.FromBase64String(await reader.ReadToEndAsync()); }
+            catch (FormatException)
+            {
+                await Error(http, 400, "ErrorMimeContentInvalidBase64String", "Invalid base64 string for MIME content.");
+                return;
+            }
+            SentMime.Enqueue(await MimeKit.MimeMessage.LoadAsync(new MemoryStream(mime)));
+            http.Response.StatusCode = 202;
+            return;
+        }
         if (SendMail().Match(path) is { Success: true } && http.Request.Method == "POST")
         {
             var body = await JsonNode.ParseAsync(http.Request.Body);
@@ -91,6 +110,17 @@ public sealed partial class FakeGraph : IAsyncDisposable
             }
             SentMail.Enqueue(message);
             http.Response.StatusCode = 202;
+            return;
+        }
+        if (MessageById().Match(path) is { Success: true } byId && http.Request.Method == "GET")
+        {
+            var found = Mailbox.LastOrDefault(m => m["id"]?.GetValue<string>() == byId.Groups["id"].Value && !m.ContainsKey("@removed"));
+            if (found is null)
+            {
+                await Error(http, 404, "ErrorItemNotFound", "The specified object was not found in the store.");
+                return;
+            }
+            await Json(http, 200, Selected(found, http.Request.Query["$select"]));
             return;
         }
         if (Delta().Match(path) is { Success: true })
@@ -161,11 +191,24 @@ public sealed partial class FakeGraph : IAsyncDisposable
         var page = new JsonObject
         {
             ["@odata.context"] = $"{BaseUrl}/v1.0/$metadata#Collection(message)",
-            ["value"] = new JsonArray(Mailbox.Skip(start).Take(end - start).Select(m => m.DeepClone()).ToArray()),
+            ["value"] = new JsonArray(Mailbox.Skip(start).Take(end - start).Select(m => Selected(m, query["$select"])).ToArray()),
         };
         if (!query.ContainsKey("$deltatoken") && end < Mailbox.Count) page["@odata.nextLink"] = $"{self}?$skiptoken={end}";
         else page["@odata.deltaLink"] = $"{self}?$deltatoken={end}";
         await Json(http, 200, page);
+    }
+
+    /// <summary>
+    /// A message as a request with this $select gets it: the properties named (with id), or all but internetMessageHeaders
+    /// without one — Graph returns the headers only when they are selected.
+    /// </summary>
+    private static JsonObject Selected(JsonObject message, string? select)
+    {
+        var names = (select ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var copy = new JsonObject();
+        foreach (var (name, value) in message)
+            if (name.StartsWith('@') || name == "id" || (names.Count == 0 ? name != "internetMessageHeaders" : names.Contains(name))) copy[name] = value?.DeepClone();
+        return copy;
     }
 
     /// <summary>A message as Graph returns it (the subset of properties ContactHub selects).</summary>
@@ -224,6 +267,9 @@ public sealed partial class FakeGraph : IAsyncDisposable
 
     [GeneratedRegex(@"^/v1\.0/users/[^/]+/sendMail$", RegexOptions.IgnoreCase)]
     private static partial Regex SendMail();
+
+    [GeneratedRegex(@"^/v1\.0/users/[^/]+/messages/(?<id>[^/]+)$", RegexOptions.IgnoreCase)]
+    private static partial Regex MessageById();
 
     [GeneratedRegex(@"^/v1\.0/users/[^/]+/mailFolders/[^/]+/messages/delta(\(\))?$", RegexOptions.IgnoreCase)]
     private static partial Regex Delta();

@@ -53,7 +53,7 @@ public sealed class GraphMailboxSync(GraphClient graph, SyncStateStore state, In
             foreach (var message in page.Value ?? [])
             {
                 if (message.AdditionalData?.ContainsKey("@removed") == true) continue; // deleted or moved away: the history stays
-                var (outcome, reason) = await recorder.RecordAsync(ToInbound(message), ct);
+                var (outcome, reason) = await recorder.RecordAsync(ToInbound(message, await HeadersAsync(user, message, ct)), ct);
                 if (outcome == InboundOutcome.Recorded) recorded++;
                 else if (outcome == InboundOutcome.Repeated) repeated++;
                 else { skipped++; EmailLog.Skipped(logger, "Graph", message.Id ?? "?", reason ?? ""); }
@@ -73,16 +73,36 @@ public sealed class GraphMailboxSync(GraphClient graph, SyncStateStore state, In
         return new IngestResult(recorded, repeated, skipped);
     }
 
-    private static InboundEmail ToInbound(Message m) => new(
+    /// <summary>
+    /// A message's Internet headers, asked for by the message (Graph returns them only when selected, and the delta query is
+    /// not documented to select them): In-Reply-To and References thread a reply to the email it answers, Auto-Submitted and
+    /// the report's type tell an out-of-office or a bounce. A message gone since the delta page has none.
+    /// </summary>
+    private async Task<Func<string, string?>> HeadersAsync(string user, Message message, CancellationToken ct)
+    {
+        if (message.Id is null) return _ => null;
+        List<InternetMessageHeader> headers;
+        try
+        {
+            headers = (await graph.Service.Users[user].Messages[message.Id].GetAsync(c => c.QueryParameters.Select = ["internetMessageHeaders"], ct))?.InternetMessageHeaders ?? [];
+        }
+        catch (ODataError error) when (error.ResponseStatusCode == 404)
+        {
+            headers = [];
+        }
+        return name => headers.Where(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value).FirstOrDefault();
+    }
+
+    private static InboundEmail ToInbound(Message m, Func<string, string?> header) => new(
         m.InternetMessageId ?? $"graph.{m.Id}@graph.microsoft.com",
         m.From?.EmailAddress?.Address, m.From?.EmailAddress?.Name,
         m.ToRecipients?.Select(r => r.EmailAddress?.Address).OfType<string>().ToList() ?? [],
         m.CcRecipients?.Select(r => r.EmailAddress?.Address).OfType<string>().ToList() ?? [],
         m.Subject, m.ReceivedDateTime,
         m.Body?.ContentType == BodyType.Html && m.Body.Content is { } html ? InboundEmailRecorder.HtmlToText(html) : m.Body?.Content,
-        m.InternetMessageHeaders?.Where(h => h.Name is "In-Reply-To" or "References").SelectMany(h => (h.Value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList() ?? [],
+        new[] { header("In-Reply-To"), header("References") }.SelectMany(h => (h ?? "").Split([' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).ToList(),
         m.HasAttachments == true ? [new InboundAttachment("(attachments: see the mailbox)", null)] : [],
         "graph",
-        // The delta query gives no headers: a delivery report is told by its sender (postmaster, Exchange's system mailbox).
-        AutomaticMail.IsDaemon(m.From?.EmailAddress?.Address) ? AutomaticKind.Bounce : AutomaticKind.None);
+        AutomaticMail.Classify(m.From?.EmailAddress?.Address,
+            MimeKit.ContentType.TryParse(header("Content-Type") ?? "", out var type) && AutomaticMail.IsDeliveryReport(type), header));
 }

@@ -144,26 +144,72 @@ public abstract class GraphSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where 
         Assert.Equal("outbound", outbound["recentActivities"]![0]!["direction"]!.GetValue<string>());
     }
 
+    private async Task<MimeKit.MimeMessage> SentTo(string email)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        MimeKit.MimeMessage? sent = null;
+        while (sent is null && DateTime.UtcNow < deadline)
+        {
+            sent = App.Graph.SentMime.FirstOrDefault(m => m.To.Mailboxes.Any(a => a.Address == email));
+            await Task.Delay(50);
+        }
+        Assert.NotNull(sent);
+        return sent;
+    }
+
     [SkippableFact]
-    public async Task Email_from_a_conversation_goes_out_through_graph_send_mail()
+    public async Task Email_from_a_conversation_goes_out_through_graph_send_mail_with_our_message_id()
     {
         var email = Customers.Email();
         var conversationId = (await App.Client().PostOk("/api/v1/interactions", new { channel = "chat", direction = "inbound", customer = new { email } }, 201))["conversationId"]!.GetValue<long>();
 
-        await App.Client().PostOk($"/api/v1/conversations/{conversationId}/messages", new { channel = "email", subject = "Your refund", body = "It was sent today." }, 202);
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        JsonNode? sent = null;
-        while (sent is null && DateTime.UtcNow < deadline)
-        {
-            sent = App.Graph.SentMail.FirstOrDefault(m => m["toRecipients"]![0]!["emailAddress"]!["address"]!.GetValue<string>() == email);
-            await Task.Delay(50);
-        }
+        var queued = await App.Client().PostOk($"/api/v1/conversations/{conversationId}/messages", new { channel = "email", subject = "Your refund", body = "It was sent today." }, 202);
+        var sent = await SentTo(email);
 
-        Assert.NotNull(sent);
-        Assert.Equal("Your refund", sent["subject"]!.GetValue<string>());
-        Assert.Equal("It was sent today.", sent["body"]!["content"]!.GetValue<string>());
-        Assert.Equal("x-contacthub-message-id", sent["internetMessageHeaders"]![0]!["name"]!.GetValue<string>());
+        Assert.Equal("Your refund", sent.Subject);
+        Assert.Equal("It was sent today.", sent.TextBody?.Trim());
+        Assert.Equal(GraphApp.Mailbox, sent.From.Mailboxes.Single().Address);
+        // In MIME format the Message-ID is ours, the one the interaction keeps: a reply naming it threads back.
+        await using var connection = await App.Get<Db>().OpenAsync();
+        Assert.Equal(sent.MessageId, await connection.ExecuteScalarAsync<string>("SELECT provider_ref FROM interactions WHERE id = @id", new { id = queued["interactionId"]!.GetValue<long>() }));
         Assert.Equal(1, App.Graph.TokenRequests); // the token is cached
+    }
+
+    [SkippableFact]
+    public async Task A_reply_read_through_graph_threads_to_the_email_it_answers_and_an_out_of_office_does_not_reopen_it()
+    {
+        var sync = App.Get<GraphMailboxSync>();
+        await sync.SyncAsync(GraphApp.Mailbox, "inbox"); // whatever earlier tests left
+        var email = Customers.Email();
+        var first = (await App.Client().PostOk("/api/v1/interactions", new { channel = "chat", direction = "inbound", customer = new { email } }, 201))["conversationId"]!.GetValue<long>();
+        await App.Client().PostOk($"/api/v1/conversations/{first}/messages", new { channel = "email", subject = "Your refund", body = "It was sent today." }, 202);
+        var sent = await SentTo(email);
+        await App.Client().PostOk($"/api/v1/conversations/{first}/end", new { summary = "Refund sent." });
+        // The customer is back on another matter: a new conversation, active.
+        var second = (await App.Client().PostOk("/api/v1/interactions", new { channel = "chat", direction = "inbound", customer = new { email } }, 201))["conversationId"]!.GetValue<long>();
+        Assert.NotEqual(first, second);
+
+        JsonObject Answering(string subject, params (string Name, string Value)[] extra)
+        {
+            var message = FakeGraph.Message(email, subject, "<p>Thanks</p>");
+            message["internetMessageHeaders"] = new JsonArray([.. new[] { ("In-Reply-To", $"<{sent.MessageId}>"), ("References", $"<{sent.MessageId}>") }.Concat(extra)
+                .Select(h => (JsonNode)new JsonObject { ["name"] = h.Item1, ["value"] = h.Item2 })]);
+            return message;
+        }
+        var reply = Answering("RE: Your refund");
+        var away = Answering("Automatic reply: Your refund", ("Auto-Submitted", "auto-replied"));
+        App.Graph.Mailbox.Add(away);
+        App.Graph.Mailbox.Add(reply);
+        await sync.SyncAsync(GraphApp.Mailbox, "inbox");
+
+        // Before: Graph sent its own Message-ID and the headers were never read, so the reply went to the sender's active
+        // conversation, and the out-of-office counted as the customer writing.
+        await using var connection = await App.Get<Db>().OpenAsync();
+        (long ConversationId, string Status) Filed(JsonObject m) => connection.QuerySingle<(long, string)>(
+            "SELECT conversation_id, status FROM interactions WHERE provider = 'email' AND provider_ref = @r", new { r = m["internetMessageId"]!.GetValue<string>().Trim('<', '>') });
+        Assert.Equal((first, "received"), Filed(reply));
+        Assert.Equal((first, "auto-replied"), Filed(away));
+        Assert.Contains(App.Graph.Requests, r => Uri.UnescapeDataString(r).Contains("$select=internetMessageHeaders", StringComparison.OrdinalIgnoreCase));
     }
 
     [SkippableFact]
