@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ContactHub.Channels;
+using ContactHub.Channels.Email;
 using ContactHub.Contacts;
 using ContactHub.Conversations;
 using ContactHub.Data;
@@ -35,10 +36,8 @@ public sealed record MessageResult(MessageOutcome Outcome, QueuedMessage? Queued
 public sealed class ConversationMessenger(
     Db db, ConversationStore conversations, ContactStore contacts, ConsentStore consents, IdentifierNormalizer normalizer, TemplateRenderer templates,
     InteractionRecorder recorder, OutboxStore outbox, OutboxSignal signal, OutboundChannels outbound, EventLog events, MessageTemplateStore contentTemplates,
-    WhatsAppWindow whatsAppWindow, TimeProvider clock)
+    WhatsAppWindow whatsAppWindow, IOptions<EmailOptions> email, TimeProvider clock)
 {
-    private const int MaxAttachmentBytes = 10 * 1024 * 1024;
-
     private const string ThreadSql = """
         SELECT provider_ref FROM interactions
         WHERE conversation_id = @conversationId AND channel = 'email' AND provider_ref IS NOT NULL
@@ -173,7 +172,8 @@ public sealed class ConversationMessenger(
             if (!MimeKit.ContentType.TryParse(a.ContentType ?? "", out _)) return MessageResult.Invalid(field + ".contentType", "A MIME type such as application/pdf.");
             try { total += Convert.FromBase64String(a.ContentBase64 ?? "").Length; }
             catch (FormatException) { return MessageResult.Invalid(field + ".contentBase64", "Base64-encoded content."); }
-            if (total > MaxAttachmentBytes) return MessageResult.Invalid("attachments", "At most 10 MB of attachments.");
+            if (total > email.Value.MaxAttachmentBytes)
+                return MessageResult.Invalid("attachments", $"At most {email.Value.MaxAttachmentBytes / (1024 * 1024)} MB of attachments{(email.Value.Transport == EmailTransportKind.Graph ? " through Graph, which takes at most 4 MB a message" : "")}.");
             attachments.Add(new OutboxAttachment(a.FileName, a.ContentType!, a.ContentBase64!));
         }
 

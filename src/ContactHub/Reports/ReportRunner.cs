@@ -168,7 +168,7 @@ public sealed class ReportRunner(ReportCatalogue catalogue, ReportQueries querie
         string link, CancellationToken ct)
     {
         if (!emailOptions.Value.Enabled) throw new ReportRunException("Email is not configured (Email:FromAddress), so the report cannot be sent.", permanent: true);
-        var attach = content.Length <= options.Value.MaxAttachmentBytes;
+        var attach = content.Length <= Math.Min(options.Value.MaxAttachmentBytes, emailOptions.Value.MaxAttachmentBytes);
         var subject = $"{data.Report.Title} — {data.Period.Label}" + (data.Scope is { } scope ? $" ({scope.Label})" : "");
         var (text, html) = Body(data, charts.Count, attach, link);
         var domain = emailOptions.Value.MessageIdDomain ?? emailOptions.Value.FromAddress!.Split('@')[^1];

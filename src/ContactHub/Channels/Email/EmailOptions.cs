@@ -15,6 +15,12 @@ public sealed class EmailOptions : IValidatableObject
     /// <summary>Smtp (MailKit, your own mail server) or Graph (Exchange Online sendMail).</summary>
     public EmailTransportKind Transport { get; set; } = EmailTransportKind.Smtp;
 
+    /// <summary>
+    /// The most an email's attachments may weigh through this transport: 10 MB by SMTP; 2 MB through Graph, which takes a
+    /// request of at most 4 MB, in which MIME's base64 makes an attachment about 1.8 times its size.
+    /// </summary>
+    public long MaxAttachmentBytes => Transport == EmailTransportKind.Graph ? 2 * 1024 * 1024 : 10 * 1024 * 1024;
+
     /// <summary>The sender agents' emails and reports come from, e.g. support@example.com.</summary>
     public string? FromAddress { get; set; }
 

@@ -176,6 +176,24 @@ public abstract class GraphSuite<TApp>(TApp app) : EngineSuite<TApp>(app) where 
     }
 
     [SkippableFact]
+    public async Task An_attachment_graph_could_not_carry_is_refused_when_asked_not_found_failed_later()
+    {
+        var email = Customers.Email();
+        var conversationId = (await App.Client().PostOk("/api/v1/interactions", new { channel = "chat", direction = "inbound", customer = new { email } }, 201))["conversationId"]!.GetValue<long>();
+        object With(int bytes) => new
+        {
+            channel = "email", subject = "Your documents", body = "Attached.",
+            attachments = new[] { new { fileName = "scan.pdf", contentType = "application/pdf", contentBase64 = Convert.ToBase64String(new byte[bytes]) } },
+        };
+
+        // 3 MB is 5.4 MB as MIME: before, it was queued (202) and Graph refused it with a 413 after the agent had moved on.
+        var refused = await (await App.Client().PostAsJsonAsync($"/api/v1/conversations/{conversationId}/messages", With(3 * 1024 * 1024))).Expect(400);
+        Assert.Contains("through Graph", refused["errors"]!["attachments"]![0]!.GetValue<string>());
+        await App.Client().PostOk($"/api/v1/conversations/{conversationId}/messages", With(1024 * 1024), 202);
+        Assert.Single((await SentTo(email)).Attachments);
+    }
+
+    [SkippableFact]
     public async Task A_reply_read_through_graph_threads_to_the_email_it_answers_and_an_out_of_office_does_not_reopen_it()
     {
         var sync = App.Get<GraphMailboxSync>();
