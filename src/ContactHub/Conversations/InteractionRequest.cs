@@ -22,7 +22,7 @@ public sealed record HandleRef(string? Provider, string? Value);
 public sealed record InteractionRequest(
     [property: Description("call, chat, sms, whatsapp, messaging or email")] string? Channel,
     [property: Description("inbound or outbound")] string? Direction,
-    [property: Description("When it happened (a call: when it started), with its offset, e.g. 2026-11-23T09:30:00Z; now when left out.")] DateTimeOffset? OccurredAt = null,
+    [property: Description("When it happened (a call: when it started), with its offset, e.g. 2026-11-23T09:30:00Z. Left out: now, or for an interaction given its durationSeconds or endedAt, that long before its end (endedAt, else now).")] DateTimeOffset? OccurredAt = null,
     [property: Description("When it ended, with its offset; or give durationSeconds.")] DateTimeOffset? EndedAt = null,
     long? DurationSeconds = null,
     CustomerRef? Customer = null,
@@ -91,8 +91,12 @@ public static class InteractionValidation
             Fail("customer", "Give at least one of phone, email, whatsapp, externalId or handle (or a conversationId).");
         if (request.ConversationId is <= 0) Fail("conversationId", "Must be a positive id.");
 
-        var occurredAt = Micro(request.OccurredAt ?? now);
         var endedAt = request.EndedAt is { } e ? Micro(e) : (DateTimeOffset?)null;
+        // Without its start, an interaction given its duration or its end is reported once over: it ended at endedAt, or now,
+        // and began its duration before. Taken to start now, a call logged on hang-up ended in the future (its conversation's
+        // last activity too), and one logged with its end was refused for ending before it began.
+        var occurredAt = Micro(request.OccurredAt
+            ?? (request.DurationSeconds is >= 0 and <= 7 * 86_400 and var seconds ? (endedAt ?? now).AddSeconds(-seconds) : endedAt ?? now));
         if (occurredAt > now.AddDays(1)) Fail("occurredAt", "Lies more than a day in the future.");
         if (occurredAt.Year < 2000) Fail("occurredAt", "Lies before the year 2000.");
         if (endedAt < occurredAt) Fail("endedAt", "Must not be before occurredAt.");
@@ -118,7 +122,7 @@ public static class InteractionValidation
 
         var providerRef = Trim(request.ProviderRef);
         var provider = Trim(request.Provider)?.ToLowerInvariant() ?? (providerRef is null ? null : "api");
-        var duration = request.DurationSeconds ?? (endedAt is { } end ? (long)(end - occurredAt).TotalSeconds : null);
+        var duration = request.DurationSeconds ?? (endedAt is { } end && request.OccurredAt is not null ? (long)(end - occurredAt).TotalSeconds : null);
         return (new NewInteraction(channel!, direction!, occurredAt, endedAt, duration, identifiers.Distinct().ToList(), Trim(customer?.Name),
             request.ConversationId, Trim(request.Agent), Trim(request.Status)?.ToLowerInvariant(), request.Subject, request.Body, provider, providerRef, metadata)
         { Attributes = attributes }, errors);
