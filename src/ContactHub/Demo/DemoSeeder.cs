@@ -1,6 +1,7 @@
 using System.Data.Common;
 using ContactHub.Contacts;
 using ContactHub.Data;
+using ContactHub.Hosting;
 using Dapper;
 
 namespace ContactHub.Demo;
@@ -192,7 +193,7 @@ public sealed class DemoSeeder(Db db, TimeProvider clock)
             count -= size;
             var day = DateOnly.FromDateTime(start.UtcDateTime).AddDays(random.Next(Math.Max(1, (int)(now - start).TotalDays)));
             var local = day.ToDateTime(new TimeOnly(8, 0)).AddMinutes(random.Next(12 * 60));
-            var at = new DateTimeOffset(local, Paris.GetUtcOffset(local)).ToUniversalTime();
+            var at = LocalTimes.Instant(local, Paris);
             if (at > now) at = now.AddMinutes(-random.Next(1, 600));
             var agent = Agents[random.Next(Agents.Length)];
             var steps = new List<InteractionRow>();
