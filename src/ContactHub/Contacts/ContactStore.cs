@@ -164,21 +164,9 @@ public sealed class ContactStore(Db db, ContactRecognizer recognizer, ContactNam
             return true;
         }, ct);
 
-    private const string LabelsSql = """
-        SELECT contact_id, MIN(value) AS label FROM contact_identifiers
-        WHERE contact_id {IN:@ids} AND kind IN ('phone', 'email')
-        GROUP BY contact_id
-        """;
-
     /// <summary>What to call contacts that have no name: a phone number or an email address of theirs (the desk shows it, never "#2").</summary>
-    public async Task<IReadOnlyDictionary<long, string>> LabelsAsync(IEnumerable<long> contactIds, CancellationToken ct = default)
-    {
-        var ids = contactIds.Distinct().ToArray();
-        if (ids.Length == 0) return new Dictionary<long, string>();
-        await using var connection = await db.OpenAsync(ct);
-        var rows = await connection.QueryAsync<(long ContactId, string Label)>(new CommandDefinition(db.Sql(LabelsSql), new { ids }, cancellationToken: ct));
-        return rows.ToDictionary(r => r.ContactId, r => r.Label);
-    }
+    public async Task<IReadOnlyDictionary<long, string>> LabelsAsync(IEnumerable<long> contactIds, CancellationToken ct = default) =>
+        (await ReachAsync(contactIds, ct)).ToDictionary(r => r.Key, r => r.Value[0]);
 
     private const string ReachSql = """
         SELECT contact_id, kind, value FROM contact_identifiers

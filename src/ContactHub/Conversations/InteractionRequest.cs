@@ -22,7 +22,7 @@ public sealed record HandleRef(string? Provider, string? Value);
 public sealed record InteractionRequest(
     [property: Description("call, chat, sms, whatsapp, messaging or email")] string? Channel,
     [property: Description("inbound or outbound")] string? Direction,
-    [property: Description("When it happened (a call: when it started), with its offset, e.g. 2026-11-23T09:30:00Z. Left out: now, or for an interaction given its durationSeconds or endedAt, that long before its end (endedAt, else now).")] DateTimeOffset? OccurredAt = null,
+    [property: Description("When it happened (a call: when it started), with its offset, e.g. 2026-11-23T09:30:00Z. Left out: now, or for an interaction given its endedAt, durationSeconds before it.")] DateTimeOffset? OccurredAt = null,
     [property: Description("When it ended, with its offset; or give durationSeconds.")] DateTimeOffset? EndedAt = null,
     long? DurationSeconds = null,
     CustomerRef? Customer = null,
@@ -92,11 +92,11 @@ public static class InteractionValidation
         if (request.ConversationId is <= 0) Fail("conversationId", "Must be a positive id.");
 
         var endedAt = request.EndedAt is { } e ? Micro(e) : (DateTimeOffset?)null;
-        // Without its start, an interaction given its duration or its end is reported once over: it ended at endedAt, or now,
-        // and began its duration before. Taken to start now, a call logged on hang-up ended in the future (its conversation's
-        // last activity too), and one logged with its end was refused for ending before it began.
+        // Without its start, an interaction given its end began its duration (if given) before it: taken to start now, one
+        // logged with a past end was refused for ending before it began. Given neither start nor end, it starts now — a call
+        // posted right after a chat, with its duration, is the call that followed the chat.
         var occurredAt = Micro(request.OccurredAt
-            ?? (request.DurationSeconds is >= 0 and <= 7 * 86_400 and var seconds ? (endedAt ?? now).AddSeconds(-seconds) : endedAt ?? now));
+            ?? (endedAt is { } ended ? ended.AddSeconds(-(request.DurationSeconds is >= 0 and <= 7 * 86_400 and var seconds ? seconds : 0)) : now));
         if (occurredAt > now.AddDays(1)) Fail("occurredAt", "Lies more than a day in the future.");
         if (occurredAt.Year < 2000) Fail("occurredAt", "Lies before the year 2000.");
         if (endedAt < occurredAt) Fail("endedAt", "Must not be before occurredAt.");
