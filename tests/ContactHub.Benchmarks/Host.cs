@@ -51,6 +51,10 @@ public sealed class Host : WebApplicationFactory<Program>
         builder.UseSetting("Security:InitialKeyFile", $"{_folder}/key.txt");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Outbox:DispatcherEnabled", "false");
+        // A channel to queue on (nothing is sent: the dispatcher is off); a campaign on an unconfigured channel is refused.
+        builder.UseSetting("Twilio:AccountSid", "AC00000000000000000000000000000000");
+        builder.UseSetting("Twilio:AuthToken", "bench-auth-token-placeholder");
+        builder.UseSetting("Twilio:FromNumber", "+15550000000");
         builder.UseSetting("Campaigns:EvaluationInterval", "01:00:00");
         builder.UseSetting("Security:RateLimits:ApiPerMinute", "0");
     }

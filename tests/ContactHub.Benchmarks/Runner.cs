@@ -166,11 +166,13 @@ public static class Runner
         seed.Stop();
 
         var client = host.Client();
-        var campaign = await (await client.PostAsJsonAsync("/api/v1/campaigns", new
+        var created = await client.PostAsJsonAsync("/api/v1/campaigns", new
         {
             name = "bench", trigger = "missed-call-not-returned", parameters = new { minutes = 30 }, channel = "sms", body = "Sorry we missed your call.",
             startsAt = now.AddDays(-7),
-        })).Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>();
+        });
+        if (!created.IsSuccessStatusCode) throw new InvalidOperationException($"The campaign was refused: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
+        var campaign = await created.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>();
         var row = (await host.Get<CampaignStore>().GetAsync(campaign!["id"]!.GetValue<long>(), CancellationToken.None))!;
 
         var scan = Stopwatch.StartNew();
