@@ -35,6 +35,16 @@ public sealed partial class InboundEmailRecorder(Db db, InteractionRecorder reco
         ORDER BY occurred_at DESC, id DESC {LIMIT:1}
         """;
 
+    private const string RecordedSql = "SELECT COUNT(*) FROM interactions WHERE provider = 'email' AND provider_ref = @messageId";
+
+    /// <summary>Whether the email of this Message-ID is recorded already: a mailbox read again (a restarted delta) needs nothing more of it.</summary>
+    public async Task<bool> IsRecordedAsync(string? messageId, CancellationToken ct)
+    {
+        if (Clean(messageId) is not { } id) return false;
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(RecordedSql), new { messageId = id.Length > 200 ? id[..200] : id }, cancellationToken: ct)) > 0;
+    }
+
     public async Task<(InboundOutcome Outcome, string? Reason)> RecordAsync(InboundEmail email, CancellationToken ct)
     {
         if (email.Automatic == AutomaticKind.Bounce) return await RecordBounceAsync(email, ct);

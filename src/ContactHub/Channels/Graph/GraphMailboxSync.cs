@@ -53,6 +53,11 @@ public sealed class GraphMailboxSync(GraphClient graph, SyncStateStore state, In
             foreach (var message in page.Value ?? [])
             {
                 if (message.AdditionalData?.ContainsKey("@removed") == true) continue; // deleted or moved away: the history stays
+                if (await recorder.IsRecordedAsync(message.InternetMessageId, ct))
+                {
+                    repeated++; // known: its headers are not asked for again (a restarted delta reads the whole folder)
+                    continue;
+                }
                 var (outcome, reason) = await recorder.RecordAsync(ToInbound(message, await HeadersAsync(user, message, ct)), ct);
                 if (outcome == InboundOutcome.Recorded) recorded++;
                 else if (outcome == InboundOutcome.Repeated) repeated++;
