@@ -141,8 +141,11 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
     /// <summary>What a delivery callback found: no interaction by that reference, its status moved on, or the status it had already.</summary>
     public enum StatusUpdate { Unknown, Changed, Same }
 
-    /// <summary>A delivery callback: moves the interaction's status on (never back) and keeps the provider's error.</summary>
-    public Task<StatusUpdate> UpdateStatusAsync(string provider, string providerRef, string status, string? error, CancellationToken ct = default) =>
+    /// <summary>
+    /// A delivery callback: moves the interaction's status on (never back) and keeps the provider's error; an agent named here
+    /// fills in one the interaction has not.
+    /// </summary>
+    public Task<StatusUpdate> UpdateStatusAsync(string provider, string providerRef, string status, string? error, CancellationToken ct = default, string? agent = null) =>
         db.InSharedTransactionAsync(key: providerRef, ct: ct, work: async (connection, transaction) =>
         {
             if (await FindByRefAsync(connection, transaction, provider, providerRef, ct) is not { } existing) return StatusUpdate.Unknown;
@@ -150,7 +153,7 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateByRefSql), new
             {
                 id = existing.Id, status = next, endedAt = (DateTimeOffset?)null, durationSeconds = (long?)null,
-                agent = (string?)null, metadata = (string?)null, error, now = clock.GetUtcNow(),
+                agent, metadata = (string?)null, error, now = clock.GetUtcNow(),
             }, transaction, cancellationToken: ct));
             await StatusChangedAsync(connection, transaction, existing, next, error, ct);
             return next is null || next == existing.Status ? StatusUpdate.Same : StatusUpdate.Changed;
@@ -522,6 +525,13 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
             }
             Owners = new ContactRecognizer.Owners(owners, hasName);
         }
+    }
+
+    /// <summary>Whether an interaction carries this provider's reference (a call's CallSid, say).</summary>
+    public async Task<bool> IsRecordedAsync(string provider, string providerRef, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(db.Sql(FindByRefSql), new { provider, providerRef }, cancellationToken: ct)) is not null;
     }
 
     internal async Task<Existing?> FindByRefAsync(DbConnection connection, DbTransaction transaction, string? provider, string providerRef, CancellationToken ct)

@@ -11,7 +11,8 @@ namespace ContactHub.Tests.Infrastructure;
 /// A local HTTP server speaking Twilio's Messages API as its documentation describes it: Basic auth
 /// with the account SID and token, form fields in, the Message resource (201) or an error body
 /// {code, message, more_info, status} out. Tests script failures (429, 500, 21610, slow answers).
-/// Also the Content API's fetch (templates the test registers), a recording's media (.mp3) and its deletion.
+/// Also the Content API's fetch (templates the test registers), a call's fetch (calls the test places), a recording's media (.mp3)
+/// and its deletion.
 /// </summary>
 public sealed class FakeTwilio : IAsyncDisposable
 {
@@ -31,6 +32,12 @@ public sealed class FakeTwilio : IAsyncDisposable
 
     public ConcurrentQueue<string> DeletedRecordings { get; } = new();
 
+    /// <summary>A call Twilio knows: who placed it, whom it reached, its direction (inbound, outbound-api, outbound-dial) and when it started.</summary>
+    public sealed record Call(string From, string To, string Direction, DateTimeOffset StartTime, string Status = "in-progress");
+
+    /// <summary>Calls Twilio knows, by sid (CA…).</summary>
+    public ConcurrentDictionary<string, Call> Calls { get; } = new();
+
     public ConcurrentQueue<Received> Requests { get; } = new();
 
     public string BaseUrl { get; }
@@ -43,6 +50,7 @@ public sealed class FakeTwilio : IAsyncDisposable
         _app = builder.Build();
         _app.MapPost("/2010-04-01/Accounts/{account}/Messages.json", Handle);
         _app.MapGet("/v1/Content/{sid}", FetchContent);
+        _app.MapGet("/2010-04-01/Accounts/{account}/Calls/{file}", FetchCall);
         _app.MapGet("/2010-04-01/Accounts/{account}/Recordings/{file}", RecordingMedia);
         _app.MapDelete("/2010-04-01/Accounts/{account}/Recordings/{file}", DeleteRecording);
         _app.StartAsync().GetAwaiter().GetResult();
@@ -110,6 +118,26 @@ public sealed class FakeTwilio : IAsyncDisposable
             ["types"] = new Dictionary<string, object> { ["twilio/text"] = new { body = "Hello {{1}}" } },
             ["date_created"] = "2026-11-01T10:00:00Z", ["date_updated"] = "2026-11-01T10:00:00Z", ["url"] = $"https://content.twilio.com/v1/Content/{sid}",
             ["links"] = new Dictionary<string, string> { ["approval_fetch"] = $"https://content.twilio.com/v1/Content/{sid}/ApprovalRequests" },
+        });
+    }
+
+    /// <summary>The Call resource as Twilio's REST API gives it: snake_case fields, times in RFC 2822 (GMT).</summary>
+    private IResult FetchCall(string account, string file, HttpRequest request)
+    {
+        Requests.Enqueue(new Received(request.Path, request.Headers.Authorization.ToString(), [], "GET"));
+        if (account != AccountSid || !Authenticated(request)) return Results.Content(Error(20003, "Authenticate", 401), "application/json", statusCode: 401);
+        var sid = file.EndsWith(".json", StringComparison.Ordinal) ? file[..^5] : file;
+        if (!Calls.TryGetValue(sid, out var call)) return NotFound(request.Path);
+        static string Rfc2822(DateTimeOffset t) => t.UtcDateTime.ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", System.Globalization.CultureInfo.InvariantCulture);
+        return Results.Json(new Dictionary<string, object?>
+        {
+            ["sid"] = sid, ["account_sid"] = AccountSid, ["parent_call_sid"] = null, ["from"] = call.From, ["from_formatted"] = call.From, ["to"] = call.To,
+            ["to_formatted"] = call.To, ["direction"] = call.Direction, ["status"] = call.Status, ["start_time"] = Rfc2822(call.StartTime), ["end_time"] = null,
+            ["duration"] = null, ["caller_name"] = null, ["answered_by"] = null, ["api_version"] = "2010-04-01", ["price"] = null, ["price_unit"] = "USD",
+            ["date_created"] = Rfc2822(call.StartTime), ["date_updated"] = Rfc2822(call.StartTime), ["forwarded_from"] = null, ["group_sid"] = null,
+            ["phone_number_sid"] = "PN" + new string('0', 32), ["queue_time"] = "0", ["trunk_sid"] = null,
+            ["uri"] = $"/2010-04-01/Accounts/{AccountSid}/Calls/{sid}.json",
+            ["subresource_uris"] = new Dictionary<string, string> { ["recordings"] = $"/2010-04-01/Accounts/{AccountSid}/Calls/{sid}/Recordings.json" },
         });
     }
 

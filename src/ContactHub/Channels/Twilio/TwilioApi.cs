@@ -14,7 +14,7 @@ public sealed record TwilioOutboundMessage(string To, string? Body, bool WhatsAp
     string? ContentSid = null, string? ContentVariables = null);
 
 /// <summary>
-/// Twilio's REST API through its SDK (Messages, Recordings, Content), over the HttpClient that TwilioFeature gives
+/// Twilio's REST API through its SDK (Messages, Calls, Recordings, Content), over the HttpClient that TwilioFeature gives
 /// retries, a timeout and — for tests or a regional edge — a base URL (see <see cref="TwilioEndpointHandler"/>).
 /// The SDK throws <see cref="ApiException"/> for Twilio's refusals and <see cref="ApiConnectionException"/> when no answer came.
 /// </summary>
@@ -72,6 +72,13 @@ public sealed class TwilioApi(System.Net.Http.HttpClient http, IOptions<TwilioOp
     public async Task<ContentResource?> FindContentAsync(string contentSid)
     {
         try { return await ContentResource.FetchAsync(contentSid, Rest); }
+        catch (ApiException e) when (e.Status == (int)HttpStatusCode.NotFound) { return null; }
+    }
+
+    /// <summary>The call with this sid, or null when Twilio does not know it.</summary>
+    public async Task<CallResource?> FindCallAsync(string callSid)
+    {
+        try { return await CallResource.FetchAsync(callSid, client: Rest); }
         catch (ApiException e) when (e.Status == (int)HttpStatusCode.NotFound) { return null; }
     }
 

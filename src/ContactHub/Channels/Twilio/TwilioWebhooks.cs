@@ -34,6 +34,8 @@ public static class TwilioWebhooks
             .WithSummary("Delivery status callbacks for messages ContactHub sent.");
         group.MapPost("/voice", Voice).WithName("TwilioVoiceStatus")
             .WithSummary("Call status callbacks: one call interaction per CallSid; an unanswered inbound call is a missed call.");
+        group.MapPost("/agent-leg", AgentLeg).WithName("TwilioAgentLeg")
+            .WithSummary("Status callbacks of the <Dial> noun that rings your agents (statusCallbackEvent=\"answered\"): the customer's call (ParentCallSid) is answered when the agent answers, which the speed of answer measures. A call not recorded yet is taken from Twilio's record of it, ringing from its start. The agent's leg is never a call of its own.");
         group.MapPost("/voicemail", Voicemail).WithName("TwilioVoicemail")
             .WithSummary("Point an unanswered call here (a Dial action, a Studio flow): the call becomes a voicemail (missed for follow-ups) and the TwiML answered records the message.");
         group.MapPost("/recording", RecordingStatus).WithName("TwilioRecordingStatus")
@@ -114,6 +116,14 @@ public static class TwilioWebhooks
         }
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
+        // The leg a customer's call dialled to reach an agent, whose callbacks were pointed here: the customer's call, not one to the agent.
+        // (A leg whose parent is not recorded is a call of its own: an agent's softphone dialling a customer.)
+        if (direction == "outbound-dial" && Field(form, "ParentCallSid") is { Length: <= 64 } parent && await recorder.IsRecordedAsync("twilio", parent, ct))
+        {
+            if (callStatus == "in-progress") await recorder.UpdateStatusAsync("twilio", parent, "in-progress", null, ct, AgentOf(Field(form, "To")));
+            return TypedResults.Text(EmptyTwiml, "text/xml");
+        }
+
         var inbound = direction == "inbound";
         var customerNumber = inbound ? Field(form, "From") : Field(form, "To");
         // An inbound call nobody answered is a missed call: what follow-ups and reports look for.
@@ -134,6 +144,51 @@ public static class TwilioWebhooks
         await recorder.RecordAsync(interaction, ct);
         return TypedResults.Text(EmptyTwiml, "text/xml");
     }
+
+    private static async Task<IResult> AgentLeg(HttpContext http, InteractionRecorder recorder, TwilioApi twilio, IdentifierNormalizer normalizer, TimeProvider clock,
+        CancellationToken ct)
+    {
+        var form = await http.Request.ReadFormAsync(ct);
+        var parent = Field(form, "ParentCallSid");
+        var callStatus = Field(form, "CallStatus")?.ToLowerInvariant();
+        var errors = new Dictionary<string, string[]>();
+        if (parent is null || parent.Length > 64)
+            errors["ParentCallSid"] = ["Required (at most 64 characters): point this callback only at the <Dial> noun a customer's call rings agents with."];
+        if (callStatus is null || !CallStatuses.Contains(callStatus)) errors["CallStatus"] = [$"One of {string.Join(", ", CallStatuses)}."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+
+        var agent = AgentOf(Field(form, "To"));
+        if (!await recorder.IsRecordedAsync("twilio", parent!, ct))
+        {
+            // The customer's call reports only its end (a number's "Call status changes"): it is recorded from Twilio's record of it,
+            // ringing from its start, so that its answer has a ring to count from.
+            global::Twilio.Rest.Api.V2010.Account.CallResource? call;
+            try { call = await twilio.FindCallAsync(parent!); }
+            catch (global::Twilio.Exceptions.ApiConnectionException)
+            {
+                return TypedResults.Problem("Twilio could not be reached to read the customer's call; try again.", statusCode: 503, title: "Twilio unreachable");
+            }
+            if (call is null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["ParentCallSid"] = [$"Twilio has no call {parent} in this account."] });
+            var inbound = call.Direction == "inbound";
+            var metadata = JsonSerializer.SerializeToElement(new { from = call.From, to = call.To, direction = call.Direction, callerName = call.CallerName });
+            var request = new InteractionRequest(Channel.Call, inbound ? "inbound" : "outbound",
+                OccurredAt: call.StartTime is { } start ? new DateTimeOffset(start.ToUniversalTime()) : null, // the SDK reads Twilio's GMT into local time
+                Customer: new CustomerRef(Phone: inbound ? call.From : call.To), Agent: agent, Status: "ringing", Provider: "twilio", ProviderRef: parent, Metadata: metadata);
+            var (interaction, invalid) = InteractionValidation.Validate(request, normalizer, clock.GetUtcNow());
+            if (interaction is null)
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+                {
+                    ["ParentCallSid"] = [$"Its call is not a customer's: {string.Join(" ", invalid.SelectMany(e => e.Value))}"],
+                });
+            await recorder.RecordAsync(interaction, ct);
+        }
+        if (callStatus == "in-progress") await recorder.UpdateStatusAsync("twilio", parent!, "in-progress", null, ct, agent);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>The agent a dialled leg reached, when it is a Twilio Client identity (client:alice); a phone number names nobody.</summary>
+    private static string? AgentOf(string? to) =>
+        to is not null && to.StartsWith("client:", StringComparison.OrdinalIgnoreCase) && to.Length is > 7 and <= 207 ? to[7..] : null;
 
     private static readonly HashSet<string> RecordingStatuses = ["in-progress", "completed", "absent", "failed", "paused", "stopped"];
 

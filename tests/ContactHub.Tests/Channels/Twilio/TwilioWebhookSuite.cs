@@ -85,6 +85,98 @@ public abstract class TwilioWebhookSuite<TApp>(TApp app) : EngineSuite<TApp>(app
         Assert.NotNull(call["endedAt"]);
     }
 
+    /// <summary>The <Dial> leg that rings an agent, as its status callbacks carry it: a call of its own, dialled by the customer's call.</summary>
+    private static Dictionary<string, string> Leg(string parentSid, string legSid, string status, string agent, string customer) => new()
+    {
+        ["CallSid"] = legSid, ["ParentCallSid"] = parentSid, ["AccountSid"] = FakeTwilio.AccountSid, ["CallStatus"] = status, ["Direction"] = "outbound-dial",
+        ["From"] = customer, ["To"] = agent, ["CallbackSource"] = "call-progress-events",
+    };
+
+    /// <summary>This period's speed of answer: calls counted, and those never answered.</summary>
+    private async Task<(long Count, long Unanswered)> SpeedOfAnswer()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var level = (await App.Client().GetOk($"/api/v1/service-levels?from={Uri.EscapeDataString(now.AddHours(-2).ToString("O"))}&to={Uri.EscapeDataString(now.AddHours(1).ToString("O"))}"))
+            ["levels"]!.AsArray().Single(l => l!["measure"]!.GetValue<string>() == "Speed of answer")!;
+        return (level["count"]!.GetValue<long>(), level["unanswered"]!.GetValue<long>());
+    }
+
+    private async Task<List<string>> StatusChanges(long interactionId)
+    {
+        await using var connection = await App.Get<Db>().OpenAsync();
+        return (await connection.QueryAsync<string>("SELECT data FROM events WHERE interaction_id = @interactionId AND type = 'interaction.status-changed' ORDER BY id",
+            new { interactionId })).ToList();
+    }
+
+    [SkippableFact]
+    public async Task The_leg_that_rings_an_agent_answers_the_customers_call_and_is_no_call_of_its_own()
+    {
+        // Both pointed at /voice: the number's ring and end, and the <Dial> noun's statusCallback. The agent's leg was recorded as an
+        // outbound call to the agent's phone, a contact of its own, and the customer's call was never answered.
+        var (phone, agentPhone, parent, leg) = (Customers.Phone(), Customers.Phone(), Sid("CA"), Sid("CA"));
+        var before = await SpeedOfAnswer();
+        await Ok("/webhooks/twilio/voice", Call(parent, "ringing", phone));
+        foreach (var status in new[] { "initiated", "ringing", "in-progress" })
+            await Ok("/webhooks/twilio/voice", Leg(parent, leg, status, agentPhone, phone));
+        var legEnded = Leg(parent, leg, "completed", agentPhone, phone);
+        legEnded["CallDuration"] = "58";
+        await Ok("/webhooks/twilio/voice", legEnded);
+        await Ok("/webhooks/twilio/voice", Call(parent, "completed", phone, duration: "64"));
+
+        Assert.Equal(HttpStatusCode.NotFound, (await App.Client().GetAsync($"/api/v1/contacts/lookup?phone={Uri.EscapeDataString(agentPhone)}")).StatusCode);
+        var call = (await Timeline((await Lookup(phone))["contact"]!["id"]!.GetValue<long>())).Single();
+        Assert.Equal(("inbound", "completed", 64L), (call["direction"]!.GetValue<string>(), call["status"]!.GetValue<string>(), call["durationSeconds"]!.GetValue<long>()));
+        var changes = await StatusChanges(call["id"]!.GetValue<long>());
+        Assert.Contains(changes, c => c.Contains("\"status\":\"in-progress\"", StringComparison.Ordinal) && c.Contains("\"previousStatus\":\"ringing\"", StringComparison.Ordinal));
+        Assert.Equal((before.Count + 1, before.Unanswered), await SpeedOfAnswer());
+    }
+
+    [SkippableFact]
+    public async Task A_call_that_reports_only_its_end_is_taken_from_twilio_when_its_agent_answers_and_counts_in_the_speed_of_answer()
+    {
+        // The usual set-up: the number's "A call comes in" runs the centre's own flow, its "Call status changes" reports the end, and the
+        // flow's <Dial><Client statusCallbackEvent="answered" statusCallback=".../agent-leg"> rings the agents.
+        var (phone, parent, leg) = (Customers.Phone(), Sid("CA"), Sid("CA"));
+        var started = DateTimeOffset.UtcNow.AddSeconds(-20);
+        App.Twilio.Calls[parent] = new FakeTwilio.Call(phone, "+15005550006", "inbound", started);
+        var before = await SpeedOfAnswer();
+
+        await Ok("/webhooks/twilio/agent-leg", Leg(parent, leg, "in-progress", "client:maria", phone));
+        await Ok("/webhooks/twilio/agent-leg", Leg(parent, leg, "in-progress", "client:maria", phone)); // retried: answered once
+        await Ok("/webhooks/twilio/agent-leg", Leg(parent, leg, "completed", "client:maria", phone));
+        await Ok("/webhooks/twilio/voice", Call(parent, "completed", phone, duration: "95"));
+
+        var call = (await Timeline((await Lookup(phone))["contact"]!["id"]!.GetValue<long>())).Single();
+        Assert.Equal(("inbound", "completed", "maria"), (call["direction"]!.GetValue<string>(), call["status"]!.GetValue<string>(), call["agent"]!.GetValue<string>()));
+        Assert.Equal(started.ToUnixTimeSeconds(), call["occurredAt"]!.GetValue<DateTimeOffset>().ToUnixTimeSeconds());
+        var answered = (await StatusChanges(call["id"]!.GetValue<long>())).Where(c => c.Contains("\"status\":\"in-progress\"", StringComparison.Ordinal)).ToList();
+        Assert.Contains("\"previousStatus\":\"ringing\"", Assert.Single(answered), StringComparison.Ordinal);
+        Assert.Equal((before.Count + 1, before.Unanswered), await SpeedOfAnswer());
+        Assert.Single(App.Twilio.Requests, r => r.Path.ToString().EndsWith($"/Calls/{parent}.json", StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public async Task An_agent_leg_without_its_customers_call_is_refused_naming_parent_call_sid_and_records_nothing()
+    {
+        var phone = Customers.Phone();
+        var cases = new (Dictionary<string, string> Form, string Field)[]
+        {
+            (new() { ["CallSid"] = Sid("CA"), ["CallStatus"] = "in-progress", ["Direction"] = "outbound-dial", ["From"] = phone, ["To"] = "client:maria" }, "ParentCallSid"),
+            (Leg(Sid("CA"), Sid("CA"), "in-progress", "client:maria", phone), "ParentCallSid"), // Twilio knows no such call
+            (Leg(Sid("CA"), Sid("CA"), "picked-up", "client:maria", phone), "CallStatus"),
+        };
+        var softphone = Sid("CA"); // an agent's softphone calling out: its call is no customer's
+        App.Twilio.Calls[softphone] = new FakeTwilio.Call("client:maria", phone, "inbound", DateTimeOffset.UtcNow);
+        cases = [.. cases, (Leg(softphone, Sid("CA"), "in-progress", phone, "client:maria"), "ParentCallSid")];
+        foreach (var (form, field) in cases)
+        {
+            var problem = await (await App.PostSigned("/webhooks/twilio/agent-leg", form)).Expect(400);
+            Assert.True(problem["errors"]?[field] is not null, $"expected an error for {field}: {problem.ToJsonString()}");
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await App.Client().GetAsync($"/api/v1/contacts/lookup?phone={Uri.EscapeDataString(phone)}")).StatusCode);
+        Assert.Empty(App.Logs.Errors);
+    }
+
     [SkippableFact]
     public async Task An_unanswered_inbound_call_is_a_missed_call_but_an_unanswered_outbound_one_is_not()
     {
