@@ -13,6 +13,10 @@ public sealed record Contact(long Id, string? Name, string? ExternalId, DateTime
     public IReadOnlyDictionary<string, object>? Attributes { get; init; }
 }
 
-public sealed record ContactSummary(long Id, string? Name, string? ExternalId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+public sealed record ContactSummary(long Id, string? Name, string? ExternalId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    /// <summary>How to reach the contact, phones then email addresses, two of each at most: what tells two of one name apart in a search's results.</summary>
+    public IReadOnlyList<string>? Reach { get; init; }
+}
 
 public sealed record DuplicateCandidate(long Id, long ContactId, string? ContactName, long OtherContactId, string? OtherContactName, string Reason, DateTimeOffset DetectedAt);

@@ -120,6 +120,24 @@ public abstract class ContactSuite<TApp>(TApp app) : EngineSuite<TApp>(app) wher
     }
 
     [SkippableFact]
+    public async Task Search_results_of_one_name_each_say_how_to_reach_them_by_name_tag_and_attribute_alike()
+    {
+        // A CRM showing "Zoé Dubois" twice could not tell which to open without reading each.
+        var name = "Zoé Dubois" + new string(Guid.NewGuid().ToString("N").Where(char.IsLetter).Take(6).ToArray());
+        var (phone, email, otherPhone) = (Customers.Phone(), Customers.Email(), Customers.Phone());
+        var first = Id(await Record(new { channel = "email", direction = "inbound", customer = new { phone, email, name } }), "contactId");
+        var second = Id(await Record(new { channel = "call", direction = "inbound", customer = new { phone = otherPhone, name } }), "contactId");
+        var tag = "reach-" + Guid.NewGuid().ToString("N")[..6];
+        await Api.PostOk($"/api/v1/contacts/{second}/tags", new { tags = new[] { tag } });
+
+        var found = (await Api.GetOk($"/api/v1/contacts?q={Uri.EscapeDataString(name)}")).AsArray().ToDictionary(c => Id(c!, "id"), c => c!["reach"]!.AsArray().Select(r => r!.GetValue<string>()).ToList());
+        Assert.Equal([phone, email], found[first]);
+        Assert.Equal([otherPhone], found[second]);
+        var tagged = (await Api.GetOk($"/api/v1/contacts?tag={tag}")).AsArray().Single()!;
+        Assert.Equal([otherPhone], tagged["reach"]!.AsArray().Select(r => r!.GetValue<string>()));
+    }
+
+    [SkippableFact]
     public async Task A_contact_is_renamed_and_its_identifiers_added_and_removed()
     {
         var phone = Customers.Phone();
