@@ -1,6 +1,7 @@
 using System.Data.Common;
 using ContactHub.Contacts;
 using ContactHub.Data;
+using ContactHub.Events;
 using ContactHub.Hosting;
 using Dapper;
 
@@ -8,10 +9,12 @@ namespace ContactHub.Demo;
 
 /// <summary>
 /// Realistic demo data written straight to the configured database: contacts with one to three identifiers,
-/// omnichannel conversations (a chat that becomes a call and ends with an SMS), call durations, missed calls,
-/// agents, business hours in Paris. Deterministic for a given seed.
+/// omnichannel conversations (a chat that becomes a call and ends with an SMS), call durations, missed calls, how long
+/// answered calls rang, agents, business hours in Paris. Deterministic for a given seed.
 /// </summary>
-public sealed class DemoSeeder(Db db, TimeProvider clock)
+/// <param name="sequencer">Numbers the answers' events before the command ends, where the engine numbers them after commit: left to the
+/// service's first minutes, a million of them would be sequenced under its first users' load.</param>
+public sealed class DemoSeeder(Db db, TimeProvider clock, EventSequencer? sequencer = null)
 {
     public sealed record Options(int Contacts, int Interactions, int Days, int Seed);
 
@@ -42,8 +45,14 @@ public sealed class DemoSeeder(Db db, TimeProvider clock)
     private static readonly string[] FollowUpTitles = ["Call back with the refund amount", "Send the updated booking", "Check the delivery date", "Confirm the new seat", "Chase the missing invoice"];
 
     private const string InteractionSql = """
-        INSERT INTO interactions (conversation_id, contact_id, channel, direction, occurred_at, ended_at, duration_seconds, agent, status, subject, created_at, updated_at)
-        VALUES (@conversationId, @contactId, @channel, @direction, @at, @endedAt, @duration, @agent, @status, @subject, @at, @at)
+        INSERT INTO interactions (conversation_id, contact_id, channel, direction, occurred_at, ended_at, duration_seconds, agent, status, subject, created_at, updated_at) {OUTPUT_ID}
+        VALUES (@conversationId, @contactId, @channel, @direction, @at, @endedAt, @duration, @agent, @status, @subject, @at, @at) {RETURNING_ID}
+        """;
+
+    // An answered inbound call's answer: the status change the service levels' speed of answer measures from the ring (the call's start).
+    private const string AnsweredSql = """
+        INSERT INTO events (position, type, contact_id, conversation_id, interaction_id, channel, agent, changed, data, occurred_at)
+        VALUES ({EVENT_POSITION}, 'interaction.status-changed', @contactId, @conversationId, @interactionId, NULL, NULL, 'status', @data, @at)
         """;
 
     private sealed record ContactRow(int Index, string Name, DateTimeOffset Created, List<(string Kind, string Value)> Identifiers);
@@ -126,16 +135,28 @@ public sealed class DemoSeeder(Db db, TimeProvider clock)
             progress?.Report((done += chunk.Count, total));
         }
         var steps = ordered.SelectMany((t, n) => t.Steps.Select(step => (Conversation: conversationIds[n], ContactId: contactIds[t.Contact], Step: step))).OrderBy(x => x.Step.At).ToList();
+        // How long each answered inbound call rang, from a generator of its own: the rest of the data stays what the seed made it.
+        var rings = new Random(options.Seed ^ 0x52494E47);
         for (var from = 0; from < steps.Count; from += 10_000)
         {
             var chunk = steps.GetRange(from, Math.Min(10_000, steps.Count - from));
             await using var connection = await db.OpenAsync(ct);
             await using var tx = await connection.BeginTransactionAsync(ct);
-            await db.RunEachAsync(connection, tx, InteractionSql, chunk.Select(x => new (string, object?)[]
+            var ids = await db.RunEachAsync(connection, tx, InteractionSql, chunk.Select(x => new (string, object?)[]
             {
                 ("conversationId", x.Conversation), ("contactId", x.ContactId), ("channel", x.Step.Channel), ("direction", x.Step.Direction), ("at", x.Step.At),
                 ("endedAt", x.Step.EndedAt), ("duration", x.Step.Duration), ("agent", x.Step.Agent), ("status", x.Step.Status), ("subject", x.Step.Subject),
-            }).ToList(), returnsId: false, ct);
+            }).ToList(), returnsId: true, ct);
+            var answers = chunk.Select((x, n) => (x, Id: ids[n])).Where(a => a.x.Step is { Channel: "call", Direction: "inbound", Status: "completed" }).Select(a =>
+            {
+                var rang = Math.Min(Ring(rings), a.x.Step.Duration!.Value / 2);
+                var data = $$"""{"interactionId":{{a.Id}},"conversationId":{{a.x.Conversation}},"contactId":{{a.x.ContactId}},"status":"in-progress","previousStatus":"ringing"}""";
+                return new (string, object?)[]
+                {
+                    ("contactId", a.x.ContactId), ("conversationId", a.x.Conversation), ("interactionId", a.Id), ("data", data), ("at", a.x.Step.At.AddSeconds(rang)),
+                };
+            }).ToList();
+            if (answers.Count > 0) await db.RunEachAsync(connection, tx, AnsweredSql, answers, returnsId: false, ct);
             await tx.CommitAsync(ct);
             progress?.Report((done += chunk.Count, total));
         }
@@ -163,6 +184,9 @@ public sealed class DemoSeeder(Db db, TimeProvider clock)
             await db.RunEachAsync(connection, tx, FollowUpSql, followUps, returnsId: false, ct);
             await tx.CommitAsync(ct);
         }
+
+        if (sequencer is not null)
+            while (await sequencer.SequenceOnceAsync(ct) > 0) { }
 
         if (db.Dialect.AfterBulkLoad is { } settle)
         {
@@ -211,6 +235,14 @@ public sealed class DemoSeeder(Db db, TimeProvider clock)
             talks.Add(new ConversationRow(contact, steps, Ended: now - steps[^1].At > TimeSpan.FromHours(1), agent));
         }
     }
+
+    /// <summary>Seconds a call rang before an agent answered: mostly within 20 s, some within a minute, a few up to four.</summary>
+    private static long Ring(Random random) => random.Next(100) switch
+    {
+        < 65 => random.Next(3, 20),
+        < 90 => random.Next(20, 60),
+        _ => random.Next(60, 240),
+    };
 
     private static string Pick(Random random)
     {

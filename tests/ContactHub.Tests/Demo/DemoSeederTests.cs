@@ -1,7 +1,11 @@
+using ContactHub.BusinessHours;
 using ContactHub.Data;
 using ContactHub.Demo;
+using ContactHub.Events;
 using ContactHub.Tests.Infrastructure;
+using ContactHub.Reports;
 using Dapper;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ContactHub.Tests.Demo;
@@ -29,7 +33,7 @@ public sealed class DemoSeederTests
         {
             await using var db = new Db(provider, connectionString, Path.GetTempPath());
             await new Migrator(db, NullLogger<Migrator>.Instance).MigrateAsync();
-            await Check(db, contacts, interactions, await new DemoSeeder(db, TimeProvider.System).SeedAsync(new DemoSeeder.Options(contacts, interactions, 30, seed)));
+            await Check(db, contacts, interactions, await new DemoSeeder(db, TimeProvider.System, new EventSequencer(db, new EventSignals(), Options.Create(new EventsOptions()), NullLogger<EventSequencer>.Instance)).SeedAsync(new DemoSeeder.Options(contacts, interactions, 30, seed)));
         }
         finally
         {
@@ -69,6 +73,20 @@ public sealed class DemoSeederTests
         Assert.Equal(interactionTimes.Order(), interactionTimes);
         var conversationStarts = (await connection.QueryAsync<DateTimeOffset>("SELECT started_at FROM conversations ORDER BY id")).ToList();
         Assert.Equal(conversationStarts.Order(), conversationStarts);
+        // Every answered inbound call was answered after it rang and before it ended, and nothing else was: the service levels'
+        // speed of answer measures the demo's calls (it had no row without them).
+        var answers = await connection.QuerySingleAsync<(int Events, int Calls, int Misplaced)>("""
+            SELECT (SELECT COUNT(*) FROM events WHERE type = 'interaction.status-changed'),
+                   (SELECT COUNT(*) FROM interactions WHERE channel = 'call' AND direction = 'inbound' AND status = 'completed'),
+                   (SELECT COUNT(*) FROM events e JOIN interactions i ON i.id = e.interaction_id
+                    WHERE e.type = 'interaction.status-changed' AND (i.channel <> 'call' OR i.direction <> 'inbound' OR i.status <> 'completed'
+                      OR e.occurred_at <= i.occurred_at OR e.occurred_at >= i.ended_at OR e.contact_id <> i.contact_id OR e.conversation_id <> i.conversation_id))
+            """);
+        Assert.True(answers.Calls > 0, "answered inbound calls");
+        Assert.Equal((answers.Calls, 0), (answers.Events, answers.Misplaced));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM events WHERE position IS NULL")); // numbered before the command ends
+        var levels = await new ServiceLevels(db, new BusinessCalendarStore(db, TimeProvider.System), Options.Create(new ServiceLevelOptions())).ComputeAsync(firstDay.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1), CancellationToken.None);
+        Assert.Equal(answers.Calls, levels.Single(l => l.Measure == "Speed of answer").Count);
         if (db.Provider == DatabaseProvider.Postgres)
         {
             // Left settled, as a live centre's database is: the loaded tables vacuumed and analysed (2.5 × PostgreSQL's CPU per event before).
