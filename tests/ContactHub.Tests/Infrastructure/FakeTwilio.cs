@@ -62,7 +62,8 @@ public sealed class FakeTwilio : IAsyncDisposable
 
     /// <summary>
     /// The answer to the next message to <paramref name="to"/> (its last digits suffice), whatever else is sent meanwhile: the outbox
-    /// runs in the background, and a message another test deferred could take an answer meant for this one.
+    /// runs in the background, and a message another test deferred could take an answer meant for this one. For a call's fetch,
+    /// <paramref name="to"/> is the call's sid.
     /// </summary>
     public void EnqueueFor(string to, int status, string body) => _scriptFor[to] = (status, body);
 
@@ -127,6 +128,7 @@ public sealed class FakeTwilio : IAsyncDisposable
         Requests.Enqueue(new Received(request.Path, request.Headers.Authorization.ToString(), [], "GET"));
         if (account != AccountSid || !Authenticated(request)) return Results.Content(Error(20003, "Authenticate", 401), "application/json", statusCode: 401);
         var sid = file.EndsWith(".json", StringComparison.Ordinal) ? file[..^5] : file;
+        if (_scriptFor.TryRemove(sid, out var scripted)) return Results.Content(scripted.Body, "application/json", statusCode: scripted.Status);
         if (!Calls.TryGetValue(sid, out var call)) return NotFound(request.Path);
         static string Rfc2822(DateTimeOffset t) => t.UtcDateTime.ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", System.Globalization.CultureInfo.InvariantCulture);
         return Results.Json(new Dictionary<string, object?>

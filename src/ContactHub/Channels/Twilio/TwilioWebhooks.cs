@@ -168,6 +168,10 @@ public static class TwilioWebhooks
             {
                 return TypedResults.Problem("Twilio could not be reached to read the customer's call; try again.", statusCode: 503, title: "Twilio unreachable");
             }
+            catch (global::Twilio.Exceptions.ApiException e)
+            {
+                return TypedResults.Problem($"Twilio refused to show the customer's call ({e.Status}, error {e.Code}).", statusCode: 503, title: "Twilio refused");
+            }
             if (call is null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["ParentCallSid"] = [$"Twilio has no call {parent} in this account."] });
             var inbound = call.Direction == "inbound";
             var metadata = JsonSerializer.SerializeToElement(new { from = call.From, to = call.To, direction = call.Direction, callerName = call.CallerName });

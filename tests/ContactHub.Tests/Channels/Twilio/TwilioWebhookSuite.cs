@@ -173,6 +173,12 @@ public abstract class TwilioWebhookSuite<TApp>(TApp app) : EngineSuite<TApp>(app
             var problem = await (await App.PostSigned("/webhooks/twilio/agent-leg", form)).Expect(400);
             Assert.True(problem["errors"]?[field] is not null, $"expected an error for {field}: {problem.ToJsonString()}");
         }
+        // Twilio refusing to show the call (a revoked key, say): a problem Twilio's debugger shows, no 500, nothing recorded.
+        var refused = Sid("CA");
+        App.Twilio.Calls[refused] = new FakeTwilio.Call(phone, "+15005550006", "inbound", DateTimeOffset.UtcNow);
+        App.Twilio.EnqueueFor(refused, 403, FakeTwilio.Error(20003, "Permission Denied", 403));
+        var problem503 = await (await App.PostSigned("/webhooks/twilio/agent-leg", Leg(refused, Sid("CA"), "in-progress", "client:maria", phone))).Expect(503);
+        Assert.Contains("403", problem503["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await App.Client().GetAsync($"/api/v1/contacts/lookup?phone={Uri.EscapeDataString(phone)}")).StatusCode);
         Assert.Empty(App.Logs.Errors);
     }
