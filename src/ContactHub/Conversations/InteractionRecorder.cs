@@ -52,6 +52,9 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
         """;
 
     // A call's end (a later status callback with its duration) is the conversation's latest activity too; an ended conversation ends then.
+    // The agent a status callback names (the one who answered a call) becomes its conversation's, unless it has one.
+    private const string ConversationAgentSql = "UPDATE conversations SET agent = @agent WHERE id = @id AND agent IS NULL";
+
     private const string ExtendConversationSql = """
         UPDATE conversations SET
             last_activity_at = CASE WHEN last_activity_at < @until THEN @until ELSE last_activity_at END,
@@ -143,7 +146,7 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
 
     /// <summary>
     /// A delivery callback: moves the interaction's status on (never back) and keeps the provider's error; an agent named here
-    /// fills in one the interaction has not.
+    /// fills in one the interaction, and its conversation, have not.
     /// </summary>
     public Task<StatusUpdate> UpdateStatusAsync(string provider, string providerRef, string status, string? error, CancellationToken ct = default, string? agent = null) =>
         db.InSharedTransactionAsync(key: providerRef, ct: ct, work: async (connection, transaction) =>
@@ -155,6 +158,8 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
                 id = existing.Id, status = next, endedAt = (DateTimeOffset?)null, durationSeconds = (long?)null,
                 agent, metadata = (string?)null, error, now = clock.GetUtcNow(),
             }, transaction, cancellationToken: ct));
+            if (agent is not null)
+                await connection.ExecuteAsync(new CommandDefinition(db.Sql(ConversationAgentSql), new { id = existing.ConversationId, agent }, transaction, cancellationToken: ct));
             await StatusChangedAsync(connection, transaction, existing, next, error, ct);
             return next is null || next == existing.Status ? StatusUpdate.Same : StatusUpdate.Changed;
         });

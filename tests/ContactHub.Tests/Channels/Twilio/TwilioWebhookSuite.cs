@@ -116,15 +116,24 @@ public abstract class TwilioWebhookSuite<TApp>(TApp app) : EngineSuite<TApp>(app
         var (phone, agentPhone, parent, leg) = (Customers.Phone(), Customers.Phone(), Sid("CA"), Sid("CA"));
         var before = await SpeedOfAnswer();
         await Ok("/webhooks/twilio/voice", Call(parent, "ringing", phone));
-        foreach (var status in new[] { "initiated", "ringing", "in-progress" })
-            await Ok("/webhooks/twilio/voice", Leg(parent, leg, status, agentPhone, phone));
-        var legEnded = Leg(parent, leg, "completed", agentPhone, phone);
+        // The <Dial> rings two agents at once: one on their mobile, who does not pick up, and one in the browser, who does.
+        var mobile = Sid("CA");
+        foreach (var status in new[] { "initiated", "ringing" })
+        {
+            await Ok("/webhooks/twilio/voice", Leg(parent, mobile, status, agentPhone, phone));
+            await Ok("/webhooks/twilio/voice", Leg(parent, leg, status, "client:tom", phone));
+        }
+        await Ok("/webhooks/twilio/voice", Leg(parent, leg, "in-progress", "client:tom", phone));
+        await Ok("/webhooks/twilio/voice", Leg(parent, mobile, "canceled", agentPhone, phone));
+        var legEnded = Leg(parent, leg, "completed", "client:tom", phone);
         legEnded["CallDuration"] = "58";
         await Ok("/webhooks/twilio/voice", legEnded);
         await Ok("/webhooks/twilio/voice", Call(parent, "completed", phone, duration: "64"));
 
         Assert.Equal(HttpStatusCode.NotFound, (await App.Client().GetAsync($"/api/v1/contacts/lookup?phone={Uri.EscapeDataString(agentPhone)}")).StatusCode);
         var call = (await Timeline((await Lookup(phone))["contact"]!["id"]!.GetValue<long>())).Single();
+        Assert.Equal("tom", call["agent"]!.GetValue<string>());
+        Assert.Equal("tom", (await App.Client().GetOk($"/api/v1/conversations/{call["conversationId"]}"))["conversation"]!["agent"]!.GetValue<string>());
         Assert.Equal(("inbound", "completed", 64L), (call["direction"]!.GetValue<string>(), call["status"]!.GetValue<string>(), call["durationSeconds"]!.GetValue<long>()));
         var changes = await StatusChanges(call["id"]!.GetValue<long>());
         Assert.Contains(changes, c => c.Contains("\"status\":\"in-progress\"", StringComparison.Ordinal) && c.Contains("\"previousStatus\":\"ringing\"", StringComparison.Ordinal));
@@ -148,6 +157,7 @@ public abstract class TwilioWebhookSuite<TApp>(TApp app) : EngineSuite<TApp>(app
 
         var call = (await Timeline((await Lookup(phone))["contact"]!["id"]!.GetValue<long>())).Single();
         Assert.Equal(("inbound", "completed", "maria"), (call["direction"]!.GetValue<string>(), call["status"]!.GetValue<string>(), call["agent"]!.GetValue<string>()));
+        Assert.Equal("maria", (await App.Client().GetOk($"/api/v1/conversations/{call["conversationId"]}"))["conversation"]!["agent"]!.GetValue<string>());
         Assert.Equal(started.ToUnixTimeSeconds(), call["occurredAt"]!.GetValue<DateTimeOffset>().ToUnixTimeSeconds());
         var answered = (await StatusChanges(call["id"]!.GetValue<long>())).Where(c => c.Contains("\"status\":\"in-progress\"", StringComparison.Ordinal)).ToList();
         Assert.Contains("\"previousStatus\":\"ringing\"", Assert.Single(answered), StringComparison.Ordinal);
