@@ -51,10 +51,10 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
         ORDER BY last_activity_at DESC {LIMIT:1}
         """;
 
-    // A call's end (a later status callback with its duration) is the conversation's latest activity too; an ended conversation ends then.
     // The agent a status callback names (the one who answered a call) becomes its conversation's, unless it has one.
     private const string ConversationAgentSql = "UPDATE conversations SET agent = @agent WHERE id = @id AND agent IS NULL";
 
+    // A call's end (a later status callback with its duration) is the conversation's latest activity too; an ended conversation ends then.
     private const string ExtendConversationSql = """
         UPDATE conversations SET
             last_activity_at = CASE WHEN last_activity_at < @until THEN @until ELSE last_activity_at END,
