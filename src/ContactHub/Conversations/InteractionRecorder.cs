@@ -532,11 +532,12 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
         }
     }
 
-    /// <summary>Whether an interaction carries this provider's reference (a call's CallSid, say).</summary>
-    public async Task<bool> IsRecordedAsync(string provider, string providerRef, CancellationToken ct)
+    /// <summary>The interaction that carries this provider's reference (a call's CallSid, say), if one does.</summary>
+    internal async Task<Existing?> FindAsync(string provider, string providerRef, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(db.Sql(FindByRefSql), new { provider, providerRef }, cancellationToken: ct)) is not null;
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(db.Sql(FindByRefSql), new { provider, providerRef }, cancellationToken: ct));
+        return await ReadExistingAsync(reader, ct);
     }
 
     internal async Task<Existing?> FindByRefAsync(DbConnection connection, DbTransaction transaction, string? provider, string providerRef, CancellationToken ct)

@@ -33,9 +33,9 @@ public static class TwilioWebhooks
         group.MapPost("/message-status", MessageStatus).WithName("TwilioMessageStatus")
             .WithSummary("Delivery status callbacks for messages ContactHub sent.");
         group.MapPost("/voice", Voice).WithName("TwilioVoiceStatus")
-            .WithSummary("Call status callbacks: one call interaction per CallSid; an unanswered inbound call is a missed call.");
+            .WithSummary("Call status callbacks: one call interaction per CallSid; an unanswered inbound call is a missed call, and so is one whose ring was reported that ends with nobody answering.");
         group.MapPost("/agent-leg", AgentLeg).WithName("TwilioAgentLeg")
-            .WithSummary("Status callbacks of the <Dial> noun that rings your agents (statusCallbackEvent=\"answered\"): the customer's call (ParentCallSid) is answered when the agent answers, which the speed of answer measures. A call not recorded yet is taken from Twilio's record of it, ringing from its start. The agent's leg is never a call of its own.");
+            .WithSummary("Status callbacks of the <Dial> noun that rings your agents (statusCallbackEvent=\"initiated answered\"): the customer's call (ParentCallSid) rings, then is answered when an agent answers, which the speed of answer measures; one that ends unanswered is missed. A call not recorded yet is taken from Twilio's record of it, ringing from its start. The agent's leg is never a call of its own.");
         group.MapPost("/voicemail", Voicemail).WithName("TwilioVoicemail")
             .WithSummary("Point an unanswered call here (a Dial action, a Studio flow): the call becomes a voicemail (missed for follow-ups) and the TwiML answered records the message.");
         group.MapPost("/recording", RecordingStatus).WithName("TwilioRecordingStatus")
@@ -118,7 +118,7 @@ public static class TwilioWebhooks
 
         // The leg a customer's call dialled to reach an agent, whose callbacks were pointed here: the customer's call, not one to the agent.
         // (A leg whose parent is not recorded is a call of its own: an agent's softphone dialling a customer.)
-        if (direction == "outbound-dial" && Field(form, "ParentCallSid") is { Length: <= 64 } parent && await recorder.IsRecordedAsync("twilio", parent, ct))
+        if (direction == "outbound-dial" && Field(form, "ParentCallSid") is { Length: <= 64 } parent && await recorder.FindAsync("twilio", parent, ct) is not null)
         {
             if (callStatus == "in-progress") await recorder.UpdateStatusAsync("twilio", parent, "in-progress", null, ct, AgentOf(Field(form, "To")));
             return TypedResults.Text(EmptyTwiml, "text/xml");
@@ -126,8 +126,11 @@ public static class TwilioWebhooks
 
         var inbound = direction == "inbound";
         var customerNumber = inbound ? Field(form, "From") : Field(form, "To");
-        // An inbound call nobody answered is a missed call: what follow-ups and reports look for.
-        var status = inbound && callStatus is "no-answer" or "busy" or "canceled" ? InteractionStatus.Missed : callStatus;
+        // An inbound call nobody answered is a missed call: what follow-ups and reports look for. So is one that rang its agents
+        // (their <Dial> leg reported it, or its ring came here) and ended with none of them answering: Twilio's flow answered it,
+        // so Twilio says "completed", but the customer hung up waiting.
+        var rang = inbound && callStatus == "completed" && (await recorder.FindAsync("twilio", sid!, ct))?.Status is "queued" or "initiated" or "ringing";
+        var status = inbound && callStatus is "no-answer" or "busy" or "canceled" || rang ? InteractionStatus.Missed : callStatus;
         var now = clock.GetUtcNow();
         var final = InteractionStatus.Rank(status) >= 3;
         var at = DateTimeOffset.TryParse(Field(form, "Timestamp"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var stamp) ? stamp : now;
@@ -158,7 +161,7 @@ public static class TwilioWebhooks
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var agent = AgentOf(Field(form, "To"));
-        if (!await recorder.IsRecordedAsync("twilio", parent!, ct))
+        if (await recorder.FindAsync("twilio", parent!, ct) is null)
         {
             // The customer's call reports only its end (a number's "Call status changes"): it is recorded from Twilio's record of it,
             // ringing from its start, so that its answer has a ring to count from.

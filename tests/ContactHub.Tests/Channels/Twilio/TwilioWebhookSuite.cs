@@ -92,12 +92,12 @@ public abstract class TwilioWebhookSuite<TApp>(TApp app) : EngineSuite<TApp>(app
         ["From"] = customer, ["To"] = agent, ["CallbackSource"] = "call-progress-events",
     };
 
-    /// <summary>This period's speed of answer: calls counted, and those never answered.</summary>
-    private async Task<(long Count, long Unanswered)> SpeedOfAnswer()
+    /// <summary>This period's speed of answer (or another call measure): calls counted, and those never answered.</summary>
+    private async Task<(long Count, long Unanswered)> SpeedOfAnswer(string measure = "Speed of answer")
     {
         var now = DateTimeOffset.UtcNow;
         var level = (await App.Client().GetOk($"/api/v1/service-levels?from={Uri.EscapeDataString(now.AddHours(-2).ToString("O"))}&to={Uri.EscapeDataString(now.AddHours(1).ToString("O"))}"))
-            ["levels"]!.AsArray().Single(l => l!["measure"]!.GetValue<string>() == "Speed of answer")!;
+            ["levels"]!.AsArray().Single(l => l!["measure"]!.GetValue<string>() == measure)!;
         return (level["count"]!.GetValue<long>(), level["unanswered"]!.GetValue<long>());
     }
 
@@ -163,6 +163,32 @@ public abstract class TwilioWebhookSuite<TApp>(TApp app) : EngineSuite<TApp>(app
         Assert.Contains("\"previousStatus\":\"ringing\"", Assert.Single(answered), StringComparison.Ordinal);
         Assert.Equal((before.Count + 1, before.Unanswered), await SpeedOfAnswer());
         Assert.Single(App.Twilio.Requests, r => r.Path.ToString().EndsWith($"/Calls/{parent}.json", StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public async Task A_call_that_rang_its_agents_and_ended_with_none_answering_is_missed_though_twilio_says_completed()
+    {
+        // The flow answered the call (TwiML), so Twilio reports it "completed" however it ended: the customer who hung up while
+        // the agents rang was recorded as a completed call, never called back by a missed-call campaign.
+        var (phone, parent, leg) = (Customers.Phone(), Sid("CA"), Sid("CA"));
+        App.Twilio.Calls[parent] = new FakeTwilio.Call(phone, "+15005550006", "inbound", DateTimeOffset.UtcNow.AddSeconds(-45));
+        var before = await SpeedOfAnswer("Missed-call callback");
+
+        await Ok("/webhooks/twilio/agent-leg", Leg(parent, leg, "initiated", "client:maria", phone));
+        await Ok("/webhooks/twilio/agent-leg", Leg(parent, leg, "canceled", "client:maria", phone));
+        await Ok("/webhooks/twilio/voice", Call(parent, "completed", phone, duration: "45"));
+
+        var call = (await Timeline((await Lookup(phone))["contact"]!["id"]!.GetValue<long>())).Single();
+        Assert.Equal(("inbound", "missed"), (call["direction"]!.GetValue<string>(), call["status"]!.GetValue<string>()));
+        Assert.Equal((before.Count + 1, before.Unanswered + 1), await SpeedOfAnswer("Missed-call callback")); // a customer to call back
+
+        // Answered, the same call is completed.
+        var (answeredPhone, answered, answeredLeg) = (Customers.Phone(), Sid("CA"), Sid("CA"));
+        App.Twilio.Calls[answered] = new FakeTwilio.Call(answeredPhone, "+15005550006", "inbound", DateTimeOffset.UtcNow.AddSeconds(-45));
+        await Ok("/webhooks/twilio/agent-leg", Leg(answered, answeredLeg, "initiated", "client:maria", answeredPhone));
+        await Ok("/webhooks/twilio/agent-leg", Leg(answered, answeredLeg, "in-progress", "client:maria", answeredPhone));
+        await Ok("/webhooks/twilio/voice", Call(answered, "completed", answeredPhone, duration: "45"));
+        Assert.Equal("completed", (await Timeline((await Lookup(answeredPhone))["contact"]!["id"]!.GetValue<long>())).Single()["status"]!.GetValue<string>());
     }
 
     [SkippableFact]
