@@ -33,9 +33,9 @@ public static class TwilioWebhooks
         group.MapPost("/message-status", MessageStatus).WithName("TwilioMessageStatus")
             .WithSummary("Delivery status callbacks for messages ContactHub sent.");
         group.MapPost("/voice", Voice).WithName("TwilioVoiceStatus")
-            .WithSummary("Call status callbacks: one call interaction per CallSid; an unanswered inbound call is a missed call, and so is one whose ring was reported that ends with nobody answering.");
+            .WithSummary("Call status callbacks: one call interaction per CallSid; an unanswered inbound call is a missed call, and so is one queued for its agents (agent-leg) that ends with none answering.");
         group.MapPost("/agent-leg", AgentLeg).WithName("TwilioAgentLeg")
-            .WithSummary("Status callbacks of the <Dial> noun that rings your agents (statusCallbackEvent=\"initiated answered\"): the customer's call (ParentCallSid) rings, then is answered when an agent answers, which the speed of answer measures; one that ends unanswered is missed. A call not recorded yet is taken from Twilio's record of it, ringing from its start. The agent's leg is never a call of its own.");
+            .WithSummary("Status callbacks of the <Dial> noun that rings your agents (statusCallbackEvent=\"initiated answered\"): the customer's call (ParentCallSid) rings, then is answered when an agent answers, which the speed of answer measures; one that ends unanswered is missed. A call not recorded yet is taken from Twilio's record of it, queued from its start. The agent's leg is never a call of its own.");
         group.MapPost("/voicemail", Voicemail).WithName("TwilioVoicemail")
             .WithSummary("Point an unanswered call here (a Dial action, a Studio flow): the call becomes a voicemail (missed for follow-ups) and the TwiML answered records the message.");
         group.MapPost("/recording", RecordingStatus).WithName("TwilioRecordingStatus")
@@ -126,11 +126,12 @@ public static class TwilioWebhooks
 
         var inbound = direction == "inbound";
         var customerNumber = inbound ? Field(form, "From") : Field(form, "To");
-        // An inbound call nobody answered is a missed call: what follow-ups and reports look for. So is one that rang its agents
-        // (their <Dial> leg reported it, or its ring came here) and ended with none of them answering: Twilio's flow answered it,
-        // so Twilio says "completed", but the customer hung up waiting.
-        var rang = inbound && callStatus == "completed" && (await recorder.FindAsync("twilio", sid!, ct))?.Status is "queued" or "initiated" or "ringing";
-        var status = inbound && callStatus is "no-answer" or "busy" or "canceled" || rang ? InteractionStatus.Missed : callStatus;
+        // An inbound call nobody answered is a missed call: what follow-ups and reports look for. So is one left waiting for its
+        // agents (queued by their <Dial> leg's callback, which also reports the answer) that ended with none of them answering:
+        // Twilio's flow answered it, so Twilio says "completed", but the customer hung up waiting. A ring reported here says
+        // nothing of agents (a flow that forwards it may answer the call without telling us): such a call stays completed.
+        var abandoned = inbound && callStatus == "completed" && (await recorder.FindAsync("twilio", sid!, ct))?.Status == AgentLegWaiting;
+        var status = inbound && callStatus is "no-answer" or "busy" or "canceled" || abandoned ? InteractionStatus.Missed : callStatus;
         var now = clock.GetUtcNow();
         var final = InteractionStatus.Rank(status) >= 3;
         var at = DateTimeOffset.TryParse(Field(form, "Timestamp"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var stamp) ? stamp : now;
@@ -148,6 +149,12 @@ public static class TwilioWebhooks
         return TypedResults.Text(EmptyTwiml, "text/xml");
     }
 
+    /// <summary>
+    /// The status of a customer's call while its agents ring, as their <c>&lt;Dial&gt;</c> leg reports it: never one Twilio gives an
+    /// inbound call itself, so its end tells an abandoned call from an answered one.
+    /// </summary>
+    private const string AgentLegWaiting = "queued";
+
     private static async Task<IResult> AgentLeg(HttpContext http, InteractionRecorder recorder, TwilioApi twilio, IdentifierNormalizer normalizer, TimeProvider clock,
         CancellationToken ct)
     {
@@ -164,7 +171,7 @@ public static class TwilioWebhooks
         if (await recorder.FindAsync("twilio", parent!, ct) is null)
         {
             // The customer's call reports only its end (a number's "Call status changes"): it is recorded from Twilio's record of it,
-            // ringing from its start, so that its answer has a ring to count from.
+            // waiting from its start, so that its answer has a ring to count from.
             global::Twilio.Rest.Api.V2010.Account.CallResource? call;
             try { call = await twilio.FindCallAsync(parent!); }
             catch (global::Twilio.Exceptions.ApiConnectionException)
@@ -180,7 +187,7 @@ public static class TwilioWebhooks
             var metadata = JsonSerializer.SerializeToElement(new { from = call.From, to = call.To, direction = call.Direction, callerName = call.CallerName });
             var request = new InteractionRequest(Channel.Call, inbound ? "inbound" : "outbound",
                 OccurredAt: call.StartTime is { } start ? new DateTimeOffset(start.ToUniversalTime()) : null, // the SDK reads Twilio's GMT into local time
-                Customer: new CustomerRef(Phone: inbound ? call.From : call.To), Agent: agent, Status: "ringing", Provider: "twilio", ProviderRef: parent, Metadata: metadata);
+                Customer: new CustomerRef(Phone: inbound ? call.From : call.To), Agent: agent, Status: AgentLegWaiting, Provider: "twilio", ProviderRef: parent, Metadata: metadata);
             var (interaction, invalid) = InteractionValidation.Validate(request, normalizer, clock.GetUtcNow());
             if (interaction is null)
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]>

@@ -160,7 +160,7 @@ public abstract class TwilioWebhookSuite<TApp>(TApp app) : EngineSuite<TApp>(app
         Assert.Equal("maria", (await App.Client().GetOk($"/api/v1/conversations/{call["conversationId"]}"))["conversation"]!["agent"]!.GetValue<string>());
         Assert.Equal(started.ToUnixTimeSeconds(), call["occurredAt"]!.GetValue<DateTimeOffset>().ToUnixTimeSeconds());
         var answered = (await StatusChanges(call["id"]!.GetValue<long>())).Where(c => c.Contains("\"status\":\"in-progress\"", StringComparison.Ordinal)).ToList();
-        Assert.Contains("\"previousStatus\":\"ringing\"", Assert.Single(answered), StringComparison.Ordinal);
+        Assert.Contains("\"previousStatus\":\"queued\"", Assert.Single(answered), StringComparison.Ordinal);
         Assert.Equal((before.Count + 1, before.Unanswered), await SpeedOfAnswer());
         Assert.Single(App.Twilio.Requests, r => r.Path.ToString().EndsWith($"/Calls/{parent}.json", StringComparison.Ordinal));
     }
@@ -189,6 +189,12 @@ public abstract class TwilioWebhookSuite<TApp>(TApp app) : EngineSuite<TApp>(app
         await Ok("/webhooks/twilio/agent-leg", Leg(answered, answeredLeg, "in-progress", "client:maria", answeredPhone));
         await Ok("/webhooks/twilio/voice", Call(answered, "completed", answeredPhone, duration: "45"));
         Assert.Equal("completed", (await Timeline((await Lookup(answeredPhone))["contact"]!["id"]!.GetValue<long>())).Single()["status"]!.GetValue<string>());
+
+        // A ring reported on the number says nothing of agents (a flow that forwards it may answer the call without telling us): it stays completed.
+        var (reportedPhone, reported) = (Customers.Phone(), Sid("CA"));
+        await Ok("/webhooks/twilio/voice", Call(reported, "ringing", reportedPhone));
+        await Ok("/webhooks/twilio/voice", Call(reported, "completed", reportedPhone, duration: "45"));
+        Assert.Equal("completed", (await Timeline((await Lookup(reportedPhone))["contact"]!["id"]!.GetValue<long>())).Single()["status"]!.GetValue<string>());
     }
 
     [SkippableFact]
