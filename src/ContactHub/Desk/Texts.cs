@@ -93,10 +93,14 @@ public sealed partial class Texts
 
     public string Direction(string direction) => direction == "inbound" ? Inbound : Outbound;
 
-    /// <summary>A stored status (an interaction's, a conversation's, a follow-up's, a consent's) in the page's language.</summary>
     public string RemoveTag(string tag) => Lang == "fr" ? $"Retirer l'étiquette {tag}" : $"Remove the tag {tag}";
 
+    /// <summary>A stored status (an interaction's, a conversation's, a follow-up's, a consent's) in the page's language.</summary>
     public string StatusName(string? status) => status is null ? "" : (Lang == "fr" ? FrenchStatuses : EnglishStatuses).GetValueOrDefault(status, status);
+
+    /// <summary>An interaction's status on its channel: a queued call waits for an agent, where a queued message waits to be sent.</summary>
+    public string StatusName(string? status, string channel) =>
+        status == "queued" && channel == ContactHub.Channels.Channel.Call ? (Lang == "fr" ? "en attente d'un agent" : "waiting for an agent") : StatusName(status);
 
     /// <summary>Why two contacts may be the same person ("phone, email shared"), in the page's language.</summary>
     public string DuplicateReason(string reason)
