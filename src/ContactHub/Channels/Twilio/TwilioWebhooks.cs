@@ -200,9 +200,20 @@ public static class TwilioWebhooks
         return TypedResults.NoContent();
     }
 
-    /// <summary>The agent a dialled leg reached, when it is a Twilio Client identity (client:alice); a phone number names nobody.</summary>
-    private static string? AgentOf(string? to) =>
-        to is not null && to.StartsWith("client:", StringComparison.OrdinalIgnoreCase) && to.Length is > 7 and <= 207 ? to[7..] : null;
+    /// <summary>
+    /// The agent a dialled leg reached: a Twilio Client identity (client:alice), or the user of a SIP address
+    /// (sip:alice@centre.sip.twilio.com); a phone number names nobody.
+    /// </summary>
+    private static string? AgentOf(string? to)
+    {
+        var name = to switch
+        {
+            not null when to.StartsWith("client:", StringComparison.OrdinalIgnoreCase) => to[7..],
+            not null when to.StartsWith("sip:", StringComparison.OrdinalIgnoreCase) => to[4..].Split('@', ';')[0],
+            _ => null,
+        };
+        return name is { Length: > 0 and <= 200 } && !name.Any(char.IsControl) ? name : null;
+    }
 
     private static readonly HashSet<string> RecordingStatuses = ["in-progress", "completed", "absent", "failed", "paused", "stopped"];
 

@@ -116,16 +116,16 @@ public abstract class TwilioWebhookSuite<TApp>(TApp app) : EngineSuite<TApp>(app
         var (phone, agentPhone, parent, leg) = (Customers.Phone(), Customers.Phone(), Sid("CA"), Sid("CA"));
         var before = await SpeedOfAnswer();
         await Ok("/webhooks/twilio/voice", Call(parent, "ringing", phone));
-        // The <Dial> rings two agents at once: one on their mobile, who does not pick up, and one in the browser, who does.
+        // The <Dial> rings two agents at once: one on their mobile, who does not pick up, and one on a SIP phone, who does.
         var mobile = Sid("CA");
         foreach (var status in new[] { "initiated", "ringing" })
         {
             await Ok("/webhooks/twilio/voice", Leg(parent, mobile, status, agentPhone, phone));
-            await Ok("/webhooks/twilio/voice", Leg(parent, leg, status, "client:tom", phone));
+            await Ok("/webhooks/twilio/voice", Leg(parent, leg, status, "sip:tom@centre.sip.twilio.com", phone));
         }
-        await Ok("/webhooks/twilio/voice", Leg(parent, leg, "in-progress", "client:tom", phone));
+        await Ok("/webhooks/twilio/voice", Leg(parent, leg, "in-progress", "sip:tom@centre.sip.twilio.com;transport=tls", phone));
         await Ok("/webhooks/twilio/voice", Leg(parent, mobile, "canceled", agentPhone, phone));
-        var legEnded = Leg(parent, leg, "completed", "client:tom", phone);
+        var legEnded = Leg(parent, leg, "completed", "sip:tom@centre.sip.twilio.com", phone);
         legEnded["CallDuration"] = "58";
         await Ok("/webhooks/twilio/voice", legEnded);
         await Ok("/webhooks/twilio/voice", Call(parent, "completed", phone, duration: "64"));
