@@ -61,25 +61,19 @@ public static class ContactEndpoints
             if (q is not null || tag is not null)
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["attribute"] = ["Search by an attribute alone (not with q or tag)."] });
             if (limit is < 1 or > 100) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["Between 1 and 100."] });
-            return TypedResults.Ok(await WithReachAsync(await attributes.ContactsWithAsync(attribute, canonical!, limit ?? 20, ct)));
+            return TypedResults.Ok(await store.WithReachAsync(await attributes.ContactsWithAsync(attribute, canonical!, limit ?? 20, ct), ct));
         }
         var normalTag = tag is null ? null : TagStore.Normalize(tag);
         if (tag is not null && normalTag is null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["tag"] = ["A tag (letters, digits, '-', '_', ':')."] });
         if ((normalTag is null && string.IsNullOrWhiteSpace(q)) || q?.Length > 200)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["q"] = ["Give 1 to 200 characters (or a tag)."] });
         if (limit is < 1 or > 100) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["Between 1 and 100."] });
-        if (string.IsNullOrWhiteSpace(q)) return TypedResults.Ok(await WithReachAsync(await tags.ContactsTaggedAsync(normalTag!, limit ?? 20, ct)));
+        if (string.IsNullOrWhiteSpace(q)) return TypedResults.Ok(await store.WithReachAsync(await tags.ContactsTaggedAsync(normalTag!, limit ?? 20, ct), ct));
         var found = await store.SearchAsync(q, normalizer, normalTag is null ? limit ?? 20 : 100, ct);
-        if (normalTag is null) return TypedResults.Ok(await WithReachAsync(found));
+        if (normalTag is null) return TypedResults.Ok(await store.WithReachAsync(found, ct));
         // Both: the name or identifier search, kept to the contacts carrying the tag.
         var tagged = await tags.WithTagAsync(normalTag, found.Select(c => c.Id).ToList(), ct);
-        return TypedResults.Ok(await WithReachAsync(found.Where(c => tagged.Contains(c.Id)).Take(limit ?? 20).ToList()));
-
-        async Task<IReadOnlyList<ContactSummary>> WithReachAsync(IReadOnlyList<ContactSummary> contacts)
-        {
-            var reach = await store.ReachAsync(contacts.Select(c => c.Id), ct);
-            return contacts.Select(c => c with { Reach = reach.GetValueOrDefault(c.Id) ?? [] }).ToList();
-        }
+        return TypedResults.Ok(await store.WithReachAsync(found.Where(c => tagged.Contains(c.Id)).Take(limit ?? 20).ToList(), ct));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<DuplicateCandidate>>, ValidationProblem>> Duplicates(ContactStore store, CancellationToken ct, int? limit = 100)

@@ -188,6 +188,13 @@ public sealed class ContactStore(Db db, ContactRecognizer recognizer, ContactNam
             g => (IReadOnlyList<string>)g.GroupBy(r => r.Kind).SelectMany(k => k.Take(2)).Select(r => r.Value).ToList());
     }
 
+    /// <summary>The contacts, each with how to reach it (<see cref="ContactSummary.Reach"/>): a search's results.</summary>
+    public async Task<IReadOnlyList<ContactSummary>> WithReachAsync(IReadOnlyList<ContactSummary> contacts, CancellationToken ct = default)
+    {
+        var reach = await ReachAsync(contacts.Select(c => c.Id), ct);
+        return contacts.Select(c => c with { Reach = reach.GetValueOrDefault(c.Id) ?? [] }).ToList();
+    }
+
     private const string DuplicatesSql = """
         SELECT d.id, d.contact_id, a.display_name AS contact_name, d.other_contact_id, b.display_name AS other_contact_name, d.reason, d.detected_at
         FROM duplicate_candidates d

@@ -148,7 +148,7 @@ public sealed class InteractionRecorder(Db db, ContactRecognizer recognizer, Eve
     /// A delivery callback: moves the interaction's status on (never back) and keeps the provider's error; an agent named here
     /// fills in one the interaction, and its conversation, have not.
     /// </summary>
-    public Task<StatusUpdate> UpdateStatusAsync(string provider, string providerRef, string status, string? error, CancellationToken ct = default, string? agent = null) =>
+    public Task<StatusUpdate> UpdateStatusAsync(string provider, string providerRef, string status, string? error, string? agent = null, CancellationToken ct = default) =>
         db.InSharedTransactionAsync(key: providerRef, ct: ct, work: async (connection, transaction) =>
         {
             if (await FindByRefAsync(connection, transaction, provider, providerRef, ct) is not { } existing) return StatusUpdate.Unknown;

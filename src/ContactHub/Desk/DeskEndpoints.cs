@@ -108,7 +108,7 @@ public static class DeskEndpoints
             : attribute.Definition is not null ? (attribute.Value is { } canonical ? await attributes.ContactsWithAsync(attribute.Definition.Key, canonical, 50, ct) : [])
             : query.Length is >= 2 and <= 320 ? await contacts.SearchAsync(query, normalizer, 20, ct) : [];
         if (results.Count == 1) return TypedResults.LocalRedirect($"/desk/contacts/{results[0].Id}");
-        return new RazorComponentResult<SearchPage>(new { View = new SearchView(Texts.For(http), Agent(http), query, results, await contacts.ReachAsync(results.Select(r => r.Id), ct)) });
+        return new RazorComponentResult<SearchPage>(new { View = new SearchView(Texts.For(http), Agent(http), query, await contacts.WithReachAsync(results, ct)) });
     }
 
     private static async Task<IResult> ContactPage(long id, HttpContext http, ContactStore contacts, ContactHistory history, ConsentStore consents,

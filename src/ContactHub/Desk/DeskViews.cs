@@ -32,8 +32,8 @@ public sealed record ContactView(Texts T, string User, bool CanWrite, Contact Co
     public IReadOnlyList<AttributeDefinition> Schema { get; init; } = [];
 }
 
-/// <param name="Reach">Each result's phones and email addresses, which tell two contacts of the same name apart (and name one that has none).</param>
-public sealed record SearchView(Texts T, string User, string Query, IReadOnlyList<ContactSummary> Results, IReadOnlyDictionary<long, IReadOnlyList<string>> Reach);
+/// <param name="Results">Each with its phones and email addresses, which tell two contacts of the same name apart (and name one that has none).</param>
+public sealed record SearchView(Texts T, string User, string Query, IReadOnlyList<ContactSummary> Results);
 
 public sealed record SignInView(Texts T, string? Error, string ReturnUrl, bool Oidc);
 

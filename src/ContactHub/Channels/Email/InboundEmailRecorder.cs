@@ -35,14 +35,11 @@ public sealed partial class InboundEmailRecorder(Db db, InteractionRecorder reco
         ORDER BY occurred_at DESC, id DESC {LIMIT:1}
         """;
 
-    private const string RecordedSql = "SELECT COUNT(*) FROM interactions WHERE provider = 'email' AND provider_ref = @messageId";
-
     /// <summary>Whether the email of this Message-ID is recorded already: a mailbox read again (a restarted delta) needs nothing more of it.</summary>
     public async Task<bool> IsRecordedAsync(string? messageId, CancellationToken ct)
     {
         if (Clean(messageId) is not { } id) return false;
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(RecordedSql), new { messageId = id.Length > 200 ? id[..200] : id }, cancellationToken: ct)) > 0;
+        return await recorder.FindAsync(Provider, id.Length > 200 ? id[..200] : id, ct) is not null;
     }
 
     public async Task<(InboundOutcome Outcome, string? Reason)> RecordAsync(InboundEmail email, CancellationToken ct)
@@ -86,7 +83,7 @@ public sealed partial class InboundEmailRecorder(Db db, InteractionRecorder reco
     {
         var reason = email.Failure?.Reason ?? email.Subject ?? "returned by the receiving mail server";
         foreach (var id in (email.Failure?.MessageIds ?? []).Concat(email.ThreadIds).Select(Clean).OfType<string>().Distinct().Take(50))
-            switch (await recorder.UpdateStatusAsync(Provider, id, "undelivered", reason.Length > 500 ? reason[..500] : reason, ct))
+            switch (await recorder.UpdateStatusAsync(Provider, id, "undelivered", reason.Length > 500 ? reason[..500] : reason, ct: ct))
             {
                 case InteractionRecorder.StatusUpdate.Changed: return (InboundOutcome.Recorded, null);
                 case InteractionRecorder.StatusUpdate.Same: return (InboundOutcome.Repeated, null); // the same report read again

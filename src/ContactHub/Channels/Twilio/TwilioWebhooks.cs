@@ -93,7 +93,7 @@ public static class TwilioWebhooks
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var error = code is null ? null : $"twilio {code}" + (Field(form, "ErrorMessage") is { } m ? $": {m[..Math.Min(m.Length, 400)]}" : "");
-        if (await recorder.UpdateStatusAsync("twilio", sid!, status!, error, ct) == InteractionRecorder.StatusUpdate.Unknown)
+        if (await recorder.UpdateStatusAsync("twilio", sid!, status!, error, ct: ct) == InteractionRecorder.StatusUpdate.Unknown)
             TwilioLog.UnknownMessage(logger, sid!); // sent by another system: acknowledged so that Twilio stops retrying
         return TypedResults.NoContent();
     }
@@ -120,7 +120,7 @@ public static class TwilioWebhooks
         // (A leg whose parent is not recorded is a call of its own: an agent's softphone dialling a customer.)
         if (direction == "outbound-dial" && Field(form, "ParentCallSid") is { Length: <= 64 } parent && await recorder.FindAsync("twilio", parent, ct) is not null)
         {
-            if (callStatus == "in-progress") await recorder.UpdateStatusAsync("twilio", parent, "in-progress", null, ct, AgentOf(Field(form, "To")));
+            if (callStatus == "in-progress") await recorder.UpdateStatusAsync("twilio", parent, "in-progress", null, AgentOf(Field(form, "To")), ct);
             return TypedResults.Text(EmptyTwiml, "text/xml");
         }
 
@@ -196,7 +196,7 @@ public static class TwilioWebhooks
                 });
             await recorder.RecordAsync(interaction, ct);
         }
-        if (callStatus == "in-progress") await recorder.UpdateStatusAsync("twilio", parent!, "in-progress", null, ct, agent);
+        if (callStatus == "in-progress") await recorder.UpdateStatusAsync("twilio", parent!, "in-progress", null, agent, ct);
         return TypedResults.NoContent();
     }
 
