@@ -56,7 +56,7 @@ public sealed class BulkRecorder(Db db, InteractionRecorder recorder, ContactRec
 
     // One probe of the unique key (provider, provider_ref) a reference, all in one round trip. Not "provider IN … AND provider_ref IN …":
     // with statistics from before any import, PostgreSQL took that for a handful of rows and filtered every imported row of the provider.
-    private const string KnownRefSql = "SELECT 1 FROM interactions WHERE provider = @provider AND provider_ref = @providerRef";
+    internal const string KnownRefSql = "SELECT 1 FROM interactions WHERE provider = @provider AND provider_ref = @providerRef";
 
     private const string OwnersSql = "SELECT kind, provider, value, contact_id FROM contact_identifiers WHERE value {IN:@values}";
 

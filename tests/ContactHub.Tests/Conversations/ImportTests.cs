@@ -296,4 +296,57 @@ public sealed class ImportTests
             Directory.Delete(folder, true);
         }
     }
+
+    [SkippableTheory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task A_rows_reference_made_from_its_content_starts_with_its_time_as_written_and_a_file_imported_before_that_is_still_already_there(DatabaseProvider provider)
+    {
+        var engine = TestEngine.For(provider);
+        Skip.If(engine.SkipReason is not null, engine.SkipReason);
+        var folder = Directory.CreateTempSubdirectory("contacthub-import-").FullName;
+        var connectionString = await engine.CreateDatabaseAsync("chimp_" + Guid.NewGuid().ToString("N")[..12]);
+        try
+        {
+            var settings = new[]
+            {
+                $"--Database:Provider={provider}", $"--Database:ConnectionString={connectionString}", $"--Security:InitialKeyFile={folder}/key.txt", "--Contacts:DefaultRegion=FR",
+            };
+            // Eight customers' rows a minute apart, as an export sorted by time: their references sort as their times do, where
+            // the content's hash alone would put them in any order (one chance in 40,320 of this one).
+            var file = Path.Combine(folder, "interactions.csv");
+            await File.WriteAllTextAsync(file, "channel,direction,occurred_at,phone\n" + string.Concat(Enumerable.Range(0, 8).Select(n =>
+                $"sms,inbound,2026-10-05T09:{n:00}:00Z,+336112233{40 + n}\n")));
+            var (code, output) = await HostProcess.RunAsync(["import", file, .. settings]);
+            Assert.True(code == 0, output);
+            Assert.Contains("8 rows, 8 recorded, 0 already there, 0 refused", output);
+            List<string> refs;
+            await using (var db = new Db(provider, connectionString, folder))
+            await using (var connection = await db.OpenAsync())
+                refs = (await connection.QueryAsync<string>("SELECT provider_ref FROM interactions WHERE provider = 'import' ORDER BY occurred_at")).ToList();
+            Assert.Equal(8, refs.Count);
+            Assert.All(refs, (r, n) => Assert.Matches($"^row:2026100509{n:00}00:[0-9a-f]{{32}}$", r));
+            Assert.Equal(refs.Order(StringComparer.Ordinal), refs);
+
+            // The same rows recorded by an import from before the time came first: "row-" and the same 32 digits. Imported again,
+            // they are already there, and a new row of the file is recorded.
+            await using (var db = new Db(provider, connectionString, folder))
+            await using (var connection = await db.OpenAsync())
+                await connection.ExecuteAsync("UPDATE interactions SET provider_ref = 'row-' || SUBSTR(provider_ref, 20) WHERE provider = 'import'");
+            await File.AppendAllTextAsync(file, "sms,inbound,2026-10-05T10:00:00Z,+33611223399\n");
+            (code, output) = await HostProcess.RunAsync(["import", file, .. settings]);
+            Assert.True(code == 0, output);
+            Assert.Contains("9 rows, 1 recorded, 8 already there, 0 refused", output);
+            await using (var db = new Db(provider, connectionString, folder))
+            await using (var connection = await db.OpenAsync())
+                Assert.Equal(9, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM interactions WHERE provider = 'import'"));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await engine.DropDatabaseAsync(connectionString);
+            Directory.Delete(folder, true);
+        }
+    }
 }
