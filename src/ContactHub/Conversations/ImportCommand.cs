@@ -13,7 +13,8 @@ public static class ImportCommand
 {
     public static async Task<int> RunAsync(WebApplication app, string file, string? zoneId = null, string? dateFormat = null)
     {
-        if (file != "-" && !File.Exists(file)) return CommandOutput.Fail($"No such file: {file}");
+        var path = file == "-" ? file : CommandLine.UserPath(file);
+        if (file != "-" && !File.Exists(path)) return CommandOutput.Fail($"No such file: {path}");
         var zone = TimeZoneInfo.Utc;
         if (zoneId is not null && !LocalTimes.TryFindZone(zoneId, out zone))
             return CommandOutput.Fail("--time-zone is an IANA time zone such as Europe/Paris: the zone whose wall-clock times the file gives without an offset.");
@@ -33,7 +34,7 @@ public static class ImportCommand
         InteractionImport.Result result;
         try
         {
-            var opened = file == "-" ? null : ImportFile.Open(file);
+            var opened = file == "-" ? null : ImportFile.Open(path);
             if (opened is { Encoding.CodePage: 1252 })
                 Console.Error.WriteLine($"{file} is not UTF-8: read as Windows-1252, the encoding Excel on Windows saves CSV in.");
             using var reader = opened?.Reader ?? ImportFile.OpenStandardInput();

@@ -17,6 +17,20 @@ public static class CommandLine
     public static string Usage(IEnumerable<Command> commands) =>
         OwnUsage + Environment.NewLine + string.Concat(commands.Select(c => "  " + c.Usage.ReplaceLineEndings(Environment.NewLine + "  ") + Environment.NewLine));
 
+    /// <summary>
+    /// A file's path as the user typed it, made absolute from the directory they typed it in. <c>dotnet run --project src/ContactHub</c>
+    /// runs the service in its project's directory whatever directory the command was typed in; there a relative path is taken
+    /// from the shell's directory (<c>PWD</c>), so that the README's <c>import interactions.csv</c> typed at the repository's root
+    /// finds the file there. Anywhere else (a published service, a script), from the current directory.
+    /// </summary>
+    public static string UserPath(string path) => UserPath(path, Environment.CurrentDirectory, Environment.GetEnvironmentVariable("PWD"));
+
+    internal static string UserPath(string path, string current, string? shell)
+    {
+        var underDotnetRun = File.Exists(Path.Combine(current, "ContactHub.csproj")) && shell is { Length: > 0 } && Path.IsPathRooted(shell) && Directory.Exists(shell);
+        return Path.GetFullPath(path, underDotnetRun ? shell! : current);
+    }
+
     /// <summary>The arguments that are settings: everything from the first one starting with "-" on.</summary>
     public static string[] Settings(string[] args) => [.. args.SkipWhile(a => !a.StartsWith('-'))];
 

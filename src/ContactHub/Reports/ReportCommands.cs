@@ -44,7 +44,7 @@ public static class ReportCommands
         var data = await app.Services.GetRequiredService<ReportQueries>().CollectAsync(report, period, progress);
         Console.Error.WriteLine($"[{++step}/{steps}] chart and workbook ({watch.Elapsed.TotalSeconds:0.0} s)");
         var content = ReportWorkbook.Build(data, null, ReportChartImage.RenderAll(data));
-        var path = Path.GetFullPath(output);
+        var path = CommandLine.UserPath(output);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllBytesAsync(path, content);
         Console.Error.WriteLine($"[{++step}/{steps}] wrote {path}: {data.RowCount:N0} rows, {content.Length / 1024.0:N0} KB in {watch.Elapsed.TotalSeconds:0.0} s");

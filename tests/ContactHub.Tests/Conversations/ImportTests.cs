@@ -94,6 +94,39 @@ public sealed class ImportTests
         """;
 
     [Fact]
+    public async Task A_relative_path_typed_at_the_repositorys_root_is_found_there_when_dotnet_run_runs_the_service_in_its_project()
+    {
+        // dotnet run --project src/ContactHub runs the service in src/ContactHub, its shell's directory left in PWD: the README's
+        // "import interactions.csv" and "report run … --out october.xlsx", typed at the root, mean files there.
+        var root = Directory.CreateTempSubdirectory("contacthub-root-").FullName;
+        var project = Directory.CreateDirectory(Path.Combine(root, "src", "ContactHub")).FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(project, "ContactHub.csproj"), "<Project Sdk=\"Microsoft.NET.Sdk.Web\" />");
+            await File.WriteAllTextAsync(Path.Combine(root, "interactions.csv"), "channel,direction,occurred_at,phone\nsms,inbound,2026-10-05T09:00:00Z,+33611223344\n");
+            var settings = new[] { $"--Database:ConnectionString=Data Source={root}/import.db", $"--Security:InitialKeyFile={root}/key.txt", "--Contacts:DefaultRegion=FR" };
+            var shell = new Dictionary<string, string> { ["PWD"] = root };
+            var (code, output) = await HostProcess.RunAsync(shell, ["import", "interactions.csv", .. settings], input: null, workingDirectory: project);
+            Assert.True(code == 0, output);
+            Assert.Contains("1 rows, 1 recorded", output);
+            (code, output) = await HostProcess.RunAsync(shell, ["report", "run", "contacts", "--from", "2026-10-01", "--to", "2026-10-31", "--out", "october.xlsx", .. settings],
+                input: null, workingDirectory: project);
+            Assert.True(code == 0, output);
+            Assert.True(File.Exists(Path.Combine(root, "october.xlsx")), output);
+
+            // Run where it is installed (no project file beside it), a path is the current directory's, whatever PWD says.
+            (code, output) = await HostProcess.RunAsync(shell, ["import", "interactions.csv", .. settings], input: null, workingDirectory: Path.Combine(root, "src"));
+            Assert.Equal(2, code);
+            Assert.Contains($"No such file: {Path.Combine(root, "src", "interactions.csv")}", output);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(root, true);
+        }
+    }
+
+    [Fact]
     public async Task A_file_excel_saved_in_windows_1252_is_imported_with_its_accents()
     {
         await InFolderAsync(async (folder, settings) =>

@@ -40,9 +40,13 @@ public sealed class HostProcess : IAsyncDisposable
 
     /// <param name="environment">Variables set for the process on top of this one's.</param>
     /// <param name="input">What the process reads on its standard input, which is then closed; none: it inherits this one's.</param>
-    public static HostProcess Start(IReadOnlyDictionary<string, string> environment, string[] args, byte[]? input = null)
+    /// <param name="workingDirectory">Where it runs; the temporary folder if none.</param>
+    public static HostProcess Start(IReadOnlyDictionary<string, string> environment, string[] args, byte[]? input = null, string? workingDirectory = null)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null, UseShellExecute = false, WorkingDirectory = Path.GetTempPath() };
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null, UseShellExecute = false, WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
+        };
         info.ArgumentList.Add(ServiceDll);
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
@@ -65,9 +69,10 @@ public sealed class HostProcess : IAsyncDisposable
 
     /// <inheritdoc cref="RunAsync(string[])"/>
     /// <param name="input">What the command reads on its standard input.</param>
-    public static async Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string> environment, string[] args, byte[]? input)
+    /// <param name="workingDirectory">Where it runs; the temporary folder if none.</param>
+    public static async Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string> environment, string[] args, byte[]? input, string? workingDirectory = null)
     {
-        await using var host = Start(environment, args, input);
+        await using var host = Start(environment, args, input, workingDirectory);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await host._process.WaitForExitAsync(timeout.Token);
         host._process.WaitForExit(); // drains the output readers
