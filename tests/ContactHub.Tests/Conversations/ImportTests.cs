@@ -85,6 +85,27 @@ public sealed class ImportTests
     }
 
     // What Excel on Windows saves for "CSV (semicolon delimited)": Windows-1252, semicolons, CRLF, no byte order mark.
+    /// <summary>Runs <paramref name="test"/> with a new database on the engine (skipped where it is not available), a folder, and the command's settings.</summary>
+    private static async Task OnEngineAsync(DatabaseProvider provider, Func<string, string, string[], Task> test)
+    {
+        var engine = TestEngine.For(provider);
+        Skip.If(engine.SkipReason is not null, engine.SkipReason);
+        var folder = Directory.CreateTempSubdirectory("contacthub-import-").FullName;
+        var connectionString = await engine.CreateDatabaseAsync("chimp_" + Guid.NewGuid().ToString("N")[..12]);
+        try
+        {
+            await test(folder, connectionString,
+                [$"--Database:Provider={provider}", $"--Database:ConnectionString={connectionString}", $"--Security:InitialKeyFile={folder}/key.txt", "--Contacts:DefaultRegion=FR"]);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await engine.DropDatabaseAsync(connectionString);
+            Directory.Delete(folder, true);
+        }
+    }
+
     private static byte[] Windows1252(string text) => ImportFile.Windows1252.GetBytes(text.ReplaceLineEndings("\r\n"));
 
     private const string French = """
@@ -277,16 +298,8 @@ public sealed class ImportTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task Attribute_columns_set_the_contacts_attributes_and_a_bad_value_is_reported_by_line(DatabaseProvider provider)
     {
-        var engine = TestEngine.For(provider);
-        Skip.If(engine.SkipReason is not null, engine.SkipReason);
-        var folder = Directory.CreateTempSubdirectory("contacthub-import-").FullName;
-        var connectionString = await engine.CreateDatabaseAsync("chimp_" + Guid.NewGuid().ToString("N")[..12]);
-        try
+        await OnEngineAsync(provider, async (folder, connectionString, settings) =>
         {
-            var settings = new[]
-            {
-                $"--Database:Provider={provider}", $"--Database:ConnectionString={connectionString}", $"--Security:InitialKeyFile={folder}/key.txt", "--Contacts:DefaultRegion=FR",
-            };
             var (code, output) = await HostProcess.RunAsync(["migrate", .. settings]);
             Assert.True(code == 0, output);
             await using (var db = new Db(provider, connectionString, folder))
@@ -320,14 +333,7 @@ public sealed class ImportTests
             (code, output) = await HostProcess.RunAsync(["import", file, .. settings]);
             Assert.Equal(2, code);
             Assert.Contains("Column \"attr.shoe_size\" (column 4) names no defined attribute; the attributes are: tier.", output);
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Npgsql.NpgsqlConnection.ClearAllPools();
-            await engine.DropDatabaseAsync(connectionString);
-            Directory.Delete(folder, true);
-        }
+        });
     }
 
     [SkippableTheory]
@@ -335,16 +341,8 @@ public sealed class ImportTests
     [InlineData(DatabaseProvider.Postgres)]
     public async Task A_rows_reference_made_from_its_content_starts_with_its_time_as_written_and_a_file_imported_before_that_is_still_already_there(DatabaseProvider provider)
     {
-        var engine = TestEngine.For(provider);
-        Skip.If(engine.SkipReason is not null, engine.SkipReason);
-        var folder = Directory.CreateTempSubdirectory("contacthub-import-").FullName;
-        var connectionString = await engine.CreateDatabaseAsync("chimp_" + Guid.NewGuid().ToString("N")[..12]);
-        try
+        await OnEngineAsync(provider, async (folder, connectionString, settings) =>
         {
-            var settings = new[]
-            {
-                $"--Database:Provider={provider}", $"--Database:ConnectionString={connectionString}", $"--Security:InitialKeyFile={folder}/key.txt", "--Contacts:DefaultRegion=FR",
-            };
             // Eight customers' rows a minute apart, as an export sorted by time: their references sort as their times do, where
             // the content's hash alone would put them in any order (one chance in 40,320 of this one).
             var file = Path.Combine(folder, "interactions.csv");
@@ -373,13 +371,6 @@ public sealed class ImportTests
             await using (var db = new Db(provider, connectionString, folder))
             await using (var connection = await db.OpenAsync())
                 Assert.Equal(9, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM interactions WHERE provider = 'import'"));
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Npgsql.NpgsqlConnection.ClearAllPools();
-            await engine.DropDatabaseAsync(connectionString);
-            Directory.Delete(folder, true);
-        }
+        });
     }
 }
