@@ -187,11 +187,11 @@ public sealed class InteractionImport(Db db, BulkRecorder bulk, InteractionRecor
     /// The reference made from a row's content: <c>row:</c>, the digits of its time as the file writes it (at most 14: an ISO 8601
     /// time's date, hours, minutes and seconds), <c>:</c>, and 32 hex digits of the content's SHA-256. The time comes first so that
     /// a file sorted by time adds its references to the unique index where the last one went, not at random among every reference
-    /// imported before (SQLite, 100,000 rows into 100k / 1M: +9%, docs/BENCHMARKS.md). It is the time as written, not as read:
+    /// imported before (SQLite, 100,000 rows into 100k / 1M: +6–9%, docs/BENCHMARKS.md). It is the time as written, not as read:
     /// importing the file again with another <c>--time-zone</c> or <c>--date-format</c> makes the same references.
     /// <paramref name="OldRef"/> is what the import made before the time came first (<c>row-</c> and the same 32 digits).
     /// </summary>
-    internal static (string Ref, string OldRef) ContentRefs(IEnumerable<string?> fields, string? occurredAt)
+    private static (string Ref, string OldRef) ContentRefs(IEnumerable<string?> fields, string? occurredAt)
     {
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\u001f", fields))))[..32].ToLowerInvariant();
         var digits = new string((occurredAt ?? "").Where(char.IsAsciiDigit).Take(14).ToArray());

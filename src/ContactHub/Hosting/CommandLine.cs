@@ -23,10 +23,10 @@ public static class CommandLine
     /// from the shell's directory (<c>PWD</c>), so that the README's <c>import interactions.csv</c> typed at the repository's root
     /// finds the file there. Anywhere else (a published service, a script), from the current directory.
     /// </summary>
-    public static string UserPath(string path) => UserPath(path, Environment.CurrentDirectory, Environment.GetEnvironmentVariable("PWD"));
-
-    internal static string UserPath(string path, string current, string? shell)
+    public static string UserPath(string path)
     {
+        var current = Environment.CurrentDirectory;
+        var shell = Environment.GetEnvironmentVariable("PWD");
         var underDotnetRun = File.Exists(Path.Combine(current, "ContactHub.csproj")) && shell is { Length: > 0 } && Path.IsPathRooted(shell) && Directory.Exists(shell);
         return Path.GetFullPath(path, underDotnetRun ? shell! : current);
     }
